@@ -7,6 +7,7 @@ package ratelimit
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"strconv"
 	"time"
@@ -60,3 +61,7 @@ func (d Decision) WriteHeaders(h http.Header) {
 		h.Set("Retry-After", strconv.FormatInt(max(secs, 1), 10))
 	}
 }
+
+// ErrUnavailable is returned when the limiter cannot decide and is configured to refuse
+// (SHAREPANEL_RATELIMIT_ON_REDIS_ERROR=closed); the HTTP layer answers 503.
+var ErrUnavailable = errors.New("ratelimit: limiter unavailable")

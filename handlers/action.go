@@ -1,0 +1,211 @@
+package handlers
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"sharepanel/models"
+)
+
+// Mode is one value of the mode parameter: a table of actions.
+type Mode struct {
+	// Selector is the parameter that picks the action: "action" for most modes, "type" for stats,
+	// "" for modes with a single action (auth, search), whose action is keyed "".
+	Selector string
+	Public   bool // no API key (mode=auth)
+	Actions  map[string]*Action
+	Default  string // action used when the selector parameter is absent ("" = none: 400)
+}
+
+// Action is one handler of the user API and everything the pipeline needs to know about it.
+// Because it is plain data, the docs and the tests walk it.
+type Action struct {
+	Summary string
+	Write   bool // changes data: POST only, and the key needs write permission
+	Params  []Param
+	Handle  func(c *Call) (Reply, error)
+	// Response is a value of the data's type (nil: no data), for the generated docs and the
+	// contract tests.
+	Response any
+}
+
+// Reply is a handler's success: the envelope's message and data (nil: no data field).
+type Reply struct {
+	Message string
+	Data    any
+}
+
+// ok is shorthand for a success reply.
+func ok(message string, data any) (Reply, error) { return Reply{Message: message, Data: data}, nil }
+
+// Kind is the type of a parameter.
+type Kind int
+
+// Parameter kinds.
+const (
+	KindString Kind = iota
+	KindInt         // a positive integer ID, or a bounded integer (Min/Max)
+	KindFlag        // true/false, 1/0, yes/no
+	KindEnum        // one of Enum, matched case-insensitively, normalised to the listed spelling
+	KindTime        // ISO 8601 date or date-time
+)
+
+// Param describes one parameter: how it is checked, and what the docs say of it.
+type Param struct {
+	Name     string
+	Label    string // in messages: "<Label> is required"; defaults to Name
+	Kind     Kind
+	Required bool
+	Enum     []string
+	Default  string
+	Min, Max int64 // KindInt bounds; Min 0 and Max 0 mean "a positive ID"
+	MaxLen   int   // KindString
+	Doc      string
+}
+
+func (p Param) label() string {
+	if p.Label != "" {
+		return p.Label
+	}
+	return p.Name
+}
+
+// check validates the parameter's raw value and returns it normalised.
+func (p Param) check(raw string) (string, error) {
+	switch p.Kind {
+	case KindInt:
+		n, err := strconv.ParseInt(strings.TrimSpace(raw), 10, 64)
+		if p.Min == 0 && p.Max == 0 {
+			if err != nil || n < 1 {
+				return "", models.Errorf(models.EINVALID, "%s must be a positive integer", p.label())
+			}
+		} else if err != nil || n < p.Min || n > p.Max {
+			if p.Max >= 1<<53 {
+				return "", models.Errorf(models.EINVALID, "%s must be an integer of at least %d", p.Name, p.Min)
+			}
+			return "", models.Errorf(models.EINVALID, "%s must be an integer between %d and %d", p.Name, p.Min, p.Max)
+		}
+		return strconv.FormatInt(n, 10), nil
+	case KindFlag:
+		switch strings.ToLower(strings.TrimSpace(raw)) {
+		case "1", "true", "yes", "on":
+			return "true", nil
+		case "0", "false", "no", "off", "":
+			return "false", nil
+		}
+		return "", models.Errorf(models.EINVALID, "%s must be true or false", p.Name)
+	case KindEnum:
+		for _, e := range p.Enum {
+			if strings.EqualFold(strings.TrimSpace(raw), e) {
+				return e, nil
+			}
+		}
+		return "", models.Errorf(models.EINVALID, "Invalid %s. Allowed values: %s", p.Name, strings.Join(p.Enum, ", "))
+	case KindTime:
+		if _, err := parseTime(raw); err != nil {
+			return "", models.Errorf(models.EINVALID, "%s must be an ISO 8601 date or date-time, e.g. 2025-12-31T23:59:59Z", p.Name)
+		}
+		return strings.TrimSpace(raw), nil
+	}
+	if p.MaxLen > 0 && len([]rune(raw)) > p.MaxLen {
+		return "", models.Errorf(models.EINVALID, "%s must be at most %d characters", p.label(), p.MaxLen)
+	}
+	return raw, nil
+}
+
+// parseTime reads the ISO 8601 forms people send: a date, or a date-time with or without an offset
+// (UTC when without).
+func parseTime(s string) (time.Time, error) {
+	s = strings.TrimSpace(s)
+	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05", "2006-01-02 15:04:05", "2006-01-02T15:04", "2006-01-02"} {
+		if t, err := time.ParseInLocation(layout, s, time.UTC); err == nil {
+			return t.UTC(), nil
+		}
+	}
+	return time.Time{}, fmt.Errorf("not an ISO 8601 time: %q", s)
+}
+
+// Paging parameters, shared by every list that pages.
+var (
+	limitParam  = Param{Name: "limit", Kind: KindInt, Min: 1, Max: 500, Default: "50", Doc: "Number of results (1-500)"}
+	offsetParam = Param{Name: "offset", Kind: KindInt, Min: 0, Max: 1<<53 - 1, Default: "0", Doc: "Pagination offset"}
+)
+
+// Call is one request as a handler sees it: checked parameters and the caller.
+type Call struct {
+	echo.Context
+	Caller *models.Principal // nil for public modes
+	params Params
+	IP     string
+}
+
+// Ctx is the request's context.
+func (c *Call) Ctx() context.Context { return c.Request().Context() }
+
+// UserID is the caller's account.
+func (c *Call) UserID() int64 { return c.Caller.UserID }
+
+// Has tells whether a parameter was given (with a default applied, it always is).
+func (c *Call) Has(name string) bool { _, ok := c.params[name]; return ok }
+
+// Str returns a parameter's (checked) value, or "".
+func (c *Call) Str(name string) string { return c.params[name] }
+
+// Int returns a checked integer parameter, or 0 when absent.
+func (c *Call) Int(name string) int64 {
+	n, _ := strconv.ParseInt(c.params[name], 10, 64)
+	return n
+}
+
+// Flag returns a checked flag parameter.
+func (c *Call) Flag(name string) bool { return c.params[name] == "true" }
+
+// Time returns a checked time parameter, or nil when absent.
+func (c *Call) Time(name string) *time.Time {
+	v, ok := c.params[name]
+	if !ok {
+		return nil
+	}
+	t, err := parseTime(v)
+	if err != nil {
+		return nil
+	}
+	return &t
+}
+
+// Page returns the checked limit and offset.
+func (c *Call) Page() models.Page {
+	return models.Page{Limit: int(c.Int("limit")), Offset: int(c.Int("offset"))}
+}
+
+// checkParams validates the action's declared parameters, applies defaults and returns the
+// parameters the handler sees. The first problem is reported, in declaration order.
+func checkParams(a *Action, raw Params) (Params, error) {
+	out := make(Params, len(a.Params))
+	for _, p := range a.Params {
+		v, given := raw[p.Name]
+		if given && strings.TrimSpace(v) == "" && (p.Kind != KindString || p.Required) {
+			given = false // an empty number, flag, enum or required string is the same as none
+		}
+		if !given {
+			if p.Required {
+				return nil, models.Errorf(models.EINVALID, "%s is required", p.label())
+			}
+			if p.Default == "" {
+				continue
+			}
+			v = p.Default
+		}
+		norm, err := p.check(v)
+		if err != nil {
+			return nil, err
+		}
+		out[p.Name] = norm
+	}
+	return out, nil
+}

@@ -1,0 +1,50 @@
+package handlers
+
+import (
+	"time"
+
+	"sharepanel/models"
+)
+
+func (a *API) apiKeysList(c *Call) (Reply, error) {
+	keys, err := a.Store.ListAPIKeys(c.Ctx(), c.UserID())
+	if err != nil {
+		return Reply{}, err
+	}
+	return ok("API keys retrieved successfully", keys)
+}
+
+func (a *API) apiKeysCreate(c *Call) (Reply, error) {
+	perms, err := models.ParsePermissions(c.Str("permissions"))
+	if err != nil {
+		return Reply{}, err
+	}
+	expires := c.Time("expires_at")
+	if expires != nil && !expires.After(time.Now()) {
+		return Reply{}, models.Errorf(models.EINVALID, "expires_at must be in the future")
+	}
+	name := c.Str("name")
+	if name == "" {
+		name = "New API Key"
+	}
+	secret, _, err := a.Store.CreateAPIKey(c.Ctx(), c.UserID(), models.NewKey{Name: name, Permissions: perms, ExpiresAt: expires, Via: "api"})
+	if err != nil {
+		return Reply{}, err
+	}
+	return ok("API key created successfully", authData{APIKey: secret})
+}
+
+func (a *API) apiKeysDelete(c *Call) (Reply, error) {
+	if err := a.Store.DeleteAPIKey(c.Ctx(), c.UserID(), c.Int("key_id")); err != nil {
+		return Reply{}, err
+	}
+	return ok("API key deleted successfully", nil)
+}
+
+func (a *API) apiKeysUsage(c *Call) (Reply, error) {
+	u, err := a.Store.KeyUsageOf(c.Ctx(), c.UserID(), c.Int("key_id"))
+	if err != nil {
+		return Reply{}, err
+	}
+	return ok("API key usage retrieved successfully", u)
+}

@@ -1,0 +1,56 @@
+package handlers
+
+import (
+	"errors"
+	"strings"
+
+	"sharepanel/models"
+	"sharepanel/ratelimit"
+)
+
+// authLogin is mode=auth: email and password for a new API key. It is limited per client IP, and
+// failed logins per email, so that guessing passwords is slow.
+func (a *API) authLogin(c *Call) (Reply, error) {
+	ctx := c.Ctx()
+	email, password := strings.TrimSpace(c.Str("email")), c.Str("password")
+	if a.Login != nil {
+		d, err := a.Login.CheckIP(ctx, c.IP)
+		if err := a.loginRefused(c, d, err); err != nil {
+			return Reply{}, err
+		}
+	}
+	if email == "" || password == "" {
+		return Reply{}, models.Errorf(models.EINVALID, "Email and password are required")
+	}
+	if a.Login != nil {
+		d, err := a.Login.CheckEmail(ctx, email)
+		if err := a.loginRefused(c, d, err); err != nil {
+			return Reply{}, err
+		}
+	}
+	secret, err := a.Store.Login(ctx, email, password, c.Str("name"))
+	if err != nil {
+		if a.Login != nil && models.ErrorCode(err) == models.EUNAUTHORIZED {
+			if ferr := a.Login.Failed(ctx, email); ferr != nil {
+				a.Log.Warn("recording a failed login failed", "err", ferr)
+			}
+		}
+		return Reply{}, err
+	}
+	return ok("Authentication successful", authData{APIKey: secret})
+}
+
+// loginRefused turns a login-limit decision into headers and, when refused, a 429.
+func (a *API) loginRefused(c *Call, d ratelimit.Decision, err error) error {
+	if err != nil {
+		if errors.Is(err, ratelimit.ErrUnavailable) {
+			return models.Errorf(models.EUNAVAILABLE, "Rate limiting is unavailable. Please try again later.")
+		}
+		return err
+	}
+	if !d.Allowed {
+		d.WriteHeaders(c.Response().Header())
+		return models.Errorf(models.ERATELIMITED, "Rate limit exceeded. Please try again later.")
+	}
+	return nil
+}

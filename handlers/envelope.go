@@ -1,0 +1,103 @@
+package handlers
+
+import (
+	"errors"
+	"log/slog"
+	"net/http"
+	"reflect"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"sharepanel/models"
+)
+
+// TimestampLayout is the envelope's timestamp: RFC 3339, UTC, written as +00:00.
+const TimestampLayout = "2006-01-02T15:04:05+00:00"
+
+// Envelope is every /api answer.
+type Envelope struct {
+	Status    string `json:"status"` // "success" or "error"
+	Message   string `json:"message"`
+	Code      string `json:"code,omitempty"` // errors only: machine-readable, see models.E*
+	Timestamp string `json:"timestamp"`
+	Data      any    `json:"data,omitempty"`
+}
+
+// statusByCode is the one place where domain error codes become HTTP statuses.
+var statusByCode = map[string]int{
+	models.EINVALID:      http.StatusBadRequest,
+	models.EUNAUTHORIZED: http.StatusUnauthorized,
+	models.EFORBIDDEN:    http.StatusForbidden,
+	models.ENOTFOUND:     http.StatusNotFound,
+	models.EMETHOD:       http.StatusMethodNotAllowed,
+	models.ECONFLICT:     http.StatusConflict,
+	models.ETOOLARGE:     http.StatusRequestEntityTooLarge,
+	models.ERATELIMITED:  http.StatusTooManyRequests,
+	models.EUNAVAILABLE:  http.StatusServiceUnavailable,
+	models.EINTERNAL:     http.StatusInternalServerError,
+}
+
+// codeByStatus turns echo's own errors (unknown route, router 405) into domain codes.
+var codeByStatus = func() map[int]string {
+	m := map[int]string{}
+	for code, status := range statusByCode {
+		m[status] = code
+	}
+	return m
+}()
+
+// errorStatus returns the HTTP status, code and safe message for any error.
+func errorStatus(err error) (int, string, string) {
+	var he *echo.HTTPError
+	if errors.As(err, &he) {
+		code, ok := codeByStatus[he.Code]
+		if !ok {
+			code = models.EINVALID
+		}
+		msg, _ := he.Message.(string)
+		if msg == "" {
+			msg = http.StatusText(he.Code)
+		}
+		return he.Code, code, msg
+	}
+	code := models.ErrorCode(err)
+	return statusByCode[code], code, models.ErrorMessage(err)
+}
+
+func timestamp(now time.Time) string { return now.UTC().Format(TimestampLayout) }
+
+// success writes a success envelope. A nil slice is written as [] so that lists are always arrays.
+func success(c echo.Context, message string, data any) error {
+	if data != nil {
+		if v := reflect.ValueOf(data); v.Kind() == reflect.Slice && v.IsNil() {
+			data = []struct{}{}
+		}
+	}
+	return c.JSON(http.StatusOK, Envelope{Status: "success", Message: message, Timestamp: timestamp(time.Now()), Data: data})
+}
+
+// errorHandler is echo's HTTPErrorHandler: every error becomes the envelope with its status. Only
+// unexpected errors are logged with their cause; the client sees a generic message.
+func errorHandler(log *slog.Logger) echo.HTTPErrorHandler {
+	return func(err error, c echo.Context) {
+		if c.Response().Committed {
+			return
+		}
+		status, code, msg := errorStatus(err)
+		if status >= 500 && code == models.EINTERNAL {
+			log.Error("unexpected error", "request_id", c.Response().Header().Get(echo.HeaderXRequestID), "err", err)
+		}
+		if status == http.StatusMethodNotAllowed && c.Response().Header().Get("Allow") == "" {
+			c.Response().Header().Set("Allow", "GET, POST, OPTIONS")
+		}
+		env := Envelope{Status: "error", Message: msg, Code: code, Timestamp: timestamp(time.Now())}
+		if c.Request().Method == http.MethodHead {
+			_ = c.NoContent(status)
+			return
+		}
+		if werr := c.JSON(status, env); werr != nil {
+			log.Debug("writing error response failed", "err", werr)
+		}
+	}
+}

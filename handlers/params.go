@@ -1,0 +1,137 @@
+package handlers
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"mime"
+	"mime/multipart"
+	"net/http"
+	"net/url"
+	"strings"
+	"unicode/utf8"
+
+	"sharepanel/models"
+)
+
+// Params are a request's parameters by name: the query string, overridden by the body (JSON object,
+// urlencoded or multipart form). JSON numbers and booleans arrive as their text, so "5" and 5, or
+// "true" and true, are the same parameter.
+type Params map[string]string
+
+// maxFormField bounds one multipart text field; files are not parameters and are skipped.
+const maxFormField = 1 << 20
+
+// parseParams merges the query and the body. body is already read and bounded by the caller.
+func parseParams(r *http.Request, body []byte) (Params, error) {
+	p := Params{}
+	for k, v := range r.URL.Query() {
+		if len(v) > 0 {
+			p[k] = v[0]
+		}
+	}
+	if len(bytes.TrimSpace(body)) > 0 {
+		if err := parseBody(r.Header.Get("Content-Type"), body, p); err != nil {
+			return nil, err
+		}
+	}
+	for k, v := range p {
+		if !utf8.ValidString(k) || !utf8.ValidString(v) {
+			return nil, models.Errorf(models.EINVALID, "Parameters must be valid UTF-8")
+		}
+	}
+	return p, nil
+}
+
+func parseBody(contentType string, body []byte, p Params) error {
+	mediaType, mtParams, _ := mime.ParseMediaType(contentType)
+	switch {
+	case mediaType == "application/json" || strings.HasSuffix(mediaType, "+json"):
+		return parseJSON(body, p)
+	case mediaType == "multipart/form-data":
+		return parseMultipart(body, mtParams["boundary"], p)
+	case mediaType == "application/x-www-form-urlencoded":
+		return parseForm(body, p)
+	}
+	// No or another content type (fetch sends text/plain for a string body): guess from the shape.
+	if bytes.HasPrefix(bytes.TrimSpace(body), []byte("{")) {
+		return parseJSON(body, p)
+	}
+	return parseForm(body, p)
+}
+
+func parseJSON(body []byte, p Params) error {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	var obj map[string]any
+	if err := dec.Decode(&obj); err != nil {
+		var typeErr *json.UnmarshalTypeError
+		if errors.As(err, &typeErr) {
+			return models.Errorf(models.EINVALID, "Request body must be a JSON object")
+		}
+		return models.Errorf(models.EINVALID, "Invalid JSON body")
+	}
+	if dec.More() {
+		return models.Errorf(models.EINVALID, "Invalid JSON body: one JSON object expected")
+	}
+	if obj == nil {
+		return models.Errorf(models.EINVALID, "Request body must be a JSON object")
+	}
+	for k, v := range obj {
+		switch x := v.(type) {
+		case nil: // null: as if absent
+		case string:
+			p[k] = x
+		case json.Number:
+			p[k] = x.String()
+		case bool:
+			if x {
+				p[k] = "true"
+			} else {
+				p[k] = "false"
+			}
+		default: // objects and arrays keep their JSON text
+			b, _ := json.Marshal(x)
+			p[k] = string(b)
+		}
+	}
+	return nil
+}
+
+func parseForm(body []byte, p Params) error {
+	values, err := url.ParseQuery(string(body))
+	if err != nil {
+		return models.Errorf(models.EINVALID, "Invalid form body")
+	}
+	for k, v := range values {
+		if len(v) > 0 {
+			p[k] = v[0]
+		}
+	}
+	return nil
+}
+
+func parseMultipart(body []byte, boundary string, p Params) error {
+	if boundary == "" {
+		return models.Errorf(models.EINVALID, "Invalid multipart body: no boundary")
+	}
+	mr := multipart.NewReader(bytes.NewReader(body), boundary)
+	for {
+		part, err := mr.NextPart()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return models.Errorf(models.EINVALID, "Invalid multipart body")
+		}
+		if part.FormName() == "" || part.FileName() != "" {
+			continue
+		}
+		v, err := io.ReadAll(io.LimitReader(part, maxFormField+1))
+		if err != nil || len(v) > maxFormField {
+			return models.Errorf(models.EINVALID, "Invalid multipart body: field %s too large", part.FormName())
+		}
+		p[part.FormName()] = string(v)
+	}
+}

@@ -1,0 +1,206 @@
+package handlers
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"sharepanel/models"
+	"sharepanel/ratelimit"
+)
+
+// modeNames is the order the reference lists modes in, for the "Invalid mode" message.
+const modeNames = "auth, profile, orgs, instances, billing, analytics, notifications, api_keys, search, stats"
+
+// serve is the whole /api pipeline, in the order a request meets it:
+// body (bounded) → parameters → mode and action → method → key → rate limit → suspension →
+// payload → permission → parameter checks → handler. Usage is recorded for every request
+// whose key resolved, off the request path.
+func (a *API) serve(c echo.Context) error {
+	start := time.Now()
+	r := c.Request()
+	switch r.Method {
+	case http.MethodGet, http.MethodPost, http.MethodHead:
+	default:
+		c.Response().Header().Set("Allow", "GET, POST, OPTIONS")
+		return models.Errorf(models.EMETHOD, "Method not allowed. Use GET or POST")
+	}
+
+	body, err := a.readBody(c)
+	if err != nil {
+		return err
+	}
+	raw, err := parseParams(r, body)
+	if err != nil {
+		return err
+	}
+	mode, action, err := a.lookup(c, raw)
+	if err != nil {
+		return err
+	}
+	if action.Write && r.Method != http.MethodPost {
+		c.Response().Header().Set("Allow", "POST")
+		return models.Errorf(models.EMETHOD, "Method not allowed. Use POST for this action")
+	}
+
+	call := &Call{Context: c, IP: c.RealIP()}
+	c.SetRequest(r.WithContext(models.WithClientIP(r.Context(), call.IP)))
+	if !mode.Public {
+		var status int
+		defer func() { a.recordUsage(call, c, status, start) }()
+		err := a.authorize(call, raw, action, int64(len(body)))
+		if err == nil {
+			err = a.run(call, action, raw)
+		}
+		status = c.Response().Status
+		if err != nil {
+			status, _, _ = errorStatus(err)
+		}
+		return err
+	}
+	return a.run(call, action, raw)
+}
+
+// run checks the parameters and calls the handler.
+func (a *API) run(call *Call, action *Action, raw Params) error {
+	params, err := checkParams(action, raw)
+	if err != nil {
+		return err
+	}
+	call.params = params
+	reply, err := action.Handle(call)
+	if err != nil {
+		return err
+	}
+	return success(call, reply.Message, reply.Data)
+}
+
+// readBody reads the body, never more than the largest plan's maximum payload: before the key is
+// known, that is all anyone may send.
+func (a *API) readBody(c echo.Context) ([]byte, error) {
+	largest, err := a.Store.Plans.LargestPayload(c.Request().Context())
+	if err != nil {
+		return nil, err
+	}
+	r := c.Request()
+	tooLarge := models.Errorf(models.ETOOLARGE, "Payload too large. No plan accepts more than %s", formatBytes(largest))
+	if r.ContentLength > largest {
+		return nil, tooLarge
+	}
+	body, err := io.ReadAll(io.LimitReader(r.Body, largest+1))
+	if err != nil {
+		return nil, models.Errorf(models.EINVALID, "Could not read the request body")
+	}
+	if int64(len(body)) > largest {
+		return nil, tooLarge
+	}
+	return body, nil
+}
+
+// lookup finds the mode and action the parameters name.
+func (a *API) lookup(c echo.Context, p Params) (*Mode, *Action, error) {
+	modeName := strings.TrimSpace(p["mode"])
+	mode, ok := a.modes[modeName]
+	if !ok {
+		return nil, nil, models.Errorf(models.EINVALID, "Invalid mode. Available modes: %s", modeNames)
+	}
+	c.Set("mode", modeName)
+	name := ""
+	if mode.Selector != "" {
+		name = strings.TrimSpace(p[mode.Selector])
+		if name == "" {
+			name = mode.Default
+		}
+	}
+	action, ok := mode.Actions[name]
+	if !ok {
+		return nil, nil, models.Errorf(models.EINVALID, "Invalid action for %s mode", modeName)
+	}
+	c.Set("action", name)
+	return mode, action, nil
+}
+
+// apiKeyFrom returns the key from the api_key parameter, Authorization: Bearer, or X-API-Key.
+func apiKeyFrom(r *http.Request, p Params) string {
+	if k := strings.TrimSpace(p["api_key"]); k != "" {
+		return k
+	}
+	if h := r.Header.Get("Authorization"); len(h) > 7 && strings.EqualFold(h[:7], "Bearer ") {
+		return strings.TrimSpace(h[7:])
+	}
+	return strings.TrimSpace(r.Header.Get("X-API-Key"))
+}
+
+// authorize resolves the key and applies the caller's rate limit, suspension, payload cap and the
+// key's permissions.
+func (a *API) authorize(call *Call, raw Params, action *Action, bodySize int64) error {
+	ctx := call.Ctx()
+	secret := apiKeyFrom(call.Request(), raw)
+	if secret == "" || len(secret) > 256 {
+		return models.Errorf(models.EUNAUTHORIZED, "Invalid or expired API key")
+	}
+	p, err := a.Store.Keys.Resolve(ctx, secret)
+	if err != nil {
+		return err
+	}
+	call.Caller = p
+	plan, err := a.Store.Plans.Limits(ctx, p.PlanID)
+	if err != nil {
+		return err
+	}
+	decision, err := a.Limiter.Allow(ctx, limiterKey(p.UserID), ratelimit.Limits{PerMinute: plan.RequestsPerMinute, PerDay: plan.RequestsPerDay})
+	if err != nil {
+		if errors.Is(err, ratelimit.ErrUnavailable) {
+			return models.Errorf(models.EUNAVAILABLE, "Rate limiting is unavailable. Please try again later.")
+		}
+		return err
+	}
+	decision.WriteHeaders(call.Response().Header())
+	if !decision.Allowed {
+		return models.Errorf(models.ERATELIMITED, "Rate limit exceeded. Please try again later.")
+	}
+	if p.Suspended {
+		return models.Errorf(models.EFORBIDDEN, "Account suspended")
+	}
+	if bodySize > plan.MaxPayloadBytes {
+		return models.Errorf(models.ETOOLARGE, "Payload too large. The %s plan accepts at most %s", plan.Name, formatBytes(plan.MaxPayloadBytes))
+	}
+	if action.Write && !p.CanWrite {
+		return models.Errorf(models.EFORBIDDEN, "This API key does not have write permission")
+	}
+	if !action.Write && !p.CanRead {
+		return models.Errorf(models.EFORBIDDEN, "This API key does not have read permission")
+	}
+	return nil
+}
+
+// limiterKey is the rate-limit bucket of an account: every key of an account shares its plan's limits.
+func limiterKey(userID int64) string { return fmt.Sprintf("u:%d", userID) }
+
+// recordUsage hands the request to the usage recorder; refused (429) requests are not usage.
+func (a *API) recordUsage(call *Call, c echo.Context, status int, start time.Time) {
+	if call.Caller == nil || a.Usage == nil || status == http.StatusTooManyRequests {
+		return
+	}
+	mode, _ := c.Get("mode").(string)
+	action, _ := c.Get("action").(string)
+	endpoint := mode
+	if action != "" {
+		endpoint += "." + action
+	}
+	a.Usage.Record(models.UsageRecord{UserID: call.Caller.UserID, KeyID: call.Caller.KeyID, Endpoint: endpoint,
+		Status: status, Duration: time.Since(start), At: start})
+}
+
+// formatBytes writes a size as the plans table does: "1 MB (1048576 bytes)".
+func formatBytes(n int64) string {
+	if n%(1<<20) == 0 {
+		return fmt.Sprintf("%d MB (%d bytes)", n>>20, n)
+	}
+	return fmt.Sprintf("%d bytes", n)
+}

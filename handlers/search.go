@@ -1,0 +1,3 @@
+package handlers
+
+func (a *API) search(c *Call) (Reply, error) { return Reply{}, errNotImplemented }

@@ -1,0 +1,158 @@
+// Package handlers is the HTTP face of the user API: one /api endpoint whose mode and action pick
+// a handler from the dispatch table (routes.go), a pipeline that checks the caller, its limits and
+// its parameters in one place (pipeline.go), and thin handlers that call models and render.
+package handlers
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"net/netip"
+	"regexp"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+
+	"sharepanel/models"
+	"sharepanel/ratelimit"
+)
+
+// Deps is what the user API needs; main wires it.
+type Deps struct {
+	Store          *models.Store
+	Limiter        ratelimit.Limiter
+	Login          LoginGuard // limits mode=auth; nil disables (tests of other modes)
+	Usage          *models.UsageRecorder
+	Log            *slog.Logger
+	Currency       string
+	CORSOrigins    []string
+	TrustedProxies []netip.Prefix
+	Ready          func(ctx context.Context) error // extra readiness checks (Redis)
+}
+
+// LoginGuard slows password guessing on mode=auth: per client IP, and failed logins per email.
+type LoginGuard interface {
+	// CheckIP charges one login attempt to ip and says whether it may proceed.
+	CheckIP(ctx context.Context, ip string) (ratelimit.Decision, error)
+	// CheckEmail says whether email may try again, without charging.
+	CheckEmail(ctx context.Context, email string) (ratelimit.Decision, error)
+	// Failed charges one failed login to email.
+	Failed(ctx context.Context, email string) error
+}
+
+// API is the user API.
+type API struct {
+	Deps
+	modes map[string]*Mode
+}
+
+// New builds the user API's echo instance.
+func New(d Deps) (*echo.Echo, *API) {
+	if d.Currency == "" {
+		d.Currency = "USD"
+	}
+	a := &API{Deps: d}
+	a.modes = a.routes()
+
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	e.HTTPErrorHandler = errorHandler(d.Log)
+	e.IPExtractor = ipExtractor(d.TrustedProxies)
+	e.Use(requestID())
+	e.Use(accessLog(d.Log))
+	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{
+		LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
+			d.Log.Error("panic", "request_id", c.Response().Header().Get(echo.HeaderXRequestID), "err", err, "stack", string(stack))
+			return err
+		},
+	}))
+	e.Use(middleware.CORSWithConfig(middleware.CORSConfig{
+		AllowOrigins:  d.CORSOrigins,
+		AllowMethods:  []string{http.MethodGet, http.MethodPost, http.MethodOptions},
+		AllowHeaders:  []string{"Authorization", "X-API-Key", "Content-Type", echo.HeaderXRequestID},
+		ExposeHeaders: []string{"X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset", "Retry-After", "RateLimit", "RateLimit-Policy", echo.HeaderXRequestID},
+		MaxAge:        600,
+	}))
+	for _, path := range []string{"/api", "/api/"} {
+		e.Any(path, a.serve)
+	}
+	e.GET("/healthz", func(c echo.Context) error { return c.JSON(http.StatusOK, map[string]string{"status": "ok"}) })
+	e.GET("/readyz", a.ready)
+	return e, a
+}
+
+// Modes exposes the dispatch table (read-only by convention) to docs and tests.
+func (a *API) Modes() map[string]*Mode { return a.modes }
+
+func (a *API) ready(c echo.Context) error {
+	ctx, cancel := context.WithTimeout(c.Request().Context(), 2*time.Second)
+	defer cancel()
+	checks := map[string]string{"database": "ok"}
+	status := http.StatusOK
+	if err := a.Store.Ping(ctx); err != nil {
+		checks["database"], status = "unreachable", http.StatusServiceUnavailable
+	}
+	if a.Ready != nil {
+		checks["redis"] = "ok"
+		if err := a.Ready(ctx); err != nil {
+			checks["redis"], status = "unreachable", http.StatusServiceUnavailable
+		}
+	}
+	return c.JSON(status, checks)
+}
+
+// ipExtractor believes X-Forwarded-For only from the trusted proxies; otherwise the socket's address.
+func ipExtractor(trusted []netip.Prefix) echo.IPExtractor {
+	if len(trusted) == 0 {
+		return echo.ExtractIPDirect()
+	}
+	opts := []echo.TrustOption{echo.TrustLoopback(false), echo.TrustLinkLocal(false), echo.TrustPrivateNet(false)}
+	for _, p := range trusted {
+		opts = append(opts, echo.TrustIPRange(prefixToIPNet(p)))
+	}
+	return echo.ExtractIPFromXFFHeader(opts...)
+}
+
+var saneRequestID = regexp.MustCompile(`^[A-Za-z0-9._:-]{1,128}$`)
+
+// requestID keeps a client's sane X-Request-ID, or makes a UUID, and puts it on the response.
+func requestID() echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			id := c.Request().Header.Get(echo.HeaderXRequestID)
+			if !saneRequestID.MatchString(id) {
+				id = uuid.NewString()
+			}
+			c.Response().Header().Set(echo.HeaderXRequestID, id)
+			return next(c)
+		}
+	}
+}
+
+// accessLog writes one line per request: never the query string (it may hold api_key or password).
+func accessLog(log *slog.Logger) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			start := time.Now()
+			err := next(c)
+			if err != nil {
+				c.Error(err)
+			}
+			mode, _ := c.Get("mode").(string)
+			action, _ := c.Get("action").(string)
+			log.LogAttrs(c.Request().Context(), slog.LevelInfo, "request",
+				slog.String("request_id", c.Response().Header().Get(echo.HeaderXRequestID)),
+				slog.String("method", c.Request().Method),
+				slog.String("path", c.Request().URL.Path),
+				slog.String("mode", mode),
+				slog.String("action", action),
+				slog.Int("status", c.Response().Status),
+				slog.Float64("duration_ms", float64(time.Since(start).Microseconds())/1000),
+				slog.String("ip", c.RealIP()),
+			)
+			return nil
+		}
+	}
+}

@@ -1,0 +1,187 @@
+// Command sharepanel is the SharePanel gateway: the user API (/api) and the admin API, in one
+// process. See README.md.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"golang.org/x/term"
+
+	"sharepanel/config"
+	"sharepanel/handlers"
+	"sharepanel/models"
+)
+
+const usage = `Usage:
+  sharepanel [serve]                 run the service
+  sharepanel migrate                 create or upgrade the schema and exit
+  sharepanel user add --email E --password P --plan free|basic|pro|enterprise [--username U]
+  sharepanel demo [--email E] [--password P]
+                                     create or reset a pro-plan demo account with sample data
+
+Configuration comes from the environment (SHAREPANEL_*); see README.md.
+`
+
+func main() {
+	if err := run(os.Args[1:], os.Getenv, os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "sharepanel:", err)
+		os.Exit(1)
+	}
+}
+
+// run is main with its inputs made explicit, so that tests can drive the command line.
+func run(args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	cfg, err := config.Load(getenv)
+	if err != nil {
+		return err
+	}
+	log := newLogger(cfg, stderr)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	cmd := "serve"
+	if len(args) > 0 {
+		cmd, args = args[0], args[1:]
+	}
+	switch cmd {
+	case "serve":
+		return serve(ctx, cfg, log)
+	case "migrate":
+		store, err := openStore(ctx, cfg, log)
+		if err != nil {
+			return err
+		}
+		defer store.Close()
+		fmt.Fprintln(stdout, "schema is up to date")
+		return nil
+	case "user":
+		return userCommand(ctx, cfg, log, args, stdout)
+	case "demo":
+		return demoCommand(ctx, cfg, log, args, stdout)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	return fmt.Errorf("unknown command %q\n%s", cmd, usage)
+}
+
+func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
+	level := map[string]slog.Level{"debug": slog.LevelDebug, "info": slog.LevelInfo, "warn": slog.LevelWarn, "error": slog.LevelError}[cfg.LogLevel]
+	opts := &slog.HandlerOptions{Level: level}
+	format := cfg.LogFormat
+	if format == "" {
+		format = "json"
+		if f, ok := w.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+			format = "text"
+		}
+	}
+	if format == "text" {
+		return slog.New(slog.NewTextHandler(w, opts))
+	}
+	return slog.New(slog.NewJSONHandler(w, opts))
+}
+
+// openStore connects and migrates: every command works on an up-to-date schema.
+func openStore(ctx context.Context, cfg config.Config, log *slog.Logger) (*models.Store, error) {
+	store, err := models.Open(ctx, cfg.DatabaseURL, log)
+	if err != nil {
+		return nil, err
+	}
+	if err := store.Migrate(ctx); err != nil {
+		store.Close()
+		return nil, err
+	}
+	return store, nil
+}
+
+// serve runs the listeners until SIGINT/SIGTERM, then shuts down gracefully: stop accepting,
+// finish requests in flight, flush buffered usage, close the database.
+func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
+	store, err := openStore(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+
+	limits, err := newLimiters(cfg, log)
+	if err != nil {
+		return err
+	}
+	defer limits.Close()
+
+	usageCtx, stopUsage := context.WithCancel(context.Background())
+	usage := store.NewUsageRecorder(log, cfg.UsageFlushPeriod, 1000)
+	usageDone := make(chan struct{})
+	go func() { usage.Run(usageCtx); close(usageDone) }()
+
+	userAPI, _ := handlers.New(handlers.Deps{
+		Store: store, Limiter: limits.Requests, Login: limits.Login, Usage: usage, Log: log,
+		Currency: cfg.Currency, CORSOrigins: cfg.CORSOrigins, TrustedProxies: cfg.TrustedProxies, Ready: limits.Ready,
+	})
+	servers := []*http.Server{{Addr: cfg.Addr, Handler: userAPI, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}}
+
+	errc := make(chan error, len(servers))
+	for _, srv := range servers {
+		log.Info("listening", "addr", srv.Addr)
+		go func() {
+			if err := srv.ListenAndServe(); err != nil && !errors.Is(err, http.ErrServerClosed) {
+				errc <- fmt.Errorf("listen on %s: %w", srv.Addr, err)
+			}
+		}()
+	}
+	select {
+	case <-ctx.Done():
+		log.Info("shutting down")
+	case err = <-errc:
+	}
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
+	defer cancel()
+	for _, srv := range servers {
+		if serr := srv.Shutdown(shutdownCtx); serr != nil {
+			log.Error("shutdown", "addr", srv.Addr, "err", serr)
+		}
+	}
+	stopUsage()
+	<-usageDone
+	log.Info("stopped")
+	return err
+}
+
+func userCommand(ctx context.Context, cfg config.Config, log *slog.Logger, args []string, stdout io.Writer) error {
+	if len(args) == 0 || args[0] != "add" {
+		return errors.New("usage: sharepanel user add --email E --password P --plan PLAN [--username U]")
+	}
+	fs := flag.NewFlagSet("user add", flag.ContinueOnError)
+	email := fs.String("email", "", "email address")
+	password := fs.String("password", "", "password (at least 8 characters)")
+	plan := fs.String("plan", "free", "plan: free, basic, pro or enterprise")
+	username := fs.String("username", "", "username (default: from the email)")
+	if err := fs.Parse(args[1:]); err != nil {
+		return err
+	}
+	if *email == "" || *password == "" {
+		return errors.New("user add needs --email and --password")
+	}
+	store, err := openStore(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	u, err := store.CreateUser(ctx, models.NewUser{Email: *email, Username: *username, Password: *password, PlanName: *plan})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "created user %s (id %d, %s, plan %s)\n", u.Username, u.ID, u.Email, strings.ToLower(*plan))
+	return nil
+}

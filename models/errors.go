@@ -1,0 +1,52 @@
+package models
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Error codes. The HTTP layer maps each to one status (handlers/envelope.go); the domain never
+// speaks HTTP.
+const (
+	EINVALID      = "invalid_request"    // bad or missing parameter: 400
+	EUNAUTHORIZED = "unauthorized"       // no key, bad or expired key: 401
+	EFORBIDDEN    = "forbidden"          // the caller may not do this: 403
+	ENOTFOUND     = "not_found"          // missing, or someone else's: 404
+	EMETHOD       = "method_not_allowed" // wrong HTTP method: 405
+	ECONFLICT     = "conflict"           // duplicate: 409
+	ETOOLARGE     = "payload_too_large"  // payload over the plan: 413
+	ERATELIMITED  = "rate_limited"       // 429
+	EUNAVAILABLE  = "unavailable"        // a dependency is down and we refuse to guess: 503
+	EINTERNAL     = "internal"           // anything unexpected: 500, cause only in the log
+)
+
+// Error is the one error type of the service: a code and a message that is safe to show the caller.
+type Error struct {
+	Code    string
+	Message string
+}
+
+func (e *Error) Error() string { return e.Message }
+
+// Errorf returns an *Error with the given code.
+func Errorf(code, format string, args ...any) *Error {
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// ErrorCode returns the code of err, or EINTERNAL for an error that is not an *Error.
+func ErrorCode(err error) string {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Code
+	}
+	return EINTERNAL
+}
+
+// ErrorMessage returns the message to show for err; never the text of an unexpected error.
+func ErrorMessage(err error) string {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Message
+	}
+	return "Internal server error"
+}

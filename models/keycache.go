@@ -1,0 +1,156 @@
+package models
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"golang.org/x/sync/singleflight"
+)
+
+// KeyCache resolves API keys to principals without a database query on every request. Entries live
+// for a short TTL (so a change made on another replica applies within it); a change made through
+// this replica's Store (deleting a key, suspending or deleting an account, changing a plan) forgets
+// the affected entries at once. Unknown keys are remembered too, briefly, so that a client hammering
+// with a bad key costs no query per request. Expiry is checked on every hit against the cached
+// expires_at, so it applies to the second everywhere.
+type KeyCache struct {
+	store  *Store
+	opts   KeyCacheOptions
+	flight singleflight.Group
+
+	mu      sync.Mutex
+	entries map[string]keyEntry // by key hash
+	byKeyID map[int64]string
+	// gen counts invalidations: a lookup that began before one must not cache what it read, or a
+	// key deleted while the lookup was in flight would live on until the TTL.
+	gen uint64
+}
+
+type keyEntry struct {
+	p     *Principal // nil: no such key
+	until time.Time
+}
+
+// KeyCacheOptions bound the cache. Zero values take the defaults.
+type KeyCacheOptions struct {
+	TTL         time.Duration // default 30s
+	NegativeTTL time.Duration // default 5s
+	MaxEntries  int           // default 100,000
+}
+
+// NewKeyCache returns an empty cache over s.
+func NewKeyCache(s *Store, opts KeyCacheOptions) *KeyCache {
+	if opts.TTL <= 0 {
+		opts.TTL = 30 * time.Second
+	}
+	if opts.NegativeTTL <= 0 {
+		opts.NegativeTTL = 5 * time.Second
+	}
+	if opts.MaxEntries <= 0 {
+		opts.MaxEntries = 100_000
+	}
+	return &KeyCache{store: s, opts: opts, entries: map[string]keyEntry{}, byKeyID: map[int64]string{}}
+}
+
+// Resolve returns the principal of a key secret, or EUNAUTHORIZED "Invalid or expired API key".
+// Suspension is reported by the caller, from Principal.Suspended, after the request is counted.
+func (c *KeyCache) Resolve(ctx context.Context, secret string) (*Principal, error) {
+	hash := HashKey(secret)
+	now := time.Now()
+	c.mu.Lock()
+	e, ok := c.entries[hash]
+	gen := c.gen
+	c.mu.Unlock()
+	if !ok || now.After(e.until) {
+		v, err, _ := c.flight.Do(hash, func() (any, error) {
+			p, err := c.store.lookupKey(ctx, hash)
+			if err != nil {
+				return nil, err
+			}
+			c.put(hash, p, gen, time.Now())
+			return p, nil
+		})
+		if err != nil {
+			return nil, err
+		}
+		e.p, _ = v.(*Principal)
+	}
+	if e.p == nil || e.p.Expired(now) {
+		return nil, Errorf(EUNAUTHORIZED, "Invalid or expired API key")
+	}
+	return e.p, nil
+}
+
+func (c *KeyCache) put(hash string, p *Principal, gen uint64, now time.Time) {
+	ttl := c.opts.TTL
+	if p == nil {
+		ttl = c.opts.NegativeTTL
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if gen != c.gen {
+		return
+	}
+	if len(c.entries) >= c.opts.MaxEntries {
+		c.evictLocked(now)
+	}
+	c.entries[hash] = keyEntry{p: p, until: now.Add(ttl)}
+	if p != nil {
+		c.byKeyID[p.KeyID] = hash
+	}
+}
+
+// evictLocked drops expired entries, and if that frees too little, an arbitrary eighth of the rest
+// (Go's map order is random enough for a cache whose entries are all cheap to reload).
+func (c *KeyCache) evictLocked(now time.Time) {
+	for h, e := range c.entries {
+		if now.After(e.until) {
+			c.dropLocked(h, e)
+		}
+	}
+	excess := len(c.entries) - c.opts.MaxEntries*7/8
+	for h, e := range c.entries {
+		if excess <= 0 {
+			break
+		}
+		c.dropLocked(h, e)
+		excess--
+	}
+}
+
+func (c *KeyCache) dropLocked(hash string, e keyEntry) {
+	delete(c.entries, hash)
+	if e.p != nil && c.byKeyID[e.p.KeyID] == hash {
+		delete(c.byKeyID, e.p.KeyID)
+	}
+}
+
+// ForgetKey drops one key's entry.
+func (c *KeyCache) ForgetKey(keyID int64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.gen++
+	if h, ok := c.byKeyID[keyID]; ok {
+		c.dropLocked(h, c.entries[h])
+	}
+}
+
+// ForgetUser drops every entry of an account (suspension, deletion, plan change).
+func (c *KeyCache) ForgetUser(userID int64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.gen++
+	for h, e := range c.entries {
+		if e.p != nil && e.p.UserID == userID {
+			c.dropLocked(h, e)
+		}
+	}
+}
+
+// Len is the number of cached entries (for metrics and tests).
+func (c *KeyCache) Len() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.entries)
+}

@@ -1,0 +1,215 @@
+package models
+
+import (
+	"database/sql/driver"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// DateTimeLayout is how date-times appear in API data: UTC, to the second.
+const DateTimeLayout = "2006-01-02 15:04:05"
+
+// DateTime is a point in time stored as a DATETIME column and shown as "YYYY-MM-DD HH:MM:SS" UTC.
+// Nullable columns use *DateTime, which marshals to null.
+type DateTime time.Time
+
+// Now returns the current time as a DateTime, truncated to the second the API shows.
+func Now() DateTime { return DateTime(time.Now().UTC().Truncate(time.Second)) }
+
+// Time returns t as a time.Time in UTC.
+func (t DateTime) Time() time.Time { return time.Time(t).UTC() }
+
+// MarshalJSON renders the API's date-time format.
+func (t DateTime) MarshalJSON() ([]byte, error) {
+	return []byte(`"` + t.Time().Format(DateTimeLayout) + `"`), nil
+}
+
+// UnmarshalJSON accepts the API's format (used by backups).
+func (t *DateTime) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	v, err := time.ParseInLocation(DateTimeLayout, s, time.UTC)
+	if err != nil {
+		return err
+	}
+	*t = DateTime(v)
+	return nil
+}
+
+// Value stores the time in UTC.
+func (t DateTime) Value() (driver.Value, error) { return t.Time(), nil }
+
+// Scan reads what either driver returns for a DATETIME column.
+func (t *DateTime) Scan(v any) error {
+	switch x := v.(type) {
+	case time.Time:
+		*t = DateTime(x.UTC())
+		return nil
+	case []byte:
+		return t.parse(string(x))
+	case string:
+		return t.parse(x)
+	}
+	return fmt.Errorf("models.DateTime: cannot scan %T", v)
+}
+
+func (t *DateTime) parse(s string) error {
+	for _, layout := range []string{"2006-01-02 15:04:05.999999999-07:00", time.RFC3339Nano, "2006-01-02 15:04:05.999999999", "2006-01-02"} {
+		if v, err := time.Parse(layout, s); err == nil {
+			*t = DateTime(v.UTC())
+			return nil
+		}
+	}
+	return fmt.Errorf("models.DateTime: cannot parse %q", s)
+}
+
+// GormDataType makes the migrator create a DATETIME column.
+func (DateTime) GormDataType() string { return "time" }
+
+// Money is an amount in cents, stored as DECIMAL(12,2) and shown as a JSON number with two
+// decimals. Arithmetic is integer; floats appear only where a driver hands one back (SQLite sums),
+// and are rounded to the cent at once.
+type Money int64
+
+// String renders 12.30 as "12.30".
+func (m Money) String() string {
+	sign := ""
+	v := int64(m)
+	if v < 0 {
+		sign, v = "-", -v
+	}
+	return fmt.Sprintf("%s%d.%02d", sign, v/100, v%100)
+}
+
+// MarshalJSON renders a JSON number with two decimals.
+func (m Money) MarshalJSON() ([]byte, error) { return []byte(m.String()), nil }
+
+// UnmarshalJSON accepts a JSON number or string.
+func (m *Money) UnmarshalJSON(b []byte) error {
+	v, err := ParseMoney(strings.Trim(string(b), `"`))
+	if err != nil {
+		return err
+	}
+	*m = v
+	return nil
+}
+
+// Value stores the decimal text, exact on MySQL.
+func (m Money) Value() (driver.Value, error) { return m.String(), nil }
+
+// Scan reads a DECIMAL (text on MySQL), a REAL or INTEGER (SQLite), or NULL (a SUM of no rows).
+func (m *Money) Scan(v any) error {
+	switch x := v.(type) {
+	case nil:
+		*m = 0
+	case float64:
+		*m = Money(math.Round(x * 100))
+	case int64:
+		*m = Money(x * 100)
+	case []byte:
+		return m.scanText(string(x))
+	case string:
+		return m.scanText(x)
+	default:
+		return fmt.Errorf("models.Money: cannot scan %T", v)
+	}
+	return nil
+}
+
+func (m *Money) scanText(s string) error {
+	v, err := ParseMoney(s)
+	*m = v
+	return err
+}
+
+// ParseMoney parses a decimal such as "12", "12.3" or "-12.34" exactly. More than two decimals is
+// an error rather than a silent rounding.
+func ParseMoney(s string) (Money, error) {
+	s = strings.TrimSpace(s)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(strings.TrimPrefix(s, "-"), "+")
+	whole, frac, _ := strings.Cut(s, ".")
+	frac = strings.TrimRight(frac, "0")
+	if whole == "" && frac == "" || len(frac) > 2 || len(whole) > 10 {
+		return 0, fmt.Errorf("invalid amount %q", s)
+	}
+	for len(frac) < 2 {
+		frac += "0"
+	}
+	if whole == "" {
+		whole = "0"
+	}
+	w, err1 := strconv.ParseUint(whole, 10, 63)
+	f, err2 := strconv.ParseUint(frac, 10, 63)
+	if err1 != nil || err2 != nil {
+		return 0, fmt.Errorf("invalid amount %q", s)
+	}
+	v := Money(w*100 + f)
+	if neg {
+		v = -v
+	}
+	return v, nil
+}
+
+// Flag is a boolean column shown as the integer 0 or 1, as the reference does.
+type Flag bool
+
+// MarshalJSON renders 0 or 1.
+func (f Flag) MarshalJSON() ([]byte, error) {
+	if f {
+		return []byte("1"), nil
+	}
+	return []byte("0"), nil
+}
+
+// UnmarshalJSON accepts 0/1 and true/false.
+func (f *Flag) UnmarshalJSON(b []byte) error {
+	s := string(b)
+	*f = Flag(s == "1" || s == "true")
+	return nil
+}
+
+// Value stores a boolean.
+func (f Flag) Value() (driver.Value, error) { return bool(f), nil }
+
+// Scan reads a boolean, whichever way the driver spells it.
+func (f *Flag) Scan(v any) error {
+	switch x := v.(type) {
+	case bool:
+		*f = Flag(x)
+	case int64:
+		*f = x != 0
+	case []byte:
+		*f = len(x) > 0 && x[0] != '0'
+	case nil:
+		*f = false
+	default:
+		return fmt.Errorf("models.Flag: cannot scan %T", v)
+	}
+	return nil
+}
+
+// GormDataType makes the migrator create a boolean column.
+func (Flag) GormDataType() string { return "bool" }
+
+// JSONText is a JSON document kept in a TEXT column and shown as itself (an object, not a string).
+type JSONText string
+
+// MarshalJSON emits the stored document, or {} when there is none.
+func (j JSONText) MarshalJSON() ([]byte, error) {
+	if j == "" {
+		return []byte("{}"), nil
+	}
+	return []byte(j), nil
+}
+
+// UnmarshalJSON keeps the raw document.
+func (j *JSONText) UnmarshalJSON(b []byte) error {
+	*j = JSONText(b)
+	return nil
+}

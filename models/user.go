@@ -1,0 +1,184 @@
+package models
+
+import (
+	"context"
+	"net/mail"
+	"regexp"
+	"strings"
+
+	"golang.org/x/crypto/bcrypt"
+	"gorm.io/gorm"
+)
+
+// User is an account of the user API.
+type User struct {
+	ID           int64    `gorm:"primaryKey"`
+	Username     string   `gorm:"size:64;uniqueIndex;not null"`
+	Email        string   `gorm:"size:255;uniqueIndex;not null"`
+	PasswordHash string   `gorm:"size:255;not null"`
+	Bio          string   `gorm:"type:text"`
+	Pfp          string   `gorm:"size:1024;not null;default:''"`
+	PlanID       int64    `gorm:"not null;index"`
+	Plan         Plan     `gorm:"constraint:OnDelete:RESTRICT"`
+	Verified     Flag     `gorm:"not null;default:false"`
+	Balance      Money    `gorm:"type:decimal(12,2);not null;default:0"`
+	FirstName    string   `gorm:"size:100;not null;default:''"`
+	LastName     string   `gorm:"size:100;not null;default:''"`
+	Phone        string   `gorm:"size:32;not null;default:''"`
+	Address      string   `gorm:"size:255;not null;default:''"`
+	Suspended    bool     `gorm:"not null;default:false"`
+	CreatedAt    DateTime `gorm:"not null"`
+	UpdatedAt    DateTime `gorm:"not null"`
+}
+
+// bcryptCost is bcrypt's default: about 50 ms a check, which is what makes guessing slow.
+const bcryptCost = bcrypt.DefaultCost
+
+// HashPassword returns a bcrypt hash of password.
+func HashPassword(password string) (string, error) {
+	h, err := bcrypt.GenerateFromPassword([]byte(password), bcryptCost)
+	return string(h), err
+}
+
+// passwordMatches checks password against a bcrypt hash, including the $2y$ hashes a PHP panel writes.
+func passwordMatches(hash, password string) bool {
+	return bcrypt.CompareHashAndPassword([]byte(hash), []byte(password)) == nil
+}
+
+// dummyHash is compared against when the email is unknown, so that a wrong email costs as long as a
+// wrong password and response times do not tell which accounts exist.
+var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("not a password"), bcryptCost)
+
+var usernamePattern = regexp.MustCompile(`^[a-z0-9][a-z0-9_.-]{1,31}$`)
+
+// NewUser is what creating an account takes.
+type NewUser struct {
+	Email    string
+	Username string // derived from the email when empty
+	Password string
+	PlanName string
+}
+
+// ValidateEmail returns a clear error for an address that is not one.
+func ValidateEmail(email string) error {
+	a, err := mail.ParseAddress(email)
+	if err != nil || a.Address != email || !strings.Contains(email[strings.LastIndex(email, "@")+1:], ".") || len(email) > 255 {
+		return Errorf(EINVALID, "Invalid email address")
+	}
+	return nil
+}
+
+// ValidatePassword enforces the minimum an account password must meet.
+func ValidatePassword(password string) error {
+	if len(password) < 8 {
+		return Errorf(EINVALID, "Password must be at least 8 characters")
+	}
+	if len(password) > 72 {
+		return Errorf(EINVALID, "Password must be at most 72 characters")
+	}
+	return nil
+}
+
+// UsernameFromEmail derives a username from the local part of an email address.
+func UsernameFromEmail(email string) string {
+	local, _, _ := strings.Cut(strings.ToLower(email), "@")
+	var b strings.Builder
+	for _, r := range local {
+		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '_' || r == '.' || r == '-' {
+			b.WriteRune(r)
+		}
+	}
+	name := strings.Trim(b.String(), "._-")
+	if len(name) > 32 {
+		name = name[:32]
+	}
+	for len(name) < 2 {
+		name += "0"
+	}
+	return name
+}
+
+// CreateUser creates an account. A taken email or username is ECONFLICT, an unknown plan EINVALID.
+func (s *Store) CreateUser(ctx context.Context, in NewUser) (*User, error) {
+	in.Email = strings.TrimSpace(strings.ToLower(in.Email))
+	if err := ValidateEmail(in.Email); err != nil {
+		return nil, err
+	}
+	if in.Username == "" {
+		in.Username = UsernameFromEmail(in.Email)
+	}
+	in.Username = strings.ToLower(strings.TrimSpace(in.Username))
+	if !usernamePattern.MatchString(in.Username) {
+		return nil, Errorf(EINVALID, "Invalid username: use 2-32 lowercase letters, digits, '.', '_' or '-'")
+	}
+	if err := ValidatePassword(in.Password); err != nil {
+		return nil, err
+	}
+	hash, err := HashPassword(in.Password)
+	if err != nil {
+		return nil, err
+	}
+	u := &User{Email: in.Email, Username: in.Username, PasswordHash: hash}
+	err = s.tx(ctx, func(tx *gorm.DB) error {
+		var plan Plan
+		if err := tx.Where("name = ?", strings.ToLower(in.PlanName)).First(&plan).Error; err != nil {
+			return notFoundAs(err, EINVALID, "Unknown plan: "+in.PlanName)
+		}
+		u.PlanID = plan.ID
+		var taken int64
+		if err := tx.Model(&User{}).Where("email = ? OR username = ?", u.Email, u.Username).Count(&taken).Error; err != nil {
+			return err
+		}
+		if taken > 0 {
+			return Errorf(ECONFLICT, "A user with that email or username already exists")
+		}
+		if err := tx.Create(u).Error; err != nil {
+			if isDuplicate(err) {
+				return Errorf(ECONFLICT, "A user with that email or username already exists")
+			}
+			return err
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return u, nil
+}
+
+// notFoundAs maps gorm's not-found error to an *Error with the given code.
+func notFoundAs(err error, code, message string) error {
+	if err = notFound(err, message); ErrorCode(err) == ENOTFOUND {
+		return Errorf(code, "%s", message)
+	}
+	return err
+}
+
+// Authenticate checks an email and password. Both a wrong email and a wrong password are
+// "Invalid email or password"; a suspended account is "Account suspended" (only after the password
+// matched, so suspension does not reveal that an email exists).
+func (s *Store) Authenticate(ctx context.Context, email, password string) (*User, error) {
+	var u User
+	err := s.db.WithContext(ctx).Where("email = ?", strings.TrimSpace(strings.ToLower(email))).First(&u).Error
+	if err != nil {
+		passwordMatches(string(dummyHash), password)
+		return nil, notFoundAs(err, EUNAUTHORIZED, "Invalid email or password")
+	}
+	if !passwordMatches(u.PasswordHash, password) {
+		return nil, Errorf(EUNAUTHORIZED, "Invalid email or password")
+	}
+	if u.Suspended {
+		return nil, Errorf(EFORBIDDEN, "Account suspended")
+	}
+	return &u, nil
+}
+
+// UserByID returns the account with its plan.
+func (s *Store) UserByID(ctx context.Context, id int64) (*User, error) {
+	var u User
+	err := s.db.WithContext(ctx).Preload("Plan").First(&u, id).Error
+	if err != nil {
+		return nil, notFound(err, "User not found")
+	}
+	return &u, nil
+}
