@@ -85,8 +85,8 @@ func (p Param) check(raw string) (string, error) {
 				return "", models.Errorf(models.EINVALID, "%s must be a positive integer", p.label())
 			}
 		} else if err != nil || n < p.Min || n > p.Max {
-			if p.Max >= 1<<53 {
-				return "", models.Errorf(models.EINVALID, "%s must be an integer of at least %d", p.Name, p.Min)
+			if p.Min == 0 && p.Max >= maxSafeInt {
+				return "", models.Errorf(models.EINVALID, "%s must be a non-negative integer", p.Name)
 			}
 			return "", models.Errorf(models.EINVALID, "%s must be an integer between %d and %d", p.Name, p.Min, p.Max)
 		}
@@ -133,7 +133,7 @@ func parseTime(s string) (time.Time, error) {
 // Paging parameters, shared by every list that pages.
 var (
 	limitParam  = Param{Name: "limit", Kind: KindInt, Min: 1, Max: 500, Default: "50", Doc: "Number of results (1-500)"}
-	offsetParam = Param{Name: "offset", Kind: KindInt, Min: 0, Max: 1<<53 - 1, Default: "0", Doc: "Pagination offset"}
+	offsetParam = Param{Name: "offset", Kind: KindInt, Min: 0, Max: maxSafeInt, Default: "0", Doc: "Pagination offset"}
 )
 
 // Call is one request as a handler sees it: checked parameters and the caller.
@@ -209,3 +209,7 @@ func checkParams(a *Action, raw Params) (Params, error) {
 	}
 	return out, nil
 }
+
+// maxSafeInt is the largest integer a JavaScript client can hold exactly: the bound of "unbounded"
+// integer parameters.
+const maxSafeInt = 1<<53 - 1
