@@ -85,7 +85,7 @@ func (p Param) check(raw string) (string, error) {
 				return "", models.Errorf(models.EINVALID, "%s must be a positive integer", p.label())
 			}
 		} else if err != nil || n < p.Min || n > p.Max {
-			if p.Max >= 1<<53 {
+			if p.Max >= 1<<53-1 {
 				return "", models.Errorf(models.EINVALID, "%s must be an integer of at least %d", p.Name, p.Min)
 			}
 			return "", models.Errorf(models.EINVALID, "%s must be an integer between %d and %d", p.Name, p.Min, p.Max)
