@@ -164,7 +164,7 @@ func createInvoice(tx *gorm.DB, userID int64, amount Money, status string, at ti
 	// 36^6 numbers a day make a clash rare; a clash fails only its own statement on both
 	// databases, so the transaction can go on with another number.
 	for attempt := 0; ; attempt++ {
-		inv.InvoiceNumber = newInvoiceNumber(at)
+		inv.InvoiceNumber = newReference("INV", at)
 		err := tx.Create(inv).Error
 		if err == nil {
 			break
@@ -199,12 +199,12 @@ func payInvoice(tx *gorm.DB, inv *Invoice, at time.Time) error {
 		Status: "completed", Date: paidAt, Type: "invoice"}).Error
 }
 
-// invoiceAlphabet is what the random part of an invoice number is made of.
-const invoiceAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+// referenceAlphabet is what the random part of an invoice number is made of.
+const referenceAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 
-// newInvoiceNumber returns INV-YYYYMMDD-XXXXXX: the UTC date and six random uppercase
-// alphanumerics from crypto/rand.
-func newInvoiceNumber(at time.Time) string {
+// newReference returns PREFIX-YYYYMMDD-XXXXXX (INV-20240101-ABC123 for an invoice): the UTC date
+// and six random uppercase alphanumerics from crypto/rand.
+func newReference(prefix string, at time.Time) string {
 	b := make([]byte, 0, 6)
 	var buf [16]byte
 	for len(b) < 6 {
@@ -214,11 +214,11 @@ func newInvoiceNumber(at time.Time) string {
 		for _, c := range buf {
 			// Reject the top of the byte range so that every character is equally likely.
 			if c < 252 && len(b) < 6 {
-				b = append(b, invoiceAlphabet[c%36])
+				b = append(b, referenceAlphabet[c%36])
 			}
 		}
 	}
-	return "INV-" + at.UTC().Format("20060102") + "-" + string(b)
+	return prefix + "-" + at.UTC().Format("20060102") + "-" + string(b)
 }
 
 // NewPurchase is what recording a purchase takes.
