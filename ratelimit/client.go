@@ -16,7 +16,8 @@ const DefaultClientTimeout = 50 * time.Millisecond
 
 // NewRedisClient builds the client for a Redis limiter from a URL (forms in the package
 // documentation): a *redis.Client for one server, a *redis.ClusterClient for a cluster. It never
-// retries a command, and times out after DefaultClientTimeout unless the URL says otherwise.
+// retries a command, dials once per connection, and times out after DefaultClientTimeout unless
+// the URL says otherwise.
 func NewRedisClient(rawURL string) (redis.UniversalClient, error) {
 	u, addrs, cluster, err := splitRedisURL(rawURL)
 	if err != nil {
@@ -53,6 +54,9 @@ func NewRedisClient(rawURL string) (redis.UniversalClient, error) {
 		set("read_timeout", &opt.ReadTimeout)
 		set("write_timeout", &opt.WriteTimeout)
 		set("pool_timeout", &opt.PoolTimeout)
+		if !q.Has("dialer_retries") {
+			opt.DialerRetries = 1
+		}
 		opt.MaxRetries = -1
 		opt.ContextTimeoutEnabled = true
 		return redis.NewClusterClient(opt), nil
@@ -67,6 +71,9 @@ func NewRedisClient(rawURL string) (redis.UniversalClient, error) {
 	set("read_timeout", &opt.ReadTimeout)
 	set("write_timeout", &opt.WriteTimeout)
 	set("pool_timeout", &opt.PoolTimeout)
+	if !q.Has("dialer_retries") {
+		opt.DialerRetries = 1 // a refused dial is an answer; five tries 100ms apart would stall
+	}
 	opt.MaxRetries = -1
 	opt.ContextTimeoutEnabled = true
 	return redis.NewClient(opt), nil

@@ -35,8 +35,9 @@ func TestNewRedisClientSingle(t *testing.T) {
 				o.Addr, o.DB, o.ReadTimeout, o.WriteTimeout, o.PoolTimeout, o.DialTimeout, o.Username, o.Password)
 		}
 		// Options() shows the client after go-redis normalised -1 ("no retries") to 0.
-		if o.MaxRetries > 0 || !o.ContextTimeoutEnabled {
-			t.Errorf("%s: MaxRetries %d, ContextTimeoutEnabled %v; want no retries and context deadlines", tt.url, o.MaxRetries, o.ContextTimeoutEnabled)
+		if o.MaxRetries > 0 || o.DialerRetries != 1 || !o.ContextTimeoutEnabled {
+			t.Errorf("%s: MaxRetries %d, DialerRetries %d, ContextTimeoutEnabled %v; want no retries, one dial, context deadlines",
+				tt.url, o.MaxRetries, o.DialerRetries, o.ContextTimeoutEnabled)
 		}
 		c.Close()
 	}
@@ -60,8 +61,8 @@ func TestNewRedisClientCluster(t *testing.T) {
 		if !slices.Equal(o.Addrs, []string{"h1:7001", "h2:7002", "h3:7003"}) {
 			t.Errorf("%s: addrs %v", url, o.Addrs)
 		}
-		if o.ReadTimeout != DefaultClientTimeout || o.MaxRetries > 0 {
-			t.Errorf("%s: read timeout %v, max retries %d", url, o.ReadTimeout, o.MaxRetries)
+		if o.ReadTimeout != DefaultClientTimeout || o.MaxRetries > 0 || o.DialerRetries != 1 {
+			t.Errorf("%s: read timeout %v, max retries %d, dialer retries %d", url, o.ReadTimeout, o.MaxRetries, o.DialerRetries)
 		}
 		c.Close()
 	}
