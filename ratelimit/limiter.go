@@ -26,7 +26,6 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 )
 
@@ -72,8 +71,13 @@ type Checker interface {
 var ErrBadKey = errors.New("ratelimit: caller key must be non-empty and free of braces")
 
 func checkKey(key string) error {
-	if key == "" || strings.ContainsAny(key, "{}") {
+	if key == "" {
 		return ErrBadKey
+	}
+	for i := range len(key) { // a byte loop: strings.ContainsAny cost a tenth of Memory.Allow
+		if key[i] == '{' || key[i] == '}' {
+			return ErrBadKey
+		}
 	}
 	return nil
 }
