@@ -32,7 +32,8 @@ type RedisOptions struct {
 // count): one hash tag, so both live in one Redis Cluster slot.
 //
 // The client should not retry commands (a retried script may charge twice) and should time out
-// quickly; NewRedisClient builds one like that.
+// quickly; NewRedisClient builds one like that. The script needs Redis 4.0 or later (HSET with
+// several fields); it is tested on Redis 7.0 and Redis Cluster.
 type Redis struct {
 	client  redis.UniversalClient
 	prefix  string
