@@ -113,7 +113,3 @@ func (d Decision) WriteHeaders(h http.Header) {
 		h.Set("Retry-After", strconv.FormatInt(max(secs, 1), 10))
 	}
 }
-
-// ErrUnavailable is returned when the limiter cannot decide and is configured to refuse
-// (SHAREPANEL_RATELIMIT_ON_REDIS_ERROR=closed); the HTTP layer answers 503.
-var ErrUnavailable = errors.New("ratelimit: limiter unavailable")
