@@ -26,6 +26,8 @@ type Store struct {
 	Plans  *PlanCache // plan limits, in process
 	mysql  bool
 	closed bool
+
+	settings settingsCache // runtime settings (setting.go)
 }
 
 // Open connects to url: "sqlite://relative.db", "sqlite:///abs/path.db", "sqlite://:memory:" or
