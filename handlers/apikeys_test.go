@@ -108,7 +108,7 @@ func TestUsageIsRecordedAndReported(t *testing.T) {
 		env.Get(map[string]string{"mode": "profile", "action": "view", "api_key": acct.Key})
 	}
 	env.Get(map[string]string{"mode": "profile", "action": "update", "api_key": acct.Key}) // 405: not authenticated, not recorded
-	env.Post(map[string]any{"mode": "profile", "action": "update", "api_key": acct.Key})  // 400: recorded as an error
+	env.Post(map[string]any{"mode": "profile", "action": "update", "api_key": acct.Key})   // 400: recorded as an error
 	env.FlushUsage()
 	keys := env.Get(map[string]string{"mode": "api_keys", "action": "list", "api_key": acct.Key}).DataList(t)
 	res := env.Get(map[string]string{"mode": "api_keys", "action": "usage", "key_id": fmt.Sprint(keys[0]["id"]), "api_key": acct.Key})

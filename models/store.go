@@ -20,12 +20,11 @@ import (
 
 // Store is the database. One concrete type for both MySQL/MariaDB and SQLite.
 type Store struct {
-	db     *gorm.DB
-	log    *slog.Logger
-	Keys   *KeyCache  // API key → principal, in process
-	Plans  *PlanCache // plan limits, in process
-	mysql  bool
-	closed bool
+	db    *gorm.DB
+	log   *slog.Logger
+	Keys  *KeyCache  // API key → principal, in process
+	Plans *PlanCache // plan limits, in process
+	mysql bool
 
 	settings settingsCache // runtime settings (setting.go)
 }
