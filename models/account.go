@@ -146,7 +146,7 @@ func (s *Store) UserIDByUsername(ctx context.Context, username string) (int64, e
 // setting when no plan is given.
 func (s *Store) CreateAccount(ctx context.Context, in NewUser) (*User, error) {
 	if strings.TrimSpace(in.PlanName) == "" {
-		plan, err := s.Setting(ctx, SettingDefaultPlan, "free")
+		plan, err := s.Setting(ctx, SettingDefaultPlan, defaultPlanName)
 		if err != nil {
 			return nil, err
 		}

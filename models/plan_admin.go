@@ -191,10 +191,14 @@ func (s *Store) UpdatePlan(ctx context.Context, name string, in PlanInput) (*Pla
 			return err
 		}
 		if p.Name != oldName {
-			res := tx.Model(&Setting{}).Where("name = ? AND value = ?", SettingDefaultPlan, oldName).
-				Updates(map[string]any{"value": p.Name, "updated_at": Now()})
-			if res.Error != nil {
-				return res.Error
+			var def Setting
+			if err := tx.Where("name = ?", SettingDefaultPlan).Limit(1).Find(&def).Error; err != nil {
+				return err
+			}
+			if def.Value == oldName || def.Name == "" && oldName == defaultPlanName {
+				if err := putSetting(tx, SettingDefaultPlan, p.Name); err != nil {
+					return err
+				}
 			}
 		}
 		var err error
@@ -212,7 +216,7 @@ func (s *Store) UpdatePlan(ctx context.Context, name string, in PlanInput) (*Pla
 // DeletePlan deletes a plan that no account uses and that is not the default plan (ECONFLICT).
 func (s *Store) DeletePlan(ctx context.Context, name string) error {
 	name = strings.ToLower(strings.TrimSpace(name))
-	def, err := s.Setting(ctx, SettingDefaultPlan, "free")
+	def, err := s.Setting(ctx, SettingDefaultPlan, defaultPlanName)
 	if err != nil {
 		return err
 	}

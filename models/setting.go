@@ -26,6 +26,9 @@ const (
 	SettingCurrency    = "currency"     // three-letter currency code (default: SHAREPANEL_CURRENCY)
 )
 
+// defaultPlanName is the default_plan setting until an operator changes it.
+const defaultPlanName = "free"
+
 // settingJWTSecret holds the admin tokens' signing key when SHAREPANEL_JWT_SECRET is not set. It is
 // never shown by Settings.
 const settingJWTSecret = "jwt_secret"
@@ -89,7 +92,7 @@ func (s *Store) Settings(ctx context.Context, defCurrency string) (map[string]st
 	if err != nil {
 		return nil, err
 	}
-	out := map[string]string{SettingAPI: "off", SettingDefaultPlan: "free", SettingCurrency: defCurrency}
+	out := map[string]string{SettingAPI: "off", SettingDefaultPlan: defaultPlanName, SettingCurrency: defCurrency}
 	for _, k := range SettingKeys {
 		if v, ok := values[k]; ok {
 			out[k] = v
