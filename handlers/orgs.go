@@ -1,13 +1,58 @@
 package handlers
 
-func (a *API) orgsList(c *Call) (Reply, error) { return Reply{}, errNotImplemented }
+import "sharepanel/models"
 
-func (a *API) orgsView(c *Call) (Reply, error) { return Reply{}, errNotImplemented }
+func (a *API) orgsList(c *Call) (Reply, error) {
+	orgs, err := a.Store.ListOrgs(c.Ctx(), c.UserID())
+	if err != nil {
+		return Reply{}, err
+	}
+	return ok("Organizations retrieved successfully", orgs)
+}
 
-func (a *API) orgsNew(c *Call) (Reply, error) { return Reply{}, errNotImplemented }
+func (a *API) orgsView(c *Call) (Reply, error) {
+	org, err := a.Store.OrgDetailsOf(c.Ctx(), c.UserID(), c.Int("org_id"))
+	if err != nil {
+		return Reply{}, err
+	}
+	return ok("Organization retrieved successfully", org)
+}
 
-func (a *API) orgsUpdate(c *Call) (Reply, error) { return Reply{}, errNotImplemented }
+func (a *API) orgsNew(c *Call) (Reply, error) {
+	id, err := a.Store.CreateOrg(c.Ctx(), c.UserID(), models.NewOrg{Title: c.Str("title"), Path: c.Str("path"), Contact: c.Str("contact")})
+	if err != nil {
+		return Reply{}, err
+	}
+	return ok("Organization created successfully", orgCreated{OrgID: id})
+}
 
-func (a *API) orgsDelete(c *Call) (Reply, error) { return Reply{}, errNotImplemented }
+func (a *API) orgsUpdate(c *Call) (Reply, error) {
+	opt := func(name string) *string {
+		if !c.Has(name) {
+			return nil
+		}
+		v := c.Str(name)
+		return &v
+	}
+	err := a.Store.UpdateOrg(c.Ctx(), c.UserID(), c.Int("org_id"),
+		models.OrgUpdate{Title: opt("title"), Path: opt("path"), Contact: opt("contact")})
+	if err != nil {
+		return Reply{}, err
+	}
+	return ok("Organization updated successfully", nil)
+}
 
-func (a *API) orgsMembers(c *Call) (Reply, error) { return Reply{}, errNotImplemented }
+func (a *API) orgsDelete(c *Call) (Reply, error) {
+	if err := a.Store.DeleteOrg(c.Ctx(), c.UserID(), c.Int("org_id")); err != nil {
+		return Reply{}, err
+	}
+	return ok("Organization deleted successfully", nil)
+}
+
+func (a *API) orgsMembers(c *Call) (Reply, error) {
+	members, err := a.Store.ListOrgMembers(c.Ctx(), c.UserID(), c.Int("org_id"))
+	if err != nil {
+		return Reply{}, err
+	}
+	return ok("Members retrieved successfully", members)
+}

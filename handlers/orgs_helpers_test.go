@@ -1,0 +1,142 @@
+package handlers_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"sort"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"sharepanel/internal/testenv"
+	"sharepanel/models"
+)
+
+// Helpers of the orgs, instances, search and stats tests. Names start with "orgs" so that they do
+// not collide with other test files of the package.
+
+// orgsPost calls /api with POST, a JSON body and key.
+func orgsPost(env *testenv.Env, key string, params map[string]any) *testenv.Response {
+	env.T.Helper()
+	body := map[string]any{"api_key": key}
+	for k, v := range params {
+		body[k] = v
+	}
+	return env.Post(body)
+}
+
+// orgsGet calls /api with GET and key.
+func orgsGet(env *testenv.Env, key string, params map[string]string) *testenv.Response {
+	env.T.Helper()
+	q := map[string]string{"api_key": key}
+	for k, v := range params {
+		q[k] = v
+	}
+	return env.Get(q)
+}
+
+// orgsCreate creates an organization through the API and returns its ID.
+func orgsCreate(t *testing.T, env *testenv.Env, key string, params map[string]any) int64 {
+	t.Helper()
+	p := map[string]any{"mode": "orgs", "action": "new"}
+	for k, v := range params {
+		p[k] = v
+	}
+	res := orgsPost(env, key, p)
+	res.Expect(t, http.StatusOK, "Organization created successfully")
+	d := res.DataMap(t)
+	orgsExpectShape(t, d, map[string]string{"org_id": "integer"})
+	return int64(d["org_id"].(float64))
+}
+
+// orgsExpectShape fails unless obj has exactly the given fields with the given JSON types:
+// "integer", "number", "string", "datetime" (YYYY-MM-DD HH:MM:SS), "flag" (0 or 1), "null".
+func orgsExpectShape(t *testing.T, obj map[string]any, want map[string]string) {
+	t.Helper()
+	var got, exp []string
+	for k := range obj {
+		got = append(got, k)
+	}
+	for k := range want {
+		exp = append(exp, k)
+	}
+	sort.Strings(got)
+	sort.Strings(exp)
+	if strings.Join(got, ",") != strings.Join(exp, ",") {
+		t.Fatalf("fields %v, want %v (%v)", got, exp, obj)
+	}
+	for k, kind := range want {
+		v := obj[k]
+		okType := false
+		switch kind {
+		case "integer":
+			f, isNum := v.(float64)
+			okType = isNum && f == float64(int64(f))
+		case "number":
+			_, okType = v.(float64)
+		case "string":
+			_, okType = v.(string)
+		case "datetime":
+			s, isStr := v.(string)
+			okType = isStr && len(s) == len(models.DateTimeLayout) && s[4] == '-' && s[10] == ' ' && s[13] == ':'
+		case "flag":
+			okType = v == float64(0) || v == float64(1)
+		case "null":
+			okType = v == nil
+		default:
+			t.Fatalf("unknown kind %q", kind)
+		}
+		if !okType {
+			t.Fatalf("field %s = %#v, want %s (%v)", k, v, kind, obj)
+		}
+	}
+}
+
+// orgsActivity returns userID's activity entries with the given action, newest first.
+func orgsActivity(t *testing.T, env *testenv.Env, userID int64, action string) []models.Activity {
+	t.Helper()
+	all, err := env.Store.ListActivity(context.Background(), userID, models.Page{Limit: 500})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []models.Activity
+	for _, a := range all {
+		if a.Action == action {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// orgsSeedInvoice writes an invoice row for userID (billing owns invoice functions; these tests
+// only need rows to count).
+func orgsSeedInvoice(t *testing.T, env *testenv.Env, userID int64, amount, status string) {
+	t.Helper()
+	m, err := models.ParseMoney(amount)
+	if err != nil {
+		t.Fatal(err)
+	}
+	inv := models.Invoice{UserID: userID, InvoiceNumber: fmt.Sprintf("T%d-%d", userID, orgsInvoiceSeq.Add(1)), TotalAmount: m, Status: status, CreatedAt: models.Now()}
+	if status == models.InvoicePaid {
+		now := models.Now()
+		inv.PaidAt = &now
+	}
+	if err := env.Store.DB().Create(&inv).Error; err != nil {
+		t.Fatal(err)
+	}
+}
+
+// orgsInvoiceSeq makes invoice numbers unique within a test binary.
+var orgsInvoiceSeq atomic.Int64
+
+// orgsDetails decodes an activity entry's details.
+func orgsDetails(t *testing.T, a models.Activity) map[string]any {
+	t.Helper()
+	var d map[string]any
+	if err := json.Unmarshal([]byte(a.Details), &d); err != nil {
+		t.Fatalf("details %q: %v", a.Details, err)
+	}
+	return d
+}
