@@ -47,11 +47,14 @@ func (s *server) restoreBackup(c echo.Context) error {
 		return models.Errorf(models.EINVALID, "backup is not a valid backup document: %s", jsonProblem(err))
 	}
 	opts := models.RestoreOptions{Username: c.QueryParam("username"), Email: c.QueryParam("email")}
-	for name, dst := range map[string]*string{"username": &opts.Username, "email": &opts.Email} {
-		if v, ok, err := b.str(name); err != nil {
+	for _, f := range []struct {
+		name string
+		dst  *string
+	}{{"username", &opts.Username}, {"email", &opts.Email}} {
+		if v, ok, err := b.str(f.name); err != nil {
 			return err
 		} else if ok {
-			*dst = v
+			*f.dst = v
 		}
 	}
 	target := opts.Username

@@ -2,6 +2,7 @@ package admin
 
 import (
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"reflect"
@@ -82,7 +83,7 @@ func errorStatus(err error) (int, string) {
 	}
 	var tooLarge *http.MaxBytesError
 	if errors.As(err, &tooLarge) {
-		return http.StatusRequestEntityTooLarge, "Request body too large"
+		return http.StatusRequestEntityTooLarge, fmt.Sprintf("Request body too large: at most %d bytes", tooLarge.Limit)
 	}
 	return statusByCode[models.ErrorCode(err)], models.ErrorMessage(err)
 }
