@@ -1,5 +1,17 @@
 package models
 
+import (
+	"context"
+	"crypto/rand"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+)
+
 // Invoice is a bill to a user: pending, paid or overdue.
 type Invoice struct {
 	ID            int64     `gorm:"primaryKey" json:"id"`
@@ -17,6 +29,9 @@ const (
 	InvoicePaid    = "paid"
 	InvoiceOverdue = "overdue"
 )
+
+// InvoiceStatuses are the statuses an invoice may have.
+var InvoiceStatuses = []string{InvoicePending, InvoicePaid, InvoiceOverdue}
 
 // Transaction is a movement of money on a user's account.
 type Transaction struct {
@@ -39,4 +54,248 @@ type Purchase struct {
 	Price        Money    `gorm:"type:decimal(12,2);not null" json:"price"`
 	TokensPaid   Money    `gorm:"type:decimal(12,2);not null" json:"tokens_paid"`
 	CreatedAt    DateTime `gorm:"not null" json:"created_at"`
+}
+
+// MaxMoney is the largest amount a DECIMAL(12,2) column holds: 9,999,999,999.99.
+const MaxMoney Money = 999_999_999_999
+
+// BalanceOf returns the account's balance.
+func (s *Store) BalanceOf(ctx context.Context, userID int64) (Money, error) {
+	var u User
+	err := s.db.WithContext(ctx).Select("balance").First(&u, userID).Error
+	return u.Balance, notFound(err, "User not found")
+}
+
+// ListInvoices returns the account's invoices, newest first; status "" means every status.
+func (s *Store) ListInvoices(ctx context.Context, userID int64, status string, page Page) ([]Invoice, error) {
+	q := s.db.WithContext(ctx).Where("user_id = ?", userID)
+	if status != "" {
+		q = q.Where("status = ?", status)
+	}
+	var out []Invoice
+	err := q.Order("created_at DESC, id DESC").Limit(page.Limit).Offset(page.Offset).Find(&out).Error
+	return out, err
+}
+
+// InvoiceOf returns one of the account's invoices; another account's is "Invoice not found" too.
+func (s *Store) InvoiceOf(ctx context.Context, userID, invoiceID int64) (*Invoice, error) {
+	var inv Invoice
+	err := s.db.WithContext(ctx).Where("id = ? AND user_id = ?", invoiceID, userID).First(&inv).Error
+	if err != nil {
+		return nil, notFound(err, "Invoice not found")
+	}
+	return &inv, nil
+}
+
+// ListTransactions returns the account's transactions, newest first.
+func (s *Store) ListTransactions(ctx context.Context, userID int64, page Page) ([]Transaction, error) {
+	var out []Transaction
+	err := s.db.WithContext(ctx).Where("user_id = ?", userID).Order("date DESC, id DESC").
+		Limit(page.Limit).Offset(page.Offset).Find(&out).Error
+	return out, err
+}
+
+// ListPurchases returns the account's purchases, newest first.
+func (s *Store) ListPurchases(ctx context.Context, userID int64, page Page) ([]Purchase, error) {
+	var out []Purchase
+	err := s.db.WithContext(ctx).Where("user_id = ?", userID).Order("created_at DESC, id DESC").
+		Limit(page.Limit).Offset(page.Offset).Find(&out).Error
+	return out, err
+}
+
+// CreateInvoice bills userID amount (more than zero) with status pending, paid or overdue. The
+// invoice gets a fresh number INV-YYYYMMDD-XXXXXX, and the user a "New Invoice" notification
+// linking to it, in the same transaction. An invoice created paid is paid now: it gets paid_at and
+// its transaction, exactly as MarkInvoicePaid would give it.
+func (s *Store) CreateInvoice(ctx context.Context, userID int64, amount Money, status string) (*Invoice, error) {
+	if !slices.Contains(InvoiceStatuses, status) {
+		return nil, Errorf(EINVALID, "Invalid status. Allowed values: %s", strings.Join(InvoiceStatuses, ", "))
+	}
+	if err := checkAmount("Amount", amount, false); err != nil {
+		return nil, err
+	}
+	var inv *Invoice
+	err := s.tx(ctx, func(tx *gorm.DB) error {
+		if err := lockUser(tx, userID); err != nil {
+			return err
+		}
+		now := time.Now().UTC()
+		initial := status
+		if status == InvoicePaid {
+			initial = InvoicePending
+		}
+		var err error
+		if inv, err = createInvoice(tx, userID, amount, initial, now); err != nil {
+			return err
+		}
+		if status == InvoicePaid {
+			return payInvoice(tx, inv, now)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return inv, nil
+}
+
+// MarkInvoicePaid marks an invoice paid now and records its payment as a completed transaction
+// (transaction_id: the invoice number, type "invoice"). It is the administrators' operation, so it
+// is not scoped by a user; paying an invoice that is already paid is ECONFLICT. The balance is not
+// touched: the payment came from outside the account.
+func (s *Store) MarkInvoicePaid(ctx context.Context, invoiceID int64) (*Invoice, error) {
+	var inv Invoice
+	err := s.tx(ctx, func(tx *gorm.DB) error {
+		if err := tx.First(&inv, invoiceID).Error; err != nil {
+			return notFound(err, "Invoice not found")
+		}
+		return payInvoice(tx, &inv, time.Now().UTC())
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &inv, nil
+}
+
+// createInvoice inserts an invoice dated at, with a fresh number, and its "New Invoice"
+// notification.
+func createInvoice(tx *gorm.DB, userID int64, amount Money, status string, at time.Time) (*Invoice, error) {
+	inv := &Invoice{UserID: userID, TotalAmount: amount, Status: status, CreatedAt: DateTime(at.Truncate(time.Second))}
+	// 36^6 numbers a day make a clash rare; a clash fails only its own statement on both
+	// databases, so the transaction can go on with another number.
+	for attempt := 0; ; attempt++ {
+		inv.InvoiceNumber = newReference("INV", at)
+		err := tx.Create(inv).Error
+		if err == nil {
+			break
+		}
+		if !isDuplicate(err) || attempt == 4 {
+			return nil, err
+		}
+	}
+	_, err := createNotification(tx, userID, NewNotification{
+		Title:   "New Invoice",
+		Message: fmt.Sprintf("Your invoice %s has been generated", inv.InvoiceNumber),
+		Type:    NotificationInfo,
+		Link:    fmt.Sprintf("/billing/invoice/%d", inv.ID),
+	}, at)
+	return inv, err
+}
+
+// payInvoice marks inv paid at at and records the payment's transaction. The status condition
+// makes a second payment of the same invoice fail instead of recording the money twice.
+func payInvoice(tx *gorm.DB, inv *Invoice, at time.Time) error {
+	paidAt := DateTime(at.Truncate(time.Second))
+	res := tx.Model(&Invoice{}).Where("id = ? AND status <> ?", inv.ID, InvoicePaid).
+		Updates(map[string]any{"status": InvoicePaid, "paid_at": paidAt})
+	if res.Error != nil {
+		return res.Error
+	}
+	if res.RowsAffected == 0 {
+		return Errorf(ECONFLICT, "Invoice is already paid")
+	}
+	inv.Status, inv.PaidAt = InvoicePaid, &paidAt
+	return tx.Create(&Transaction{UserID: inv.UserID, TransactionID: inv.InvoiceNumber, Amount: inv.TotalAmount,
+		Status: "completed", Date: paidAt, Type: "invoice"}).Error
+}
+
+// referenceAlphabet is what the random part of an invoice number is made of.
+const referenceAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+
+// newReference returns PREFIX-YYYYMMDD-XXXXXX (INV-20240101-ABC123 for an invoice): the UTC date
+// and six random uppercase alphanumerics from crypto/rand.
+func newReference(prefix string, at time.Time) string {
+	b := make([]byte, 0, 6)
+	var buf [16]byte
+	for len(b) < 6 {
+		if _, err := rand.Read(buf[:]); err != nil {
+			panic("crypto/rand failed: " + err.Error()) // never happens on a supported OS
+		}
+		for _, c := range buf {
+			// Reject the top of the byte range so that every character is equally likely.
+			if c < 252 && len(b) < 6 {
+				b = append(b, referenceAlphabet[c%36])
+			}
+		}
+	}
+	return prefix + "-" + at.UTC().Format("20060102") + "-" + string(b)
+}
+
+// NewPurchase is what recording a purchase takes.
+type NewPurchase struct {
+	ItemID       string // required, at most 64 characters
+	ItemType     string // required, at most 32 characters: app, template, tokens, …
+	PurchaseType string // at most 32 characters; default "one_time"
+	Price        Money  // zero or more
+	TokensPaid   Money  // zero or more
+}
+
+// CreatePurchase records something userID bought. The balance is not touched: whoever sold it
+// charged for it.
+func (s *Store) CreatePurchase(ctx context.Context, userID int64, in NewPurchase) (*Purchase, error) {
+	in.ItemID, in.ItemType, in.PurchaseType = strings.TrimSpace(in.ItemID), strings.TrimSpace(in.ItemType), strings.TrimSpace(in.PurchaseType)
+	if in.PurchaseType == "" {
+		in.PurchaseType = "one_time"
+	}
+	if err := checkText("item_id", in.ItemID, true, 64); err != nil {
+		return nil, err
+	}
+	if err := checkText("item_type", in.ItemType, true, 32); err != nil {
+		return nil, err
+	}
+	if err := checkText("purchase_type", in.PurchaseType, true, 32); err != nil {
+		return nil, err
+	}
+	if err := checkAmount("price", in.Price, true); err != nil {
+		return nil, err
+	}
+	if err := checkAmount("tokens_paid", in.TokensPaid, true); err != nil {
+		return nil, err
+	}
+	p := &Purchase{UserID: userID, ItemID: in.ItemID, ItemType: in.ItemType, PurchaseType: in.PurchaseType,
+		Price: in.Price, TokensPaid: in.TokensPaid, CreatedAt: Now()}
+	err := s.tx(ctx, func(tx *gorm.DB) error {
+		if err := lockUser(tx, userID); err != nil {
+			return err
+		}
+		return tx.Create(p).Error
+	})
+	if err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// lockUser checks that the account exists and holds its row until the transaction ends, so that
+// what the transaction adds cannot outlive a concurrent deletion of the account.
+func lockUser(tx *gorm.DB, userID int64) error {
+	var u User
+	err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).Select("id").First(&u, userID).Error
+	return notFound(err, "User not found")
+}
+
+// checkAmount checks that m fits a DECIMAL(12,2) column and is more than zero (or zero too when
+// zeroOK).
+func checkAmount(name string, m Money, zeroOK bool) error {
+	switch {
+	case m < 0 || m == 0 && !zeroOK:
+		if zeroOK {
+			return Errorf(EINVALID, "%s must not be negative", name)
+		}
+		return Errorf(EINVALID, "%s must be more than zero", name)
+	case m > MaxMoney:
+		return Errorf(EINVALID, "%s must be at most %s", name, MaxMoney)
+	}
+	return nil
+}
+
+// checkText checks a trimmed text field's presence and length in characters.
+func checkText(name, v string, required bool, maxLen int) error {
+	if required && v == "" {
+		return Errorf(EINVALID, "%s is required", name)
+	}
+	if n := len([]rune(v)); n > maxLen {
+		return Errorf(EINVALID, "%s must be at most %d characters", name, maxLen)
+	}
+	return nil
 }

@@ -1,5 +1,14 @@
 package models
 
+import (
+	"context"
+	"slices"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+)
+
 // Notification is a message to a user.
 type Notification struct {
 	ID        int64    `gorm:"primaryKey" json:"id"`
@@ -10,4 +19,134 @@ type Notification struct {
 	IsRead    Flag     `gorm:"not null;default:false;index:idx_notification_user_read" json:"is_read"`
 	Link      string   `gorm:"size:1024;not null;default:''" json:"link"`
 	CreatedAt DateTime `gorm:"not null" json:"created_at"`
+}
+
+// Notification types.
+const (
+	NotificationInfo    = "info"
+	NotificationSuccess = "success"
+	NotificationWarning = "warning"
+	NotificationError   = "error"
+)
+
+// NotificationTypes are the types a notification may have.
+var NotificationTypes = []string{NotificationInfo, NotificationSuccess, NotificationWarning, NotificationError}
+
+// NewNotification is what sending a notification takes.
+type NewNotification struct {
+	Title   string // required, at most 255 characters
+	Message string // at most 65,535 bytes (a MySQL TEXT)
+	Type    string // one of NotificationTypes; default info
+	Link    string // a path in the panel ("/billing/invoice/1") or an http(s) URL; at most 1,024 characters
+}
+
+func (n *NewNotification) normalise() error {
+	n.Title, n.Link, n.Type = strings.TrimSpace(n.Title), strings.TrimSpace(n.Link), strings.ToLower(strings.TrimSpace(n.Type))
+	if n.Type == "" {
+		n.Type = NotificationInfo
+	}
+	if err := checkText("title", n.Title, true, 255); err != nil {
+		return err
+	}
+	if len(n.Message) > 65535 {
+		return Errorf(EINVALID, "message must be at most 65535 bytes")
+	}
+	if !slices.Contains(NotificationTypes, n.Type) {
+		return Errorf(EINVALID, "Invalid type. Allowed values: %s", strings.Join(NotificationTypes, ", "))
+	}
+	if err := checkText("link", n.Link, false, 1024); err != nil {
+		return err
+	}
+	if n.Link != "" && !strings.HasPrefix(n.Link, "/") && !strings.HasPrefix(n.Link, "https://") && !strings.HasPrefix(n.Link, "http://") {
+		return Errorf(EINVALID, "link must be a path starting with / or an http or https URL")
+	}
+	return nil
+}
+
+// CreateNotification sends userID a notification, unread.
+func (s *Store) CreateNotification(ctx context.Context, userID int64, in NewNotification) (*Notification, error) {
+	var n *Notification
+	err := s.tx(ctx, func(tx *gorm.DB) error {
+		if err := lockUser(tx, userID); err != nil {
+			return err
+		}
+		var err error
+		n, err = createNotification(tx, userID, in, time.Now().UTC())
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return n, nil
+}
+
+// createNotification validates and inserts a notification dated at.
+func createNotification(tx *gorm.DB, userID int64, in NewNotification, at time.Time) (*Notification, error) {
+	if err := in.normalise(); err != nil {
+		return nil, err
+	}
+	n := &Notification{UserID: userID, Title: in.Title, Message: in.Message, Type: in.Type, Link: in.Link,
+		CreatedAt: DateTime(at.UTC().Truncate(time.Second))}
+	if err := tx.Create(n).Error; err != nil {
+		return nil, err
+	}
+	return n, nil
+}
+
+// ListNotifications returns the account's notifications, newest first; only the unread ones
+// when unreadOnly.
+func (s *Store) ListNotifications(ctx context.Context, userID int64, unreadOnly bool, page Page) ([]Notification, error) {
+	q := s.db.WithContext(ctx).Where("user_id = ?", userID)
+	if unreadOnly {
+		q = q.Where("is_read = ?", false)
+	}
+	var out []Notification
+	err := q.Order("created_at DESC, id DESC").Limit(page.Limit).Offset(page.Offset).Find(&out).Error
+	return out, err
+}
+
+// CountUnreadNotifications counts the account's unread notifications.
+func (s *Store) CountUnreadNotifications(ctx context.Context, userID int64) (int64, error) {
+	var n int64
+	err := s.db.WithContext(ctx).Model(&Notification{}).Where("user_id = ? AND is_read = ?", userID, false).Count(&n).Error
+	return n, err
+}
+
+// MarkNotificationRead marks one of the account's notifications read; marking a read one again is
+// not an error. Another account's notification is "Notification not found", like a missing one.
+func (s *Store) MarkNotificationRead(ctx context.Context, userID, notificationID int64) error {
+	return s.tx(ctx, func(tx *gorm.DB) error {
+		res := tx.Model(&Notification{}).Where("id = ? AND user_id = ?", notificationID, userID).Update("is_read", true)
+		if res.Error != nil || res.RowsAffected > 0 {
+			return res.Error
+		}
+		// MySQL counts changed rows only: zero may mean "already read" as well as "not yours".
+		var n int64
+		if err := tx.Model(&Notification{}).Where("id = ? AND user_id = ?", notificationID, userID).Count(&n).Error; err != nil {
+			return err
+		}
+		if n == 0 {
+			return Errorf(ENOTFOUND, "Notification not found")
+		}
+		return nil
+	})
+}
+
+// MarkAllNotificationsRead marks every unread notification of the account read and returns how
+// many it marked.
+func (s *Store) MarkAllNotificationsRead(ctx context.Context, userID int64) (int64, error) {
+	res := s.db.WithContext(ctx).Model(&Notification{}).Where("user_id = ? AND is_read = ?", userID, false).Update("is_read", true)
+	return res.RowsAffected, res.Error
+}
+
+// DeleteNotification deletes one of the account's notifications.
+func (s *Store) DeleteNotification(ctx context.Context, userID, notificationID int64) error {
+	res := s.db.WithContext(ctx).Where("id = ? AND user_id = ?", notificationID, userID).Delete(&Notification{})
+	if res.Error != nil {
+		return res.Error
+	}
+	if res.RowsAffected == 0 {
+		return Errorf(ENOTFOUND, "Notification not found")
+	}
+	return nil
 }

@@ -3,6 +3,22 @@
 //
 // Two implementations satisfy Limiter: Redis (shared by every gateway replica) and an
 // in-process one (the embedded default, and the fallback when Redis is unreachable).
+// Failover puts the second behind the first, and Auth builds the login limits on any of them.
+//
+// A window whose limit is zero or negative is unlimited: it is neither checked nor stored, and
+// the Decision reports it as the zero Window (Limit 0), which Tightest and WriteHeaders skip.
+//
+// # Redis URLs
+//
+// NewRedisClient accepts:
+//
+//	redis://[user:password@]host:port[/db][?options]     one server (rediss:// for TLS)
+//	redis+cluster://[user:password@]h1:p1,h2:p2[?options] Redis Cluster, any reachable nodes as seeds
+//	redis://h1:p1,h2:p2[?options]                         also a cluster: more than one address
+//
+// Options are go-redis's URL options (read_timeout, pool_size, ...) plus timeout=<duration>,
+// the default for the dial, read, write and pool timeouts (50ms when absent). Retries are
+// always off: a script call that timed out may have run, and running it again would charge twice.
 package ratelimit
 
 import (
@@ -19,7 +35,7 @@ type Limits struct {
 	PerDay    int
 }
 
-// Window is the state of one window after a decision.
+// Window is the state of one window after a decision. The zero Window stands for an unlimited one.
 type Window struct {
 	Limit     int
 	Remaining int       // never negative
@@ -41,21 +57,57 @@ type Limiter interface {
 	Allow(ctx context.Context, key string, limits Limits) (Decision, error)
 }
 
+// Checker is a Limiter that can also tell whether a request would be allowed without charging it.
+// The login limits need it: looking at the failure count before checking a password must not
+// count as a failure.
+type Checker interface {
+	Limiter
+	Peek(ctx context.Context, key string, limits Limits) (Decision, error)
+}
+
+// ErrBadKey is returned for a caller key that is empty or holds a brace: either could leave the
+// two Redis keys of a caller without a common hash tag, so Redis Cluster would refuse the script.
+// Every Limiter refuses such keys alike, so a key that works in tests works in production.
+var ErrBadKey = errors.New("ratelimit: caller key must be non-empty and free of braces")
+
+func checkKey(key string) error {
+	if key == "" {
+		return ErrBadKey
+	}
+	for i := range len(key) { // a byte loop: strings.ContainsAny cost a tenth of Memory.Allow
+		if key[i] == '{' || key[i] == '}' {
+			return ErrBadKey
+		}
+	}
+	return nil
+}
+
+// Unlimited reports whether the window has no limit (and so no state worth reporting).
+func (w Window) Unlimited() bool { return w.Limit <= 0 }
+
 // Tightest returns the window with the fewest remaining requests; a tie goes to the daily one.
+// An unlimited window is never the tightest; with both unlimited the result is the zero Window.
 func (d Decision) Tightest() Window {
-	if d.Minute.Remaining < d.Day.Remaining {
+	switch {
+	case d.Minute.Unlimited():
+		return d.Day
+	case d.Day.Unlimited():
+		return d.Minute
+	case d.Minute.Remaining < d.Day.Remaining:
 		return d.Minute
 	}
 	return d.Day
 }
 
 // WriteHeaders sets X-RateLimit-Limit/Remaining/Reset for the tightest window, and Retry-After
-// when the request was refused.
+// when the request was refused. With both windows unlimited there is no window to describe and
+// only Retry-After (if refused) is written. Reset is rounded up so it never names a past second.
 func (d Decision) WriteHeaders(h http.Header) {
-	w := d.Tightest()
-	h.Set("X-RateLimit-Limit", strconv.Itoa(w.Limit))
-	h.Set("X-RateLimit-Remaining", strconv.Itoa(max(w.Remaining, 0)))
-	h.Set("X-RateLimit-Reset", strconv.FormatInt(w.Reset.Unix(), 10))
+	if w := d.Tightest(); !w.Unlimited() {
+		h.Set("X-RateLimit-Limit", strconv.Itoa(w.Limit))
+		h.Set("X-RateLimit-Remaining", strconv.Itoa(max(w.Remaining, 0)))
+		h.Set("X-RateLimit-Reset", strconv.FormatInt(w.Reset.Add(time.Second-1).Unix(), 10))
+	}
 	if !d.Allowed {
 		secs := int64((d.RetryAfter + time.Second - 1) / time.Second)
 		h.Set("Retry-After", strconv.FormatInt(max(secs, 1), 10))

@@ -1,0 +1,119 @@
+package ratelimit
+
+import (
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// DefaultClientTimeout is the dial, read, write and pool timeout of NewRedisClient's client when
+// the URL sets none: on loopback or in one zone a decision takes well under a millisecond, so
+// anything much slower is a sick Redis, and the gateway is better off falling back than waiting.
+const DefaultClientTimeout = 50 * time.Millisecond
+
+// NewRedisClient builds the client for a Redis limiter from a URL (forms in the package
+// documentation): a *redis.Client for one server, a *redis.ClusterClient for a cluster. It never
+// retries a command, dials once per connection, and times out after DefaultClientTimeout unless
+// the URL says otherwise.
+func NewRedisClient(rawURL string) (redis.UniversalClient, error) {
+	u, addrs, cluster, err := splitRedisURL(rawURL)
+	if err != nil {
+		return nil, err
+	}
+	q := u.Query()
+	timeout := DefaultClientTimeout
+	if s := q.Get("timeout"); s != "" {
+		if timeout, err = time.ParseDuration(s); err != nil || timeout <= 0 {
+			return nil, fmt.Errorf("ratelimit: redis URL: bad timeout %q", s)
+		}
+	}
+	q.Del("timeout")
+	// go-redis's own timeout options win over ours; remember which ones the URL set.
+	set := func(name string, d *time.Duration) {
+		if !q.Has(name) {
+			*d = timeout
+		}
+	}
+
+	if cluster {
+		if strings.Trim(u.Path, "/") != "" {
+			return nil, fmt.Errorf("ratelimit: redis URL: a cluster has no database number")
+		}
+		for _, a := range addrs[1:] {
+			q.Add("addr", a)
+		}
+		u.RawQuery = q.Encode()
+		opt, err := redis.ParseClusterURL(u.String())
+		if err != nil {
+			return nil, fmt.Errorf("ratelimit: redis URL: %w", err)
+		}
+		set("dial_timeout", &opt.DialTimeout)
+		set("read_timeout", &opt.ReadTimeout)
+		set("write_timeout", &opt.WriteTimeout)
+		set("pool_timeout", &opt.PoolTimeout)
+		if !q.Has("dialer_retries") {
+			opt.DialerRetries = 1
+		}
+		opt.MaxRetries = -1
+		opt.ContextTimeoutEnabled = true
+		return redis.NewClusterClient(opt), nil
+	}
+
+	u.RawQuery = q.Encode()
+	opt, err := redis.ParseURL(u.String())
+	if err != nil {
+		return nil, fmt.Errorf("ratelimit: redis URL: %w", err)
+	}
+	set("dial_timeout", &opt.DialTimeout)
+	set("read_timeout", &opt.ReadTimeout)
+	set("write_timeout", &opt.WriteTimeout)
+	set("pool_timeout", &opt.PoolTimeout)
+	if !q.Has("dialer_retries") {
+		opt.DialerRetries = 1 // a refused dial is an answer; five tries 100ms apart would stall
+	}
+	opt.MaxRetries = -1
+	opt.ContextTimeoutEnabled = true
+	return redis.NewClient(opt), nil
+}
+
+// splitRedisURL separates the address list, which net/url cannot parse, from the rest of the
+// URL. It returns the URL with only the first address, every address, and whether they name a
+// cluster.
+func splitRedisURL(rawURL string) (u *url.URL, addrs []string, cluster bool, err error) {
+	scheme, rest, ok := strings.Cut(rawURL, "://")
+	if !ok {
+		return nil, nil, false, fmt.Errorf("ratelimit: redis URL %q: no scheme", rawURL)
+	}
+	switch scheme {
+	case "redis", "rediss":
+	case "redis+cluster", "rediss+cluster":
+		scheme, cluster = strings.TrimSuffix(scheme, "+cluster"), true
+	default:
+		return nil, nil, false, fmt.Errorf("ratelimit: redis URL: unknown scheme %q", scheme)
+	}
+	authority, tail := rest, ""
+	if i := strings.IndexAny(rest, "/?"); i >= 0 {
+		authority, tail = rest[:i], rest[i:]
+	}
+	userinfo, hosts := "", authority
+	if i := strings.LastIndex(authority, "@"); i >= 0 {
+		userinfo, hosts = authority[:i+1], authority[i+1:]
+	}
+	for _, a := range strings.Split(hosts, ",") {
+		if a = strings.TrimSpace(a); a != "" {
+			addrs = append(addrs, a)
+		}
+	}
+	if len(addrs) == 0 {
+		return nil, nil, false, fmt.Errorf("ratelimit: redis URL: no address")
+	}
+	cluster = cluster || len(addrs) > 1
+	u, err = url.Parse(scheme + "://" + userinfo + addrs[0] + tail)
+	if err != nil {
+		return nil, nil, false, fmt.Errorf("ratelimit: redis URL: %w", err)
+	}
+	return u, addrs, cluster, nil
+}

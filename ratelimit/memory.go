@@ -1,0 +1,139 @@
+package ratelimit
+
+import (
+	"context"
+	"hash/maphash"
+	"sync"
+	"time"
+)
+
+// MemoryOptions configure NewMemory. The zero value is ready to use.
+type MemoryOptions struct {
+	// Now is the clock; tests drive it. Default time.Now.
+	Now func() time.Time
+	// MaxEntries bounds the callers remembered at once (default 100,000, about 100 bytes each
+	// plus the key). See Memory for what happens at the bound.
+	MaxEntries int
+}
+
+// Memory is the in-process Limiter: the embedded default, and the fallback when Redis is down.
+// Its counts are per process, so with several replicas each one allows the full limits.
+//
+// It stays within MaxEntries: when a shard is full, inserting a caller first forgets the callers
+// it can forget without changing any answer (bucket full again, nothing counted today); if there
+// are none among a sample, it forgets the least recently charged caller of the sample, who then
+// starts afresh. That leniency toward a few idle callers is the price of bounded memory.
+type Memory struct {
+	now      func() time.Time
+	seed     maphash.Seed
+	shards   []memShard
+	perShard int
+}
+
+type memShard struct {
+	mu sync.Mutex
+	m  map[string]memEntry
+	_  [48]byte // keep neighbouring shard locks off one cache line
+}
+
+type memEntry struct {
+	state
+	fullAt int64 // µs when the bucket is full again: from then on the bucket is forgettable
+	last   int64 // µs of the last charge, to pick whom to forget when nothing is forgettable
+}
+
+const (
+	defaultMaxEntries = 100_000
+	maxShards         = 64
+	minPerShard       = 256
+	// evictSample is how many entries one insertion into a full shard looks at, so that the
+	// cost of staying bounded is constant per insertion rather than a sweep of the shard.
+	evictSample = 32
+)
+
+// NewMemory returns an in-process limiter.
+func NewMemory(opts MemoryOptions) *Memory {
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.MaxEntries <= 0 {
+		opts.MaxEntries = defaultMaxEntries
+	}
+	n := min(maxShards, max(1, opts.MaxEntries/minPerShard))
+	m := &Memory{
+		now:      opts.Now,
+		seed:     maphash.MakeSeed(),
+		shards:   make([]memShard, n),
+		perShard: max(1, opts.MaxEntries/n),
+	}
+	for i := range m.shards {
+		m.shards[i].m = make(map[string]memEntry)
+	}
+	return m
+}
+
+// Allow implements Limiter.
+func (m *Memory) Allow(_ context.Context, key string, limits Limits) (Decision, error) {
+	return m.decide(key, limits, true)
+}
+
+// Peek implements Checker.
+func (m *Memory) Peek(_ context.Context, key string, limits Limits) (Decision, error) {
+	return m.decide(key, limits, false)
+}
+
+// Len reports how many callers are remembered.
+func (m *Memory) Len() int {
+	n := 0
+	for i := range m.shards {
+		sh := &m.shards[i]
+		sh.mu.Lock()
+		n += len(sh.m)
+		sh.mu.Unlock()
+	}
+	return n
+}
+
+func (m *Memory) decide(key string, limits Limits, charge bool) (Decision, error) {
+	if err := checkKey(key); err != nil {
+		return Decision{}, err
+	}
+	now := m.now().UnixMicro()
+	sh := &m.shards[maphash.String(m.seed, key)%uint64(len(m.shards))]
+
+	sh.mu.Lock()
+	e, known := sh.m[key]
+	v, next := evaluate(e.state, now, limits, charge)
+	if charge && v.allowed {
+		if !known && len(sh.m) >= m.perShard {
+			sh.evict(now)
+		}
+		sh.m[key] = memEntry{state: next, fullAt: now + v.fullIn, last: now}
+	}
+	sh.mu.Unlock()
+
+	return v.decision(limits, "local"), nil
+}
+
+// evict makes room for one entry; the caller holds sh.mu.
+func (sh *memShard) evict(now int64) {
+	today := now / dayMicros
+	freed := false
+	var oldest string
+	oldestTS := int64(-1)
+	seen := 0
+	for k, e := range sh.m { // map order is random, so this is a random sample
+		if e.fullAt <= now && (e.day != today || e.used == 0) {
+			delete(sh.m, k)
+			freed = true
+		} else if oldestTS < 0 || e.last < oldestTS {
+			oldest, oldestTS = k, e.last
+		}
+		if seen++; seen == evictSample {
+			break
+		}
+	}
+	if !freed {
+		delete(sh.m, oldest)
+	}
+}
