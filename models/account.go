@@ -122,8 +122,8 @@ func escapeLike(s string) string {
 
 func normalizeUsername(username string) string { return strings.ToLower(strings.TrimSpace(username)) }
 
-// lockUser reads an account by username, locking its row for the rest of the transaction.
-func lockUser(tx *gorm.DB, username string) (*User, error) {
+// lockUserNamed reads an account by username, locking its row for the rest of the transaction.
+func lockUserNamed(tx *gorm.DB, username string) (*User, error) {
 	var u User
 	err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).Where("username = ?", normalizeUsername(username)).First(&u).Error
 	if err != nil {
@@ -160,7 +160,7 @@ func (s *Store) CreateAccount(ctx context.Context, in NewUser) (*User, error) {
 func (s *Store) SetSuspended(ctx context.Context, username string, suspended bool) error {
 	var userID int64
 	err := s.tx(ctx, func(tx *gorm.DB) error {
-		u, err := lockUser(tx, username)
+		u, err := lockUserNamed(tx, username)
 		if err != nil {
 			return err
 		}
@@ -194,7 +194,7 @@ func (s *Store) SetAccountPassword(ctx context.Context, username, password strin
 		return err
 	}
 	return s.tx(ctx, func(tx *gorm.DB) error {
-		u, err := lockUser(tx, username)
+		u, err := lockUserNamed(tx, username)
 		if err != nil {
 			return err
 		}
@@ -214,7 +214,7 @@ func (s *Store) ChangeAccountPlan(ctx context.Context, username, planName string
 	}
 	var userID int64
 	err := s.tx(ctx, func(tx *gorm.DB) error {
-		u, err := lockUser(tx, username)
+		u, err := lockUserNamed(tx, username)
 		if err != nil {
 			return err
 		}
@@ -248,7 +248,7 @@ func (s *Store) ChangeAccountPlan(ctx context.Context, username, planName string
 func (s *Store) DeleteAccount(ctx context.Context, username string) error {
 	var userID int64
 	err := s.tx(ctx, func(tx *gorm.DB) error {
-		u, err := lockUser(tx, username)
+		u, err := lockUserNamed(tx, username)
 		if err != nil {
 			return err
 		}

@@ -38,7 +38,7 @@ func (s *Store) CreateAutologinToken(ctx context.Context, username string) (stri
 	now := time.Now().UTC().Truncate(time.Second)
 	expires := now.Add(AutologinTTL)
 	err := s.tx(ctx, func(tx *gorm.DB) error {
-		u, err := lockUser(tx, username)
+		u, err := lockUserNamed(tx, username)
 		if err != nil {
 			return err
 		}
