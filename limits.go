@@ -9,7 +9,9 @@ import (
 	"sharepanel/ratelimit"
 )
 
-// limiters are the request limiter and the login guard, over Redis or in process.
+// limiters are the request limiter and the login guard: over Redis (shared by every replica, with
+// the in-process limiter or a fixed answer behind it when Redis fails) or, without
+// SHAREPANEL_REDIS_URL, in process.
 type limiters struct {
 	Requests ratelimit.Limiter
 	Login    handlers.LoginGuard
@@ -17,13 +19,41 @@ type limiters struct {
 	Close    func()
 }
 
-// newLimiters builds the limiters from the configuration. TEMPORARY until the ratelimit package lands.
 func newLimiters(cfg config.Config, log *slog.Logger) (*limiters, error) {
-	return &limiters{Requests: allowAll{}, Close: func() {}}, nil
-}
-
-type allowAll struct{}
-
-func (allowAll) Allow(context.Context, string, ratelimit.Limits) (ratelimit.Decision, error) {
-	return ratelimit.Decision{Allowed: true}, nil
+	if cfg.RedisURL == "" {
+		log.Info("rate limits: in-process (set SHAREPANEL_REDIS_URL to share them between replicas)")
+		return &limiters{
+			Requests: ratelimit.NewMemory(ratelimit.MemoryOptions{}),
+			Login:    ratelimit.NewAuth(ratelimit.NewMemory(ratelimit.MemoryOptions{}), ratelimit.AuthLimits{}),
+			Close:    func() {},
+		}, nil
+	}
+	client, err := ratelimit.NewRedisClient(cfg.RedisURL)
+	if err != nil {
+		return nil, err
+	}
+	shared, err := ratelimit.NewRedis(client, ratelimit.RedisOptions{Timeout: cfg.RedisTimeout})
+	if err != nil {
+		client.Close()
+		return nil, err
+	}
+	// Requests and logins get separate in-process fallbacks and separate failover state, so that a
+	// burst of one cannot evict the other's counters.
+	requests, err := ratelimit.NewFailover(shared, ratelimit.NewMemory(ratelimit.MemoryOptions{}), cfg.OnRedisError, log.With("limiter", "requests"))
+	if err != nil {
+		client.Close()
+		return nil, err
+	}
+	logins, err := ratelimit.NewFailover(shared, ratelimit.NewMemory(ratelimit.MemoryOptions{}), cfg.OnRedisError, log.With("limiter", "logins"))
+	if err != nil {
+		client.Close()
+		return nil, err
+	}
+	log.Info("rate limits: Redis", "on_redis_error", cfg.OnRedisError)
+	return &limiters{
+		Requests: requests,
+		Login:    ratelimit.NewAuth(logins, ratelimit.AuthLimits{}),
+		Ready:    func(ctx context.Context) error { return client.Ping(ctx).Err() },
+		Close:    func() { client.Close() },
+	}, nil
 }

@@ -31,7 +31,7 @@ func (a *API) authLogin(c *Call) (Reply, error) {
 		return Reply{}, models.Errorf(models.EINVALID, "Email and password are required")
 	}
 	if a.Login != nil {
-		d, err := a.Login.CheckEmail(ctx, email)
+		d, err := a.Login.CheckLogin(ctx, email)
 		if err := a.loginRefused(c, d, err); err != nil {
 			return Reply{}, err
 		}
@@ -39,7 +39,7 @@ func (a *API) authLogin(c *Call) (Reply, error) {
 	secret, err := a.Store.Login(ctx, email, password, c.Str("name"))
 	if err != nil {
 		if a.Login != nil && models.ErrorCode(err) == models.EUNAUTHORIZED {
-			if ferr := a.Login.Failed(ctx, email); ferr != nil {
+			if ferr := a.Login.RecordFailedLogin(ctx, email); ferr != nil {
 				a.Log.Warn("recording a failed login failed", "err", ferr)
 			}
 		}

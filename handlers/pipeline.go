@@ -161,6 +161,7 @@ func (a *API) authorize(call *Call, raw Params, action *Action, bodySize int64) 
 		return err
 	}
 	decision.WriteHeaders(call.Response().Header())
+	decision.WriteIETFHeaders(call.Response().Header(), time.Now())
 	if !decision.Allowed {
 		return models.Errorf(models.ERATELIMITED, "Rate limit exceeded. Please try again later.")
 	}

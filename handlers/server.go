@@ -36,10 +36,11 @@ type Deps struct {
 type LoginGuard interface {
 	// CheckIP charges one login attempt to ip and says whether it may proceed.
 	CheckIP(ctx context.Context, ip string) (ratelimit.Decision, error)
-	// CheckEmail says whether email may try again, without charging.
-	CheckEmail(ctx context.Context, email string) (ratelimit.Decision, error)
-	// Failed charges one failed login to email.
-	Failed(ctx context.Context, email string) error
+	// CheckLogin charges one attempt to email and says whether it may try, without spending its
+	// failed-login allowance.
+	CheckLogin(ctx context.Context, email string) (ratelimit.Decision, error)
+	// RecordFailedLogin charges one failed login to email.
+	RecordFailedLogin(ctx context.Context, email string) error
 }
 
 // API is the user API.

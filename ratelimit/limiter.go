@@ -24,8 +24,10 @@ package ratelimit
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -114,6 +116,25 @@ func (d Decision) WriteHeaders(h http.Header) {
 	}
 }
 
-// ErrUnavailable is returned when the limiter cannot decide and is configured to refuse
-// (SHAREPANEL_RATELIMIT_ON_REDIS_ERROR=closed); the HTTP layer answers 503.
-var ErrUnavailable = errors.New("ratelimit: limiter unavailable")
+// WriteIETFHeaders sets the IETF draft's structured fields for both windows
+// (draft-ietf-httpapi-ratelimit-headers): RateLimit-Policy names each window's quota q and
+// length w in seconds, RateLimit its remaining r and seconds to reset t.
+func (d Decision) WriteIETFHeaders(h http.Header, now time.Time) {
+	var policy, state []string
+	for _, win := range []struct {
+		name   string
+		w      Window
+		length int
+	}{{"minute", d.Minute, 60}, {"day", d.Day, 86400}} {
+		if win.w.Unlimited() {
+			continue
+		}
+		reset := max(int64(win.w.Reset.Sub(now)+time.Second-1)/int64(time.Second), 0)
+		policy = append(policy, fmt.Sprintf(`"%s";q=%d;w=%d`, win.name, win.w.Limit, win.length))
+		state = append(state, fmt.Sprintf(`"%s";r=%d;t=%d`, win.name, max(win.w.Remaining, 0), reset))
+	}
+	if len(policy) > 0 {
+		h.Set("RateLimit-Policy", strings.Join(policy, ", "))
+		h.Set("RateLimit", strings.Join(state, ", "))
+	}
+}

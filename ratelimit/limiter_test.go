@@ -119,3 +119,23 @@ func TestNextMidnight(t *testing.T) {
 		}
 	}
 }
+
+func TestIETFHeaders(t *testing.T) {
+	now := time.Date(2025, 3, 10, 12, 0, 0, 0, time.UTC)
+	d := Decision{Allowed: true,
+		Minute: Window{Limit: 10, Remaining: 9, Reset: now.Add(6 * time.Second)},
+		Day:    Window{Limit: 100, Remaining: 99, Reset: nextMidnight(now)}}
+	h := http.Header{}
+	d.WriteIETFHeaders(h, now)
+	if got, want := h.Get("RateLimit-Policy"), `"minute";q=10;w=60, "day";q=100;w=86400`; got != want {
+		t.Errorf("RateLimit-Policy %q, want %q", got, want)
+	}
+	if got, want := h.Get("RateLimit"), `"minute";r=9;t=6, "day";r=99;t=43200`; got != want {
+		t.Errorf("RateLimit %q, want %q", got, want)
+	}
+	h = http.Header{}
+	Decision{Allowed: true}.WriteIETFHeaders(h, now)
+	if len(h) != 0 {
+		t.Errorf("unlimited windows wrote %v", h)
+	}
+}
