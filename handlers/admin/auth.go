@@ -101,7 +101,7 @@ func (s *server) token(c echo.Context) error {
 func tooManyLogins(c echo.Context, wait time.Duration) error {
 	secs := int64((wait + time.Second - 1) / time.Second)
 	c.Response().Header().Set("Retry-After", strconv.FormatInt(secs, 10))
-	return models.Errorf(models.ERATELIMITED, "Too many failed logins. Try again in %d seconds.", secs)
+	return models.Errorf(models.ERATELIMITED, "Too many login attempts. Try again in %d seconds.", secs)
 }
 
 // issue signs a token for a.

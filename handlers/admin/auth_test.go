@@ -16,6 +16,7 @@ import (
 
 	"sharepanel/handlers/admin"
 	"sharepanel/models"
+	"sharepanel/ratelimit"
 )
 
 const testSecret = "test-secret-that-is-long-enough-0123456789"
@@ -260,7 +261,7 @@ func TestFailedLoginsAreLimited(t *testing.T) {
 	}
 	// Per username: even the right password waits now, from any IP.
 	res := attempt("192.0.2.1", "root", rootPassword)
-	res.fail(t, http.StatusTooManyRequests, "Too many failed logins. Try again in 60 seconds.")
+	res.fail(t, http.StatusTooManyRequests, "Too many login attempts. Try again in 60 seconds.")
 	if res.Header.Get("Retry-After") != "60" {
 		t.Fatalf("Retry-After %q", res.Header.Get("Retry-After"))
 	}
@@ -296,4 +297,28 @@ func TestMemoryGuardIsBounded(t *testing.T) {
 	if n := g.Len(); n > 100 {
 		t.Fatalf("%d counters kept, bound 100", n)
 	}
+}
+
+// Over the user API's login limiter (what main wires): failures per username are counted under
+// "admin:", apart from mode=auth's emails, and end in 429 with Retry-After.
+func TestSharedGuard(t *testing.T) {
+	clock := time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
+	mem := ratelimit.NewMemory(ratelimit.MemoryOptions{Now: func() time.Time { return clock }})
+	auth := ratelimit.NewAuth(mem, ratelimit.AuthLimits{FailedLogins: ratelimit.Limits{PerMinute: 2, PerDay: 10}})
+	e := newEnv(t, envOptions{Guard: admin.NewSharedGuard(auth)})
+	for i := 0; i < 2; i++ {
+		e.call(t, http.MethodPost, "/api/", map[string]string{"username": "root", "password": "wrong-password"}, "").
+			fail(t, 401, "Invalid username or password")
+	}
+	res := e.call(t, http.MethodPost, "/api/", map[string]string{"username": "root", "password": rootPassword}, "")
+	if res.Code != http.StatusTooManyRequests || res.Header.Get("Retry-After") == "" ||
+		!strings.HasPrefix(res.JSON["error"].(string), "Too many login attempts. Try again in ") {
+		t.Fatalf("after 2 failures: %d %s %v", res.Code, res.Body, res.Header)
+	}
+	// A user's email of the same name is another count.
+	if d, err := auth.CheckLogin(context.Background(), "root"); err != nil || !d.Allowed {
+		t.Fatalf("the email count was charged: %+v %v", d, err)
+	}
+	clock = clock.Add(time.Minute)
+	e.call(t, http.MethodPost, "/api/", map[string]string{"username": "root", "password": rootPassword}, "").expectStatus(t, 200)
 }

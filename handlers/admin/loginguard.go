@@ -2,13 +2,17 @@ package admin
 
 import (
 	"context"
+	"errors"
 	"sync"
 	"time"
+
+	"sharepanel/models"
+	"sharepanel/ratelimit"
 )
 
 // LoginGuard slows password guessing on POST /api/: failed logins are counted per client IP and per
-// username, and past a limit further attempts wait. The in-memory MemoryGuard is the default; a
-// shared one (over Redis, from the ratelimit package) can replace it so that replicas count together.
+// username, and past a limit further attempts wait. MemoryGuard (in process) is the default;
+// NewSharedGuard puts admin logins on the user API's login limiter, which replicas share over Redis.
 type LoginGuard interface {
 	// Check returns how long ip or username must wait before trying again (0: go ahead).
 	Check(ctx context.Context, ip, username string) (time.Duration, error)
@@ -119,4 +123,40 @@ func (g *MemoryGuard) Len() int {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	return len(g.entries)
+}
+
+// AuthLimiter is the user API's login limiter (ratelimit.Auth, handlers.LoginGuard): per client
+// IP, attempts and failures per login name, shared by every replica when it runs over Redis.
+type AuthLimiter interface {
+	CheckIP(ctx context.Context, ip string) (ratelimit.Decision, error)
+	CheckLogin(ctx context.Context, name string) (ratelimit.Decision, error)
+	RecordFailedLogin(ctx context.Context, name string) error
+}
+
+// NewSharedGuard returns a LoginGuard over the user API's login limiter, so that admin logins are
+// limited across replicas. The client IP's count is shared with mode=auth (one address, one
+// budget); usernames are counted under "admin:" so that they never meet an email's count.
+func NewSharedGuard(l AuthLimiter) LoginGuard { return sharedGuard{l} }
+
+type sharedGuard struct{ l AuthLimiter }
+
+func (g sharedGuard) Check(ctx context.Context, ip, username string) (time.Duration, error) {
+	d, err := g.l.CheckIP(ctx, ip)
+	if err == nil && d.Allowed {
+		d, err = g.l.CheckLogin(ctx, "admin:"+username)
+	}
+	if err != nil {
+		if errors.Is(err, ratelimit.ErrUnavailable) {
+			return 0, models.Errorf(models.EUNAVAILABLE, "Rate limiting is unavailable. Please try again later.")
+		}
+		return 0, err
+	}
+	if !d.Allowed {
+		return max(d.RetryAfter, time.Second), nil
+	}
+	return 0, nil
+}
+
+func (g sharedGuard) Failed(ctx context.Context, _, username string) error {
+	return g.l.RecordFailedLogin(ctx, "admin:"+username)
 }
