@@ -115,8 +115,10 @@ func TestBackupDeleteRestoreRoundTrip(t *testing.T) {
 	}
 	docBefore := exported(t, e, "ada")
 
+	adaID := int64(doc["account"].(map[string]any)["id"].(float64))
 	e.as(t, http.MethodDelete, "/api/users/ada", nil).expectMessage(t, "User ada deleted")
 	e.profile(t, key).Expect(t, 401, "Invalid or expired API key")
+	expectNothingOf(t, e, adaID)
 
 	// Restore from the export's whole answer, as `curl -d @backup.json` sends a saved export.
 	restored := e.as(t, http.MethodPost, "/api/backups", string(res.Body)).object(t)
@@ -244,4 +246,38 @@ func TestBodyLimits(t *testing.T) {
 	e.do(t, req).fail(t, http.StatusRequestEntityTooLarge, tooLarge)
 	// A restore may be larger: the same size is read and refused for what it is, not its size.
 	e.as(t, http.MethodPost, "/api/backups", big).fail(t, 400, "backup is required")
+}
+
+// expectNothingOf checks that no row of any table (those added later included) still refers to the
+// account: a user_id, or an organization's admin_id.
+func expectNothingOf(t *testing.T, e *env, userID int64) {
+	t.Helper()
+	db := e.Store.DB()
+	tables, err := db.Migrator().GetTables()
+	if err != nil {
+		t.Fatal(err)
+	}
+	checked := 0
+	for _, table := range tables {
+		cols, err := db.Migrator().ColumnTypes(table)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range cols {
+			if c.Name() != "user_id" && !(table == "organizations" && c.Name() == "admin_id") {
+				continue
+			}
+			var n int64
+			if err := db.Table(table).Where(c.Name()+" = ?", userID).Count(&n).Error; err != nil {
+				t.Fatal(err)
+			}
+			if n != 0 {
+				t.Errorf("%s still has %d rows with %s %d", table, n, c.Name(), userID)
+			}
+			checked++
+		}
+	}
+	if checked < 10 {
+		t.Fatalf("only %d columns checked: the schema walk is broken", checked)
+	}
 }
