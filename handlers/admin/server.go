@@ -9,6 +9,7 @@ package admin
 
 import (
 	"context"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -52,6 +53,9 @@ const (
 
 // New builds the admin API's echo instance.
 func New(d Deps) *echo.Echo {
+	if d.Log == nil {
+		d.Log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
 	if d.TokenTTL <= 0 {
 		d.TokenTTL = time.Hour
 	}
