@@ -31,7 +31,7 @@ func TestAnalyticsOverview(t *testing.T) {
 	fields := map[string]string{"total_orgs": "number", "total_instances": "number", "active_instances": "number",
 		"total_invoices": "number", "total_spent": "number", "current_balance": "number", "active_api_keys": "number"}
 	d := exactData(t, res).(map[string]any)
-	requireFields(t, d, fields)
+	testenv.ExpectShape(t, d, fields)
 	for k, want := range map[string]string{"total_orgs": "0", "total_instances": "0", "active_instances": "0",
 		"total_invoices": "0", "total_spent": "0.00", "current_balance": "0.00", "active_api_keys": "1"} {
 		if num(d, k) != want {
@@ -81,7 +81,7 @@ func TestAnalyticsOverview(t *testing.T) {
 	res = postAs(env, acct, map[string]any{"mode": "analytics", "action": "overview"})
 	res.Expect(t, http.StatusOK, "Analytics overview retrieved successfully")
 	d = exactData(t, res).(map[string]any)
-	requireFields(t, d, fields)
+	testenv.ExpectShape(t, d, fields)
 	for k, want := range map[string]string{"total_orgs": "2", "total_instances": "3", "active_instances": "1",
 		"total_invoices": "4", "total_spent": "0.30", "current_balance": "100.50", "active_api_keys": "2"} {
 		if num(d, k) != want {
@@ -122,7 +122,7 @@ func TestAnalyticsUsageCountsRequests(t *testing.T) {
 	list := exactList(t, res)
 	var total, success, errs int
 	for _, day := range list {
-		requireFields(t, day, usageFields)
+		testenv.ExpectShape(t, day, usageFields)
 		total += atoi(t, num(day, "request_count"))
 		success += atoi(t, num(day, "success_count"))
 		errs += atoi(t, num(day, "error_count"))
@@ -198,7 +198,7 @@ func TestAnalyticsUsagePeriod(t *testing.T) {
 
 	res := callAs(env, acct, "mode", "analytics", "action", "usage", "period", "7")
 	d := exactList(t, res)[0]
-	requireFields(t, d, usageFields)
+	testenv.ExpectShape(t, d, usageFields)
 	if num(d, "request_count") != "3" || num(d, "unique_endpoints") != "2" || num(d, "success_count") != "2" ||
 		num(d, "error_count") != "1" || num(d, "avg_response_time") != "0.2" {
 		t.Fatalf("day %v: want 3 requests, 2 endpoints, 2 successes, 1 error, 0.2 s average", d)
@@ -237,7 +237,7 @@ func TestAnalyticsActivity(t *testing.T) {
 	}
 	for i, wantName := range []string{"third", "second", "test"} {
 		e := list[i]
-		requireFields(t, e, map[string]string{"id": "number", "user_id": "number", "action": "string", "resource_type": "string",
+		testenv.ExpectShape(t, e, map[string]string{"id": "number", "user_id": "number", "action": "string", "resource_type": "string",
 			"resource_id": "number", "details": "object", "ip_address": "string", "created_at": "datetime"})
 		details := e["details"].(map[string]any)
 		if e["action"] != "api_key_created" || e["resource_type"] != "api_key" || num(e, "user_id") != jsonID(acct.User.ID) || details["key_name"] != wantName {
@@ -294,7 +294,7 @@ func TestAnalyticsSpending(t *testing.T) {
 		res.Expect(t, http.StatusOK, "Spending analytics retrieved successfully")
 		var out []row
 		for _, d := range exactList(t, res) {
-			requireFields(t, d, map[string]string{"date": "date", "invoice_count": "number", "total_spent": "number"})
+			testenv.ExpectShape(t, d, map[string]string{"date": "date", "invoice_count": "number", "total_spent": "number"})
 			out = append(out, row{d["date"].(string), num(d, "invoice_count"), num(d, "total_spent")})
 		}
 		return out

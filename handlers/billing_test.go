@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"net/http"
 	"regexp"
-	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -64,55 +63,6 @@ func exactList(t *testing.T, res *testenv.Response) []map[string]any {
 	return out
 }
 
-var (
-	dateTimePattern = regexp.MustCompile(`^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$`)
-	datePattern     = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`)
-)
-
-// requireFields checks that obj has exactly the fields of want, each of the JSON type named:
-// number, string, datetime (a "YYYY-MM-DD HH:MM:SS" string), null or object. obj comes from
-// exactData (numbers are json.Number) or from testenv (float64).
-func requireFields(t *testing.T, obj map[string]any, want map[string]string) {
-	t.Helper()
-	var got, exp []string
-	for k := range obj {
-		got = append(got, k)
-	}
-	for k := range want {
-		exp = append(exp, k)
-	}
-	sort.Strings(got)
-	sort.Strings(exp)
-	if strings.Join(got, ",") != strings.Join(exp, ",") {
-		t.Fatalf("fields %v, want %v", got, exp)
-	}
-	for k, typ := range want {
-		v := obj[k]
-		okType := false
-		switch typ {
-		case "number":
-			_, isNum := v.(json.Number)
-			_, isFloat := v.(float64)
-			okType = isNum || isFloat
-		case "string":
-			_, okType = v.(string)
-		case "datetime":
-			s, _ := v.(string)
-			okType = dateTimePattern.MatchString(s)
-		case "date":
-			s, _ := v.(string)
-			okType = datePattern.MatchString(s)
-		case "null":
-			okType = v == nil
-		case "object":
-			_, okType = v.(map[string]any)
-		}
-		if !okType {
-			t.Fatalf("field %s = %#v (%T), want %s; object %v", k, v, v, typ, obj)
-		}
-	}
-}
-
 // num is the JSON text of a number field of an exactData object.
 func num(obj map[string]any, k string) string {
 	n, _ := obj[k].(json.Number)
@@ -126,7 +76,7 @@ func TestBillingBalance(t *testing.T) {
 	res := callAs(env, acct, "mode", "billing", "action", "balance")
 	res.Expect(t, http.StatusOK, "Balance retrieved successfully")
 	d := exactData(t, res).(map[string]any)
-	requireFields(t, d, map[string]string{"balance": "number", "currency": "string"})
+	testenv.ExpectShape(t, d, map[string]string{"balance": "number", "currency": "string"})
 	if num(d, "balance") != "0.00" || d["currency"] != "USD" {
 		t.Fatalf("balance data %v", d)
 	}
@@ -193,9 +143,9 @@ func TestBillingInvoices(t *testing.T) {
 			t.Fatalf("invoice %d is %v, want id %d (newest first)", i, inv["id"], wantOrder[i].ID)
 		}
 		if inv["status"] == models.InvoicePaid {
-			requireFields(t, inv, paidInvoiceFields())
+			testenv.ExpectShape(t, inv, paidInvoiceFields())
 		} else {
-			requireFields(t, inv, invoiceFields)
+			testenv.ExpectShape(t, inv, invoiceFields)
 		}
 		if num(inv, "total_amount") != wantAmount[wantOrder[i].ID] || inv["status"] != wantOrder[i].Status {
 			t.Fatalf("invoice %v, want %+v", inv, wantOrder[i])
@@ -283,7 +233,7 @@ func TestBillingInvoice(t *testing.T) {
 	res := callAs(env, acct, "mode", "billing", "action", "invoice", "invoice_id", jsonID(inv.ID))
 	res.Expect(t, http.StatusOK, "Invoice retrieved successfully")
 	d := exactData(t, res).(map[string]any)
-	requireFields(t, d, paidInvoiceFields())
+	testenv.ExpectShape(t, d, paidInvoiceFields())
 	if num(d, "id") != jsonID(inv.ID) || d["invoice_number"] != inv.InvoiceNumber || num(d, "total_amount") != "50.00" ||
 		d["status"] != "paid" || d["paid_at"] != paid.PaidAt.Time().Format(models.DateTimeLayout) {
 		t.Fatalf("invoice %v", d)
@@ -333,7 +283,7 @@ func TestBillingTransactions(t *testing.T) {
 	}
 	txFields := map[string]string{"id": "number", "transaction_id": "string", "amount": "number", "status": "string", "date": "datetime", "type": "string"}
 	for _, tx := range list {
-		requireFields(t, tx, txFields)
+		testenv.ExpectShape(t, tx, txFields)
 		if tx["status"] != "completed" || tx["type"] != "invoice" {
 			t.Fatalf("transaction %v", tx)
 		}
@@ -373,7 +323,7 @@ func TestBillingPurchases(t *testing.T) {
 	fields := map[string]string{"id": "number", "item_id": "string", "item_type": "string", "purchase_type": "string",
 		"price": "number", "tokens_paid": "number", "created_at": "datetime"}
 	for _, p := range list {
-		requireFields(t, p, fields)
+		testenv.ExpectShape(t, p, fields)
 	}
 	if num(list[0], "id") != jsonID(app.ID) || list[0]["item_id"] != "app-123" || list[0]["item_type"] != "app" ||
 		list[0]["purchase_type"] != "one_time" || num(list[0], "price") != "25.00" || num(list[0], "tokens_paid") != "25.00" {
@@ -403,7 +353,7 @@ func TestBillingPlans(t *testing.T) {
 		t.Fatalf("got %d plans: %s", len(list), res.Body)
 	}
 	for i, p := range list {
-		requireFields(t, p, map[string]string{"id": "number", "name": "string", "price": "number", "org_limit": "number",
+		testenv.ExpectShape(t, p, map[string]string{"id": "number", "name": "string", "price": "number", "org_limit": "number",
 			"instance_limit": "number", "filelimit": "number", "storagelimit": "number", "description": "string", "features": "string"})
 		if p["name"] != want[i].name || num(p, "price") != want[i].price {
 			t.Fatalf("plan %d: %v, want %s at %s (cheapest first)", i, p, want[i].name, want[i].price)

@@ -18,7 +18,7 @@ func instancesIDs(t *testing.T, res *testenv.Response) []int64 {
 	res.Expect(t, http.StatusOK, "Instances retrieved successfully")
 	var ids []int64
 	for _, in := range res.DataList(t) {
-		orgsExpectShape(t, in, instanceListShape)
+		testenv.ExpectShape(t, in, instanceListShape)
 		ids = append(ids, int64(in["id"].(float64)))
 	}
 	return ids
@@ -98,7 +98,7 @@ func TestInstancesView(t *testing.T) {
 	res := orgsGet(env, acct.Key, map[string]string{"mode": "instances", "action": "view", "instance_id": id})
 	res.Expect(t, http.StatusOK, "Instance retrieved successfully")
 	d := res.DataMap(t)
-	orgsExpectShape(t, d, map[string]string{"id": "integer", "instance_name": "string", "instance_path": "string",
+	testenv.ExpectShape(t, d, map[string]string{"id": "integer", "instance_name": "string", "instance_path": "string",
 		"created_at": "datetime", "status": "string", "instance_type": "string", "user_id": "integer"})
 	if d["id"] != float64(in.ID) || d["instance_name"] != "Site" || d["instance_path"] != "site" || d["status"] != "sleep" ||
 		d["instance_type"] != "default" || d["user_id"] != float64(acct.User.ID) {

@@ -52,7 +52,7 @@ func TestNotificationsList(t *testing.T) {
 		t.Fatalf("got %d notifications: %s", len(list), res.Body)
 	}
 	for i, want := range []*models.Notification{ns[2], ns[1], ns[0]} {
-		requireFields(t, list[i], notificationFields)
+		testenv.ExpectShape(t, list[i], notificationFields)
 		if num(list[i], "id") != jsonID(want.ID) || list[i]["title"] != want.Title || list[i]["message"] != want.Message ||
 			list[i]["type"] != want.Type || list[i]["link"] != want.Link {
 			t.Fatalf("notification %d: %v, want %+v (newest first)", i, list[i], want)
@@ -99,7 +99,7 @@ func unreadCount(t *testing.T, env *testenv.Env, acct *testenv.Account) string {
 	res := callAs(env, acct, "mode", "notifications", "action", "unread_count")
 	res.Expect(t, http.StatusOK, "Unread count retrieved successfully")
 	d := exactData(t, res).(map[string]any)
-	requireFields(t, d, map[string]string{"count": "number"})
+	testenv.ExpectShape(t, d, map[string]string{"count": "number"})
 	return num(d, "count")
 }
 

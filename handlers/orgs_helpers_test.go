@@ -5,8 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"sort"
-	"strings"
 	"sync/atomic"
 	"testing"
 
@@ -47,51 +45,8 @@ func orgsCreate(t *testing.T, env *testenv.Env, key string, params map[string]an
 	res := orgsPost(env, key, p)
 	res.Expect(t, http.StatusOK, "Organization created successfully")
 	d := res.DataMap(t)
-	orgsExpectShape(t, d, map[string]string{"org_id": "integer"})
+	testenv.ExpectShape(t, d, map[string]string{"org_id": "integer"})
 	return int64(d["org_id"].(float64))
-}
-
-// orgsExpectShape fails unless obj has exactly the given fields with the given JSON types:
-// "integer", "number", "string", "datetime" (YYYY-MM-DD HH:MM:SS), "flag" (0 or 1), "null".
-func orgsExpectShape(t *testing.T, obj map[string]any, want map[string]string) {
-	t.Helper()
-	var got, exp []string
-	for k := range obj {
-		got = append(got, k)
-	}
-	for k := range want {
-		exp = append(exp, k)
-	}
-	sort.Strings(got)
-	sort.Strings(exp)
-	if strings.Join(got, ",") != strings.Join(exp, ",") {
-		t.Fatalf("fields %v, want %v (%v)", got, exp, obj)
-	}
-	for k, kind := range want {
-		v := obj[k]
-		okType := false
-		switch kind {
-		case "integer":
-			f, isNum := v.(float64)
-			okType = isNum && f == float64(int64(f))
-		case "number":
-			_, okType = v.(float64)
-		case "string":
-			_, okType = v.(string)
-		case "datetime":
-			s, isStr := v.(string)
-			okType = isStr && len(s) == len(models.DateTimeLayout) && s[4] == '-' && s[10] == ' ' && s[13] == ':'
-		case "flag":
-			okType = v == float64(0) || v == float64(1)
-		case "null":
-			okType = v == nil
-		default:
-			t.Fatalf("unknown kind %q", kind)
-		}
-		if !okType {
-			t.Fatalf("field %s = %#v, want %s (%v)", k, v, kind, obj)
-		}
-	}
 }
 
 // orgsActivity returns userID's activity entries with the given action, newest first.

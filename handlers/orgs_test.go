@@ -38,7 +38,7 @@ func TestOrgsNewDefaultsAndList(t *testing.T) {
 		{id3, "Acme & Sons, Ltd.", "acme-sons-ltd", "boss@acme.example.com"},
 	}
 	for i, o := range list {
-		orgsExpectShape(t, o, orgListShape)
+		testenv.ExpectShape(t, o, orgListShape)
 		w := want[i]
 		if o["id"] != float64(w.id) || o["title"] != w.title || o["path"] != w.path || o["contact"] != w.contact ||
 			o["admin_id"] != uid || o["created_by"] != uid || o["isAdmin"] != float64(1) || o["permissionlevel"] != float64(3) {
@@ -183,7 +183,7 @@ func TestOrgsViewAndMembers(t *testing.T) {
 		res := orgsGet(env, acct.Key, map[string]string{"mode": "orgs", "action": "view", "org_id": id})
 		res.Expect(t, http.StatusOK, "Organization retrieved successfully")
 		d := res.DataMap(t)
-		orgsExpectShape(t, d, map[string]string{"id": "integer", "title": "string", "path": "string", "admin_id": "integer",
+		testenv.ExpectShape(t, d, map[string]string{"id": "integer", "title": "string", "path": "string", "admin_id": "integer",
 			"contact": "string", "created_by": "integer", "member_count": "integer", "instance_count": "integer"})
 		if d["id"] != float64(orgID) || d["title"] != "Blue" || d["path"] != "blue" || d["contact"] != "blue@example.com" ||
 			d["admin_id"] != float64(owner.User.ID) || d["member_count"] != float64(2) || d["instance_count"] != float64(2) {
@@ -199,7 +199,7 @@ func TestOrgsViewAndMembers(t *testing.T) {
 		shape := map[string]string{"memberID": "integer", "organization_id": "integer", "isAdmin": "flag", "permissionlevel": "integer",
 			"username": "string", "email": "string", "pfp": "string"}
 		for _, m := range ms {
-			orgsExpectShape(t, m, shape)
+			testenv.ExpectShape(t, m, shape)
 		}
 		if ms[0]["memberID"] != float64(owner.User.ID) || ms[0]["isAdmin"] != float64(1) || ms[0]["permissionlevel"] != float64(3) ||
 			ms[0]["email"] != owner.User.Email || ms[0]["username"] != owner.User.Username || ms[0]["organization_id"] != float64(orgID) ||

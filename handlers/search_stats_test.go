@@ -26,7 +26,7 @@ func searchNames(t *testing.T, env *testenv.Env, key string, params map[string]s
 		if h["type"] == "instance" {
 			shape["status"] = "string"
 		}
-		orgsExpectShape(t, h, shape)
+		testenv.ExpectShape(t, h, shape)
 		out = append(out, h["type"].(string)+":"+h["name"].(string))
 	}
 	return out
@@ -193,7 +193,7 @@ func TestStatsAgreeWithLists(t *testing.T) {
 		res := stats(typ)
 		res.Expect(t, http.StatusOK, "Statistics retrieved successfully")
 		d := res.DataMap(t)
-		orgsExpectShape(t, d, map[string]string{"orgs": "integer", "total_instances": "integer", "active_instances": "integer",
+		testenv.ExpectShape(t, d, map[string]string{"orgs": "integer", "total_instances": "integer", "active_instances": "integer",
 			"asleep_instances": "integer", "dead_instances": "integer", "total_invoices": "integer", "paid_invoices": "integer",
 			"pending_invoices": "integer", "api_keys": "integer", "balance": "number", "total_spent": "number"})
 		keys, err := env.Store.CountActiveAPIKeys(ctx, acct.User.ID)
@@ -224,7 +224,7 @@ func TestStatsAgreeWithLists(t *testing.T) {
 	res := stats("instances")
 	res.Expect(t, http.StatusOK, "Instance statistics retrieved successfully")
 	d := res.DataMap(t)
-	orgsExpectShape(t, d, map[string]string{"total": "integer", "active": "integer", "asleep": "integer", "dead": "integer", "types": "integer"})
+	testenv.ExpectShape(t, d, map[string]string{"total": "integer", "active": "integer", "asleep": "integer", "dead": "integer", "types": "integer"})
 	if d["total"] != listLen("instances", nil) || d["active"] != listLen("instances", map[string]string{"status": "active"}) ||
 		d["asleep"] != listLen("instances", map[string]string{"status": "sleep"}) ||
 		d["dead"] != listLen("instances", map[string]string{"status": "dead"}) || d["types"] != float64(3) {
@@ -234,7 +234,7 @@ func TestStatsAgreeWithLists(t *testing.T) {
 	res = stats("organizations")
 	res.Expect(t, http.StatusOK, "Organization statistics retrieved successfully")
 	d = res.DataMap(t)
-	orgsExpectShape(t, d, map[string]string{"total": "integer", "admin_count": "integer"})
+	testenv.ExpectShape(t, d, map[string]string{"total": "integer", "admin_count": "integer"})
 	orgs := orgsGet(env, acct.Key, map[string]string{"mode": "orgs", "action": "list"}).DataList(t)
 	admins := 0
 	for _, o := range orgs {

@@ -4,6 +4,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/alicebob/miniredis/v2"
 	"github.com/redis/go-redis/v9"
@@ -37,9 +38,17 @@ func RedisBackends(t testing.TB) []*RedisBackend {
 	return out
 }
 
+// testTimeout replaces the production timeouts (tens of milliseconds): under -race on a loaded
+// two-core machine a healthy Redis can take longer, and a timeout would fail the request.
+const testTimeout = 5 * time.Second
+
 func newClient(t testing.TB, url string) redis.UniversalClient {
 	t.Helper()
-	c, err := ratelimit.NewRedisClient(url)
+	sep := "?"
+	if strings.Contains(url, "?") {
+		sep = "&"
+	}
+	c, err := ratelimit.NewRedisClient(url + sep + "timeout=" + testTimeout.String())
 	if err != nil {
 		t.Fatalf("redis client %s: %v", url, err)
 	}
@@ -50,7 +59,7 @@ func newClient(t testing.TB, url string) redis.UniversalClient {
 // Limiter returns a new Redis limiter (one replica's) over the backend.
 func (b *RedisBackend) Limiter(t testing.TB) *ratelimit.Redis {
 	t.Helper()
-	l, err := ratelimit.NewRedis(b.Client, ratelimit.RedisOptions{Prefix: b.Prefix})
+	l, err := ratelimit.NewRedis(b.Client, ratelimit.RedisOptions{Prefix: b.Prefix, Timeout: testTimeout})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -21,6 +21,7 @@ import (
 	"testing"
 
 	"github.com/labstack/echo/v4"
+	"golang.org/x/crypto/bcrypt"
 
 	"sharepanel/handlers"
 	"sharepanel/models"
@@ -140,7 +141,11 @@ func (e *Env) NewAccount(plan string) *Account {
 	e.T.Helper()
 	email := "u" + randomHex(4) + "@example.com"
 	pw := "password-" + randomHex(4)
-	u, err := e.Store.CreateUser(context.Background(), models.NewUser{Email: email, Password: pw, PlanName: plan})
+	hash, err := bcrypt.GenerateFromPassword([]byte(pw), bcrypt.MinCost) // production cost is 10: too slow for hundreds of accounts under -race
+	if err != nil {
+		e.T.Fatal(err)
+	}
+	u, err := e.Store.CreateUser(context.Background(), models.NewUser{Email: email, PasswordHash: string(hash), PlanName: plan})
 	if err != nil {
 		e.T.Fatalf("create user: %v", err)
 	}

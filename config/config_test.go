@@ -1,0 +1,66 @@
+package config
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+
+func TestDefaults(t *testing.T) {
+	c, err := Load(env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Addr != ":8080" || c.AdminAddr != ":2087" || c.DatabaseURL != "sqlite://sharepanel.db" || c.RedisURL != "" ||
+		c.OnRedisError != "local" || c.RedisTimeout != 50*time.Millisecond || c.Currency != "USD" ||
+		len(c.CORSOrigins) != 1 || c.CORSOrigins[0] != "*" || c.AdminTokenTTL != time.Hour {
+		t.Fatalf("defaults: %+v", c)
+	}
+}
+
+func TestBadValuesNameTheVariable(t *testing.T) {
+	for name, value := range map[string]string{
+		"SHAREPANEL_ADDR":                     "8080",
+		"SHAREPANEL_DATABASE_URL":             "postgres://x",
+		"SHAREPANEL_REDIS_URL":                "http://localhost",
+		"SHAREPANEL_REDIS_TIMEOUT":            "fast",
+		"SHAREPANEL_RATELIMIT_ON_REDIS_ERROR": "maybe",
+		"SHAREPANEL_TRUSTED_PROXIES":          "10.0.0.0/33",
+		"SHAREPANEL_LOG_FORMAT":               "xml",
+		"SHAREPANEL_CURRENCY":                 "dollars",
+		"SHAREPANEL_JWT_SECRET_FILE":          "/nonexistent/secret",
+	} {
+		_, err := Load(env(map[string]string{name: value}))
+		if err == nil || !strings.Contains(err.Error(), name) {
+			t.Errorf("%s=%q: error %v does not name the variable", name, value, err)
+		}
+	}
+}
+
+func TestTrustedProxiesAndSecretFile(t *testing.T) {
+	secret := filepath.Join(t.TempDir(), "jwt")
+	if err := os.WriteFile(secret, []byte("s3cret\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c, err := Load(env(map[string]string{
+		"SHAREPANEL_TRUSTED_PROXIES": "10.0.0.0/8, 192.0.2.1 ,fd00::/8",
+		"SHAREPANEL_JWT_SECRET_FILE": secret,
+		"SHAREPANEL_CORS_ORIGINS":    "https://a.example, https://b.example",
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.TrustedProxies) != 3 || c.TrustedProxies[1].String() != "192.0.2.1/32" {
+		t.Fatalf("trusted proxies %v", c.TrustedProxies)
+	}
+	if c.JWTSecret != "s3cret" {
+		t.Fatal("secret file not read and trimmed")
+	}
+	if len(c.CORSOrigins) != 2 || c.CORSOrigins[1] != "https://b.example" {
+		t.Fatalf("origins %v", c.CORSOrigins)
+	}
+}
