@@ -20,6 +20,7 @@ import (
 
 	"sharepanel/config"
 	"sharepanel/handlers"
+	"sharepanel/handlers/admin"
 	"sharepanel/models"
 )
 
@@ -29,6 +30,10 @@ const usage = `Usage:
   sharepanel user add --email E --password P --plan free|basic|pro|enterprise [--username U]
   sharepanel demo [--email E] [--password P]
                                      create or reset a pro-plan demo account with sample data
+  sharepanel config get KEY          print a runtime setting: api, default_plan, currency
+  sharepanel config update KEY VALUE change it (e.g. config update api on); no restart needed
+  sharepanel admin new USERNAME PASSWORD | list | delete USERNAME | password USERNAME NEWPASS
+                                     manage the administrators of the admin API
 
 Configuration comes from the environment (SHAREPANEL_*); see README.md.
 `
@@ -69,6 +74,10 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) er
 		return userCommand(ctx, cfg, log, args, stdout)
 	case "demo":
 		return demoCommand(ctx, cfg, log, args, stdout)
+	case "config":
+		return configCommand(ctx, cfg, log, args, stdout)
+	case "admin":
+		return adminCommand(ctx, cfg, log, args, stdout)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
@@ -130,6 +139,10 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		Currency: cfg.Currency, CORSOrigins: cfg.CORSOrigins, TrustedProxies: cfg.TrustedProxies, Ready: limits.Ready,
 	})
 	servers := []*http.Server{{Addr: cfg.Addr, Handler: userAPI, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}}
+	adminAPI := admin.New(admin.Deps{Store: store, Log: log, JWTSecret: cfg.JWTSecret, TokenTTL: cfg.AdminTokenTTL,
+		Currency: cfg.Currency, CORSOrigins: cfg.CORSOrigins, TrustedProxies: cfg.TrustedProxies, Redis: limits.Ready,
+		Guard: admin.NewSharedGuard(limits.Login)})
+	servers = append(servers, &http.Server{Addr: cfg.AdminAddr, Handler: adminAPI, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute})
 
 	errc := make(chan error, len(servers))
 	for _, srv := range servers {

@@ -8,8 +8,9 @@ import (
 	"sharepanel/ratelimit"
 )
 
-// authLogin is mode=auth: email and password for a new API key. It is limited per client IP, and
-// failed logins per email, so that guessing passwords is slow.
+// authLogin is mode=auth: email and password, or an autologin token from the admin API, for a new
+// API key. It is limited per client IP, and failed logins per email, so that guessing passwords is
+// slow.
 func (a *API) authLogin(c *Call) (Reply, error) {
 	ctx := c.Ctx()
 	email, password := strings.TrimSpace(c.Str("email")), c.Str("password")
@@ -18,6 +19,13 @@ func (a *API) authLogin(c *Call) (Reply, error) {
 		if err := a.loginRefused(c, d, err); err != nil {
 			return Reply{}, err
 		}
+	}
+	if token := strings.TrimSpace(c.Str("autologin_token")); token != "" {
+		secret, err := a.Store.RedeemAutologin(ctx, token, c.Str("name"))
+		if err != nil {
+			return Reply{}, err
+		}
+		return ok("Authentication successful", authData{APIKey: secret})
 	}
 	if email == "" || password == "" {
 		return Reply{}, models.Errorf(models.EINVALID, "Email and password are required")

@@ -1,11 +1,18 @@
 package handlers
 
+import "sharepanel/models"
+
 func (a *API) billingBalance(c *Call) (Reply, error) {
 	balance, err := a.Store.BalanceOf(c.Ctx(), c.UserID())
 	if err != nil {
 		return Reply{}, err
 	}
-	return ok("Balance retrieved successfully", balanceData{Balance: balance, Currency: a.Currency})
+	// The currency setting (admin API, sharepanel config) overrides SHAREPANEL_CURRENCY; it is cached.
+	currency, err := a.Store.Setting(c.Ctx(), models.SettingCurrency, a.Currency)
+	if err != nil {
+		return Reply{}, err
+	}
+	return ok("Balance retrieved successfully", balanceData{Balance: balance, Currency: currency})
 }
 
 func (a *API) billingInvoices(c *Call) (Reply, error) {

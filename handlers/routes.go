@@ -27,6 +27,7 @@ func (a *API) routes() map[string]*Mode {
 					{Name: "email", Kind: KindString, Doc: "Your SharePanel email"},
 					{Name: "password", Kind: KindString, Doc: "Your SharePanel password"},
 					{Name: "name", Kind: KindString, MaxLen: 100, Doc: "Name for the new API key (default: \"API Key for <username>\")"},
+					{Name: "autologin_token", Kind: KindString, MaxLen: 128, Doc: "One-time token from the admin API's autologin, instead of email and password"},
 				}},
 		}},
 		"profile": {Selector: "action", Actions: map[string]*Action{

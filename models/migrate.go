@@ -11,7 +11,8 @@ import (
 // allTables lists every table the service owns, in creation order.
 func allTables() []any {
 	return []any{&Plan{}, &User{}, &APIKey{}, &Organization{}, &OrgMember{}, &Instance{},
-		&Invoice{}, &Transaction{}, &Purchase{}, &Notification{}, &Activity{}, &APIUsage{}}
+		&Invoice{}, &Transaction{}, &Purchase{}, &Notification{}, &Activity{}, &APIUsage{},
+		&Setting{}, &Admin{}, &AuditEntry{}, &AutologinToken{}}
 }
 
 // Migrate creates or upgrades the schema and seeds the reference's plans. It is idempotent and safe

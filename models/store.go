@@ -25,6 +25,8 @@ type Store struct {
 	Keys  *KeyCache  // API key → principal, in process
 	Plans *PlanCache // plan limits, in process
 	mysql bool
+
+	settings settingsCache // runtime settings (setting.go)
 }
 
 // Open connects to url: "sqlite://relative.db", "sqlite:///abs/path.db", "sqlite://:memory:" or

@@ -1,0 +1,187 @@
+package admin
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+	"github.com/labstack/echo/v4"
+
+	"sharepanel/models"
+)
+
+// Token claims: the administrator's ID and username, and its token version, so that deleting the
+// administrator or changing its password revokes its tokens.
+type claims struct {
+	AdminID int64 `json:"aid"`
+	Version int   `json:"ver"`
+	jwt.RegisteredClaims
+}
+
+const (
+	tokenIssuer   = "sharepanel"
+	tokenAudience = "sharepanel-admin"
+	adminKey      = "admin" // echo context key of the authenticated *models.Admin
+)
+
+// signingKey returns the HS256 key: SHAREPANEL_JWT_SECRET, or the one kept in the database.
+func (s *server) signingKey(ctx context.Context) ([]byte, error) {
+	if s.JWTSecret != "" {
+		return []byte(s.JWTSecret), nil
+	}
+	s.secretMu.Lock()
+	defer s.secretMu.Unlock()
+	if s.secret == nil {
+		key, err := s.Store.JWTSecret(ctx)
+		if err != nil {
+			return nil, err
+		}
+		s.secret = key
+	}
+	return s.secret, nil
+}
+
+// token is POST /api/: {"username", "password"} → {"access_token"}. Failed logins are limited per
+// client IP and per username.
+func (s *server) token(c echo.Context) error {
+	ctx := c.Request().Context()
+	b, err := readBody(c)
+	if err != nil {
+		return err
+	}
+	username, _, err := b.str("username")
+	if err != nil {
+		return err
+	}
+	password, _, err := b.str("password")
+	if err != nil {
+		return err
+	}
+	username = strings.ToLower(strings.TrimSpace(username))
+	if username == "" || password == "" {
+		return models.Errorf(models.EINVALID, "username and password are required")
+	}
+	ip := c.RealIP()
+	wait, err := s.Guard.Check(ctx, ip, username)
+	if err != nil {
+		return err
+	}
+	if wait > 0 {
+		return tooManyLogins(c, wait)
+	}
+	a, err := s.Store.AuthenticateAdmin(ctx, username, password)
+	if err != nil {
+		if models.ErrorCode(err) == models.EUNAUTHORIZED {
+			if ferr := s.Guard.Failed(ctx, ip, username); ferr != nil {
+				s.Log.Warn("recording a failed admin login failed", "err", ferr)
+			}
+			setAudit(c, "login_failed", "admin:"+username, nil)
+		}
+		return err
+	}
+	c.Set(adminKey, a)
+	setAudit(c, "login", "admin:"+a.Username, nil)
+	signed, err := s.issue(ctx, a)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]any{
+		"access_token": signed,
+		"token_type":   "Bearer",
+		"expires_in":   int64(s.TokenTTL / time.Second),
+	})
+}
+
+func tooManyLogins(c echo.Context, wait time.Duration) error {
+	secs := int64((wait + time.Second - 1) / time.Second)
+	c.Response().Header().Set("Retry-After", strconv.FormatInt(secs, 10))
+	return models.Errorf(models.ERATELIMITED, "Too many login attempts. Try again in %d seconds.", secs)
+}
+
+// issue signs a token for a.
+func (s *server) issue(ctx context.Context, a *models.Admin) (string, error) {
+	key, err := s.signingKey(ctx)
+	if err != nil {
+		return "", err
+	}
+	var jti [12]byte
+	if _, err := rand.Read(jti[:]); err != nil {
+		return "", err
+	}
+	now := time.Now()
+	cl := claims{AdminID: a.ID, Version: a.TokenVersion, RegisteredClaims: jwt.RegisteredClaims{
+		Issuer: tokenIssuer, Subject: a.Username, Audience: jwt.ClaimStrings{tokenAudience},
+		IssuedAt: jwt.NewNumericDate(now), NotBefore: jwt.NewNumericDate(now),
+		ExpiresAt: jwt.NewNumericDate(now.Add(s.TokenTTL)), ID: hex.EncodeToString(jti[:]),
+	}}
+	return jwt.NewWithClaims(jwt.SigningMethodHS256, cl).SignedString(key)
+}
+
+// requireToken checks the Authorization: Bearer token and that its administrator still exists with
+// the same password; a bad, expired or revoked token is 401.
+func (s *server) requireToken(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		h := c.Request().Header.Get("Authorization")
+		if len(h) < 7 || !strings.EqualFold(h[:7], "Bearer ") || strings.TrimSpace(h[7:]) == "" {
+			return models.Errorf(models.EUNAUTHORIZED, "Missing token: send the header Authorization: Bearer ACCESS_TOKEN")
+		}
+		a, err := s.verify(c.Request().Context(), strings.TrimSpace(h[7:]))
+		if err != nil {
+			return err
+		}
+		c.Set(adminKey, a)
+		// The admin's IP goes into the activity entries that its changes make.
+		c.SetRequest(c.Request().WithContext(models.WithClientIP(c.Request().Context(), c.RealIP())))
+		return next(c)
+	}
+}
+
+func errBadToken() error { return models.Errorf(models.EUNAUTHORIZED, "Invalid or expired token") }
+
+// verify parses a token and returns its administrator.
+func (s *server) verify(ctx context.Context, tokenString string) (*models.Admin, error) {
+	key, err := s.signingKey(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var cl claims
+	_, err = jwt.ParseWithClaims(tokenString, &cl, func(*jwt.Token) (any, error) { return key, nil },
+		jwt.WithValidMethods([]string{jwt.SigningMethodHS256.Alg()}), jwt.WithExpirationRequired(),
+		jwt.WithIssuer(tokenIssuer), jwt.WithAudience(tokenAudience), jwt.WithLeeway(5*time.Second))
+	if err != nil {
+		return nil, errBadToken()
+	}
+	a, err := s.Store.AdminByID(ctx, cl.AdminID)
+	if err != nil {
+		if models.ErrorCode(err) == models.ENOTFOUND {
+			return nil, errBadToken()
+		}
+		return nil, err
+	}
+	if a.Username != cl.Subject || a.TokenVersion != cl.Version {
+		return nil, errBadToken()
+	}
+	return a, nil
+}
+
+// whoami is GET /api/whoami: {"logged_in_as": "<username>"}.
+func (s *server) whoami(c echo.Context) error {
+	return c.JSON(http.StatusOK, map[string]string{"logged_in_as": adminName(c)})
+}
+
+// adminName is the authenticated administrator's username, or "".
+func adminName(c echo.Context) string {
+	if a, ok := c.Get(adminKey).(*models.Admin); ok {
+		return a.Username
+	}
+	return ""
+}
+
+// userTarget names an account in the audit log.
+func userTarget(username string) string { return fmt.Sprintf("user:%s", strings.ToLower(username)) }

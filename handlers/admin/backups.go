@@ -1,0 +1,80 @@
+package admin
+
+import (
+	"encoding/json"
+	"errors"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"sharepanel/models"
+)
+
+// exportBackup is GET /api/backups/USERNAME: the account's data as one JSON document (the
+// response). It holds the password hash: the export is recorded in the audit log.
+func (s *server) exportBackup(c echo.Context) error {
+	username := strings.ToLower(c.Param("username"))
+	setAudit(c, "backup_export", userTarget(username), nil)
+	b, err := s.Store.ExportAccount(c.Request().Context(), username)
+	if err != nil {
+		return err
+	}
+	return ok(c, b)
+}
+
+// restoreBackup is POST /api/backups: {"backup": <document>, "username"?, "email"?}. The document
+// may also be the body itself, or the whole answer of the export ({"response": <document>, …}), so
+// that a saved export restores with curl -d @file. username and email may also be query parameters.
+func (s *server) restoreBackup(c echo.Context) error {
+	setAudit(c, "backup_restore", "", nil)
+	b, err := readBody(c)
+	if err != nil {
+		return err
+	}
+	raw, found := b["backup"]
+	if !found {
+		raw, found = b["response"]
+	}
+	if !found && b.has("format") {
+		raw, _ = json.Marshal(b)
+		found = true
+	}
+	if !found {
+		return models.Errorf(models.EINVALID, "backup is required")
+	}
+	var doc models.Backup
+	if err := json.Unmarshal(raw, &doc); err != nil {
+		return models.Errorf(models.EINVALID, "backup is not a valid backup document: %s", jsonProblem(err))
+	}
+	opts := models.RestoreOptions{Username: c.QueryParam("username"), Email: c.QueryParam("email")}
+	for _, f := range []struct {
+		name string
+		dst  *string
+	}{{"username", &opts.Username}, {"email", &opts.Email}} {
+		if v, ok, err := b.str(f.name); err != nil {
+			return err
+		} else if ok {
+			*f.dst = v
+		}
+	}
+	target := opts.Username
+	if target == "" {
+		target = doc.Account.Username
+	}
+	setAudit(c, "backup_restore", userTarget(target), map[string]any{"from_username": doc.Account.Username})
+	res, err := s.Store.RestoreAccount(c.Request().Context(), &doc, opts)
+	if err != nil {
+		return err
+	}
+	return ok(c, map[string]any{"message": "Backup restored into user " + res.Username, "username": res.Username,
+		"user_id": res.UserID, "skipped": res.Skipped})
+}
+
+// jsonProblem says what is wrong with a document without echoing its content.
+func jsonProblem(err error) string {
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) && te.Field != "" {
+		return "field " + te.Field + " has the wrong type"
+	}
+	return "malformed document"
+}

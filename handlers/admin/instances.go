@@ -1,0 +1,107 @@
+package admin
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"sharepanel/models"
+)
+
+// instanceView is an instance as the admin API shows it: the user API's fields, its owner and its
+// organization.
+type instanceView struct {
+	ID           int64           `json:"id"`
+	UserID       int64           `json:"user_id"`
+	OrgID        *int64          `json:"org_id"`
+	InstanceName string          `json:"instance_name"`
+	InstancePath string          `json:"instance_path"`
+	Status       string          `json:"status"`
+	InstanceType string          `json:"instance_type"`
+	Type         string          `json:"type"`
+	CreatedAt    models.DateTime `json:"created_at"`
+}
+
+// createInstance is POST /api/users/USERNAME/instances: {name, path?, type, instance_type?, status?,
+// org_id?}. The account's plan instance_limit applies; path defaults to a slug of the name.
+func (s *server) createInstance(c echo.Context) error {
+	username := strings.ToLower(c.Param("username"))
+	setAudit(c, "instance_create", userTarget(username), nil)
+	b, err := readBody(c)
+	if err != nil {
+		return err
+	}
+	var in models.NewInstance
+	for _, f := range []struct {
+		name string
+		dst  *string
+	}{{"name", &in.Name}, {"path", &in.Path}, {"type", &in.Type}, {"instance_type", &in.InstanceType}, {"status", &in.Status}} {
+		if *f.dst, _, err = b.str(f.name); err != nil {
+			return err
+		}
+	}
+	if strings.TrimSpace(in.Type) == "" {
+		return models.Errorf(models.EINVALID, "type is required (SNCS or SMS)")
+	}
+	if strings.TrimSpace(in.Path) == "" {
+		in.Path = models.Slugify(in.Name)
+	}
+	if in.OrgID, err = b.optInt("org_id"); err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	userID, err := s.Store.UserIDByUsername(ctx, username)
+	if err != nil {
+		return err
+	}
+	inst, err := s.Store.CreateInstance(ctx, userID, in)
+	if err != nil {
+		return err
+	}
+	addAuditDetail(c, "instance_id", inst.ID)
+	return ok(c, map[string]any{"message": "Instance " + inst.InstancePath + " created for user " + username,
+		"instance": instanceView{ID: inst.ID, UserID: inst.UserID, OrgID: inst.OrganizationID, InstanceName: inst.InstanceName,
+			InstancePath: inst.InstancePath, Status: inst.Status, InstanceType: inst.InstanceType, Type: inst.Type, CreatedAt: inst.CreatedAt}})
+}
+
+// updateInstance is PATCH /api/instances/ID: {"status": "active" | "sleep" | "dead"}.
+func (s *server) updateInstance(c echo.Context) error {
+	setAudit(c, "instance_status", "instance:"+c.Param("id"), nil)
+	id, err := pathID(c, "id", "Instance ID")
+	if err != nil {
+		return err
+	}
+	b, err := readBody(c)
+	if err != nil {
+		return err
+	}
+	status, err := b.required("status")
+	if err != nil {
+		return err
+	}
+	status = strings.ToLower(strings.TrimSpace(status))
+	addAuditDetail(c, "status", status)
+	ctx := c.Request().Context()
+	owner, err := s.Store.InstanceOwner(ctx, id)
+	if err != nil {
+		return err
+	}
+	if err := s.Store.UpdateInstanceStatus(ctx, owner, id, status); err != nil {
+		return err
+	}
+	return message(c, "Instance "+strconv.FormatInt(id, 10)+" status set to "+status)
+}
+
+// deleteInstance is DELETE /api/instances/ID.
+func (s *server) deleteInstance(c echo.Context) error {
+	setAudit(c, "instance_delete", "instance:"+c.Param("id"), nil)
+	id, err := pathID(c, "id", "Instance ID")
+	if err != nil {
+		return err
+	}
+	if err := s.Store.DeleteInstance(c.Request().Context(), id); err != nil {
+		return err
+	}
+	return message(c, "Instance "+strconv.FormatInt(id, 10)+" deleted")
+}

@@ -1,0 +1,115 @@
+package admin
+
+import (
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"sharepanel/models"
+)
+
+// createInvoice is POST /api/users/USERNAME/invoices: {"amount": "50.00", "status"?: "pending" |
+// "paid" | "overdue"}. The invoice gets its number (INV-YYYYMMDD-XXXXXX) and the user a "New
+// Invoice" notification.
+func (s *server) createInvoice(c echo.Context) error {
+	username := strings.ToLower(c.Param("username"))
+	setAudit(c, "invoice_create", userTarget(username), nil)
+	b, err := readBody(c)
+	if err != nil {
+		return err
+	}
+	amount, err := b.optMoney("amount")
+	if err != nil {
+		return err
+	}
+	if amount == nil {
+		return models.Errorf(models.EINVALID, "amount is required")
+	}
+	status, _, err := b.str("status")
+	if err != nil {
+		return err
+	}
+	status = strings.ToLower(strings.TrimSpace(status))
+	if status == "" {
+		status = models.InvoicePending
+	}
+	ctx := c.Request().Context()
+	userID, err := s.Store.UserIDByUsername(ctx, username)
+	if err != nil {
+		return err
+	}
+	inv, err := s.Store.CreateInvoice(ctx, userID, *amount, status)
+	if err != nil {
+		return err
+	}
+	addAuditDetail(c, "invoice_number", inv.InvoiceNumber)
+	addAuditDetail(c, "amount", inv.TotalAmount)
+	return ok(c, map[string]any{"message": "Invoice " + inv.InvoiceNumber + " created for user " + username, "invoice": inv})
+}
+
+// updateInvoice is PATCH /api/invoices/ID: {"status": "paid"} (sets paid_at and records the
+// payment's transaction) or {"status": "overdue"}.
+func (s *server) updateInvoice(c echo.Context) error {
+	setAudit(c, "invoice_status", "invoice:"+c.Param("id"), nil)
+	id, err := pathID(c, "id", "Invoice ID")
+	if err != nil {
+		return err
+	}
+	b, err := readBody(c)
+	if err != nil {
+		return err
+	}
+	status, err := b.required("status")
+	if err != nil {
+		return err
+	}
+	status = strings.ToLower(strings.TrimSpace(status))
+	addAuditDetail(c, "status", status)
+	var inv *models.Invoice
+	switch status {
+	case models.InvoicePaid:
+		inv, err = s.Store.MarkInvoicePaid(c.Request().Context(), id)
+	case models.InvoiceOverdue:
+		inv, err = s.Store.MarkInvoiceOverdue(c.Request().Context(), id)
+	default:
+		return models.Errorf(models.EINVALID, "Invalid status. Allowed values: paid, overdue")
+	}
+	if err != nil {
+		return err
+	}
+	return ok(c, map[string]any{"message": "Invoice " + inv.InvoiceNumber + " marked " + status, "invoice": inv})
+}
+
+// adjustBalance is POST /api/users/USERNAME/balance: {"amount": "10.00"} credits, a negative amount
+// debits; a balance never goes below zero (409).
+func (s *server) adjustBalance(c echo.Context) error {
+	username := strings.ToLower(c.Param("username"))
+	setAudit(c, "balance_adjust", userTarget(username), nil)
+	b, err := readBody(c)
+	if err != nil {
+		return err
+	}
+	amount, err := b.optMoney("amount")
+	if err != nil {
+		return err
+	}
+	if amount == nil {
+		return models.Errorf(models.EINVALID, "amount is required")
+	}
+	addAuditDetail(c, "amount", *amount)
+	ctx := c.Request().Context()
+	userID, err := s.Store.UserIDByUsername(ctx, username)
+	if err != nil {
+		return err
+	}
+	balance, t, err := s.Store.AdjustBalance(ctx, userID, *amount)
+	if err != nil {
+		return err
+	}
+	verb := "credited with "
+	if t.Type == models.TransactionDebit {
+		verb = "debited with "
+	}
+	return ok(c, map[string]any{"message": "Balance of user " + username + " " + verb + t.Amount.String(),
+		"balance": balance, "transaction": t})
+}

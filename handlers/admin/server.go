@@ -1,0 +1,226 @@
+// Package admin is the admin API: a REST API on its own listener (SHAREPANEL_ADMIN_ADDR, default
+// :2087) for platform administrators, after the OpenPanel admin API. Administrators exchange a
+// username and password for a JWT (POST /api/), then manage accounts, plans, and what users see.
+// It answers only while an operator has switched it on (sharepanel config update api on).
+//
+// Successes are {"response": …, "success": true}; errors {"success": false, "error": "…"}. See
+// docs/ADMIN_API.md.
+package admin
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/netip"
+	"regexp"
+	"sync"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+
+	"sharepanel/models"
+)
+
+// Deps is what the admin API needs; main wires it.
+type Deps struct {
+	Store          *models.Store
+	Log            *slog.Logger
+	JWTSecret      string        // empty: generated once and kept in the database
+	TokenTTL       time.Duration // default 1h
+	Guard          LoginGuard    // default: an in-memory guard (NewMemoryGuard)
+	Currency       string        // the configured currency: the currency setting's default
+	CORSOrigins    []string
+	TrustedProxies []netip.Prefix
+	Redis          func(ctx context.Context) error // Redis health check; nil when there is no Redis
+}
+
+// server is the admin API's state shared by its handlers.
+type server struct {
+	Deps
+	secretMu sync.Mutex
+	secret   []byte // signing key, once known
+}
+
+// Body limits: a restore carries a whole account; nothing else needs more than a small JSON object.
+const (
+	maxBody       = 1 << 20
+	maxBackupBody = 64 << 20
+)
+
+// New builds the admin API's echo instance.
+func New(d Deps) *echo.Echo {
+	if d.Log == nil {
+		d.Log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	if d.TokenTTL <= 0 {
+		d.TokenTTL = time.Hour
+	}
+	if d.Guard == nil {
+		d.Guard = NewMemoryGuard(MemoryGuardOptions{})
+	}
+	if d.Currency == "" {
+		d.Currency = "USD"
+	}
+	if d.JWTSecret != "" && len(d.JWTSecret) < 32 {
+		d.Log.Warn("SHAREPANEL_JWT_SECRET is shorter than 32 bytes: admin tokens can be forged by guessing it")
+	}
+	s := &server{Deps: d}
+
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	e.HTTPErrorHandler = errorHandler(d.Log)
+	e.IPExtractor = ipExtractor(d.TrustedProxies)
+	e.Pre(middleware.RemoveTrailingSlash())
+	e.Use(requestID(), s.accessLog())
+	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{
+		LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
+			d.Log.Error("panic", "request_id", c.Response().Header().Get(echo.HeaderXRequestID), "err", err, "stack", string(stack))
+			return err
+		},
+	}))
+	e.Use(middleware.CORSWithConfig(middleware.CORSConfig{
+		AllowOrigins:  d.CORSOrigins,
+		AllowMethods:  []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete, http.MethodOptions},
+		AllowHeaders:  []string{"Authorization", "Content-Type", echo.HeaderXRequestID},
+		ExposeHeaders: []string{"X-Total-Count", "Retry-After", echo.HeaderXRequestID},
+		MaxAge:        600,
+	}))
+	e.Use(limitBody, s.requireSwitch, s.audit)
+	s.routes(e)
+	return e
+}
+
+// routes is the whole admin API. Everything but POST /api (the token) needs a token.
+func (s *server) routes(e *echo.Echo) {
+	e.POST("/api", s.token)
+	// Route-level middleware rather than a group's: a group would answer unknown paths and wrong
+	// methods with 401 instead of 404 and 405.
+	g := &authed{e: e, mw: s.requireToken}
+	g.add(http.MethodGet, "/api/whoami", s.whoami)
+
+	g.add(http.MethodGet, "/api/users", s.listUsers)
+	g.add(http.MethodPost, "/api/users", s.createUser)
+	g.add(http.MethodGet, "/api/users/:username", s.getUser)
+	g.add(http.MethodPatch, "/api/users/:username", s.patchUser)
+	g.add(http.MethodPut, "/api/users/:username", s.changePlan)
+	g.add(http.MethodDelete, "/api/users/:username", s.deleteUser)
+	g.add(http.MethodConnect, "/api/users/:username", s.autologin)
+	g.add(http.MethodPost, "/api/users/:username/autologin", s.autologin)
+
+	g.add(http.MethodPost, "/api/users/:username/instances", s.createInstance)
+	g.add(http.MethodPatch, "/api/instances/:id", s.updateInstance)
+	g.add(http.MethodDelete, "/api/instances/:id", s.deleteInstance)
+	g.add(http.MethodPost, "/api/users/:username/invoices", s.createInvoice)
+	g.add(http.MethodPatch, "/api/invoices/:id", s.updateInvoice)
+	g.add(http.MethodPost, "/api/users/:username/balance", s.adjustBalance)
+	g.add(http.MethodPost, "/api/notifications", s.sendNotification)
+
+	g.add(http.MethodGet, "/api/plans", s.listPlans)
+	g.add(http.MethodPost, "/api/plans", s.createPlan)
+	g.add(http.MethodGet, "/api/plans/:name", s.getPlan)
+	g.add(http.MethodPatch, "/api/plans/:name", s.updatePlan)
+	g.add(http.MethodPut, "/api/plans/:name", s.updatePlan)
+	g.add(http.MethodDelete, "/api/plans/:name", s.deletePlan)
+
+	g.add(http.MethodGet, "/api/settings", s.getSettings)
+	g.add(http.MethodPatch, "/api/settings", s.updateSettings)
+	g.add(http.MethodPut, "/api/settings", s.updateSettings)
+	g.add(http.MethodGet, "/api/services", s.services)
+	g.add(http.MethodGet, "/api/backups/:username", s.exportBackup)
+	g.add(http.MethodPost, "/api/backups", s.restoreBackup)
+	g.add(http.MethodGet, "/api/admin/log", s.auditLog)
+}
+
+// authed registers routes that need a token.
+type authed struct {
+	e  *echo.Echo
+	mw echo.MiddlewareFunc
+}
+
+func (a *authed) add(method, path string, h echo.HandlerFunc) { a.e.Add(method, path, h, a.mw) }
+
+// limitBody caps what any request may send: maxBackupBody for a restore, maxBody otherwise.
+func limitBody(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		r := c.Request()
+		limit := int64(maxBody)
+		if r.Method == http.MethodPost && r.URL.Path == "/api/backups" {
+			limit = maxBackupBody
+		}
+		if r.ContentLength > limit {
+			return models.Errorf(models.ETOOLARGE, "Request body too large: at most %d bytes", limit)
+		}
+		r.Body = http.MaxBytesReader(c.Response(), r.Body, limit)
+		return next(c)
+	}
+}
+
+// requireSwitch refuses every request while the API switch is off. The switch is read through the
+// store's settings cache, so a change on another replica applies within a second.
+func (s *server) requireSwitch(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		on, err := s.Store.APIEnabled(c.Request().Context())
+		if err != nil {
+			return err
+		}
+		if !on {
+			return models.Errorf(models.EFORBIDDEN, "API access is disabled. Enable it with: sharepanel config update api on")
+		}
+		return next(c)
+	}
+}
+
+// ipExtractor believes X-Forwarded-For only from the trusted proxies; otherwise the socket's address.
+func ipExtractor(trusted []netip.Prefix) echo.IPExtractor {
+	if len(trusted) == 0 {
+		return echo.ExtractIPDirect()
+	}
+	opts := []echo.TrustOption{echo.TrustLoopback(false), echo.TrustLinkLocal(false), echo.TrustPrivateNet(false)}
+	for _, p := range trusted {
+		opts = append(opts, echo.TrustIPRange(&net.IPNet{IP: p.Addr().AsSlice(), Mask: net.CIDRMask(p.Bits(), p.Addr().BitLen())}))
+	}
+	return echo.ExtractIPFromXFFHeader(opts...)
+}
+
+var saneRequestID = regexp.MustCompile(`^[A-Za-z0-9._:-]{1,128}$`)
+
+// requestID keeps a client's sane X-Request-ID, or makes a UUID, and puts it on the response.
+func requestID() echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			id := c.Request().Header.Get(echo.HeaderXRequestID)
+			if !saneRequestID.MatchString(id) {
+				id = uuid.NewString()
+			}
+			c.Response().Header().Set(echo.HeaderXRequestID, id)
+			return next(c)
+		}
+	}
+}
+
+// accessLog writes one line per request: never the query string, the body or the Authorization
+// header.
+func (s *server) accessLog() echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			start := time.Now()
+			if err := next(c); err != nil {
+				c.Error(err)
+			}
+			s.Log.LogAttrs(c.Request().Context(), slog.LevelInfo, "admin request",
+				slog.String("request_id", c.Response().Header().Get(echo.HeaderXRequestID)),
+				slog.String("method", c.Request().Method),
+				slog.String("path", c.Request().URL.Path),
+				slog.String("admin", adminName(c)),
+				slog.Int("status", c.Response().Status),
+				slog.Float64("duration_ms", float64(time.Since(start).Microseconds())/1000),
+				slog.String("ip", c.RealIP()),
+			)
+			return nil
+		}
+	}
+}

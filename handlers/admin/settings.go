@@ -1,0 +1,51 @@
+package admin
+
+import (
+	"github.com/labstack/echo/v4"
+)
+
+// getSettings is GET /api/settings: {"api", "default_plan", "currency"}.
+func (s *server) getSettings(c echo.Context) error {
+	values, err := s.Store.Settings(c.Request().Context(), s.Currency)
+	if err != nil {
+		return err
+	}
+	return ok(c, values)
+}
+
+// updateSettings is PATCH or PUT /api/settings: any of api (on/off), default_plan, currency. All
+// are checked before any is stored. Switching api off here ends the admin API's answers until an
+// operator runs sharepanel config update api on.
+func (s *server) updateSettings(c echo.Context) error {
+	setAudit(c, "settings_update", "settings", nil)
+	b, err := readBody(c)
+	if err != nil {
+		return err
+	}
+	changes := map[string]string{}
+	for name := range b {
+		v, _, err := b.str(name)
+		if err != nil {
+			return err
+		}
+		changes[name] = v
+	}
+	stored, err := s.Store.UpdateSettings(c.Request().Context(), changes)
+	if err != nil {
+		return err
+	}
+	setAudit(c, "settings_update", "settings", toAny(stored))
+	values, err := s.Store.Settings(c.Request().Context(), s.Currency)
+	if err != nil {
+		return err
+	}
+	return ok(c, map[string]any{"message": "Settings updated", "settings": values})
+}
+
+func toAny(m map[string]string) map[string]any {
+	out := make(map[string]any, len(m))
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
+}

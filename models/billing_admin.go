@@ -1,0 +1,99 @@
+package models
+
+import (
+	"context"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+)
+
+// The administrators' side of billing that billing.go does not hold: overdue invoices, balance
+// credits and debits, notifications to everyone.
+
+// MarkInvoiceOverdue marks a pending invoice overdue. A paid invoice cannot be (ECONFLICT); an
+// overdue one stays as it is.
+func (s *Store) MarkInvoiceOverdue(ctx context.Context, invoiceID int64) (*Invoice, error) {
+	var inv Invoice
+	err := s.tx(ctx, func(tx *gorm.DB) error {
+		if err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).First(&inv, invoiceID).Error; err != nil {
+			return notFound(err, "Invoice not found")
+		}
+		switch inv.Status {
+		case InvoicePaid:
+			return Errorf(ECONFLICT, "Invoice is already paid")
+		case InvoiceOverdue:
+			return nil
+		}
+		inv.Status = InvoiceOverdue
+		return tx.Model(&Invoice{}).Where("id = ?", inv.ID).Update("status", InvoiceOverdue).Error
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &inv, nil
+}
+
+// Balance transaction types: money an administrator added to or took from an account.
+const (
+	TransactionCredit = "credit"
+	TransactionDebit  = "debit"
+)
+
+// AdjustBalance credits (amount > 0) or debits (amount < 0) an account's balance, records the
+// movement as a completed transaction (type credit or debit, the amount positive, transaction_id
+// CRD-/DBT-YYYYMMDD-XXXXXX) and in the account's activity, and returns the new balance. A balance
+// never goes below zero: a larger debit is ECONFLICT and changes nothing.
+func (s *Store) AdjustBalance(ctx context.Context, userID int64, amount Money) (Money, *Transaction, error) {
+	if amount == 0 {
+		return 0, nil, Errorf(EINVALID, "amount must not be zero")
+	}
+	abs, typ, prefix := amount, TransactionCredit, "CRD"
+	if amount < 0 {
+		abs, typ, prefix = -amount, TransactionDebit, "DBT"
+	}
+	if err := checkAmount("amount", abs, false); err != nil {
+		return 0, nil, err
+	}
+	var balance Money
+	var t *Transaction
+	err := s.tx(ctx, func(tx *gorm.DB) error {
+		var u User
+		if err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).Select("id", "balance").First(&u, userID).Error; err != nil {
+			return notFound(err, "User not found")
+		}
+		balance = u.Balance + amount
+		if balance < 0 {
+			return Errorf(ECONFLICT, "Insufficient balance: the account has %s", u.Balance)
+		}
+		if balance > MaxMoney {
+			return Errorf(EINVALID, "The balance would exceed %s", MaxMoney)
+		}
+		if err := tx.Model(&User{}).Where("id = ?", userID).Updates(map[string]any{"balance": balance, "updated_at": Now()}).Error; err != nil {
+			return err
+		}
+		now := time.Now().UTC()
+		t = &Transaction{UserID: userID, TransactionID: newReference(prefix, now), Amount: abs, Status: "completed",
+			Date: DateTime(now.Truncate(time.Second)), Type: typ}
+		if err := tx.Create(t).Error; err != nil {
+			return err
+		}
+		return logActivity(tx, userID, "balance_"+typ+"ed", "transaction", t.ID,
+			map[string]any{"amount": abs, "balance": balance, "by": "admin"})
+	})
+	if err != nil {
+		return 0, nil, err
+	}
+	return balance, t, nil
+}
+
+// NotifyAll sends every account the same notification, in one statement, and returns how many
+// accounts got it.
+func (s *Store) NotifyAll(ctx context.Context, in NewNotification) (int64, error) {
+	if err := in.normalise(); err != nil {
+		return 0, err
+	}
+	res := s.db.WithContext(ctx).Exec(`INSERT INTO notifications (user_id, title, message, type, is_read, link, created_at)
+		SELECT id, ?, ?, ?, ?, ?, ? FROM users`, in.Title, in.Message, in.Type, false, in.Link, Now())
+	return res.RowsAffected, res.Error
+}
