@@ -97,9 +97,12 @@ func (r *UsageRecorder) Run(ctx context.Context) {
 		case <-t.C:
 		case <-r.kick:
 		}
-		if err := r.Flush(ctx); err != nil {
+		// Not ctx: a stop must not abort a batch half-written; the final flush follows anyway.
+		flushCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		if err := r.Flush(flushCtx); err != nil {
 			r.log.Error("usage: flush failed; will retry", "err", err, "pending", r.Pending())
 		}
+		cancel()
 	}
 }
 
