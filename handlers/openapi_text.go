@@ -116,7 +116,7 @@ func successEnvelope(d docAction, data *apidocs.Schema) *apidocs.Schema {
 // exampleValues are the values the cURL examples use, by parameter name.
 var exampleValues = map[string]string{
 	"email": "user@example.com", "password": "password", "title": "My Organization", "contact": "contact@example.com",
-	"bio": "Hello from the API", "query": "my", "status": "active", "name": "CI key", "permissions": "read",
+	"bio": "Hello from the API", "query": "my", "status": "active", "name": "My dashboard", "permissions": "read",
 	"expires_at": "2030-12-31T23:59:59Z",
 }
 
