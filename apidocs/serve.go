@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"net/http"
 	"regexp"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 )
@@ -55,6 +56,9 @@ func Register(e *echo.Echo, doc *Document) error {
 	})
 	assets := http.StripPrefix("/docs/ui/", http.FileServerFS(ui))
 	e.GET("/docs/ui/*", func(c echo.Context) error {
+		if strings.HasSuffix(c.Request().URL.Path, "/") {
+			return echo.ErrNotFound // no directory listings
+		}
 		h := c.Response().Header()
 		h.Set("Cache-Control", "public, max-age=3600")
 		h.Set("X-Content-Type-Options", "nosniff")

@@ -16,7 +16,10 @@ if [ -z "${SHAREPANEL_BASE_URL:-}" ]; then
   start_server || exit 1
 else
   export SHAREPANEL_BASE_URL
-  source /dev/stdin <<<"$(sed -n '/^api_key()/,/^}/p' lib/server.sh)"
+  api_key() {
+    curl -fsS "$SHAREPANEL_BASE_URL/api?mode=auth&email=user@example.com&password=password" |
+      python3 -c 'import json, sys; print(json.load(sys.stdin)["data"]["api_key"])'
+  }
 fi
 
 passed=0 failed=0

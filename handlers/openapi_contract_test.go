@@ -1,17 +1,20 @@
 package handlers_test
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"net/http"
 	"reflect"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
 
+	"sharepanel/handlers"
 	"sharepanel/internal/testenv"
 	"sharepanel/models"
 )
@@ -124,6 +127,13 @@ func TestOpenAPIResponseSchemasMatchJSON(t *testing.T) {
 	}
 }
 
+func b3(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
 var (
 	curlGet  = regexp.MustCompile(`^curl "http://example\.com(/api\?[^"]*)"( -H "X-API-Key: \$SHAREPANEL_API_KEY")?$`)
 	curlPost = regexp.MustCompile(`^curl -X POST "http://example\.com(/api)" -H "X-API-Key: \$SHAREPANEL_API_KEY" -H "Content-Type: application/json" -d '([^']*)'$`)
@@ -135,46 +145,55 @@ var (
 // (404), and actions still being written answer 500.
 func TestOpenAPICurlExamplesWork(t *testing.T) {
 	env := testenv.New(t, testenv.Options{})
-	reader := env.NewAccount("pro")
+	acct := env.NewAccount("pro")
 	if _, err := env.Store.CreateUser(context.Background(), models.NewUser{Email: "user@example.com", Password: "password", PlanName: "pro"}); err != nil {
 		t.Fatal(err)
 	}
 	doc, _ := loadDoc(t, env)
+	type entry struct {
+		id     string
+		mode   *handlers.Mode
+		action *handlers.Action
+	}
+	var all []entry
 	for modeName, mode := range env.API.Modes() {
 		for name, action := range mode.Actions {
-			id := strings.TrimSuffix(modeName+"."+name, ".")
-			m := shBlock.FindStringSubmatch(doc.Components.Schemas["Request."+id].Value.Description)
-			if m == nil {
-				t.Errorf("%s: no cURL line in its description", id)
-				continue
-			}
-			line := m[1]
-			acct := reader
-			if action.Write {
-				acct = env.NewAccount("pro") // one each: the api_keys delete example may delete its own key
-			}
-			h := http.Header{}
-			var res *testenv.Response
-			if g := curlGet.FindStringSubmatch(line); g != nil && !action.Write {
-				if g[2] != "" {
-					h.Set("X-API-Key", acct.Key)
-				}
-				res = env.Do(http.MethodGet, g[1], nil, h)
-			} else if p := curlPost.FindStringSubmatch(line); p != nil && action.Write {
+			all = append(all, entry{strings.TrimSuffix(modeName+"."+name, "."), mode, action})
+		}
+	}
+	// api_keys delete (key_id=1) may delete the caller's own key: it goes last.
+	slices.SortFunc(all, func(a, b entry) int {
+		return cmp.Or(cmp.Compare(b3(a.id == "api_keys.delete"), b3(b.id == "api_keys.delete")), strings.Compare(a.id, b.id))
+	})
+	for _, e := range all {
+		id, mode, action := e.id, e.mode, e.action
+		m := shBlock.FindStringSubmatch(doc.Components.Schemas["Request."+id].Value.Description)
+		if m == nil {
+			t.Errorf("%s: no cURL line in its description", id)
+			continue
+		}
+		line := m[1]
+		h := http.Header{}
+		var res *testenv.Response
+		if g := curlGet.FindStringSubmatch(line); g != nil && !action.Write {
+			if g[2] != "" {
 				h.Set("X-API-Key", acct.Key)
-				h.Set("Content-Type", "application/json")
-				res = env.Do(http.MethodPost, p[1], p[2], h)
-			} else {
-				t.Errorf("%s (write %v): unexpected cURL line %s", id, action.Write, line)
-				continue
 			}
-			switch res.Code {
-			case http.StatusBadRequest, http.StatusUnauthorized, http.StatusMethodNotAllowed:
-				t.Errorf("%s: %s\nanswered %d %s", id, line, res.Code, res.Body)
-			}
-			if mode.Public && res.Code != http.StatusOK {
-				t.Errorf("%s: %s\nanswered %d %s", id, line, res.Code, res.Body)
-			}
+			res = env.Do(http.MethodGet, g[1], nil, h)
+		} else if p := curlPost.FindStringSubmatch(line); p != nil && action.Write {
+			h.Set("X-API-Key", acct.Key)
+			h.Set("Content-Type", "application/json")
+			res = env.Do(http.MethodPost, p[1], p[2], h)
+		} else {
+			t.Errorf("%s (write %v): unexpected cURL line %s", id, action.Write, line)
+			continue
+		}
+		switch res.Code {
+		case http.StatusBadRequest, http.StatusUnauthorized, http.StatusMethodNotAllowed:
+			t.Errorf("%s: %s\nanswered %d %s", id, line, res.Code, res.Body)
+		}
+		if mode.Public && res.Code != http.StatusOK {
+			t.Errorf("%s: %s\nanswered %d %s", id, line, res.Code, res.Body)
 		}
 	}
 }

@@ -182,8 +182,10 @@ func TestDocsPage(t *testing.T) {
 	if js.Code != http.StatusOK || !strings.Contains(js.Header().Get("Content-Type"), "javascript") || js.Body.Len() < 500_000 {
 		t.Fatalf("viewer asset: %d %s %d bytes", js.Code, js.Header().Get("Content-Type"), js.Body.Len())
 	}
-	if res := rawGet(env, "/docs/ui/nothing.js"); res.Code != http.StatusNotFound {
-		t.Fatalf("missing asset: %d", res.Code)
+	for _, path := range []string{"/docs/ui/nothing.js", "/docs/ui/", "/docs/ui/../../go.mod"} {
+		if res := rawGet(env, path); res.Code != http.StatusNotFound && res.Code != http.StatusMovedPermanently {
+			t.Fatalf("%s: %d %.200s", path, res.Code, res.Body)
+		}
 	}
 	if res := rawGet(env, "/docs"); res.Code != http.StatusMovedPermanently || res.Header().Get("Location") != "/docs/" {
 		t.Fatalf("/docs: %d %s", res.Code, res.Header().Get("Location"))
