@@ -87,7 +87,10 @@ func actionRow(d docAction) string {
 	if d.A.Write {
 		method = "POST"
 	}
-	name := "`" + d.ID() + "`"
+	name := "`" + d.Name + "`" // the table is the mode's: the action's own name reads best
+	if d.Name == "" {
+		name = "`" + d.Mode + "`"
+	}
 	var params []string
 	for _, p := range d.A.Params {
 		s := "`" + p.Name + "`"

@@ -120,12 +120,18 @@ var exampleValues = map[string]string{
 	"expires_at": "2030-12-31T23:59:59Z",
 }
 
+// exampleParam is one parameter of a cURL example; numbers are written as JSON numbers.
+type exampleParam struct {
+	name, value string
+	number      bool
+}
+
 // exampleParams are an action's example parameters, in order: the selector, the required
 // parameters, and for actions that change data the optional ones with an example value.
-func exampleParams(d docAction) [][2]string {
-	out := [][2]string{{"mode", d.Mode}}
+func exampleParams(d docAction) []exampleParam {
+	out := []exampleParam{{name: "mode", value: d.Mode}}
 	if d.Selector != "" {
-		out = append(out, [2]string{d.Selector, d.Name})
+		out = append(out, exampleParam{name: d.Selector, value: d.Name})
 	}
 	for _, p := range d.A.Params {
 		v, known := exampleValues[p.Name]
@@ -141,19 +147,19 @@ func exampleParams(d docAction) [][2]string {
 		default:
 			v = "example"
 		}
-		out = append(out, [2]string{p.Name, v})
+		out = append(out, exampleParam{name: p.Name, value: v, number: p.Kind == KindInt})
 	}
 	return out
 }
 
-// CurlExample is the cURL line the docs show for an action. Actions that read use GET with a
+// curlExample is the cURL line the docs show for an action. Actions that read use GET with a
 // query string, actions that change data POST a JSON body; the key comes from $SHAREPANEL_API_KEY.
 func curlExample(origin string, d docAction) string {
 	params := exampleParams(d)
 	if !d.A.Write {
 		q := make([]string, len(params))
-		for i, kv := range params {
-			q[i] = queryEscape(kv[0]) + "=" + queryEscape(kv[1])
+		for i, p := range params {
+			q[i] = queryEscape(p.name) + "=" + queryEscape(p.value)
 		}
 		line := fmt.Sprintf(`curl "%s/api?%s"`, origin, strings.Join(q, "&"))
 		if !d.M.Public {
@@ -163,12 +169,15 @@ func curlExample(origin string, d docAction) string {
 	}
 	var body strings.Builder
 	body.WriteString("{")
-	for i, kv := range params {
+	for i, p := range params {
 		if i > 0 {
 			body.WriteString(", ")
 		}
-		k, _ := json.Marshal(kv[0])
-		v, _ := json.Marshal(kv[1])
+		k, _ := json.Marshal(p.name)
+		v, _ := json.Marshal(p.value)
+		if p.number {
+			v = []byte(p.value)
+		}
 		fmt.Fprintf(&body, "%s: %s", k, v)
 	}
 	body.WriteString("}")
