@@ -27,11 +27,13 @@ chrome() {
 }
 failed=0 passed=0
 result() { if [ "$1" -eq 0 ]; then passed=$((passed + 1)); else failed=$((failed + 1)); fi; }
+# check CMD...: runs a check and counts it, without stopping the script when it fails.
+check() { if "$@"; then result 0; else result 1; fi; }
 
 echo "== docs page"
 curl -fsS "$SHAREPANEL_BASE_URL/docs/openapi.json" -o "$OUT/openapi.json"
 chrome --dump-dom "$SHAREPANEL_BASE_URL/docs/index.html" >"$OUT/docs.html"
-python3 .ci/browser/check.py docs "$OUT/docs.html" "$OUT/openapi.json"; result $?
+check python3 .ci/browser/check.py docs "$OUT/docs.html" "$OUT/openapi.json"
 chrome --window-size=1400,2200 --screenshot="$OUT/docs.png" "$SHAREPANEL_BASE_URL/docs/index.html" >/dev/null
 echo "screenshot of the docs page: $OUT/docs.png"
 
@@ -58,7 +60,7 @@ python3 -m http.server "$PAGE_PORT" --bind 127.0.0.1 --directory "$PAGE_DIR" >"$
 PAGE_PID=$!
 for _ in $(seq 100); do curl -fsS "$PAGE_ORIGIN/cors.html" >/dev/null 2>&1 && break; sleep 0.1; done
 chrome --dump-dom "$PAGE_ORIGIN/cors.html?api=$SHAREPANEL_BASE_URL" >"$OUT/cors.html"
-python3 .ci/browser/check.py cors "$OUT/cors.html"; result $?
+check python3 .ci/browser/check.py cors "$OUT/cors.html"
 
 echo "== the same page from $OTHER_ORIGIN, which SHAREPANEL_CORS_ORIGINS does not allow"
 chrome --dump-dom "$OTHER_ORIGIN/cors.html?api=$SHAREPANEL_BASE_URL" >"$OUT/cors-refused.html"
