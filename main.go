@@ -134,15 +134,20 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	usageDone := make(chan struct{})
 	go func() { usage.Run(usageCtx); close(usageDone) }()
 
+	observer, metricsServer := newMetrics(cfg, store, usage, log)
 	userAPI, _ := handlers.New(handlers.Deps{
 		Store: store, Limiter: limits.Requests, Login: limits.Login, Usage: usage, Log: log,
 		Currency: cfg.Currency, CORSOrigins: cfg.CORSOrigins, TrustedProxies: cfg.TrustedProxies, Ready: limits.Ready,
+		Metrics: observer,
 	})
 	servers := []*http.Server{{Addr: cfg.Addr, Handler: userAPI, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}}
 	adminAPI := admin.New(admin.Deps{Store: store, Log: log, JWTSecret: cfg.JWTSecret, TokenTTL: cfg.AdminTokenTTL,
 		Currency: cfg.Currency, CORSOrigins: cfg.CORSOrigins, TrustedProxies: cfg.TrustedProxies, Redis: limits.Ready,
 		Guard: admin.NewSharedGuard(limits.Login)})
 	servers = append(servers, &http.Server{Addr: cfg.AdminAddr, Handler: adminAPI, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute})
+	if metricsServer != nil {
+		servers = append(servers, metricsServer)
+	}
 
 	errc := make(chan error, len(servers))
 	for _, srv := range servers {

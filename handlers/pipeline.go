@@ -154,6 +154,7 @@ func (a *API) authorize(call *Call, raw Params, action *Action, bodySize int64) 
 		return err
 	}
 	decision, err := a.Limiter.Allow(ctx, limiterKey(p.UserID), ratelimit.Limits{PerMinute: plan.RequestsPerMinute, PerDay: plan.RequestsPerDay})
+	observeLimit(a.Metrics, decision, err)
 	if err != nil {
 		if errors.Is(err, ratelimit.ErrUnavailable) {
 			return models.Errorf(models.EUNAVAILABLE, "Rate limiting is unavailable. Please try again later.")

@@ -15,6 +15,7 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 
+	"sharepanel/apidocs"
 	"sharepanel/models"
 	"sharepanel/ratelimit"
 )
@@ -30,6 +31,12 @@ type Deps struct {
 	CORSOrigins    []string
 	TrustedProxies []netip.Prefix
 	Ready          func(ctx context.Context) error // extra readiness checks (Redis)
+	// Metrics observes requests and limiter decisions (metrics/); nil observes nothing.
+	Metrics Observer
+	// DocsHooks may add to the OpenAPI document served at /docs/openapi.json before it is
+	// frozen: the admin API adds its operations there (apidocs.Document.AddPath, with a path-level
+	// server for its own port).
+	DocsHooks []func(*apidocs.Document)
 }
 
 // LoginGuard slows password guessing on mode=auth: per client IP, and failed logins per email.
@@ -62,7 +69,7 @@ func New(d Deps) (*echo.Echo, *API) {
 	e.HTTPErrorHandler = errorHandler(d.Log)
 	e.IPExtractor = ipExtractor(d.TrustedProxies)
 	e.Use(requestID())
-	e.Use(accessLog(d.Log))
+	e.Use(accessLog(d.Log, d.Metrics))
 	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{
 		LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
 			d.Log.Error("panic", "request_id", c.Response().Header().Get(echo.HeaderXRequestID), "err", err, "stack", string(stack))
@@ -81,6 +88,13 @@ func New(d Deps) (*echo.Echo, *API) {
 	}
 	e.GET("/healthz", func(c echo.Context) error { return c.JSON(http.StatusOK, map[string]string{"status": "ok"}) })
 	e.GET("/readyz", a.ready)
+	doc := a.OpenAPI()
+	for _, hook := range d.DocsHooks {
+		hook(doc)
+	}
+	if err := apidocs.Register(e, doc); err != nil {
+		panic("apidocs: " + err.Error()) // the document is built from static data: a bug, not a condition
+	}
 	return e, a
 }
 
@@ -132,8 +146,9 @@ func requestID() echo.MiddlewareFunc {
 	}
 }
 
-// accessLog writes one line per request: never the query string (it may hold api_key or password).
-func accessLog(log *slog.Logger) echo.MiddlewareFunc {
+// accessLog writes one line per request (never the query string: it may hold api_key or password)
+// and reports /api requests to the metrics.
+func accessLog(log *slog.Logger, metrics Observer) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
 			start := time.Now()
@@ -153,6 +168,7 @@ func accessLog(log *slog.Logger) echo.MiddlewareFunc {
 				slog.Float64("duration_ms", float64(time.Since(start).Microseconds())/1000),
 				slog.String("ip", c.RealIP()),
 			)
+			observeRequest(metrics, c, start)
 			return nil
 		}
 	}

@@ -1,0 +1,70 @@
+"""Checks .ci/browser.sh's results. Usage:
+  check.py docs DOM_FILE OPENAPI_FILE   every mode and action of the document is on the rendered page
+  check.py cors DOM_FILE                the cross-origin page's requests all succeeded, with headers
+  check.py curl OPENAPI_FILE            prints each action's documented cURL line, NUL-separated
+"""
+import html
+import json
+import re
+import sys
+
+
+def actions(openapi):
+    return json.load(open(openapi))["x-actions"]
+
+
+def docs(dom_file, openapi):
+    dom = open(dom_file, encoding="utf-8").read()
+    if 'data-rendered="true"' not in dom:
+        sys.exit("FAIL docs: Redoc did not finish rendering (no data-rendered)")
+    text = html.unescape(re.sub(r"<[^>]+>", " ", dom))
+    missing = []
+    for a in actions(openapi):
+        # Every mode is a section of the menu; every action is in its mode's table and cURL lines.
+        if not re.search(r"(^|\s)%s(\s|$)" % re.escape(a["mode"]), text):
+            missing.append("mode " + a["mode"])
+        ident = a["mode"] + ("." + a["action"] if a["action"] else "")
+        if ident not in text:
+            missing.append("action " + ident)
+    if missing:
+        sys.exit("FAIL docs: not on the page: " + ", ".join(sorted(set(missing))))
+    modes = sorted({a["mode"] for a in actions(openapi)})
+    print(f"ok   docs: {len(modes)} modes and {len(actions(openapi))} actions on the page: {', '.join(modes)}")
+
+
+def cors(dom_file):
+    dom = open(dom_file, encoding="utf-8").read()
+    m = re.search(r'<pre id="result"[^>]*data-done="true"[^>]*>(.*?)</pre>', dom, re.S)
+    if not m:
+        sys.exit("FAIL cors: the page did not finish: " + dom[-2000:])
+    result = json.loads(html.unescape(m.group(1)))
+    reqs = result["requests"]
+    problems = []
+    if len(reqs) != 4:
+        problems.append(f"{len(reqs)} requests, want 4 (auth, profile, create organization, stats with a key header)")
+    for r in reqs:
+        if "error" in r:
+            problems.append("error: " + r["error"])
+            continue
+        if r["http"] != 200 or (r["answer"] or {}).get("status") != "success":
+            problems.append(f"{r['request']}: {r['http']} {r['answer']}")
+        if not r["requestId"]:
+            problems.append(f"{r['request']}: X-Request-ID not readable (not exposed?)")
+        if "mode=auth" not in r["request"] and not all((r["rateLimit"] or {}).values()):
+            problems.append(f"{r['request']}: X-RateLimit-* not readable: {r['rateLimit']}")
+    if problems:
+        sys.exit("FAIL cors from %s:\n  %s" % (result.get("origin"), "\n  ".join(problems)))
+    for r in reqs:
+        print(f"ok   cors {r['request']}: {r['http']} {r['answer']['message']!r} rate limit {r['rateLimit']}")
+
+
+def curl_lines(openapi):
+    doc = json.load(open(openapi))
+    for a in doc["x-actions"]:
+        desc = doc["components"]["schemas"][a["request"].split("/")[-1]]["description"]
+        m = re.search(r"```sh\n(.*?)\n```", desc, re.S)
+        sys.stdout.write(m.group(1) + "\0")
+
+
+if __name__ == "__main__":
+    {"docs": docs, "cors": cors, "curl": curl_lines}[sys.argv[1]](*sys.argv[2:])

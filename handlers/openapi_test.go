@@ -1,0 +1,212 @@
+package handlers_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/getkin/kin-openapi/openapi3"
+
+	"sharepanel/apidocs"
+	"sharepanel/handlers"
+	"sharepanel/internal/testenv"
+)
+
+// loadDoc fetches /docs/openapi.json as served and loads it with kin-openapi.
+func loadDoc(t *testing.T, env *testenv.Env) (*openapi3.T, []byte) {
+	t.Helper()
+	res := env.Do(http.MethodGet, "/docs/openapi.json", nil, nil)
+	if res.Code != http.StatusOK || !strings.HasPrefix(res.Header.Get("Content-Type"), "application/json") {
+		t.Fatalf("GET /docs/openapi.json: %d %s", res.Code, res.Header.Get("Content-Type"))
+	}
+	loader := openapi3.NewLoader()
+	doc, err := loader.LoadFromData(res.Body)
+	if err != nil {
+		t.Fatalf("load: %v", err)
+	}
+	return doc, res.Body
+}
+
+func TestOpenAPIDocumentIsValid(t *testing.T) {
+	env := testenv.New(t, testenv.Options{})
+	doc, raw := loadDoc(t, env)
+	if doc.OpenAPI != "3.1.0" {
+		t.Fatalf("openapi %q", doc.OpenAPI)
+	}
+	if err := doc.Validate(context.Background()); err != nil {
+		t.Fatalf("kin-openapi rejects the document: %v", err)
+	}
+	// The server's own origin replaces the placeholder everywhere (httptest's Host is example.com).
+	if bytes.Contains(raw, []byte("sharepanel.invalid")) {
+		t.Fatal("the origin placeholder is still in the served document")
+	}
+	if got := doc.Servers[0].URL; got != "http://example.com" {
+		t.Fatalf("server URL %q", got)
+	}
+
+	// The validator can fail: the same document with a broken schema is refused.
+	doc.Components.Schemas["Error"].Value.Type = &openapi3.Types{"no-such-type"}
+	if err := doc.Validate(context.Background()); err == nil {
+		t.Fatal("kin-openapi accepted a schema of type no-such-type: the validation above proves nothing")
+	}
+}
+
+func TestOpenAPIOriginFollowsTheRequest(t *testing.T) {
+	env := testenv.New(t, testenv.Options{})
+	for _, tc := range []struct {
+		remote, host, proto, want string
+	}{
+		// X-Forwarded-Proto is believed from a proxy on a private or loopback address (echo's rule)...
+		{"10.0.0.5:4000", "api.sharepanel.test:8443", "https", "https://api.sharepanel.test:8443"},
+		// ...and not from anywhere else.
+		{"203.0.113.9:4000", "api.sharepanel.test", "https", "http://api.sharepanel.test"},
+		{"127.0.0.1:4000", "127.0.0.1:18080", "", "http://127.0.0.1:18080"},
+		{"127.0.0.1:4000", "[::1]:8080", "", "http://[::1]:8080"},
+		{"127.0.0.1:4000", `evil"host`, "", "http://localhost:8080"}, // not a host: never copied into the document
+	} {
+		req := http.Header{}
+		if tc.proto != "" {
+			req.Set("X-Forwarded-Proto", tc.proto)
+		}
+		res := doWithHost(env, "/docs/openapi.json", tc.remote, tc.host, req)
+		var doc struct {
+			Servers []struct{ URL string } `json:"servers"`
+		}
+		if err := json.Unmarshal(res.Body, &doc); err != nil || len(doc.Servers) == 0 {
+			t.Fatalf("host %q: %v %s", tc.host, err, res.Body)
+		}
+		if doc.Servers[0].URL != tc.want {
+			t.Errorf("host %q proto %q: server %q, want %q", tc.host, tc.proto, doc.Servers[0].URL, tc.want)
+		}
+		if !bytes.Contains(res.Body, []byte(`curl \"`+tc.want+`/api?mode=auth`)) {
+			t.Errorf("host %q: the cURL lines do not use %s", tc.host, tc.want)
+		}
+	}
+}
+
+// TestOpenAPICoversDispatchTable fails when an action is added to the table without what the
+// docs need, or when the document and the table disagree.
+func TestOpenAPICoversDispatchTable(t *testing.T) {
+	env := testenv.New(t, testenv.Options{})
+	doc, _ := loadDoc(t, env)
+	schemas := doc.Components.Schemas
+	count := 0
+	for modeName, mode := range env.API.Modes() {
+		if !strings.Contains(doc.Info.Description, "\n# "+modeName+"\n") {
+			t.Errorf("info.description has no section for mode %s", modeName)
+		}
+		for name, action := range mode.Actions {
+			count++
+			id := modeName
+			if name != "" {
+				id += "." + name
+			}
+			if strings.TrimSpace(action.Summary) == "" {
+				t.Errorf("%s has no Summary: document it in routes.go", id)
+			}
+			req := schemas["Request."+id]
+			if req == nil {
+				t.Errorf("no schema Request.%s", id)
+				continue
+			}
+			s := req.Value
+			if s.Extensions["x-mode"] != modeName || s.Extensions["x-action"] != name || s.Extensions["x-write"] != action.Write {
+				t.Errorf("Request.%s extensions %v", id, s.Extensions)
+			}
+			for _, p := range action.Params {
+				if s.Properties[p.Name] == nil {
+					t.Errorf("Request.%s lacks parameter %s", id, p.Name)
+				}
+				if slices.Contains(s.Required, p.Name) != p.Required {
+					t.Errorf("Request.%s: %s required=%v in the document, %v in the table", id, p.Name, !p.Required, p.Required)
+				}
+			}
+			if mode.Selector != "" && mode.Default != name && !slices.Contains(s.Required, mode.Selector) {
+				t.Errorf("Request.%s: the selector %s is not required", id, mode.Selector)
+			}
+			// The method rule: write actions are in the POST union only.
+			inGet, inPost := unionHas(schemas, "GetRequest", id), unionHas(schemas, "PostRequest", id)
+			if !inPost || inGet == action.Write {
+				t.Errorf("%s (write %v): in GET union %v, in POST union %v", id, action.Write, inGet, inPost)
+			}
+			if (action.Response != nil) != (schemas["Response."+id] != nil) {
+				t.Errorf("%s: Response type %T but schema Response.%s present=%v", id, action.Response, id, schemas["Response."+id] != nil)
+			}
+		}
+	}
+	if n := len(doc.Extensions["x-actions"].([]any)); n != count {
+		t.Fatalf("x-actions lists %d actions, the table has %d", n, count)
+	}
+}
+
+// unionHas tells whether the union (GetRequest or PostRequest) reaches Request.<id>.
+func unionHas(schemas openapi3.Schemas, union, id string) bool {
+	var walk func(s *openapi3.SchemaRef) bool
+	walk = func(s *openapi3.SchemaRef) bool {
+		if s.Ref == "#/components/schemas/Request."+id {
+			return true
+		}
+		for _, v := range s.Value.OneOf {
+			if walk(v) {
+				return true
+			}
+		}
+		return false
+	}
+	return walk(schemas[union])
+}
+
+func TestDocsPage(t *testing.T) {
+	env := testenv.New(t, testenv.Options{})
+	res := rawGet(env, "/docs/index.html")
+	if res.Code != http.StatusOK || !strings.HasPrefix(res.Header().Get("Content-Type"), "text/html") {
+		t.Fatalf("index: %d %s", res.Code, res.Header().Get("Content-Type"))
+	}
+	if csp := res.Header().Get("Content-Security-Policy"); !strings.Contains(csp, "script-src 'self'") {
+		t.Fatalf("index CSP %q", csp)
+	}
+	page := res.Body.String()
+	for _, want := range []string{`src="/docs/ui/redoc.standalone.js"`, `src="/docs/ui/init.js"`, `href="/docs/openapi.json"`} {
+		if !strings.Contains(page, want) {
+			t.Errorf("index.html lacks %s", want)
+		}
+	}
+	if strings.Contains(page, "https://") {
+		t.Error("index.html refers to another host: the page must work offline")
+	}
+	js := rawGet(env, "/docs/ui/redoc.standalone.js")
+	if js.Code != http.StatusOK || !strings.Contains(js.Header().Get("Content-Type"), "javascript") || js.Body.Len() < 500_000 {
+		t.Fatalf("viewer asset: %d %s %d bytes", js.Code, js.Header().Get("Content-Type"), js.Body.Len())
+	}
+	for _, path := range []string{"/docs/ui/nothing.js", "/docs/ui/", "/docs/ui/../../go.mod"} {
+		if res := rawGet(env, path); res.Code != http.StatusNotFound && res.Code != http.StatusMovedPermanently {
+			t.Fatalf("%s: %d %.200s", path, res.Code, res.Body)
+		}
+	}
+	if res := rawGet(env, "/docs"); res.Code != http.StatusMovedPermanently || res.Header().Get("Location") != "/docs/" {
+		t.Fatalf("/docs: %d %s", res.Code, res.Header().Get("Location"))
+	}
+	if res := rawGet(env, "/docs/"); res.Code != http.StatusOK || res.Body.String() != page {
+		t.Fatalf("/docs/: %d", res.Code)
+	}
+}
+
+// TestDocsHooksAddOperations is the admin API's way in: a hook adds its paths to the document.
+func TestDocsHooksAddOperations(t *testing.T) {
+	hook := func(doc *apidocs.Document) {
+		doc.AddPath("/admin/api/users", &apidocs.PathItem{Get: &apidocs.Operation{OperationID: "adminListUsers",
+			Summary: "List users", Responses: map[string]*apidocs.Response{"200": {Description: "OK"}}}})
+	}
+	env := testenv.New(t, testenv.Options{Deps: func(d *handlers.Deps) { d.DocsHooks = append(d.DocsHooks, hook) }})
+	doc, _ := loadDoc(t, env)
+	if err := doc.Validate(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if doc.Paths.Find("/admin/api/users") == nil || doc.Paths.Find("/api") == nil {
+		t.Fatal("the hook's path is missing, or it replaced /api")
+	}
+}

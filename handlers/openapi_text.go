@@ -1,0 +1,238 @@
+package handlers
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"strings"
+
+	"sharepanel/apidocs"
+	"sharepanel/models"
+)
+
+// The prose, examples and shared components of the generated OpenAPI document.
+
+// errorDoc is one error status as the document shows it.
+type errorDoc struct {
+	Status   int
+	Name     string // components/responses key
+	Code     string // the envelope's code
+	Meaning  string
+	Examples []string
+}
+
+// errorDocs lists every status the pipeline can answer with, with messages it really uses.
+var errorDocs = []errorDoc{
+	{400, "BadRequest", models.EINVALID, "A parameter is missing or invalid, or the mode or action is unknown.", []string{
+		"Invalid mode. Available modes: " + modeNames, "Invalid action for orgs mode", "Organization ID is required",
+		"Email and password are required", "limit must be an integer between 1 and 500"}},
+	{401, "Unauthorized", models.EUNAUTHORIZED, "No API key, or an unknown, deleted or expired one (or, for mode=auth, a wrong password).", []string{
+		"Invalid or expired API key", "Invalid email or password"}},
+	{403, "Forbidden", models.EFORBIDDEN, "The account is suspended, the key lacks the permission, or a business rule refuses.", []string{
+		"This API key does not have write permission", "Account suspended",
+		"You do not have permission to delete this organization", "Organization limit reached for your plan"}},
+	{404, "NotFound", models.ENOTFOUND, "The object does not exist, or belongs to another account: the message is the same either way.", []string{
+		"API key not found"}},
+	{405, "MethodNotAllowed", models.EMETHOD, "A GET on an action that changes data (the Allow header says POST).", []string{
+		"Method not allowed. Use POST for this action"}},
+	{409, "Conflict", models.ECONFLICT, "A duplicate, such as an organization path that is taken.", nil},
+	{413, "PayloadTooLarge", models.ETOOLARGE, "The body is larger than the plan allows (Free 1 MB, Basic 5 MB, Pro 15 MB, Enterprise 50 MB).", []string{
+		"Payload too large. The free plan accepts at most 1 MB (1048576 bytes)"}},
+	{429, "TooManyRequests", models.ERATELIMITED, "The plan's per-minute or daily limit is used up; Retry-After says when to try again. A refused request is not charged.", []string{
+		"Rate limit exceeded. Please try again later."}},
+	{500, "InternalError", models.EINTERNAL, "Something unexpected; the cause is in the server's log under the X-Request-ID.", []string{
+		"Internal server error"}},
+	{503, "Unavailable", models.EUNAVAILABLE, "The rate limiter cannot decide and is configured to refuse.", []string{
+		"Rate limiting is unavailable. Please try again later."}},
+}
+
+func errorResponses() map[string]*apidocs.Response {
+	out := map[string]*apidocs.Response{}
+	for _, e := range errorDocs {
+		mt := &apidocs.MediaType{Schema: apidocs.Ref("Error"), Examples: map[string]*apidocs.Example{}}
+		for i, msg := range e.Examples {
+			mt.Examples[fmt.Sprintf("%s%d", e.Name, i+1)] = &apidocs.Example{Summary: msg,
+				Value: map[string]any{"status": "error", "message": msg, "code": e.Code, "timestamp": "2024-01-01T12:00:00+00:00"}}
+		}
+		if len(mt.Examples) == 0 {
+			mt.Examples = nil
+		}
+		r := &apidocs.Response{Description: e.Meaning, Content: map[string]*apidocs.MediaType{"application/json": mt},
+			Headers: map[string]*apidocs.Header{"X-Request-ID": {Ref: "#/components/headers/X-Request-ID"}}}
+		if e.Status == 429 {
+			r.Headers["Retry-After"] = &apidocs.Header{Ref: "#/components/headers/Retry-After"}
+		}
+		if e.Status == 405 {
+			r.Headers["Allow"] = &apidocs.Header{Description: "The methods the action accepts", Schema: &apidocs.Schema{Type: "string"}}
+		}
+		out[e.Name] = r
+	}
+	return out
+}
+
+func responseHeaders() map[string]*apidocs.Header {
+	return map[string]*apidocs.Header{
+		"X-Request-ID": {Description: "The request's ID: yours if you sent a sane X-Request-ID, else a new UUID", Schema: &apidocs.Schema{Type: "string"}},
+		"Retry-After":  {Description: "Seconds until a request would be allowed", Schema: &apidocs.Schema{Type: "integer"}},
+	}
+}
+
+func securitySchemes() map[string]*apidocs.SecurityScheme {
+	return map[string]*apidocs.SecurityScheme{
+		"ApiKeyQuery":  {Type: "apiKey", In: "query", Name: "api_key", Description: "The key as the api_key parameter (query string, JSON body or form)."},
+		"ApiKeyHeader": {Type: "apiKey", In: "header", Name: "X-API-Key", Description: "The key in the X-API-Key header."},
+		"Bearer":       {Type: "http", Scheme: "bearer", Description: "The key as `Authorization: Bearer <key>`."},
+	}
+}
+
+// envelopeProps are the envelope's fields; data is added when not nil.
+func envelopeProps(status string, data *apidocs.Schema) apidocs.Properties {
+	p := apidocs.Properties{
+		{Name: "status", Schema: &apidocs.Schema{Type: "string", Const: status}},
+		{Name: "message", Schema: &apidocs.Schema{Type: "string", Description: "What happened, for people"}},
+		{Name: "timestamp", Schema: &apidocs.Schema{Type: "string", Format: "date-time", Description: "RFC 3339, UTC, written with +00:00", Examples: []any{"2024-01-01T12:00:00+00:00"}}},
+	}
+	if data != nil {
+		p = append(p, apidocs.Property{Name: "data", Schema: data})
+	}
+	return p
+}
+
+func errorEnvelope() *apidocs.Schema {
+	p := envelopeProps("error", nil)
+	p = append(p, apidocs.Property{Name: "code", Schema: &apidocs.Schema{Type: "string", Description: "Machine-readable reason",
+		Enum: []any{models.EINVALID, models.EUNAUTHORIZED, models.EFORBIDDEN, models.ENOTFOUND, models.EMETHOD,
+			models.ECONFLICT, models.ETOOLARGE, models.ERATELIMITED, models.EUNAVAILABLE, models.EINTERNAL}}})
+	return &apidocs.Schema{Title: "Error", Type: "object", Required: []string{"status", "message", "timestamp"}, Properties: p}
+}
+
+// successEnvelope is one action's answer: the envelope with its data.
+func successEnvelope(d docAction, data *apidocs.Schema) *apidocs.Schema {
+	return &apidocs.Schema{Title: d.ID(), Type: "object", Description: d.A.Summary,
+		Required: []string{"status", "message", "timestamp", "data"}, Properties: envelopeProps("success", data),
+		Ext: map[string]any{"x-mode": d.Mode, "x-action": d.Name}}
+}
+
+// exampleValues are the values the cURL examples use, by parameter name.
+var exampleValues = map[string]string{
+	"email": "user@example.com", "password": "password", "title": "My Organization", "contact": "contact@example.com",
+	"bio": "Hello from the API", "query": "my", "status": "active", "name": "My dashboard", "permissions": "read",
+	"expires_at": "2030-12-31T23:59:59Z",
+}
+
+// exampleParam is one parameter of a cURL example; numbers are written as JSON numbers.
+type exampleParam struct {
+	name, value string
+	number      bool
+}
+
+// exampleParams are an action's example parameters, in order: the selector, the required
+// parameters, and for actions that change data the optional ones with an example value.
+func exampleParams(d docAction) []exampleParam {
+	out := []exampleParam{{name: "mode", value: d.Mode}}
+	if d.Selector != "" {
+		out = append(out, exampleParam{name: d.Selector, value: d.Name})
+	}
+	for _, p := range d.A.Params {
+		v, known := exampleValues[p.Name]
+		if !p.Required && !(known && (d.A.Write || d.M.Public)) {
+			continue
+		}
+		switch {
+		case known:
+		case p.Kind == KindInt:
+			v = "1"
+		case p.Kind == KindEnum:
+			v = p.Enum[0]
+		default:
+			v = "example"
+		}
+		out = append(out, exampleParam{name: p.Name, value: v, number: p.Kind == KindInt})
+	}
+	return out
+}
+
+// curlExample is the cURL line the docs show for an action. Actions that read use GET with a
+// query string, actions that change data POST a JSON body; the key comes from $SHAREPANEL_API_KEY.
+func curlExample(origin string, d docAction) string {
+	params := exampleParams(d)
+	if !d.A.Write {
+		q := make([]string, len(params))
+		for i, p := range params {
+			q[i] = queryEscape(p.name) + "=" + queryEscape(p.value)
+		}
+		line := fmt.Sprintf(`curl "%s/api?%s"`, origin, strings.Join(q, "&"))
+		if !d.M.Public {
+			line += ` -H "X-API-Key: $SHAREPANEL_API_KEY"`
+		}
+		return line
+	}
+	var body strings.Builder
+	body.WriteString("{")
+	for i, p := range params {
+		if i > 0 {
+			body.WriteString(", ")
+		}
+		k, _ := json.Marshal(p.name)
+		v, _ := json.Marshal(p.value)
+		if p.number {
+			v = []byte(p.value)
+		}
+		fmt.Fprintf(&body, "%s: %s", k, v)
+	}
+	body.WriteString("}")
+	return fmt.Sprintf(`curl -X POST "%s/api" -H "X-API-Key: $SHAREPANEL_API_KEY" -H "Content-Type: application/json" -d '%s'`, origin, body.String())
+}
+
+// queryEscape escapes a query component, leaving @ and , as they are (RFC 3986 allows them) so
+// that emails and permission lists read as people write them.
+func queryEscape(s string) string {
+	return strings.NewReplacer("%40", "@", "%2C", ",").Replace(url.QueryEscape(s))
+}
+
+// referenceCurl is one of the reference's three cURL lines, pointed at origin.
+func referenceCurl(origin string, i int) string {
+	return [...]string{
+		`curl "` + origin + `/api?mode=auth&email=user@example.com&password=password"`,
+		`curl "` + origin + `/api?mode=profile&api_key=YOUR_API_KEY&action=view"`,
+		`curl -X POST "` + origin + `/api" -H "Content-Type: application/json" -d '{ "mode": "orgs", "api_key": "YOUR_API_KEY", "action": "new", "title": "My Organization", "contact": "contact@example.com" }'`,
+	}[i]
+}
+
+// actionDescription is the Markdown shown with an action's parameters.
+func actionDescription(d docAction, origin string) string {
+	var b strings.Builder
+	b.WriteString(d.A.Summary + ".\n\n")
+	switch {
+	case d.A.Write:
+		b.WriteString("**POST only** (GET answers 405); the key needs **write** permission.\n\n")
+	case d.M.Public:
+		b.WriteString("**GET or POST**, no API key (limited per client IP, and failed logins per email).\n\n")
+	default:
+		b.WriteString("**GET or POST**; the key needs **read** permission.\n\n")
+	}
+	if d.M.Default == d.Name && d.Name != "" {
+		fmt.Fprintf(&b, "This is the default when `%s` is omitted.\n\n", d.Selector)
+	}
+	if d.A.Response == nil {
+		b.WriteString("Answers with a message and no `data`.\n\n")
+	} else {
+		fmt.Fprintf(&b, "Answers with `data` as in `Response.%s`.\n\n", d.ID())
+	}
+	var errs []string
+	for _, p := range d.A.Params {
+		errs = append(errs, paramErrors(p)...)
+	}
+	if len(errs) > 0 {
+		b.WriteString("Parameter errors (400): ")
+		for i, e := range errs {
+			if i > 0 {
+				b.WriteString("; ")
+			}
+			b.WriteString("`" + e + "`")
+		}
+		b.WriteString(".\n\n")
+	}
+	b.WriteString("```sh\n" + curlExample(origin, d) + "\n```\n")
+	return b.String()
+}

@@ -1,0 +1,94 @@
+// Package metrics is the gateway's operational telemetry: Prometheus metrics of the user API
+// (requests by mode, action and status, latency, rate-limiter decisions by backend), of the
+// database pool and of the usage buffer, served with net/http/pprof on a listener of its own
+// (SHAREPANEL_METRICS_ADDR), never on the API's.
+//
+// The handlers see only the small handlers.Observer interface, which *Metrics implements.
+package metrics
+
+import (
+	"database/sql"
+	"net/http"
+	"net/http/pprof"
+	"strconv"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+)
+
+const namespace = "sharepanel"
+
+// Metrics holds the gateway's collectors in a registry of its own (no package globals).
+type Metrics struct {
+	reg      *prometheus.Registry
+	requests *prometheus.CounterVec
+	latency  *prometheus.HistogramVec
+	limiter  *prometheus.CounterVec
+}
+
+// New registers the request, latency and limiter metrics, and the Go runtime and process ones.
+func New() *Metrics {
+	m := &Metrics{
+		reg: prometheus.NewRegistry(),
+		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Namespace: namespace, Name: "api_requests_total",
+			Help: "User API requests by mode, action (empty when unknown) and HTTP status.",
+		}, []string{"mode", "action", "status"}),
+		latency: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Namespace: namespace, Name: "api_request_duration_seconds",
+			Help:    "Time to answer a user API request, by mode and action.",
+			Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5},
+		}, []string{"mode", "action"}),
+		limiter: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Namespace: namespace, Name: "ratelimit_decisions_total",
+			Help: "Rate-limiter decisions by the backend that made them (redis, local, open) and outcome (allowed, limited, error).",
+		}, []string{"backend", "outcome"}),
+	}
+	m.reg.MustRegister(m.requests, m.latency, m.limiter,
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	return m
+}
+
+// ObserveRequest counts one /api request and its latency. mode and action come from the dispatch
+// table (or are empty), so the label sets stay bounded.
+func (m *Metrics) ObserveRequest(mode, action string, status int, elapsed time.Duration) {
+	m.requests.WithLabelValues(mode, action, strconv.Itoa(status)).Inc()
+	m.latency.WithLabelValues(mode, action).Observe(elapsed.Seconds())
+}
+
+// ObserveLimit counts one limiter decision.
+func (m *Metrics) ObserveLimit(backend, outcome string) {
+	m.limiter.WithLabelValues(backend, outcome).Inc()
+}
+
+// WatchDB exports the database pool's statistics (open, in use, idle, waits, …), read at scrape time.
+func (m *Metrics) WatchDB(db *sql.DB) {
+	m.reg.MustRegister(collectors.NewDBStatsCollector(db, namespace))
+}
+
+// WatchUsageBuffer exports how many usage records wait to be written, read at scrape time.
+func (m *Metrics) WatchUsageBuffer(pending func() int) {
+	m.reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Namespace: namespace, Name: "usage_buffer_pending",
+		Help: "Usage records buffered in memory, waiting for the next flush.",
+	}, func() float64 { return float64(pending()) }))
+}
+
+// Handler serves /metrics and /debug/pprof/ for the metrics listener. pprof is mounted on this
+// mux explicitly, so it is reachable only here and never on the API's port.
+func (m *Metrics) Handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{Registry: m.reg}))
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		_, _ = w.Write([]byte("SharePanel gateway: /metrics, /debug/pprof/\n"))
+	})
+	return mux
+}

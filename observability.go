@@ -1,0 +1,29 @@
+package main
+
+import (
+	"log/slog"
+	"net/http"
+	"time"
+
+	"sharepanel/config"
+	"sharepanel/handlers"
+	"sharepanel/metrics"
+	"sharepanel/models"
+)
+
+// newMetrics builds the metrics when SHAREPANEL_METRICS_ADDR is set: the observer the user API
+// reports to and the server of /metrics and /debug/pprof/. Both are nil when metrics are off, so
+// the request path does nothing extra.
+func newMetrics(cfg config.Config, store *models.Store, usage *models.UsageRecorder, log *slog.Logger) (handlers.Observer, *http.Server) {
+	if cfg.MetricsAddr == "" {
+		return nil, nil
+	}
+	m := metrics.New()
+	if sqlDB, err := store.DB().DB(); err == nil {
+		m.WatchDB(sqlDB)
+	} else {
+		log.Warn("metrics: no database pool statistics", "err", err)
+	}
+	m.WatchUsageBuffer(usage.Pending)
+	return m, &http.Server{Addr: cfg.MetricsAddr, Handler: m.Handler(), ReadHeaderTimeout: 10 * time.Second}
+}
