@@ -1,0 +1,74 @@
+package handlers_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+
+	"sharepanel/handlers"
+	"sharepanel/internal/testenv"
+)
+
+// lockedBuffer is a log sink safe for the request goroutines.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// One JSON line per request with its request ID, mode, action, status and duration; never an API
+// key or a password, wherever the client put them.
+func TestRequestLogsCarryNoSecrets(t *testing.T) {
+	var sink lockedBuffer
+	env := testenv.New(t, testenv.Options{Deps: func(d *handlers.Deps) {
+		d.Log = slog.New(slog.NewJSONHandler(&sink, nil))
+	}})
+	acct := env.NewAccount("free")
+	env.Get(map[string]string{"mode": "auth", "email": acct.User.Email, "password": acct.Password}).Expect(t, 200, "Authentication successful")
+	env.Get(map[string]string{"mode": "auth", "email": acct.User.Email, "password": "wrong-" + acct.Password})
+	env.Get(map[string]string{"mode": "profile", "action": "view", "api_key": acct.Key}).Expect(t, 200, "Profile retrieved successfully")
+	env.Do(http.MethodGet, "/api?mode=orgs&action=view&org_id=0", nil, http.Header{"Authorization": {"Bearer " + acct.Key}})
+	env.Post(map[string]any{"mode": "profile", "action": "update", "api_key": acct.Key, "bio": "x"}).Expect(t, 200, "Profile updated successfully")
+
+	logs := sink.String()
+	for _, secret := range []string{acct.Key, acct.Password, acct.Key[3:20]} {
+		if strings.Contains(logs, secret) {
+			t.Fatalf("a secret is in the logs:\n%s", logs)
+		}
+	}
+	lines := strings.Split(strings.TrimSpace(logs), "\n")
+	var requests int
+	for _, line := range lines {
+		var entry map[string]any
+		if err := json.Unmarshal([]byte(line), &entry); err != nil {
+			t.Fatalf("log line is not JSON: %q", line)
+		}
+		if entry["msg"] != "request" {
+			continue
+		}
+		requests++
+		for _, field := range []string{"request_id", "mode", "action", "status", "duration_ms"} {
+			if _, ok := entry[field]; !ok {
+				t.Errorf("request log line without %s: %s", field, line)
+			}
+		}
+	}
+	if requests != 5 {
+		t.Fatalf("%d request lines for 5 requests:\n%s", requests, logs)
+	}
+}
