@@ -189,7 +189,7 @@ func (s *Store) SetAccountPassword(ctx context.Context, username, password strin
 	if err := ValidatePassword(password); err != nil {
 		return err
 	}
-	hash, err := HashPassword(password)
+	hash, err := s.HashPassword(password)
 	if err != nil {
 		return err
 	}

@@ -36,7 +36,7 @@ func (s *Store) CreateAdmin(ctx context.Context, username, password string) (*Ad
 	if err := ValidatePassword(password); err != nil {
 		return nil, err
 	}
-	hash, err := HashPassword(password)
+	hash, err := s.HashPassword(password)
 	if err != nil {
 		return nil, err
 	}
@@ -74,7 +74,7 @@ func (s *Store) SetAdminPassword(ctx context.Context, username, password string)
 	if err := ValidatePassword(password); err != nil {
 		return err
 	}
-	hash, err := HashPassword(password)
+	hash, err := s.HashPassword(password)
 	if err != nil {
 		return err
 	}

@@ -46,7 +46,7 @@ func (s *Store) SeedDemo(ctx context.Context, email, password string) (*DemoAcco
 	if memberEmail == email {
 		return nil, Errorf(EINVALID, "%s is demo-member's address; choose another email for the demo account", email)
 	}
-	hash, err := HashPassword(password)
+	hash, err := s.HashPassword(password)
 	if err != nil {
 		return nil, err
 	}

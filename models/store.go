@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/glebarez/sqlite"
+	"golang.org/x/crypto/bcrypt"
 	"gorm.io/driver/mysql"
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
@@ -25,6 +26,9 @@ type Store struct {
 	Keys  *KeyCache  // API key → principal, in process
 	Plans *PlanCache // plan limits, in process
 	mysql bool
+	// PasswordCost is the bcrypt cost of new password hashes: bcrypt's default (10, about 50 ms a
+	// check), which is what makes guessing slow. Tests lower it; checks use each hash's own cost.
+	PasswordCost int
 
 	settings settingsCache // runtime settings (setting.go)
 }
@@ -65,7 +69,7 @@ func Open(ctx context.Context, rawURL string, log *slog.Logger) (*Store, error) 
 	if err := sqlDB.PingContext(pingCtx); err != nil {
 		return nil, fmt.Errorf("connect to database: %w", err)
 	}
-	s := &Store{db: db, log: log, mysql: isMySQL}
+	s := &Store{db: db, log: log, mysql: isMySQL, PasswordCost: bcrypt.DefaultCost}
 	s.Keys = NewKeyCache(s, KeyCacheOptions{})
 	s.Plans = NewPlanCache(s, 5*time.Second)
 	return s, nil

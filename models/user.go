@@ -31,12 +31,9 @@ type User struct {
 	UpdatedAt    DateTime `gorm:"not null"`
 }
 
-// bcryptCost is bcrypt's default: about 50 ms a check, which is what makes guessing slow.
-const bcryptCost = bcrypt.DefaultCost
-
-// HashPassword returns a bcrypt hash of password.
-func HashPassword(password string) (string, error) {
-	h, err := bcrypt.GenerateFromPassword([]byte(password), bcryptCost)
+// HashPassword returns a bcrypt hash of password at the store's PasswordCost.
+func (s *Store) HashPassword(password string) (string, error) {
+	h, err := bcrypt.GenerateFromPassword([]byte(password), s.PasswordCost)
 	return string(h), err
 }
 
@@ -121,7 +118,7 @@ func (s *Store) CreateUser(ctx context.Context, in NewUser) (*User, error) {
 			return nil, err
 		}
 		var err error
-		if hash, err = HashPassword(in.Password); err != nil {
+		if hash, err = s.HashPassword(in.Password); err != nil {
 			return nil, err
 		}
 	}
