@@ -18,6 +18,7 @@ import (
 
 	"golang.org/x/term"
 
+	"sharepanel/apidocs"
 	"sharepanel/config"
 	"sharepanel/handlers"
 	"sharepanel/handlers/admin"
@@ -138,7 +139,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	userAPI, _ := handlers.New(handlers.Deps{
 		Store: store, Limiter: limits.Requests, Login: limits.Login, Usage: usage, Log: log,
 		Currency: cfg.Currency, CORSOrigins: cfg.CORSOrigins, TrustedProxies: cfg.TrustedProxies, Ready: limits.Ready,
-		Metrics: observer,
+		Metrics: observer, DocsHooks: []func(*apidocs.Document){admin.DocsHook(cfg.AdminAddr)},
 	})
 	servers := []*http.Server{{Addr: cfg.Addr, Handler: userAPI, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}}
 	adminAPI := admin.New(admin.Deps{Store: store, Log: log, JWTSecret: cfg.JWTSecret, TokenTTL: cfg.AdminTokenTTL,

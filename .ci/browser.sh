@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Headless Chromium against a real gateway (built from this checkout, temporary SQLite):
-#  1. /docs/index.html renders the OpenAPI document with every mode and action on the page
-#     (DOM dumped after Redoc rendered), and a screenshot is kept;
+#  1. /docs/index.html renders the OpenAPI document with every mode and action, and every admin API
+#     operation, on the page (DOM dumped after Redoc rendered), and a screenshot is kept;
 #  2. every action's cURL line from the document runs against the server;
 #  3. a page served from another origin runs the reference's JavaScript example and reads the
 #     X-RateLimit-* headers through CORS; the same page from an origin that is not allowed cannot.

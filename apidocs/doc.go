@@ -6,7 +6,10 @@
 // handlers.Deps.DocsHooks) before it is served.
 package apidocs
 
-import "encoding/json"
+import (
+	"encoding/json"
+	"slices"
+)
 
 // Version is the OpenAPI version the document declares. kin-openapi validates 3.1 documents
 // (JSON Schema 2020-12), which is what the tests run.
@@ -21,6 +24,7 @@ type Document struct {
 	Paths      map[string]*PathItem `json:"paths"`
 	Components Components           `json:"components"`
 	Ext        map[string]any       `json:"-"` // x- extensions at the top level
+	added      []string             // paths AddPath added, in order
 }
 
 // Info is the document's title, version and introduction (Markdown).
@@ -50,8 +54,8 @@ type PathItem struct {
 	Servers     []Server   `json:"servers,omitempty"`
 	Get         *Operation `json:"get,omitempty"`
 	Post        *Operation `json:"post,omitempty"`
-	Put         *Operation `json:"put,omitempty"`
 	Patch       *Operation `json:"patch,omitempty"`
+	Put         *Operation `json:"put,omitempty"`
 	Delete      *Operation `json:"delete,omitempty"`
 }
 
@@ -208,10 +212,52 @@ func (ps Properties) MarshalJSON() ([]byte, error) {
 	return append(buf, '}'), nil
 }
 
-// MarshalJSON writes the document with its top-level extensions.
+// MarshalJSON writes the document with its top-level extensions. Paths are written in order:
+// those set directly, sorted, then those AddPath added, in the order it added them (viewers list
+// operations in the document's order).
 func (d *Document) MarshalJSON() ([]byte, error) {
 	type plain Document
-	return withExt((*plain)(d), d.Ext)
+	return withExt(struct {
+		*plain
+		Paths orderedPaths `json:"paths"` // shallower than plain's Paths: encoding/json writes this one
+	}{(*plain)(d), orderedPaths{d.Paths, d.added}}, d.Ext)
+}
+
+// orderedPaths writes paths with the keys in last, in that order, and the others before, sorted.
+type orderedPaths struct {
+	paths map[string]*PathItem
+	last  []string
+}
+
+func (o orderedPaths) MarshalJSON() ([]byte, error) {
+	var keys []string
+	for k := range o.paths {
+		if !slices.Contains(o.last, k) {
+			keys = append(keys, k)
+		}
+	}
+	slices.Sort(keys)
+	for _, k := range o.last {
+		if _, ok := o.paths[k]; ok {
+			keys = append(keys, k)
+		}
+	}
+	buf := []byte{'{'}
+	for i, k := range keys {
+		if i > 0 {
+			buf = append(buf, ',')
+		}
+		name, err := json.Marshal(k)
+		if err != nil {
+			return nil, err
+		}
+		item, err := json.Marshal(o.paths[k])
+		if err != nil {
+			return nil, err
+		}
+		buf = append(append(append(buf, name...), ':'), item...)
+	}
+	return append(buf, '}'), nil
 }
 
 // Ref returns a schema that points at a component schema.
@@ -224,6 +270,7 @@ func (d *Document) AddPath(path string, item *PathItem) {
 		panic("apidocs: duplicate path " + path)
 	}
 	d.Paths[path] = item
+	d.added = append(d.added, path)
 }
 
 // withExt marshals v and adds the extensions to the resulting object.

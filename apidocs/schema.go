@@ -1,6 +1,7 @@
 package apidocs
 
 import (
+	"encoding/json"
 	"fmt"
 	"reflect"
 	"strings"
@@ -24,8 +25,15 @@ func NewReflector(schemas map[string]*Schema) *Reflector {
 	return &Reflector{Schemas: schemas, names: map[reflect.Type]string{}}
 }
 
+// Schemer is a type that gives its own schema: request fields that accept several JSON types
+// (a number or its digits as a string), which reflection cannot see.
+type Schemer interface {
+	JSONSchema() *Schema
+}
+
 // The gateway's own value types, which marshal themselves.
 var (
+	schemerType  = reflect.TypeFor[Schemer]()
 	moneyType    = reflect.TypeFor[models.Money]()
 	dateTimeType = reflect.TypeFor[models.DateTime]()
 	flagType     = reflect.TypeFor[models.Flag]()
@@ -34,6 +42,9 @@ var (
 
 // For returns the schema of values of type t; named structs become $refs to components.
 func (r *Reflector) For(t reflect.Type) *Schema {
+	if t.Implements(schemerType) {
+		return reflect.Zero(t).Interface().(Schemer).JSONSchema()
+	}
 	switch t {
 	case moneyType:
 		return &Schema{Type: "number", Description: "Amount with two decimals, exact (DECIMAL(12,2))", Examples: []any{100.5}}
@@ -82,7 +93,9 @@ func nullable(s *Schema) *Schema {
 }
 
 // structRef registers t as a component (once) and returns a reference to it. Anonymous structs
-// are written inline.
+// are written inline. When the name is taken by another reflector over the same components (the
+// user API's, for the admin API's types) and the schema there is identical, it is shared;
+// otherwise the package's name is prefixed.
 func (r *Reflector) structRef(t reflect.Type) *Schema {
 	if t.Name() == "" {
 		return r.object(t)
@@ -91,7 +104,13 @@ func (r *Reflector) structRef(t reflect.Type) *Schema {
 		return Ref(name)
 	}
 	name := exportedName(t.Name())
-	if _, taken := r.Schemas[name]; taken {
+	if existing, taken := r.Schemas[name]; taken {
+		if existing != nil { // nil: being built by this reflector, for another type
+			r.names[t] = name
+			if sameJSON(existing, r.object(t)) {
+				return Ref(name)
+			}
+		}
 		name = exportedName(pkgName(t)) + name
 	}
 	r.names[t] = name
@@ -100,8 +119,15 @@ func (r *Reflector) structRef(t reflect.Type) *Schema {
 	return Ref(name)
 }
 
+func sameJSON(a, b *Schema) bool {
+	ja, err1 := json.Marshal(a)
+	jb, err2 := json.Marshal(b)
+	return err1 == nil && err2 == nil && string(ja) == string(jb)
+}
+
 // object is the schema of a struct's JSON object: every field without omitempty is required,
-// because encoding/json always writes it.
+// because encoding/json always writes it. A field's doc tag is its description, its enum tag
+// (comma-separated) the values it takes.
 func (r *Reflector) object(t reflect.Type) *Schema {
 	s := &Schema{Type: "object", Properties: Properties{}}
 	r.fields(t, s)
@@ -132,7 +158,17 @@ func (r *Reflector) fields(t reflect.Type, s *Schema) {
 		if name == "" {
 			name = f.Name
 		}
-		s.Properties = append(s.Properties, Property{name, r.For(f.Type)})
+		p := r.For(f.Type)
+		if doc := f.Tag.Get("doc"); doc != "" && p.Ref == "" {
+			// Before the type's own words; a $ref takes no siblings in kin-openapi: document its type.
+			p.Description = strings.TrimSpace(doc + " " + p.Description)
+		}
+		if enum := f.Tag.Get("enum"); enum != "" {
+			for _, v := range strings.Split(enum, ",") {
+				p.Enum = append(p.Enum, v)
+			}
+		}
+		s.Properties = append(s.Properties, Property{name, p})
 		if !strings.Contains(","+opts+",", ",omitempty,") && !strings.Contains(","+opts+",", ",omitzero,") {
 			s.Required = append(s.Required, name)
 		}

@@ -2,7 +2,9 @@ package apidocs_test
 
 import (
 	"encoding/json"
+	"maps"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -100,5 +102,53 @@ func TestPropertiesKeepTheirOrderAndExtensions(t *testing.T) {
 	got := string(b)
 	if !strings.Contains(got, `"properties":{"mode":{"const":"orgs"},"action":{"const":"new"},"api_key":{"type":"string"}}`) || !strings.Contains(got, `"x-mode":"orgs"`) {
 		t.Fatalf("got %s", got)
+	}
+}
+
+// flexible is a request field that gives its own schema.
+type flexible string
+
+func (flexible) JSONSchema() *apidocs.Schema {
+	return &apidocs.Schema{Type: []string{"integer", "string"}, Description: "A number or its digits."}
+}
+
+type taggedBody struct {
+	Count  flexible    `json:"count" doc:"How many."`
+	Status string      `json:"status,omitempty" enum:"on,off" doc:"The switch."`
+	Child  sampleChild `json:"child" doc:"not on a $ref"`
+}
+
+func TestReflectorTagsAndSchemers(t *testing.T) {
+	schemas := map[string]*apidocs.Schema{}
+	apidocs.NewReflector(schemas).For(reflect.TypeFor[taggedBody]())
+	got, _ := json.Marshal(schemas["TaggedBody"])
+	for _, want := range []string{
+		`"count":{"description":"How many. A number or its digits.","type":["integer","string"]}`,
+		`"status":{"description":"The switch.","type":"string","enum":["on","off"]}`,
+		`"child":{"$ref":"#/components/schemas/SampleChild"}`,
+		`"required":["count","child"]`,
+	} {
+		if !strings.Contains(string(got), want) {
+			t.Errorf("%s lacks %s", got, want)
+		}
+	}
+}
+
+// TestReflectorsShareIdenticalSchemas: a second reflector over the same components (the admin
+// API's, after the user API's) reuses a schema of the same name when it is the same, and prefixes
+// the package's name when it differs.
+func TestReflectorsShareIdenticalSchemas(t *testing.T) {
+	schemas := map[string]*apidocs.Schema{}
+	apidocs.NewReflector(schemas).For(reflect.TypeFor[sampleChild]())
+	schemas["SampleView"] = &apidocs.Schema{Type: "object", Description: "another type of the same name"}
+	r := apidocs.NewReflector(schemas)
+	if ref := r.For(reflect.TypeFor[sampleChild]()); ref.Ref != "#/components/schemas/SampleChild" {
+		t.Errorf("identical schema not shared: %+v", ref)
+	}
+	if ref := r.For(reflect.TypeFor[sampleView]()); ref.Ref != "#/components/schemas/Apidocs_testSampleView" {
+		t.Errorf("different schema of a taken name: %+v", ref)
+	}
+	if len(schemas) != 3 || schemas["SampleView"].Description != "another type of the same name" {
+		t.Errorf("components %v", slices.Sorted(maps.Keys(schemas)))
 	}
 }

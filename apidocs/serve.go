@@ -17,6 +17,10 @@ import (
 // examples work against the server that shows them.
 const OriginPlaceholder = "http://sharepanel.invalid"
 
+// HostPlaceholder stands for the host name (no scheme, no port) the document was fetched from:
+// the admin API's server URL is this host on the admin listener's port.
+const HostPlaceholder = "sharepanel-host.invalid"
+
 //go:embed ui/index.html ui/init.js ui/redoc.standalone.js ui/LICENSE.redoc.txt ui/redoc.standalone.js.LICENSE.txt
 var uiFiles embed.FS
 
@@ -51,7 +55,9 @@ func Register(e *echo.Echo, doc *Document) error {
 	e.GET("/docs/index.html", index)
 	e.GET("/docs/openapi.json", func(c echo.Context) error {
 		c.Response().Header().Set("Cache-Control", "no-cache")
-		body := bytes.ReplaceAll(spec, []byte(OriginPlaceholder), []byte(Origin(c)))
+		origin := Origin(c)
+		body := bytes.ReplaceAll(spec, []byte(OriginPlaceholder), []byte(origin))
+		body = bytes.ReplaceAll(body, []byte(HostPlaceholder), []byte(hostName(origin)))
 		return c.Blob(http.StatusOK, "application/json", body)
 	})
 	assets := http.StripPrefix("/docs/ui/", http.FileServerFS(ui))
@@ -70,6 +76,15 @@ func Register(e *echo.Echo, doc *Document) error {
 
 // saneHost is a host[:port] that can go into a URL, JSON and Markdown as it is.
 var saneHost = regexp.MustCompile(`^([A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(:[0-9]{1,5})?$`)
+
+// hostName is origin's host without scheme and port; an IPv6 address keeps its brackets.
+func hostName(origin string) string {
+	host := origin[strings.Index(origin, "://")+3:]
+	if i := strings.LastIndex(host, ":"); i > strings.LastIndex(host, "]") {
+		host = host[:i]
+	}
+	return host
+}
 
 // Origin is the scheme and host the request came to (echo's Scheme honours X-Forwarded-Proto), or
 // http://localhost:8080 when the Host header is not a plain host.

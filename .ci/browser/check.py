@@ -1,5 +1,6 @@
 """Checks .ci/browser.sh's results. Usage:
-  check.py docs DOM_FILE OPENAPI_FILE   every mode and action of the document is on the rendered page
+  check.py docs DOM_FILE OPENAPI_FILE   every mode and action of the document, and every admin API
+                                        operation, is on the rendered page
   check.py cors DOM_FILE                the cross-origin page's requests all succeeded, with headers
   check.py curl OPENAPI_FILE            prints each action's documented cURL line, NUL-separated
 """
@@ -26,10 +27,25 @@ def docs(dom_file, openapi):
         ident = a["mode"] + ("." + a["action"] if a["action"] else "")
         if ident not in text:
             missing.append("action " + ident)
+    # The admin API's section: its menu group, and every operation's summary and path.
+    admin = json.load(open(openapi)).get("x-admin-operations", [])
+    if not admin:
+        missing.append("the admin API (no x-admin-operations in the document)")
+    if not re.search(r"Admin API \(port \d+\)", text):
+        missing.append("the menu group Admin API (port N)")
+    for o in admin:
+        if o["summary"] not in text:
+            missing.append("admin operation " + o["summary"])
+        if o["path"] not in text:
+            missing.append("admin path " + o["path"])
+    for path in ("/api/users", "/api/users/{username}", "/api/plans"):
+        if not re.search(r"(^|\s)%s(\s|$)" % re.escape(path), text):
+            missing.append("admin path " + path)
     if missing:
         sys.exit("FAIL docs: not on the page: " + ", ".join(sorted(set(missing))))
     modes = sorted({a["mode"] for a in actions(openapi)})
     print(f"ok   docs: {len(modes)} modes and {len(actions(openapi))} actions on the page: {', '.join(modes)}")
+    print(f"ok   docs: {len(admin)} admin API operations on the page")
 
 
 def cors(dom_file):

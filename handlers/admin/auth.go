@@ -91,11 +91,7 @@ func (s *server) token(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, map[string]any{
-		"access_token": signed,
-		"token_type":   "Bearer",
-		"expires_in":   int64(s.TokenTTL / time.Second),
-	})
+	return c.JSON(http.StatusOK, tokenAnswer{AccessToken: signed, TokenType: "Bearer", ExpiresIn: int64(s.TokenTTL / time.Second)})
 }
 
 func tooManyLogins(c echo.Context, wait time.Duration) error {
@@ -172,7 +168,7 @@ func (s *server) verify(ctx context.Context, tokenString string) (*models.Admin,
 
 // whoami is GET /api/whoami: {"logged_in_as": "<username>"}.
 func (s *server) whoami(c echo.Context) error {
-	return c.JSON(http.StatusOK, map[string]string{"logged_in_as": adminName(c)})
+	return c.JSON(http.StatusOK, whoamiAnswer{LoggedInAs: adminName(c)})
 }
 
 // adminName is the authenticated administrator's username, or "".

@@ -66,8 +66,8 @@ func (s *server) restoreBackup(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return ok(c, map[string]any{"message": "Backup restored into user " + res.Username, "username": res.Username,
-		"user_id": res.UserID, "skipped": res.Skipped})
+	return ok(c, restoreAnswer{Message: "Backup restored into user " + res.Username, Username: res.Username,
+		UserID: res.UserID, Skipped: res.Skipped})
 }
 
 // jsonProblem says what is wrong with a document without echoing its content.

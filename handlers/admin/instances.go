@@ -9,20 +9,6 @@ import (
 	"sharepanel/models"
 )
 
-// instanceView is an instance as the admin API shows it: the user API's fields, its owner and its
-// organization.
-type instanceView struct {
-	ID           int64           `json:"id"`
-	UserID       int64           `json:"user_id"`
-	OrgID        *int64          `json:"org_id"`
-	InstanceName string          `json:"instance_name"`
-	InstancePath string          `json:"instance_path"`
-	Status       string          `json:"status"`
-	InstanceType string          `json:"instance_type"`
-	Type         string          `json:"type"`
-	CreatedAt    models.DateTime `json:"created_at"`
-}
-
 // createInstance is POST /api/users/USERNAME/instances: {name, path?, type, instance_type?, status?,
 // org_id?}. The account's plan instance_limit applies; path defaults to a slug of the name.
 func (s *server) createInstance(c echo.Context) error {
@@ -60,8 +46,8 @@ func (s *server) createInstance(c echo.Context) error {
 		return err
 	}
 	addAuditDetail(c, "instance_id", inst.ID)
-	return ok(c, map[string]any{"message": "Instance " + inst.InstancePath + " created for user " + username,
-		"instance": instanceView{ID: inst.ID, UserID: inst.UserID, OrgID: inst.OrganizationID, InstanceName: inst.InstanceName,
+	return ok(c, instanceAnswer{Message: "Instance " + inst.InstancePath + " created for user " + username,
+		Instance: instanceView{ID: inst.ID, UserID: inst.UserID, OrgID: inst.OrganizationID, InstanceName: inst.InstanceName,
 			InstancePath: inst.InstancePath, Status: inst.Status, InstanceType: inst.InstanceType, Type: inst.Type, CreatedAt: inst.CreatedAt}})
 }
 

@@ -44,7 +44,7 @@ func (s *server) createInvoice(c echo.Context) error {
 	}
 	addAuditDetail(c, "invoice_number", inv.InvoiceNumber)
 	addAuditDetail(c, "amount", inv.TotalAmount)
-	return ok(c, map[string]any{"message": "Invoice " + inv.InvoiceNumber + " created for user " + username, "invoice": inv})
+	return ok(c, invoiceAnswer{Message: "Invoice " + inv.InvoiceNumber + " created for user " + username, Invoice: *inv})
 }
 
 // updateInvoice is PATCH /api/invoices/ID: {"status": "paid"} (sets paid_at and records the
@@ -77,7 +77,7 @@ func (s *server) updateInvoice(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return ok(c, map[string]any{"message": "Invoice " + inv.InvoiceNumber + " marked " + status, "invoice": inv})
+	return ok(c, invoiceAnswer{Message: "Invoice " + inv.InvoiceNumber + " marked " + status, Invoice: *inv})
 }
 
 // adjustBalance is POST /api/users/USERNAME/balance: {"amount": "10.00"} credits, a negative amount
@@ -110,6 +110,6 @@ func (s *server) adjustBalance(c echo.Context) error {
 	if t.Type == models.TransactionDebit {
 		verb = "debited with "
 	}
-	return ok(c, map[string]any{"message": "Balance of user " + username + " " + verb + t.Amount.String(),
-		"balance": balance, "transaction": t})
+	return ok(c, balanceAnswer{Message: "Balance of user " + username + " " + verb + t.Amount.String(),
+		Balance: balance, Transaction: *t})
 }

@@ -46,7 +46,7 @@ func (s *server) sendNotification(c echo.Context) error {
 			return err
 		}
 		addAuditDetail(c, "count", n)
-		return ok(c, map[string]any{"message": "Notification sent to " + strconv.FormatInt(n, 10) + " users", "count": n})
+		return ok(c, broadcastAnswer{Message: "Notification sent to " + strconv.FormatInt(n, 10) + " users", Count: n})
 	case username != "":
 		setAudit(c, "notification_send", userTarget(username), map[string]any{"title": in.Title})
 		userID, err := s.Store.UserIDByUsername(ctx, username)
@@ -57,7 +57,7 @@ func (s *server) sendNotification(c echo.Context) error {
 		if err != nil {
 			return err
 		}
-		return ok(c, map[string]any{"message": "Notification sent to user " + username, "notification": n})
+		return ok(c, notificationAnswer{Message: "Notification sent to user " + username, Notification: *n})
 	}
 	return models.Errorf(models.EINVALID, `Send "username" for one account or "all": true for every account`)
 }

@@ -42,7 +42,7 @@ func (s *server) createPlan(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return ok(c, map[string]any{"message": "Plan " + p.Name + " created", "plan": p})
+	return ok(c, planAnswer{Message: "Plan " + p.Name + " created", Plan: *p})
 }
 
 // updatePlan is PATCH or PUT /api/plans/NAME: the fields given change, the others stay. The user API
@@ -62,7 +62,7 @@ func (s *server) updatePlan(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return ok(c, map[string]any{"message": "Plan " + p.Name + " updated", "plan": p})
+	return ok(c, planAnswer{Message: "Plan " + p.Name + " updated", Plan: *p})
 }
 
 // deletePlan is DELETE /api/plans/NAME; a plan that accounts use is 409.
@@ -74,10 +74,6 @@ func (s *server) deletePlan(c echo.Context) error {
 	}
 	return message(c, "Plan "+name+" deleted")
 }
-
-// planFields are the body fields of a plan, for the audit log.
-var planFields = []string{"name", "price", "org_limit", "instance_limit", "filelimit", "storagelimit", "description",
-	"features", "requests_per_day", "requests_per_minute", "max_payload_bytes"}
 
 func planAuditDetails(b body) map[string]any {
 	d := map[string]any{}

@@ -37,7 +37,7 @@ func ok(c echo.Context, data any) error {
 
 // message answers 200 with {"response": {"message": msg}, "success": true}.
 func message(c echo.Context, msg string) error {
-	return ok(c, map[string]any{"message": msg})
+	return ok(c, messageAnswer{Message: msg})
 }
 
 // list answers a page of a list: the array as the response, the number of all matches in

@@ -22,6 +22,7 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 
+	"sharepanel/apidocs"
 	"sharepanel/models"
 )
 
@@ -90,67 +91,19 @@ func New(d Deps) *echo.Echo {
 		MaxAge:        600,
 	}))
 	e.Use(limitBody, s.requireSwitch, s.audit)
-	s.routes(e)
+	s.register(e)
+	// The admin API's document and its viewer, behind the switch like everything here.
+	if err := apidocs.Register(e, document()); err != nil {
+		panic("admin: " + err.Error()) // the document is built from static data: a bug, not a condition
+	}
 	return e
 }
-
-// routes is the whole admin API. Everything but POST /api (the token) needs a token.
-func (s *server) routes(e *echo.Echo) {
-	e.POST("/api", s.token)
-	// Route-level middleware rather than a group's: a group would answer unknown paths and wrong
-	// methods with 401 instead of 404 and 405.
-	g := &authed{e: e, mw: s.requireToken}
-	g.add(http.MethodGet, "/api/whoami", s.whoami)
-
-	g.add(http.MethodGet, "/api/users", s.listUsers)
-	g.add(http.MethodPost, "/api/users", s.createUser)
-	g.add(http.MethodGet, "/api/users/:username", s.getUser)
-	g.add(http.MethodPatch, "/api/users/:username", s.patchUser)
-	g.add(http.MethodPut, "/api/users/:username", s.changePlan)
-	g.add(http.MethodDelete, "/api/users/:username", s.deleteUser)
-	g.add(http.MethodConnect, "/api/users/:username", s.autologin)
-	g.add(http.MethodPost, "/api/users/:username/autologin", s.autologin)
-
-	g.add(http.MethodPost, "/api/users/:username/instances", s.createInstance)
-	g.add(http.MethodPatch, "/api/instances/:id", s.updateInstance)
-	g.add(http.MethodDelete, "/api/instances/:id", s.deleteInstance)
-	g.add(http.MethodPost, "/api/users/:username/invoices", s.createInvoice)
-	g.add(http.MethodPatch, "/api/invoices/:id", s.updateInvoice)
-	g.add(http.MethodPost, "/api/users/:username/balance", s.adjustBalance)
-	g.add(http.MethodPost, "/api/notifications", s.sendNotification)
-
-	g.add(http.MethodGet, "/api/plans", s.listPlans)
-	g.add(http.MethodPost, "/api/plans", s.createPlan)
-	g.add(http.MethodGet, "/api/plans/:name", s.getPlan)
-	g.add(http.MethodPatch, "/api/plans/:name", s.updatePlan)
-	g.add(http.MethodPut, "/api/plans/:name", s.updatePlan)
-	g.add(http.MethodDelete, "/api/plans/:name", s.deletePlan)
-
-	g.add(http.MethodGet, "/api/settings", s.getSettings)
-	g.add(http.MethodPatch, "/api/settings", s.updateSettings)
-	g.add(http.MethodPut, "/api/settings", s.updateSettings)
-	g.add(http.MethodGet, "/api/services", s.services)
-	g.add(http.MethodGet, "/api/backups/:username", s.exportBackup)
-	g.add(http.MethodPost, "/api/backups", s.restoreBackup)
-	g.add(http.MethodGet, "/api/admin/log", s.auditLog)
-}
-
-// authed registers routes that need a token.
-type authed struct {
-	e  *echo.Echo
-	mw echo.MiddlewareFunc
-}
-
-func (a *authed) add(method, path string, h echo.HandlerFunc) { a.e.Add(method, path, h, a.mw) }
 
 // limitBody caps what any request may send: maxBackupBody for a restore, maxBody otherwise.
 func limitBody(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		r := c.Request()
-		limit := int64(maxBody)
-		if r.Method == http.MethodPost && r.URL.Path == "/api/backups" {
-			limit = maxBackupBody
-		}
+		limit := bodyLimit(r.Method, r.URL.Path)
 		if r.ContentLength > limit {
 			return models.Errorf(models.ETOOLARGE, "Request body too large: at most %d bytes", limit)
 		}
@@ -168,7 +121,7 @@ func (s *server) requireSwitch(next echo.HandlerFunc) echo.HandlerFunc {
 			return err
 		}
 		if !on {
-			return models.Errorf(models.EFORBIDDEN, "API access is disabled. Enable it with: sharepanel config update api on")
+			return models.Errorf(models.EFORBIDDEN, msgAPIOff)
 		}
 		return next(c)
 	}

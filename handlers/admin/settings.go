@@ -10,7 +10,7 @@ func (s *server) getSettings(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return ok(c, values)
+	return ok(c, newSettingsView(values))
 }
 
 // updateSettings is PATCH or PUT /api/settings: any of api (on/off), default_plan, currency. All
@@ -39,7 +39,7 @@ func (s *server) updateSettings(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return ok(c, map[string]any{"message": "Settings updated", "settings": values})
+	return ok(c, settingsAnswer{Message: "Settings updated", Settings: newSettingsView(values)})
 }
 
 func toAny(m map[string]string) map[string]any {

@@ -146,10 +146,6 @@ func (s *server) autologin(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return ok(c, map[string]any{
-		"message":         "Autologin token created for user " + username,
-		"autologin_token": secret,
-		"expires_at":      models.DateTime(expires),
-		"expires_in":      int64(models.AutologinTTL / time.Second),
-	})
+	return ok(c, autologinAnswer{Message: "Autologin token created for user " + username, AutologinToken: secret,
+		ExpiresAt: models.DateTime(expires), ExpiresIn: int64(models.AutologinTTL / time.Second)})
 }
