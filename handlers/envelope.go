@@ -9,6 +9,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"sharepanel/handlers/httpkit"
 	"sharepanel/models"
 )
 
@@ -24,34 +25,11 @@ type Envelope struct {
 	Data      any    `json:"data,omitempty"`
 }
 
-// statusByCode is the one place where domain error codes become HTTP statuses.
-var statusByCode = map[string]int{
-	models.EINVALID:      http.StatusBadRequest,
-	models.EUNAUTHORIZED: http.StatusUnauthorized,
-	models.EFORBIDDEN:    http.StatusForbidden,
-	models.ENOTFOUND:     http.StatusNotFound,
-	models.EMETHOD:       http.StatusMethodNotAllowed,
-	models.ECONFLICT:     http.StatusConflict,
-	models.ETOOLARGE:     http.StatusRequestEntityTooLarge,
-	models.ERATELIMITED:  http.StatusTooManyRequests,
-	models.EUNAVAILABLE:  http.StatusServiceUnavailable,
-	models.EINTERNAL:     http.StatusInternalServerError,
-}
-
-// codeByStatus turns echo's own errors (unknown route, router 405) into domain codes.
-var codeByStatus = func() map[int]string {
-	m := map[int]string{}
-	for code, status := range statusByCode {
-		m[status] = code
-	}
-	return m
-}()
-
 // errorStatus returns the HTTP status, code and safe message for any error.
 func errorStatus(err error) (int, string, string) {
 	var he *echo.HTTPError
 	if errors.As(err, &he) {
-		code, ok := codeByStatus[he.Code]
+		code, ok := httpkit.CodeFor(he.Code)
 		if !ok {
 			code = models.EINVALID
 		}
@@ -62,7 +40,7 @@ func errorStatus(err error) (int, string, string) {
 		return he.Code, code, msg
 	}
 	code := models.ErrorCode(err)
-	return statusByCode[code], code, models.ErrorMessage(err)
+	return httpkit.Status(code), code, models.ErrorMessage(err)
 }
 
 func timestamp(now time.Time) string { return now.UTC().Format(TimestampLayout) }

@@ -8,14 +8,13 @@ import (
 	"log/slog"
 	"net/http"
 	"net/netip"
-	"regexp"
 	"time"
 
-	"github.com/google/uuid"
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 
 	"sharepanel/apidocs"
+	"sharepanel/handlers/httpkit"
 	"sharepanel/models"
 	"sharepanel/ratelimit"
 )
@@ -67,8 +66,8 @@ func New(d Deps) (*echo.Echo, *API) {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = errorHandler(d.Log)
-	e.IPExtractor = ipExtractor(d.TrustedProxies)
-	e.Use(requestID())
+	e.IPExtractor = httpkit.IPExtractor(d.TrustedProxies)
+	e.Use(httpkit.RequestID())
 	e.Use(accessLog(d.Log, d.Metrics))
 	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{
 		LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
@@ -116,34 +115,6 @@ func (a *API) ready(c echo.Context) error {
 		}
 	}
 	return c.JSON(status, checks)
-}
-
-// ipExtractor believes X-Forwarded-For only from the trusted proxies; otherwise the socket's address.
-func ipExtractor(trusted []netip.Prefix) echo.IPExtractor {
-	if len(trusted) == 0 {
-		return echo.ExtractIPDirect()
-	}
-	opts := []echo.TrustOption{echo.TrustLoopback(false), echo.TrustLinkLocal(false), echo.TrustPrivateNet(false)}
-	for _, p := range trusted {
-		opts = append(opts, echo.TrustIPRange(prefixToIPNet(p)))
-	}
-	return echo.ExtractIPFromXFFHeader(opts...)
-}
-
-var saneRequestID = regexp.MustCompile(`^[A-Za-z0-9._:-]{1,128}$`)
-
-// requestID keeps a client's sane X-Request-ID, or makes a UUID, and puts it on the response.
-func requestID() echo.MiddlewareFunc {
-	return func(next echo.HandlerFunc) echo.HandlerFunc {
-		return func(c echo.Context) error {
-			id := c.Request().Header.Get(echo.HeaderXRequestID)
-			if !saneRequestID.MatchString(id) {
-				id = uuid.NewString()
-			}
-			c.Response().Header().Set(echo.HeaderXRequestID, id)
-			return next(c)
-		}
-	}
 }
 
 // accessLog writes one line per request (never the query string: it may hold api_key or password)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"sharepanel/handlers/httpkit"
 	"sharepanel/models"
 )
 
@@ -47,20 +48,6 @@ func list(c echo.Context, items any, total int64) error {
 	return ok(c, items)
 }
 
-// statusByCode is where domain error codes become HTTP statuses.
-var statusByCode = map[string]int{
-	models.EINVALID:      http.StatusBadRequest,
-	models.EUNAUTHORIZED: http.StatusUnauthorized,
-	models.EFORBIDDEN:    http.StatusForbidden,
-	models.ENOTFOUND:     http.StatusNotFound,
-	models.EMETHOD:       http.StatusMethodNotAllowed,
-	models.ECONFLICT:     http.StatusConflict,
-	models.ETOOLARGE:     http.StatusRequestEntityTooLarge,
-	models.ERATELIMITED:  http.StatusTooManyRequests,
-	models.EUNAVAILABLE:  http.StatusServiceUnavailable,
-	models.EINTERNAL:     http.StatusInternalServerError,
-}
-
 // echoMessages replace echo's terse texts for its own errors.
 var echoMessages = map[int]string{
 	http.StatusNotFound:              "Not found: no such endpoint. See docs/ADMIN_API.md",
@@ -85,7 +72,7 @@ func errorStatus(err error) (int, string) {
 	if errors.As(err, &tooLarge) {
 		return http.StatusRequestEntityTooLarge, fmt.Sprintf("Request body too large: at most %d bytes", tooLarge.Limit)
 	}
-	return statusByCode[models.ErrorCode(err)], models.ErrorMessage(err)
+	return httpkit.Status(models.ErrorCode(err)), models.ErrorMessage(err)
 }
 
 // errorHandler turns any error into {"success": false, "error": …} with its status. Only

@@ -11,18 +11,16 @@ import (
 	"context"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/netip"
-	"regexp"
 	"sync"
 	"time"
 
-	"github.com/google/uuid"
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 
 	"sharepanel/apidocs"
+	"sharepanel/handlers/httpkit"
 	"sharepanel/models"
 )
 
@@ -74,9 +72,9 @@ func New(d Deps) *echo.Echo {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = errorHandler(d.Log)
-	e.IPExtractor = ipExtractor(d.TrustedProxies)
+	e.IPExtractor = httpkit.IPExtractor(d.TrustedProxies)
 	e.Pre(middleware.RemoveTrailingSlash())
-	e.Use(requestID(), s.accessLog())
+	e.Use(httpkit.RequestID(), s.accessLog())
 	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{
 		LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
 			d.Log.Error("panic", "request_id", c.Response().Header().Get(echo.HeaderXRequestID), "err", err, "stack", string(stack))
@@ -124,34 +122,6 @@ func (s *server) requireSwitch(next echo.HandlerFunc) echo.HandlerFunc {
 			return models.Errorf(models.EFORBIDDEN, msgAPIOff)
 		}
 		return next(c)
-	}
-}
-
-// ipExtractor believes X-Forwarded-For only from the trusted proxies; otherwise the socket's address.
-func ipExtractor(trusted []netip.Prefix) echo.IPExtractor {
-	if len(trusted) == 0 {
-		return echo.ExtractIPDirect()
-	}
-	opts := []echo.TrustOption{echo.TrustLoopback(false), echo.TrustLinkLocal(false), echo.TrustPrivateNet(false)}
-	for _, p := range trusted {
-		opts = append(opts, echo.TrustIPRange(&net.IPNet{IP: p.Addr().AsSlice(), Mask: net.CIDRMask(p.Bits(), p.Addr().BitLen())}))
-	}
-	return echo.ExtractIPFromXFFHeader(opts...)
-}
-
-var saneRequestID = regexp.MustCompile(`^[A-Za-z0-9._:-]{1,128}$`)
-
-// requestID keeps a client's sane X-Request-ID, or makes a UUID, and puts it on the response.
-func requestID() echo.MiddlewareFunc {
-	return func(next echo.HandlerFunc) echo.HandlerFunc {
-		return func(c echo.Context) error {
-			id := c.Request().Header.Get(echo.HeaderXRequestID)
-			if !saneRequestID.MatchString(id) {
-				id = uuid.NewString()
-			}
-			c.Response().Header().Set(echo.HeaderXRequestID, id)
-			return next(c)
-		}
 	}
 }
 
