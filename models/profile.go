@@ -8,16 +8,24 @@ import (
 	"gorm.io/gorm"
 )
 
-// ProfileOf returns the account's profile with its plan's limits.
+// ProfileOf returns the account's profile with its plan's limits, in one query: profile view is
+// the most frequent call, and a second round trip for the plan cost a fifth of its CPU under load
+// (docs/BENCHMARKS.md).
 func (s *Store) ProfileOf(ctx context.Context, userID int64) (*Profile, error) {
-	u, err := s.UserByID(ctx, userID)
-	if err != nil {
-		return nil, err
+	var p Profile
+	res := s.db.WithContext(ctx).Table("users AS u").
+		Select("u.id, u.username, u.email, u.bio, u.pfp, p.name AS plan, p.org_limit, p.instance_limit, u.verified, " +
+			"u.balance, u.created_at, p.filelimit AS file_limit, p.storagelimit AS storage_limit, u.first_name, " +
+			"u.last_name, u.phone, u.address").
+		Joins("JOIN plans p ON p.id = u.plan_id").
+		Where("u.id = ?", userID).Limit(1).Scan(&p)
+	if res.Error != nil {
+		return nil, res.Error
 	}
-	return &Profile{ID: u.ID, Username: u.Username, Email: u.Email, Bio: u.Bio, Pfp: u.Pfp, Plan: u.Plan.Name,
-		OrgLimit: u.Plan.OrgLimit, InstanceLimit: u.Plan.InstanceLimit, Verified: u.Verified, Balance: u.Balance,
-		CreatedAt: u.CreatedAt, FileLimit: u.Plan.FileLimit, StorageLimit: u.Plan.StorageLimit,
-		FirstName: u.FirstName, LastName: u.LastName, Phone: u.Phone, Address: u.Address}, nil
+	if res.RowsAffected == 0 {
+		return nil, Errorf(ENOTFOUND, "User not found")
+	}
+	return &p, nil
 }
 
 // ProfileUpdate holds the fields to change; nil leaves a field as it is.
