@@ -14,8 +14,8 @@ import (
 func (s *Store) ProfileOf(ctx context.Context, userID int64) (*Profile, error) {
 	var p Profile
 	res := s.db.WithContext(ctx).Table("users AS u").
-		Select("u.id, u.username, u.email, u.bio, u.pfp, p.name AS plan, p.org_limit, p.instance_limit, u.verified, " +
-			"u.balance, u.created_at, p.filelimit AS file_limit, p.storagelimit AS storage_limit, u.first_name, " +
+		Select("u.id, u.username, u.email, u.bio, u.pfp, p.name AS plan, p.org_limit, p.instance_limit, u.verified, "+
+			"u.balance, u.created_at, p.filelimit AS file_limit, p.storagelimit AS storage_limit, u.first_name, "+
 			"u.last_name, u.phone, u.address").
 		Joins("JOIN plans p ON p.id = u.plan_id").
 		Where("u.id = ?", userID).Limit(1).Scan(&p)

@@ -53,7 +53,7 @@ type load struct {
 func runWrk(script string, l load) (wrkResult, error) {
 	threads := min(l.threads, l.conns)
 	args := []string{"-t", strconv.Itoa(threads), "-c", strconv.Itoa(l.conns),
-		"-d", strconv.Itoa(int(l.duration / time.Second)) + "s", "--timeout", "5s", "-s", script}
+		"-d", strconv.Itoa(int(l.duration/time.Second)) + "s", "--timeout", "5s", "-s", script}
 	if l.key != "" {
 		args = append(args, "-H", "X-API-Key: "+l.key)
 	}
