@@ -51,6 +51,11 @@ type Decision struct {
 	Day        Window
 	RetryAfter time.Duration // > 0 only when !Allowed
 	Backend    string        // "redis", "local" or "open": which limiter decided (for logs and metrics)
+
+	// stable is, for a refusal, how long the decision stays the same if nothing is charged: until
+	// the refusing window allows, the minute bucket gains a whole token, or the day turns,
+	// whichever comes first. Refusals may repeat the decision that long. Zero: not known.
+	stable time.Duration
 }
 
 // Limiter checks and charges one request for a caller. Both windows are charged only if both allow;
