@@ -12,6 +12,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	_ "net/http/pprof" // on http.DefaultServeMux, served only with -pprof
 	"os"
 	"strconv"
 	"time"
@@ -32,7 +33,11 @@ func main() {
 	addr := flag.String("addr", "127.0.0.1:39102", "listen address")
 	dbURL := flag.String("db", "", "database URL (seeded by bench/seed)")
 	redisURL := flag.String("redis", "redis://127.0.0.1:6379/9", "Redis URL")
+	pprofAddr := flag.String("pprof", "", "serve net/http/pprof on this address (for profiles under load)")
 	flag.Parse()
+	if *pprofAddr != "" {
+		go func() { _ = http.ListenAndServe(*pprofAddr, nil) }()
+	}
 	if err := run(*addr, *dbURL, *redisURL); err != nil {
 		fmt.Fprintln(os.Stderr, "minimal:", err)
 		os.Exit(1)

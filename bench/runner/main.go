@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+	"gorm.io/gorm"
 
 	"sharepanel/models"
 )
@@ -27,6 +28,7 @@ import (
 // options are the command line.
 type options struct {
 	conns     []int
+	rounds    int
 	threads   int
 	duration  time.Duration
 	warmup    time.Duration
@@ -36,7 +38,7 @@ type options struct {
 	redisURL  string
 	only      map[string]bool
 	skipBuild bool
-	pprof     string // directory for CPU profiles of the gateway; empty: none
+	pprof     string // directory for CPU profiles of the gateways; empty: none
 
 	loadBefore string
 }
@@ -44,16 +46,17 @@ type options struct {
 func main() {
 	var o options
 	conns := flag.String("conns", "16,64", "wrk connection counts, comma-separated: each scenario runs at each")
+	flag.IntVar(&o.rounds, "rounds", 3, "measured runs per scenario and connection count, interleaved (the table shows medians)")
 	flag.IntVar(&o.threads, "threads", 2, "wrk threads")
-	flag.DurationVar(&o.duration, "duration", 10*time.Second, "measured run per scenario and connection count")
-	flag.DurationVar(&o.warmup, "warmup", 3*time.Second, "unmeasured run before each measured one")
+	flag.DurationVar(&o.duration, "duration", 6*time.Second, "one measured run")
+	flag.DurationVar(&o.warmup, "warmup", 3*time.Second, "unmeasured run before the first round of each scenario and connection count")
 	flag.IntVar(&o.accounts, "accounts", 10_000, "accounts (and keys) for the many-keys scenario")
 	flag.StringVar(&o.work, "work", filepath.Join(os.TempDir(), "sharepanel-bench"), "working directory (binaries, databases, logs)")
 	flag.StringVar(&o.mysqlURL, "mysql", "mysql://sharepanel:sharepanel@127.0.0.1:3306/sharepanel_bench", "MariaDB database for the benchmark (dropped and recreated)")
 	flag.StringVar(&o.redisURL, "redis", "redis://127.0.0.1:6379/9", "Redis database for the benchmark (flushed)")
 	only := flag.String("only", "", "run only these scenarios, comma-separated (bare, minimal, one-key, many-keys, over-limit, embedded)")
 	flag.BoolVar(&o.skipBuild, "skip-build", false, "reuse the binaries in -work/bin")
-	flag.StringVar(&o.pprof, "pprof", "", "build the gateway with -tags pprof and save a CPU profile of each gateway run in this directory")
+	flag.StringVar(&o.pprof, "pprof", "", "build the gateway with -tags pprof and save a CPU profile of each gateway scenario's first round in this directory")
 	flag.Parse()
 	for _, s := range strings.Split(*conns, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(s))
@@ -62,6 +65,10 @@ func main() {
 			os.Exit(2)
 		}
 		o.conns = append(o.conns, n)
+	}
+	if o.rounds < 1 {
+		fmt.Fprintln(os.Stderr, "runner: -rounds must be at least 1")
+		os.Exit(2)
 	}
 	if *only != "" {
 		o.only = map[string]bool{}
@@ -75,18 +82,7 @@ func main() {
 	}
 }
 
-// Ports of this benchmark: 391xx, away from what the gateway and other tools use by default.
-const (
-	portBare     = "127.0.0.1:39101"
-	portMinimal  = "127.0.0.1:39102"
-	portGateway  = "127.0.0.1:39103"
-	portAdmin    = "127.0.0.1:39104"
-	portEmbedded = "127.0.0.1:39105"
-	portEmbAdmin = "127.0.0.1:39106"
-	portPprof    = "127.0.0.1:39107"
-)
-
-// scenario is one row group of the table: a server to start and how to load it.
+// scenario is one row group of the table: a server and how to load it.
 type scenario struct {
 	name   string
 	title  string
@@ -95,19 +91,28 @@ type scenario struct {
 	keys   string // or a file of keys, one per request
 	status int    // what the probe must answer
 	shared bool   // on MariaDB and Redis: count their work
+
+	srv *server
+	// After the run: the peak RSS of its process, and the gateway's own counts from its log.
+	rssKB, records, inserts, fallbacks int64
 }
 
-// result is one measured run.
-type result struct {
+// sample is one measured run.
+type sample struct {
+	wrk  wrkResult
+	cpu  time.Duration // the server's CPU time during the run
+	work counters
+}
+
+// cell is one scenario at one connection count: its samples, one per round.
+type cell struct {
 	sc      *scenario
 	conns   int
-	wrk     wrkResult
-	cpu     time.Duration
-	work    counters
-	rssKB   int64 // peak RSS of the process over all its runs
-	records int64 // usage records written over the process's life (gateway only)
-	inserts int64
+	samples []sample
 }
+
+// Every server listens on 127.0.0.1:391xx, away from what the gateway and other tools use by default.
+const host = "127.0.0.1:"
 
 func run(ctx context.Context, o options) error {
 	began := time.Now()
@@ -176,137 +181,166 @@ func run(ctx context.Context, o options) error {
 	}
 	defer statsDB.Close()
 
-	gatewayEnv := func(addr, admin, db, redisURL string) []string {
-		env := []string{"SHAREPANEL_ADDR=" + addr, "SHAREPANEL_ADMIN_ADDR=" + admin, "SHAREPANEL_DATABASE_URL=" + db,
-			"SHAREPANEL_LOG_FORMAT=json", "SHAREPANEL_LOG_LEVEL=info", "SHAREPANEL_PPROF_ADDR=" + portPprof}
-		if redisURL != "" {
-			env = append(env, "SHAREPANEL_REDIS_URL="+redisURL)
-		}
-		return env
-	}
-	gateway := func(name string) func() (*server, error) {
+	// gateway starts the real service: ports base (API), base+1 (admin API), base+4 (pprof).
+	gateway := func(name string, base int, db, redisURL string) func() (*server, error) {
 		return func() (*server, error) {
-			s, err := start(name, portGateway, filepath.Join(logs, name+".log"), filepath.Join(bin, "sharepanel"), nil,
-				gatewayEnv(portGateway, portAdmin, o.mysqlURL, o.redisURL))
-			if s != nil {
-				s.pprof = o.pprof != ""
+			port := func(off int) string { return host + strconv.Itoa(base+off) }
+			env := []string{"SHAREPANEL_ADDR=" + port(0), "SHAREPANEL_ADMIN_ADDR=" + port(1), "SHAREPANEL_DATABASE_URL=" + db,
+				"SHAREPANEL_LOG_FORMAT=json", "SHAREPANEL_LOG_LEVEL=info"}
+			if redisURL != "" {
+				env = append(env, "SHAREPANEL_REDIS_URL="+redisURL)
+			}
+			if o.pprof != "" {
+				env = append(env, "SHAREPANEL_PPROF_ADDR="+port(4))
+			}
+			s, err := start(name, port(0), filepath.Join(logs, name+".log"), filepath.Join(bin, "sharepanel"), nil, env)
+			if s != nil && o.pprof != "" {
+				s.pprofAddr = port(4)
 			}
 			return s, err
 		}
 	}
-	scenarios := []*scenario{
+	all := []*scenario{
 		{name: "bare", title: "bare echo (fixed envelope)", key: oneKey, status: 200, start: func() (*server, error) {
-			return start("bare", portBare, filepath.Join(logs, "bare.log"), filepath.Join(bin, "bare"), []string{"-addr", portBare}, nil)
+			return start("bare", host+"39101", filepath.Join(logs, "bare.log"), filepath.Join(bin, "bare"), []string{"-addr", host + "39101"}, nil)
 		}},
 		{name: "minimal", title: "minimal pipeline", key: oneKey, status: 200, shared: true, start: func() (*server, error) {
-			return start("minimal", portMinimal, filepath.Join(logs, "minimal.log"), filepath.Join(bin, "minimal"),
-				[]string{"-addr", portMinimal, "-db", o.mysqlURL, "-redis", o.redisURL}, nil)
-		}},
-		{name: "one-key", title: "1. gateway, one key", key: oneKey, status: 200, shared: true, start: gateway("one-key")},
-		{name: "many-keys", title: fmt.Sprintf("2. gateway, %d keys", o.accounts), keys: keys, status: 200, shared: true, start: gateway("many-keys")},
-		{name: "over-limit", title: "3. gateway, key over its limit (429)", key: tight, status: 429, shared: true, start: gateway("over-limit")},
-		{name: "embedded", title: "4. gateway, embedded (SQLite, in-process limiter)", key: embKey, status: 200, start: func() (*server, error) {
-			s, err := start("embedded", portEmbedded, filepath.Join(logs, "embedded.log"), filepath.Join(bin, "sharepanel"), nil,
-				gatewayEnv(portEmbedded, portEmbAdmin, sqliteURL, ""))
-			if s != nil {
-				s.pprof = o.pprof != ""
+			args := []string{"-addr", host + "39102", "-db", o.mysqlURL, "-redis", o.redisURL}
+			if o.pprof != "" {
+				args = append(args, "-pprof", host+"39106")
+			}
+			s, err := start("minimal", host+"39102", filepath.Join(logs, "minimal.log"), filepath.Join(bin, "minimal"), args, nil)
+			if s != nil && o.pprof != "" {
+				s.pprofAddr = host + "39106"
 			}
 			return s, err
 		}},
+		{name: "one-key", title: "1. gateway, one key", key: oneKey, status: 200, shared: true, start: gateway("one-key", 39110, o.mysqlURL, o.redisURL)},
+		{name: "many-keys", title: fmt.Sprintf("2. gateway, %d keys", o.accounts), keys: keys, status: 200, shared: true,
+			start: gateway("many-keys", 39120, o.mysqlURL, o.redisURL)},
+		{name: "over-limit", title: "3. gateway, key over its limit (429)", key: tight, status: 429, shared: true, start: gateway("over-limit", 39130, o.mysqlURL, o.redisURL)},
+		{name: "embedded", title: "4. gateway, embedded (SQLite, in-process limiter)", key: embKey, status: 200, start: gateway("embedded", 39140, sqliteURL, "")},
+	}
+	var scenarios []*scenario
+	for _, sc := range all {
+		if o.only == nil || o.only[sc.name] {
+			scenarios = append(scenarios, sc)
+		}
+	}
+	// All servers run side by side (idle ones cost nothing), so that the rounds can interleave the
+	// scenarios: each ratio compares runs a few seconds apart, not minutes, on a shared machine
+	// whose load drifts.
+	defer func() {
+		for _, sc := range scenarios {
+			if sc.srv != nil {
+				sc.srv.stop()
+			}
+		}
+	}()
+	for _, sc := range scenarios {
+		step("%s: starting", sc.title)
+		if sc.srv, err = sc.start(); err != nil {
+			return fmt.Errorf("%s: %w", sc.name, err)
+		}
+		if err := check(ctx, sc); err != nil {
+			return fmt.Errorf("%s: %w", sc.name, err)
+		}
 	}
 
 	script, err := filepath.Abs("bench/wrk/bench.lua")
 	if err != nil {
 		return err
 	}
-	var results []result
-	for _, sc := range scenarios {
-		if o.only != nil && !o.only[sc.name] {
-			continue
+	var cells []*cell
+	for _, c := range o.conns {
+		row := make([]*cell, len(scenarios))
+		for i, sc := range scenarios {
+			row[i] = &cell{sc: sc, conns: c}
 		}
-		rs, err := measure(ctx, o, sc, script, rdb, statsDB)
-		if err != nil {
-			return fmt.Errorf("%s: %w", sc.name, err)
+		for round := 1; round <= o.rounds; round++ {
+			step("%d connections, round %d of %d", c, round, o.rounds)
+			for _, cl := range row {
+				profile := round == 1 && cl.sc.srv.pprofAddr != ""
+				s, err := measure(ctx, o, cl.sc, c, round == 1, profile, script, rdb, statsDB)
+				if err != nil {
+					return fmt.Errorf("%s: %w", cl.sc.name, err)
+				}
+				cl.samples = append(cl.samples, s)
+			}
 		}
-		results = append(results, rs...)
+		cells = append(cells, row...)
 	}
-	report(os.Stdout, o, results, time.Since(began))
+	for _, sc := range scenarios {
+		sc.rssKB = sc.srv.procStatus("VmHWM")
+		sc.srv.stop()
+		sc.records, sc.inserts, sc.fallbacks = logStats(sc.srv.logPath)
+	}
+	report(os.Stdout, o, scenarios, cells, time.Since(began))
 	return nil
 }
 
-// measure starts the scenario's server, checks one request, and runs wrk at each connection count
-// (a warm-up, then the measured run with the servers' counters read around it).
-func measure(ctx context.Context, o options, sc *scenario, script string, rdb *redis.Client, statsDB *models.Store) ([]result, error) {
-	step("%s: starting", sc.title)
-	srv, err := sc.start()
-	if err != nil {
-		return nil, err
-	}
-	defer srv.stop()
-	url := "http://" + srv.addr + "/api?mode=profile&action=view"
-	probeKey := sc.key
+// check sends a request or three and makes sure the scenario answers what it should.
+func check(ctx context.Context, sc *scenario) error {
+	url := "http://" + sc.srv.addr + "/api?mode=profile&action=view"
+	key := sc.key
 	if sc.keys != "" {
-		if probeKey, err = firstLine(sc.keys); err != nil {
-			return nil, err
+		var err error
+		if key, err = firstLine(sc.keys); err != nil {
+			return err
 		}
 	}
 	// The over-limit key's plan allows one request a minute: the first probe spends it.
 	for range 2 {
-		if _, _, err := probe(ctx, url, probeKey); err != nil {
-			return nil, err
+		if _, _, err := probe(ctx, url, key); err != nil {
+			return err
 		}
 	}
-	status, header, err := probe(ctx, url, probeKey)
+	status, header, err := probe(ctx, url, key)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	if status != sc.status {
-		return nil, fmt.Errorf("probe answered %d, want %d (log: %s)", status, sc.status, srv.logPath)
+		return fmt.Errorf("probe answered %d, want %d (log: %s)", status, sc.status, sc.srv.logPath)
 	}
 	if sc.name != "bare" && sc.name != "minimal" && header.Get("X-RateLimit-Limit") == "" {
-		return nil, fmt.Errorf("probe answered without rate-limit headers")
+		return fmt.Errorf("probe answered without rate-limit headers")
 	}
+	return nil
+}
 
-	var out []result
-	for _, c := range o.conns {
-		l := load{url: url, key: sc.key, keysFile: sc.keys, threads: o.threads, conns: c, duration: o.warmup}
-		step("%s: %d connections: warm-up %s, then %s", sc.title, c, o.warmup, o.duration)
+// measure runs wrk once against the scenario (after a warm-up when asked), with the servers'
+// counters and the process's CPU time read around the run, and a CPU profile taken during it when
+// asked.
+func measure(ctx context.Context, o options, sc *scenario, conns int, warm, profile bool, script string, rdb *redis.Client, statsDB *models.Store) (sample, error) {
+	l := load{url: "http://" + sc.srv.addr + "/api?mode=profile&action=view", key: sc.key, keysFile: sc.keys,
+		threads: o.threads, conns: conns, duration: o.warmup}
+	if warm {
 		if _, err := runWrk(script, l); err != nil {
-			return nil, err
+			return sample{}, err
 		}
-		l.duration = o.duration
-		var db = statsDB.DB()
-		if !sc.shared {
-			db = nil
-		}
-		var r *redis.Client
-		if sc.shared {
-			r = rdb
-		}
-		before, cpu0 := readCounters(ctx, r, db), srv.cpuTime()
-		profiled := make(chan error, 1)
-		if o.pprof != "" && srv.pprof {
-			go func() { profiled <- cpuProfile(o.pprof, sc.name, c, o.duration) }()
-		} else {
-			profiled <- nil
-		}
-		w, err := runWrk(script, l)
-		if err != nil {
-			return nil, err
-		}
-		if err := <-profiled; err != nil {
-			return nil, err
-		}
-		after, cpu1 := readCounters(ctx, r, db), srv.cpuTime()
-		out = append(out, result{sc: sc, conns: c, wrk: w, cpu: cpu1 - cpu0, work: after.sub(before)})
 	}
-	rss := srv.procStatus("VmHWM")
-	srv.stop()
-	records, inserts, _ := usageStats(srv.logPath)
-	for i := range out {
-		out[i].rssKB, out[i].records, out[i].inserts = rss, records, inserts
+	l.duration = o.duration
+	var db *gorm.DB
+	var r *redis.Client
+	if sc.shared {
+		db, r = statsDB.DB(), rdb
 	}
-	return out, nil
+	profiled := make(chan error, 1)
+	if profile {
+		go func() { profiled <- cpuProfile(sc.srv.pprofAddr, o.pprof, sc.name, conns, o.duration) }()
+	} else {
+		profiled <- nil
+	}
+	before, cpu0 := readCounters(ctx, r, db), sc.srv.cpuTime()
+	w, err := runWrk(script, l)
+	if err != nil {
+		return sample{}, err
+	}
+	after, cpu1 := readCounters(ctx, r, db), sc.srv.cpuTime()
+	if err := <-profiled; err != nil {
+		return sample{}, err
+	}
+	return sample{wrk: w, cpu: cpu1 - cpu0, work: after.sub(before)}, nil
 }
 
 func step(format string, args ...any) {

@@ -18,12 +18,12 @@ import (
 
 // server is one process under load: its command, where it listens and where its output goes.
 type server struct {
-	name    string
-	addr    string // host:port of the API
-	logPath string
-	cmd     *exec.Cmd
-	logFile *os.File
-	pprof   bool // serves net/http/pprof on portPprof
+	name      string
+	addr      string // host:port of the API
+	logPath   string
+	cmd       *exec.Cmd
+	logFile   *os.File
+	pprofAddr string // where it serves net/http/pprof; empty: nowhere
 }
 
 // start runs bin with args and env (PATH and HOME are added), output to logPath, and waits until
@@ -109,39 +109,43 @@ func (s *server) cpuTime() time.Duration {
 	return time.Duration(utime+stime) * time.Second / ticks
 }
 
-// usageStats finds the gateway's "usage recorder stopped" log line and returns its counters.
-func usageStats(logPath string) (records, inserts int64, ok bool) {
+// logStats reads the gateway's log: the counters of its "usage recorder stopped" line, and how
+// often the limiter fell back from Redis (a call slower than SHAREPANEL_REDIS_TIMEOUT).
+func logStats(logPath string) (records, inserts, fallbacks int64) {
 	f, err := os.Open(logPath)
 	if err != nil {
-		return 0, 0, false
+		return 0, 0, 0
 	}
 	defer f.Close()
 	sc := bufio.NewScanner(f)
 	sc.Buffer(make([]byte, 1<<20), 1<<20)
 	for sc.Scan() {
-		line := sc.Bytes()
-		if !strings.Contains(string(line), "usage recorder stopped") {
+		line := sc.Text()
+		if strings.Contains(line, "Redis unavailable, falling back") {
+			fallbacks++
+		}
+		if !strings.Contains(line, "usage recorder stopped") {
 			continue
 		}
 		var v struct {
 			Records int64 `json:"records"`
 			Inserts int64 `json:"inserts"`
 		}
-		if json.Unmarshal(line, &v) == nil {
-			records, inserts, ok = v.Records, v.Inserts, true
+		if json.Unmarshal([]byte(line), &v) == nil {
+			records, inserts = v.Records, v.Inserts
 		}
 	}
-	return records, inserts, ok
+	return records, inserts, fallbacks
 }
 
 // cpuProfile saves a CPU profile of the gateway over most of a measured run.
-func cpuProfile(dir, name string, conns int, run time.Duration) error {
+func cpuProfile(addr, dir, name string, conns int, run time.Duration) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
 	secs := max(int(run/time.Second)-2, 1)
 	time.Sleep(time.Second)
-	res, err := http.Get(fmt.Sprintf("http://%s/debug/pprof/profile?seconds=%d", portPprof, secs))
+	res, err := http.Get(fmt.Sprintf("http://%s/debug/pprof/profile?seconds=%d", addr, secs))
 	if err != nil {
 		return err
 	}
