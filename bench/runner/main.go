@@ -40,7 +40,8 @@ type options struct {
 	skipBuild bool
 	pprof     string // directory for CPU profiles of the gateways; empty: none
 
-	loadBefore string
+	loadBefore           string
+	mariadbPID, redisPID int // to read their CPU time; 0: unknown
 }
 
 func main() {
@@ -49,7 +50,7 @@ func main() {
 	flag.IntVar(&o.rounds, "rounds", 3, "measured runs per scenario and connection count, interleaved (the table shows medians)")
 	flag.IntVar(&o.threads, "threads", 2, "wrk threads")
 	flag.DurationVar(&o.duration, "duration", 6*time.Second, "one measured run")
-	flag.DurationVar(&o.warmup, "warmup", 3*time.Second, "unmeasured run before the first round of each scenario and connection count")
+	flag.DurationVar(&o.warmup, "warmup", 2*time.Second, "unmeasured run before each measured one (caches warm, connections up)")
 	flag.IntVar(&o.accounts, "accounts", 10_000, "accounts (and keys) for the many-keys scenario")
 	flag.StringVar(&o.work, "work", filepath.Join(os.TempDir(), "sharepanel-bench"), "working directory (binaries, databases, logs)")
 	flag.StringVar(&o.mysqlURL, "mysql", "mysql://sharepanel:sharepanel@127.0.0.1:3306/sharepanel_bench", "MariaDB database for the benchmark (dropped and recreated)")
@@ -99,9 +100,11 @@ type scenario struct {
 
 // sample is one measured run.
 type sample struct {
-	wrk  wrkResult
-	cpu  time.Duration // the server's CPU time during the run
-	work counters
+	wrk      wrkResult
+	cpu      time.Duration // the server's CPU time during the run
+	dbCPU    time.Duration // MariaDB's
+	redisCPU time.Duration // Redis's
+	work     counters
 }
 
 // cell is one scenario at one connection count: its samples, one per round.
@@ -175,6 +178,8 @@ func run(ctx context.Context, o options) error {
 	if err := rdb.FlushDB(ctx).Err(); err != nil {
 		return fmt.Errorf("flush the benchmark's Redis database: %w", err)
 	}
+	_, redisPort, _ := strings.Cut(ropt.Addr, ":")
+	o.mariadbPID, o.redisPID = servicePIDs(redisPort)
 	statsDB, err := models.Open(ctx, o.mysqlURL, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		return err
@@ -261,7 +266,7 @@ func run(ctx context.Context, o options) error {
 			step("%d connections, round %d of %d", c, round, o.rounds)
 			for _, cl := range row {
 				profile := round == 1 && cl.sc.srv.pprofAddr != ""
-				s, err := measure(ctx, o, cl.sc, c, round == 1, profile, script, rdb, statsDB)
+				s, err := measure(ctx, o, cl.sc, c, profile, script, rdb, statsDB)
 				if err != nil {
 					return fmt.Errorf("%s: %w", cl.sc.name, err)
 				}
@@ -308,16 +313,15 @@ func check(ctx context.Context, sc *scenario) error {
 	return nil
 }
 
-// measure runs wrk once against the scenario (after a warm-up when asked), with the servers'
-// counters and the process's CPU time read around the run, and a CPU profile taken during it when
-// asked.
-func measure(ctx context.Context, o options, sc *scenario, conns int, warm, profile bool, script string, rdb *redis.Client, statsDB *models.Store) (sample, error) {
+// measure runs wrk against the scenario twice: a warm-up (the key cache's entries of the many-keys
+// scenario have expired since its last round, and connections are new), then the measured run with
+// the servers' counters and the CPU time of the processes read around it, and a CPU profile taken
+// during it when asked.
+func measure(ctx context.Context, o options, sc *scenario, conns int, profile bool, script string, rdb *redis.Client, statsDB *models.Store) (sample, error) {
 	l := load{url: "http://" + sc.srv.addr + "/api?mode=profile&action=view", key: sc.key, keysFile: sc.keys,
 		threads: o.threads, conns: conns, duration: o.warmup}
-	if warm {
-		if _, err := runWrk(script, l); err != nil {
-			return sample{}, err
-		}
+	if _, err := runWrk(script, l); err != nil {
+		return sample{}, err
 	}
 	l.duration = o.duration
 	var db *gorm.DB
@@ -331,16 +335,16 @@ func measure(ctx context.Context, o options, sc *scenario, conns int, warm, prof
 	} else {
 		profiled <- nil
 	}
-	before, cpu0 := readCounters(ctx, r, db), sc.srv.cpuTime()
+	before, cpu0, db0, r0 := readCounters(ctx, r, db), sc.srv.cpuTime(), procCPU(o.mariadbPID), procCPU(o.redisPID)
 	w, err := runWrk(script, l)
 	if err != nil {
 		return sample{}, err
 	}
-	after, cpu1 := readCounters(ctx, r, db), sc.srv.cpuTime()
+	after, cpu1, db1, r1 := readCounters(ctx, r, db), sc.srv.cpuTime(), procCPU(o.mariadbPID), procCPU(o.redisPID)
 	if err := <-profiled; err != nil {
 		return sample{}, err
 	}
-	return sample{wrk: w, cpu: cpu1 - cpu0, work: after.sub(before)}, nil
+	return sample{wrk: w, cpu: cpu1 - cpu0, dbCPU: db1 - db0, redisCPU: r1 - r0, work: after.sub(before)}, nil
 }
 
 func step(format string, args ...any) {

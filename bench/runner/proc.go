@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -29,6 +30,12 @@ type server struct {
 // start runs bin with args and env (PATH and HOME are added), output to logPath, and waits until
 // GET /healthz answers 200.
 func start(name, addr, logPath, bin string, args, env []string) (*server, error) {
+	// Something already answering there (a server left over from an interrupted run) would be
+	// measured in place of this one.
+	if c, err := net.DialTimeout("tcp", addr, time.Second); err == nil {
+		c.Close()
+		return nil, fmt.Errorf("%s: %s is already in use", name, addr)
+	}
 	f, err := os.Create(logPath)
 	if err != nil {
 		return nil, err
@@ -93,8 +100,14 @@ func (s *server) procStatus(field string) int64 {
 }
 
 // cpuTime is the process's user + system CPU time so far, from /proc/PID/stat.
-func (s *server) cpuTime() time.Duration {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", s.cmd.Process.Pid))
+func (s *server) cpuTime() time.Duration { return procCPU(s.cmd.Process.Pid) }
+
+// procCPU is a process's user + system CPU time so far; 0 when it cannot be read.
+func procCPU(pid int) time.Duration {
+	if pid <= 0 {
+		return 0
+	}
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
 	if err != nil {
 		return 0
 	}
@@ -107,6 +120,30 @@ func (s *server) cpuTime() time.Duration {
 	stime, _ := strconv.ParseInt(fields[12], 10, 64)
 	const ticks = 100 // USER_HZ on Linux
 	return time.Duration(utime+stime) * time.Second / ticks
+}
+
+// servicePIDs finds the MariaDB server and the Redis server listening on redisPort, to read their
+// CPU time around each run (only read: they are not ours). 0 when not found.
+func servicePIDs(redisPort string) (mariadb, redis int) {
+	entries, _ := os.ReadDir("/proc")
+	for _, e := range entries {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		b, err := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", pid))
+		if err != nil {
+			continue
+		}
+		cmd := strings.ReplaceAll(string(b), "\x00", " ")
+		switch {
+		case strings.Contains(cmd, "mariadbd") || strings.Contains(cmd, "mysqld"):
+			mariadb = pid
+		case strings.Contains(cmd, "redis-server") && strings.Contains(cmd, ":"+redisPort):
+			redis = pid
+		}
+	}
+	return mariadb, redis
 }
 
 // logStats reads the gateway's log: the counters of its "usage recorder stopped" line, and how

@@ -18,22 +18,29 @@ func report(w io.Writer, o options, scenarios []*scenario, cells []*cell, took t
 		runtime.Version(), runtime.GOOS, runtime.GOARCH, o.loadBefore)
 	fmt.Fprintf(w, "- services: %s\n", serviceVersions())
 	fmt.Fprintf(w, "- wrk %d threads, from this machine to 127.0.0.1, GET /api?mode=profile&action=view; per scenario and connection count "+
-		"%d measured runs of %s (after a %s warm-up), the scenarios interleaved; medians shown\n", o.threads, o.rounds, o.duration, o.warmup)
+		"%d measured runs of %s (each after a %s warm-up), the scenarios interleaved; medians shown\n", o.threads, o.rounds, o.duration, o.warmup)
 	fmt.Fprintf(w, "- gateway: every middleware on; JSON access log to a file (%s/logs); MariaDB %s, Redis %s\n", o.work, o.mysqlURL, o.redisURL)
 	fmt.Fprintf(w, "- took %s\n\n", took.Round(time.Second))
 
-	fmt.Fprintln(w, "| scenario | conns | req/s | p50 ms | p99 ms | non-2xx | server CPU µs/req | peak RSS MB | Redis scripts/req | SQL SELECTs/req |")
+	fmt.Fprintln(w, "| scenario | conns | req/s | p50 ms | p99 ms | non-2xx | CPU µs/req: server + MariaDB + Redis | peak RSS MB | Redis scripts/req | SQL SELECTs/req |")
 	fmt.Fprintln(w, "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 	for _, c := range cells {
 		var req, errs, socket, scripts, selects int64
-		var cpu time.Duration
+		var cpu, dbCPU, redisCPU time.Duration
 		for _, s := range c.samples {
 			req += s.wrk.Requests
 			errs += s.wrk.StatusErrors
 			socket += s.wrk.SocketErrors()
 			cpu += s.cpu
+			dbCPU += s.dbCPU
+			redisCPU += s.redisCPU
 			scripts += s.work.Scripts
 			selects += s.work.Selects
+		}
+		us := func(d time.Duration) float64 { return float64(d.Microseconds()) / float64(max(req, 1)) }
+		cpuCol := fmt.Sprintf("%.0f", us(cpu))
+		if c.sc.shared {
+			cpuCol += fmt.Sprintf(" + %.0f + %.0f", us(dbCPU), us(redisCPU))
 		}
 		perReq := func(v int64) string {
 			if !c.sc.shared || v < 0 || req == 0 {
@@ -45,10 +52,10 @@ func report(w io.Writer, o options, scenarios []*scenario, cells []*cell, took t
 		if socket > 0 {
 			e += fmt.Sprintf(" (+%d socket)", socket)
 		}
-		fmt.Fprintf(w, "| %s | %d | %.0f | %.2f | %.2f | %s | %.0f | %.1f | %s | %s |\n",
+		fmt.Fprintf(w, "| %s | %d | %.0f | %.2f | %.2f | %s | %s | %.1f | %s | %s |\n",
 			c.sc.title, c.conns, c.median(wrkResult.RPS), c.median(func(r wrkResult) float64 { return ms(r.P50US) }),
-			c.median(func(r wrkResult) float64 { return ms(r.P99US) }), e,
-			float64(cpu.Microseconds())/float64(max(req, 1)), float64(c.sc.rssKB)/1024, perReq(scripts), perReq(selects))
+			c.median(func(r wrkResult) float64 { return ms(r.P99US) }), e, cpuCol,
+			float64(c.sc.rssKB)/1024, perReq(scripts), perReq(selects))
 	}
 
 	fmt.Fprintln(w, "\n| target | conns | median (range) over rounds | goal | |")

@@ -59,7 +59,7 @@ func runWrk(script string, l load) (wrkResult, error) {
 	}
 	args = append(args, l.url)
 	cmd := exec.Command("wrk", args...)
-	cmd.Env = append(os.Environ(), "BENCH_KEYS="+l.keysFile)
+	cmd.Env = append(os.Environ(), "BENCH_KEYS="+l.keysFile, "BENCH_THREADS="+strconv.Itoa(threads))
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	if err := cmd.Run(); err != nil {

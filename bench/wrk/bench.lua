@@ -27,8 +27,9 @@ if keysfile and keysfile ~= "" then
         keys[n] = line
       end
     end
-    -- spread the threads over the list
-    i = math.floor((id or 1) * n / 7) % n
+    -- spread the threads evenly over the list, so a short warm-up touches most keys
+    local threads = tonumber(os.getenv("BENCH_THREADS") or "1")
+    i = math.floor(((id or 1) - 1) * n / threads) % n
   end
 
   function request()
