@@ -40,9 +40,10 @@ type PlanLimits struct {
 	MaxPayloadBytes   int64
 }
 
-// PlanCache keeps every plan's limits in process for a short TTL, so the request path reads no
-// plan row; an edit on this replica calls Invalidate and applies on the next request, an edit on
-// another replica within the TTL. Reads take no lock: they load an immutable snapshot.
+// PlanCache keeps every plan in process for a short TTL, so the request path reads no plan row
+// (the limits, and the plan shown in profile view); an edit on this replica calls Invalidate and
+// applies on the next request, an edit on another replica within the TTL. Reads take no lock:
+// they load an immutable snapshot.
 type PlanCache struct {
 	store *Store
 	ttl   time.Duration
@@ -52,7 +53,7 @@ type PlanCache struct {
 }
 
 type planSnapshot struct {
-	byID    map[int64]PlanLimits
+	byID    map[int64]Plan
 	largest int64
 	loaded  time.Time
 }
@@ -69,46 +70,63 @@ func (c *PlanCache) Invalidate() {
 	c.mu.Unlock()
 }
 
-// get returns a fresh snapshot, loading one when there is none or it is older than the TTL.
-func (c *PlanCache) get(ctx context.Context) (*planSnapshot, error) {
-	if s := c.snap.Load(); s != nil && time.Since(s.loaded) < c.ttl {
+// get returns a fresh snapshot, loading one when there is none, it is older than the TTL, or it
+// was loaded before notAfter (a plan it lacks may have been created since).
+func (c *PlanCache) get(ctx context.Context, notAfter time.Time) (*planSnapshot, error) {
+	fresh := func(s *planSnapshot) bool { return s != nil && time.Since(s.loaded) < c.ttl && s.loaded.After(notAfter) }
+	if s := c.snap.Load(); fresh(s) {
 		return s, nil
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if s := c.snap.Load(); s != nil && time.Since(s.loaded) < c.ttl {
+	if s := c.snap.Load(); fresh(s) {
 		return s, nil // loaded by another request meanwhile
 	}
 	plans, err := c.store.ListPlans(ctx)
 	if err != nil {
 		return nil, err
 	}
-	s := &planSnapshot{byID: make(map[int64]PlanLimits, len(plans)), loaded: time.Now()}
+	s := &planSnapshot{byID: make(map[int64]Plan, len(plans)), loaded: time.Now()}
 	for _, p := range plans {
-		s.byID[p.ID] = PlanLimits{Name: p.Name, RequestsPerDay: p.RequestsPerDay, RequestsPerMinute: p.RequestsPerMinute, MaxPayloadBytes: p.MaxPayloadBytes}
+		s.byID[p.ID] = p
 		s.largest = max(s.largest, p.MaxPayloadBytes)
 	}
 	c.snap.Store(s)
 	return s, nil
 }
 
+// plan returns plan id. A plan the snapshot lacks (made on another replica since it was loaded) is
+// looked for in a new one before it is called missing.
+func (c *PlanCache) plan(ctx context.Context, id int64) (Plan, error) {
+	s, err := c.get(ctx, time.Time{})
+	if err != nil {
+		return Plan{}, err
+	}
+	p, ok := s.byID[id]
+	if !ok {
+		if s, err = c.get(ctx, s.loaded); err != nil {
+			return Plan{}, err
+		}
+		if p, ok = s.byID[id]; !ok {
+			return Plan{}, Errorf(EINTERNAL, "plan %d not found", id)
+		}
+	}
+	return p, nil
+}
+
 // Limits returns the limits of plan id.
 func (c *PlanCache) Limits(ctx context.Context, id int64) (PlanLimits, error) {
-	s, err := c.get(ctx)
+	p, err := c.plan(ctx, id)
 	if err != nil {
 		return PlanLimits{}, err
 	}
-	l, ok := s.byID[id]
-	if !ok {
-		return PlanLimits{}, Errorf(EINTERNAL, "plan %d not found", id)
-	}
-	return l, nil
+	return PlanLimits{Name: p.Name, RequestsPerDay: p.RequestsPerDay, RequestsPerMinute: p.RequestsPerMinute, MaxPayloadBytes: p.MaxPayloadBytes}, nil
 }
 
 // LargestPayload returns the largest max payload of any plan: the most the gateway reads of a body
 // before it knows whose it is.
 func (c *PlanCache) LargestPayload(ctx context.Context) (int64, error) {
-	s, err := c.get(ctx)
+	s, err := c.get(ctx, time.Time{})
 	if err != nil {
 		return 0, err
 	}

@@ -10,27 +10,32 @@ import (
 	"gorm.io/gorm"
 )
 
-// profileSQL reads a profile with its plan's limits: one statement, prepared once (PrepareStmt).
-const profileSQL = `SELECT u.id, u.username, u.email, COALESCE(u.bio, ''), u.pfp, p.name AS plan, p.org_limit, p.instance_limit,
-	u.verified, u.balance, u.created_at, p.filelimit AS file_limit, p.storagelimit AS storage_limit,
-	u.first_name, u.last_name, u.phone, u.address
-	FROM users u JOIN plans p ON p.id = u.plan_id WHERE u.id = ? LIMIT 1`
+// profileSQL reads the account's row by primary key: one prepared statement. The plan's fields
+// come from the plan cache.
+const profileSQL = `SELECT id, username, email, COALESCE(bio, ''), pfp, plan_id, verified, balance, created_at,
+	first_name, last_name, phone, address FROM users WHERE id = ?`
 
-// ProfileOf returns the account's profile with its plan's limits, in one query: profile view is
-// the most frequent call, and a second round trip for the plan cost a fifth of its CPU under load,
-// building the statement with gorm's clauses and scanning by reflection on every call another
-// tenth (docs/BENCHMARKS.md).
+// ProfileOf returns the account's profile with its plan's limits. Profile view is the most frequent
+// call, so it costs one primary-key read and nothing else: a second round trip for the plan (gorm's
+// Preload) cost a fifth of the gateway's CPU under load, a join more database time per request, and
+// building the statement from gorm clauses and scanning by reflection another tenth
+// (docs/BENCHMARKS.md). The plan comes from the plan cache, as fresh as the limits.
 func (s *Store) ProfileOf(ctx context.Context, userID int64) (*Profile, error) {
 	var p Profile
+	var planID int64
 	err := s.db.WithContext(ctx).Raw(profileSQL, userID).Row().Scan(&p.ID, &p.Username, &p.Email, &p.Bio, &p.Pfp,
-		&p.Plan, &p.OrgLimit, &p.InstanceLimit, &p.Verified, &p.Balance, &p.CreatedAt, &p.FileLimit, &p.StorageLimit,
-		&p.FirstName, &p.LastName, &p.Phone, &p.Address)
+		&planID, &p.Verified, &p.Balance, &p.CreatedAt, &p.FirstName, &p.LastName, &p.Phone, &p.Address)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, Errorf(ENOTFOUND, "User not found")
 	}
 	if err != nil {
 		return nil, err
 	}
+	plan, err := s.Plans.plan(ctx, planID)
+	if err != nil {
+		return nil, err
+	}
+	p.Plan, p.OrgLimit, p.InstanceLimit, p.FileLimit, p.StorageLimit = plan.Name, plan.OrgLimit, plan.InstanceLimit, plan.FileLimit, plan.StorageLimit
 	return &p, nil
 }
 
