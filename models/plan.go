@@ -73,7 +73,9 @@ func (c *PlanCache) Invalidate() {
 // get returns a fresh snapshot, loading one when there is none, it is older than the TTL, or it
 // was loaded before notAfter (a plan it lacks may have been created since).
 func (c *PlanCache) get(ctx context.Context, notAfter time.Time) (*planSnapshot, error) {
-	fresh := func(s *planSnapshot) bool { return s != nil && time.Since(s.loaded) < c.ttl && s.loaded.After(notAfter) }
+	fresh := func(s *planSnapshot) bool {
+		return s != nil && time.Since(s.loaded) < c.ttl && s.loaded.After(notAfter)
+	}
 	if s := c.snap.Load(); fresh(s) {
 		return s, nil
 	}
