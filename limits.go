@@ -51,7 +51,9 @@ func newLimiters(cfg config.Config, log *slog.Logger) (*limiters, error) {
 	}
 	log.Info("rate limits: Redis", "on_redis_error", cfg.OnRedisError)
 	return &limiters{
-		Requests: requests,
+		// A key over its limit is refused from memory until its retry time: abusive clients cost
+		// no Redis call (exact: see ratelimit.Refusals).
+		Requests: ratelimit.NewRefusals(requests, ratelimit.RefusalOptions{}),
 		Login:    ratelimit.NewAuth(logins, ratelimit.AuthLimits{}),
 		Ready:    func(ctx context.Context) error { return client.Ping(ctx).Err() },
 		Close:    func() { client.Close() },

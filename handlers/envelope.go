@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"net/http"
 	"reflect"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -52,7 +53,16 @@ func success(c echo.Context, message string, data any) error {
 			data = []struct{}{}
 		}
 	}
-	return c.JSON(http.StatusOK, Envelope{Status: "success", Message: message, Timestamp: timestamp(time.Now()), Data: data})
+	return writeJSON(c, http.StatusOK, Envelope{Status: "success", Message: message, Timestamp: timestamp(time.Now()), Data: data})
+}
+
+// writeJSON is c.JSON without its cost on every answer: to honour ?pretty, echo parses the whole
+// query string again for each response. Here the query is parsed only when it may name pretty.
+func writeJSON(c echo.Context, code int, v any) error {
+	if q := c.Request().URL.RawQuery; strings.Contains(q, "pretty") || strings.Contains(q, "%") {
+		return c.JSON(code, v)
+	}
+	return c.JSONPretty(code, v, "") // what c.JSON does without ?pretty
 }
 
 // errorHandler is echo's HTTPErrorHandler: every error becomes the envelope with its status. Only
@@ -74,7 +84,7 @@ func errorHandler(log *slog.Logger) echo.HTTPErrorHandler {
 			_ = c.NoContent(status)
 			return
 		}
-		if werr := c.JSON(status, env); werr != nil {
+		if werr := writeJSON(c, status, env); werr != nil {
 			log.Debug("writing error response failed", "err", werr)
 		}
 	}

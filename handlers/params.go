@@ -26,11 +26,7 @@ const maxFormField = 1 << 20
 // parseParams merges the query and the body. body is already read and bounded by the caller.
 func parseParams(r *http.Request, body []byte) (Params, error) {
 	p := Params{}
-	for k, v := range r.URL.Query() {
-		if len(v) > 0 {
-			p[k] = v[0]
-		}
-	}
+	parseQuery(r.URL.RawQuery, p)
 	if len(bytes.TrimSpace(body)) > 0 {
 		if err := parseBody(r.Header.Get("Content-Type"), body, p); err != nil {
 			return nil, err
@@ -42,6 +38,29 @@ func parseParams(r *http.Request, body []byte) (Params, error) {
 		}
 	}
 	return p, nil
+}
+
+// parseQuery puts the query's parameters in p, the first value of each name, skipping malformed
+// pairs: what r.URL.Query() gives, without building a url.Values on every request.
+func parseQuery(raw string, p Params) {
+	for raw != "" {
+		var pair string
+		pair, raw, _ = strings.Cut(raw, "&")
+		if pair == "" || strings.Contains(pair, ";") {
+			continue
+		}
+		k, v, _ := strings.Cut(pair, "=")
+		k, err := url.QueryUnescape(k)
+		if err != nil {
+			continue
+		}
+		if v, err = url.QueryUnescape(v); err != nil {
+			continue
+		}
+		if _, seen := p[k]; !seen {
+			p[k] = v
+		}
+	}
 }
 
 func parseBody(contentType string, body []byte, p Params) error {

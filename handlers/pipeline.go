@@ -83,6 +83,9 @@ func (a *API) run(call *Call, action *Action, raw Params) error {
 // readBody reads the body, never more than the largest plan's maximum payload: before the key is
 // known, that is all anyone may send.
 func (a *API) readBody(c echo.Context) ([]byte, error) {
+	if r := c.Request(); r.ContentLength == 0 && (r.Body == nil || r.Body == http.NoBody) {
+		return nil, nil // most calls are GETs: nothing to read, nothing to allocate
+	}
 	largest, err := a.Store.Plans.LargestPayload(c.Request().Context())
 	if err != nil {
 		return nil, err

@@ -35,6 +35,9 @@ func Errorf(code, format string, args ...any) *Error {
 
 // ErrorCode returns the code of err, or EINTERNAL for an error that is not an *Error.
 func ErrorCode(err error) string {
+	if e, ok := err.(*Error); ok { // the usual case, without errors.As's allocation
+		return e.Code
+	}
 	var e *Error
 	if errors.As(err, &e) {
 		return e.Code
@@ -44,6 +47,9 @@ func ErrorCode(err error) string {
 
 // ErrorMessage returns the message to show for err; never the text of an unexpected error.
 func ErrorMessage(err error) string {
+	if e, ok := err.(*Error); ok {
+		return e.Message
+	}
 	var e *Error
 	if errors.As(err, &e) {
 		return e.Message

@@ -2,6 +2,8 @@ package models
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"sync"
 	"time"
 
@@ -19,13 +21,16 @@ type KeyCache struct {
 	opts   KeyCacheOptions
 	flight singleflight.Group
 
-	mu      sync.Mutex
-	entries map[string]keyEntry // by key hash
-	byKeyID map[int64]string
+	mu      sync.RWMutex
+	entries map[keyHash]keyEntry // by key hash
+	byKeyID map[int64]keyHash
 	// gen counts invalidations: a lookup that began before one must not cache what it read, or a
 	// key deleted while the lookup was in flight would live on until the TTL.
 	gen uint64
 }
+
+// keyHash is a key's SHA-256, the cache's index: an array, so a hit costs no hex encoding.
+type keyHash [sha256.Size]byte
 
 type keyEntry struct {
 	p     *Principal // nil: no such key
@@ -50,21 +55,22 @@ func NewKeyCache(s *Store, opts KeyCacheOptions) *KeyCache {
 	if opts.MaxEntries <= 0 {
 		opts.MaxEntries = 100_000
 	}
-	return &KeyCache{store: s, opts: opts, entries: map[string]keyEntry{}, byKeyID: map[int64]string{}}
+	return &KeyCache{store: s, opts: opts, entries: map[keyHash]keyEntry{}, byKeyID: map[int64]keyHash{}}
 }
 
 // Resolve returns the principal of a key secret, or EUNAUTHORIZED "Invalid or expired API key".
 // Suspension is reported by the caller, from Principal.Suspended, after the request is counted.
 func (c *KeyCache) Resolve(ctx context.Context, secret string) (*Principal, error) {
-	hash := HashKey(secret)
+	hash := keyHash(sha256.Sum256([]byte(secret)))
 	now := time.Now()
-	c.mu.Lock()
+	c.mu.RLock()
 	e, ok := c.entries[hash]
 	gen := c.gen
-	c.mu.Unlock()
+	c.mu.RUnlock()
 	if !ok || now.After(e.until) {
-		v, err, _ := c.flight.Do(hash, func() (any, error) {
-			p, err := c.store.lookupKey(ctx, hash)
+		hexHash := hex.EncodeToString(hash[:]) // as stored (HashKey)
+		v, err, _ := c.flight.Do(hexHash, func() (any, error) {
+			p, err := c.store.lookupKey(ctx, hexHash)
 			if err != nil {
 				return nil, err
 			}
@@ -82,7 +88,7 @@ func (c *KeyCache) Resolve(ctx context.Context, secret string) (*Principal, erro
 	return e.p, nil
 }
 
-func (c *KeyCache) put(hash string, p *Principal, gen uint64, now time.Time) {
+func (c *KeyCache) put(hash keyHash, p *Principal, gen uint64, now time.Time) {
 	ttl := c.opts.TTL
 	if p == nil {
 		ttl = c.opts.NegativeTTL
@@ -119,7 +125,7 @@ func (c *KeyCache) evictLocked(now time.Time) {
 	}
 }
 
-func (c *KeyCache) dropLocked(hash string, e keyEntry) {
+func (c *KeyCache) dropLocked(hash keyHash, e keyEntry) {
 	delete(c.entries, hash)
 	if e.p != nil && c.byKeyID[e.p.KeyID] == hash {
 		delete(c.byKeyID, e.p.KeyID)
@@ -150,7 +156,7 @@ func (c *KeyCache) ForgetUser(userID int64) {
 
 // Len is the number of cached entries (for metrics and tests).
 func (c *KeyCache) Len() int {
-	c.mu.Lock()
-	defer c.mu.Unlock()
+	c.mu.RLock()
+	defer c.mu.RUnlock()
 	return len(c.entries)
 }

@@ -3,6 +3,7 @@ package models
 import (
 	"context"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -39,15 +40,20 @@ type PlanLimits struct {
 	MaxPayloadBytes   int64
 }
 
-// PlanCache keeps every plan's limits in process for a short TTL, so the request path reads no
-// plan row; an edit on this replica calls Invalidate and applies on the next request, an edit on
-// another replica within the TTL.
+// PlanCache keeps every plan in process for a short TTL, so the request path reads no plan row
+// (the limits, and the plan shown in profile view); an edit on this replica calls Invalidate and
+// applies on the next request, an edit on another replica within the TTL. Reads take no lock:
+// they load an immutable snapshot.
 type PlanCache struct {
 	store *Store
 	ttl   time.Duration
 
-	mu      sync.Mutex
-	byID    map[int64]PlanLimits
+	mu   sync.Mutex // serialises loads and Invalidate
+	snap atomic.Pointer[planSnapshot]
+}
+
+type planSnapshot struct {
+	byID    map[int64]Plan
 	largest int64
 	loaded  time.Time
 }
@@ -60,51 +66,71 @@ func NewPlanCache(s *Store, ttl time.Duration) *PlanCache {
 // Invalidate forgets the cached plans.
 func (c *PlanCache) Invalidate() {
 	c.mu.Lock()
-	c.loaded = time.Time{}
+	c.snap.Store(nil)
 	c.mu.Unlock()
 }
 
-func (c *PlanCache) load(ctx context.Context) error {
+// get returns a fresh snapshot, loading one when there is none, it is older than the TTL, or it
+// was loaded before notAfter (a plan it lacks may have been created since).
+func (c *PlanCache) get(ctx context.Context, notAfter time.Time) (*planSnapshot, error) {
+	fresh := func(s *planSnapshot) bool {
+		return s != nil && time.Since(s.loaded) < c.ttl && s.loaded.After(notAfter)
+	}
+	if s := c.snap.Load(); fresh(s) {
+		return s, nil
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if time.Since(c.loaded) < c.ttl && c.byID != nil {
-		return nil
+	if s := c.snap.Load(); fresh(s) {
+		return s, nil // loaded by another request meanwhile
 	}
 	plans, err := c.store.ListPlans(ctx)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	byID := make(map[int64]PlanLimits, len(plans))
-	var largest int64
+	s := &planSnapshot{byID: make(map[int64]Plan, len(plans)), loaded: time.Now()}
 	for _, p := range plans {
-		byID[p.ID] = PlanLimits{Name: p.Name, RequestsPerDay: p.RequestsPerDay, RequestsPerMinute: p.RequestsPerMinute, MaxPayloadBytes: p.MaxPayloadBytes}
-		largest = max(largest, p.MaxPayloadBytes)
+		s.byID[p.ID] = p
+		s.largest = max(s.largest, p.MaxPayloadBytes)
 	}
-	c.byID, c.largest, c.loaded = byID, largest, time.Now()
-	return nil
+	c.snap.Store(s)
+	return s, nil
+}
+
+// plan returns plan id. A plan the snapshot lacks (made on another replica since it was loaded) is
+// looked for in a new one before it is called missing.
+func (c *PlanCache) plan(ctx context.Context, id int64) (Plan, error) {
+	s, err := c.get(ctx, time.Time{})
+	if err != nil {
+		return Plan{}, err
+	}
+	p, ok := s.byID[id]
+	if !ok {
+		if s, err = c.get(ctx, s.loaded); err != nil {
+			return Plan{}, err
+		}
+		if p, ok = s.byID[id]; !ok {
+			return Plan{}, Errorf(EINTERNAL, "plan %d not found", id)
+		}
+	}
+	return p, nil
 }
 
 // Limits returns the limits of plan id.
 func (c *PlanCache) Limits(ctx context.Context, id int64) (PlanLimits, error) {
-	if err := c.load(ctx); err != nil {
+	p, err := c.plan(ctx, id)
+	if err != nil {
 		return PlanLimits{}, err
 	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	l, ok := c.byID[id]
-	if !ok {
-		return PlanLimits{}, Errorf(EINTERNAL, "plan %d not found", id)
-	}
-	return l, nil
+	return PlanLimits{Name: p.Name, RequestsPerDay: p.RequestsPerDay, RequestsPerMinute: p.RequestsPerMinute, MaxPayloadBytes: p.MaxPayloadBytes}, nil
 }
 
 // LargestPayload returns the largest max payload of any plan: the most the gateway reads of a body
 // before it knows whose it is.
 func (c *PlanCache) LargestPayload(ctx context.Context) (int64, error) {
-	if err := c.load(ctx); err != nil {
+	s, err := c.get(ctx, time.Time{})
+	if err != nil {
 		return 0, err
 	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.largest, nil
+	return s.largest, nil
 }

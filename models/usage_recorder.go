@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -34,6 +35,22 @@ type UsageRecorder struct {
 	dropped     int
 	kick        chan struct{}
 	flushMu     sync.Mutex // one flush at a time, so batches stay in order
+
+	written, inserts atomic.Int64 // totals, for Stats
+}
+
+// usageBatchRows is how many records one INSERT statement carries.
+const usageBatchRows = 500
+
+// UsageStats are a recorder's totals since it was made.
+type UsageStats struct {
+	Written int64 // records written to the database
+	Inserts int64 // INSERT statements that wrote them
+}
+
+// Stats returns the recorder's totals: Written/Inserts is how many requests one write carries.
+func (r *UsageRecorder) Stats() UsageStats {
+	return UsageStats{Written: r.written.Load(), Inserts: r.inserts.Load()}
 }
 
 // NewUsageRecorder returns a recorder that flushes every interval (default 1s) or when maxBuf
@@ -93,6 +110,8 @@ func (r *UsageRecorder) Run(ctx context.Context) {
 			if err := r.Flush(final); err != nil {
 				r.log.Error("usage: final flush failed", "err", err, "lost", r.Pending())
 			}
+			st := r.Stats()
+			r.log.Info("usage recorder stopped", "records", st.Written, "inserts", st.Inserts)
 			return
 		case <-t.C:
 		case <-r.kick:
@@ -119,10 +138,12 @@ func (r *UsageRecorder) Flush(ctx context.Context) error {
 		r.log.Error("usage: buffer full, records dropped", "dropped", dropped)
 	}
 	if len(batch) > 0 {
-		if err := r.store.db.WithContext(ctx).CreateInBatches(batch, 500).Error; err != nil {
+		if err := r.store.db.WithContext(ctx).CreateInBatches(batch, usageBatchRows).Error; err != nil {
 			r.requeue(batch, used)
 			return err
 		}
+		r.written.Add(int64(len(batch)))
+		r.inserts.Add(int64((len(batch) + usageBatchRows - 1) / usageBatchRows))
 	}
 	return r.writeLastUsed(ctx, used)
 }

@@ -24,10 +24,8 @@ package ratelimit
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 )
 
@@ -51,6 +49,11 @@ type Decision struct {
 	Day        Window
 	RetryAfter time.Duration // > 0 only when !Allowed
 	Backend    string        // "redis", "local" or "open": which limiter decided (for logs and metrics)
+
+	// stable is, for a refusal, how long the decision stays the same if nothing is charged: until
+	// the refusing window allows, the minute bucket gains a whole token, or the day turns,
+	// whichever comes first. Refusals may repeat the decision that long. Zero: not known.
+	stable time.Duration
 }
 
 // Limiter checks and charges one request for a caller. Both windows are charged only if both allow;
@@ -101,18 +104,56 @@ func (d Decision) Tightest() Window {
 	return d.Day
 }
 
+// Header names in canonical form, so that setting them needs no canonicalisation (which allocates
+// for names outside net/http's table). They are what http.Header.Set would store.
+const (
+	hLimit     = "X-Ratelimit-Limit"     // X-RateLimit-Limit
+	hRemaining = "X-Ratelimit-Remaining" // X-RateLimit-Remaining
+	hReset     = "X-Ratelimit-Reset"     // X-RateLimit-Reset
+	hRetry     = "Retry-After"
+	hPolicy    = "Ratelimit-Policy" // RateLimit-Policy
+	hState     = "Ratelimit"        // RateLimit
+)
+
 // WriteHeaders sets X-RateLimit-Limit/Remaining/Reset for the tightest window, and Retry-After
 // when the request was refused. With both windows unlimited there is no window to describe and
 // only Retry-After (if refused) is written. Reset is rounded up so it never names a past second.
 func (d Decision) WriteHeaders(h http.Header) {
+	// Every request writes these: one allocation for all the values, none per header.
+	var buf [4 * 20]byte
+	b := buf[:0]
+	var ends [4]int
+	n := 0
 	if w := d.Tightest(); !w.Unlimited() {
-		h.Set("X-RateLimit-Limit", strconv.Itoa(w.Limit))
-		h.Set("X-RateLimit-Remaining", strconv.Itoa(max(w.Remaining, 0)))
-		h.Set("X-RateLimit-Reset", strconv.FormatInt(w.Reset.Add(time.Second-1).Unix(), 10))
+		b = strconv.AppendInt(b, int64(w.Limit), 10)
+		ends[0] = len(b)
+		b = strconv.AppendInt(b, int64(max(w.Remaining, 0)), 10)
+		ends[1] = len(b)
+		b = strconv.AppendInt(b, w.Reset.Add(time.Second-1).Unix(), 10)
+		ends[2] = len(b)
+		n = 3
 	}
 	if !d.Allowed {
 		secs := int64((d.RetryAfter + time.Second - 1) / time.Second)
-		h.Set("Retry-After", strconv.FormatInt(max(secs, 1), 10))
+		b = strconv.AppendInt(b, max(secs, 1), 10)
+		ends[n] = len(b)
+		n++
+	}
+	if n == 0 {
+		return
+	}
+	all, vals := string(b), make([]string, n)
+	start := 0
+	for i := range n {
+		vals[i], start = all[start:ends[i]], ends[i]
+	}
+	i := 0
+	if n >= 3 {
+		h[hLimit], h[hRemaining], h[hReset] = vals[0:1:1], vals[1:2:2], vals[2:3:3]
+		i = 3
+	}
+	if !d.Allowed {
+		h[hRetry] = vals[i : i+1 : i+1]
 	}
 }
 
@@ -120,21 +161,30 @@ func (d Decision) WriteHeaders(h http.Header) {
 // (draft-ietf-httpapi-ratelimit-headers): RateLimit-Policy names each window's quota q and
 // length w in seconds, RateLimit its remaining r and seconds to reset t.
 func (d Decision) WriteIETFHeaders(h http.Header, now time.Time) {
-	var policy, state []string
-	for _, win := range []struct {
+	var pbuf, sbuf [96]byte
+	policy, state := pbuf[:0], sbuf[:0]
+	for _, win := range [2]struct {
 		name   string
 		w      Window
-		length int
-	}{{"minute", d.Minute, 60}, {"day", d.Day, 86400}} {
+		length int64
+	}{{`"minute"`, d.Minute, 60}, {`"day"`, d.Day, 86400}} {
 		if win.w.Unlimited() {
 			continue
 		}
+		if len(policy) > 0 {
+			policy, state = append(policy, ", "...), append(state, ", "...)
+		}
 		reset := max(int64(win.w.Reset.Sub(now)+time.Second-1)/int64(time.Second), 0)
-		policy = append(policy, fmt.Sprintf(`"%s";q=%d;w=%d`, win.name, win.w.Limit, win.length))
-		state = append(state, fmt.Sprintf(`"%s";r=%d;t=%d`, win.name, max(win.w.Remaining, 0), reset))
+		policy = append(append(policy, win.name...), ";q="...)
+		policy = strconv.AppendInt(policy, int64(win.w.Limit), 10)
+		policy = strconv.AppendInt(append(policy, ";w="...), win.length, 10)
+		state = append(append(state, win.name...), ";r="...)
+		state = strconv.AppendInt(state, int64(max(win.w.Remaining, 0)), 10)
+		state = strconv.AppendInt(append(state, ";t="...), reset, 10)
 	}
 	if len(policy) > 0 {
-		h.Set("RateLimit-Policy", strings.Join(policy, ", "))
-		h.Set("RateLimit", strings.Join(state, ", "))
+		all := string(policy) + string(state)
+		vals := []string{all[:len(policy)], all[len(policy):]}
+		h[hPolicy], h[hState] = vals[0:1:1], vals[1:2:2]
 	}
 }

@@ -139,3 +139,13 @@ func TestIETFHeaders(t *testing.T) {
 		t.Errorf("unlimited windows wrote %v", h)
 	}
 }
+
+// The header names are stored pre-canonicalised; they must be what http.Header.Set would store.
+func TestHeaderNamesAreCanonical(t *testing.T) {
+	for name, stored := range map[string]string{"X-RateLimit-Limit": hLimit, "X-RateLimit-Remaining": hRemaining,
+		"X-RateLimit-Reset": hReset, "Retry-After": hRetry, "RateLimit-Policy": hPolicy, "RateLimit": hState} {
+		if c := http.CanonicalHeaderKey(name); c != stored {
+			t.Errorf("%s is stored as %q, canonical is %q", name, stored, c)
+		}
+	}
+}

@@ -1,6 +1,9 @@
 package ratelimit
 
-import "time"
+import (
+	"math"
+	"time"
+)
 
 // The arithmetic of one decision. allow.lua repeats it line for line, so that Memory and Redis
 // answer alike; change both together (the shared tests in suite_test.go hold them to it).
@@ -99,8 +102,24 @@ func (v verdict) decision(l Limits, backend string) Decision {
 	}
 	if !v.allowed {
 		d.RetryAfter = time.Duration(v.retry) * time.Microsecond
+		d.stable = time.Duration(v.stable(l)) * time.Microsecond
 	}
 	return d
+}
+
+// stable is, for a refusal, how many µs the decision stays the same with nothing charged: the
+// minute bucket's whole tokens change when the next one is complete (never, when it is full), and
+// the day's count when the day turns. A refusing minute window's next token is its retry time.
+func (v verdict) stable(l Limits) int64 {
+	s := int64(math.MaxInt64)
+	if perMin := int64(l.PerMinute); perMin > 0 && v.tokens < perMin*tokenUnit {
+		next := (v.tokens/tokenUnit + 1) * tokenUnit
+		s = ceilDiv(next-v.tokens, perMin)
+	}
+	if l.PerDay > 0 {
+		s = min(s, (v.now/dayMicros+1)*dayMicros-v.now)
+	}
+	return s
 }
 
 // nextMidnight is the next 00:00 UTC strictly after t.

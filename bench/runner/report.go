@@ -1,0 +1,188 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"runtime"
+	"sort"
+	"strings"
+	"time"
+)
+
+// report prints the machine, the table and the ratios, as Markdown (readable in a terminal too).
+func report(w io.Writer, o options, scenarios []*scenario, cells []*cell, took time.Duration) {
+	fmt.Fprintf(w, "\n## Load benchmark, %s\n\n", time.Now().UTC().Format("2006-01-02 15:04 MST"))
+	fmt.Fprintf(w, "- machine: %d cores, %s, %s, %s/%s; load average before the run: %s\n", runtime.NumCPU(), cpuModel(),
+		runtime.Version(), runtime.GOOS, runtime.GOARCH, o.loadBefore)
+	fmt.Fprintf(w, "- services: %s\n", serviceVersions())
+	fmt.Fprintf(w, "- wrk %d threads, from this machine to 127.0.0.1, GET /api?mode=profile&action=view; per scenario and connection count "+
+		"%d measured runs of %s (each after a %s warm-up), the scenarios interleaved; medians shown\n", o.threads, o.rounds, o.duration, o.warmup)
+	fmt.Fprintf(w, "- gateway: every middleware on; JSON access log to a file (%s/logs); MariaDB %s, Redis %s\n", o.work, o.mysqlURL, o.redisURL)
+	fmt.Fprintf(w, "- took %s\n\n", took.Round(time.Second))
+
+	fmt.Fprintln(w, "| scenario | conns | req/s | p50 ms | p99 ms | non-2xx | CPU µs/req: server + MariaDB + Redis | peak RSS MB | Redis scripts/req | SQL SELECTs/req |")
+	fmt.Fprintln(w, "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+	for _, c := range cells {
+		var req, errs, socket, scripts, selects int64
+		var cpu, dbCPU, redisCPU time.Duration
+		for _, s := range c.samples {
+			req += s.wrk.Requests
+			errs += s.wrk.StatusErrors
+			socket += s.wrk.SocketErrors()
+			cpu += s.cpu
+			dbCPU += s.dbCPU
+			redisCPU += s.redisCPU
+			scripts += s.work.Scripts
+			selects += s.work.Selects
+		}
+		us := func(d time.Duration) float64 { return float64(d.Microseconds()) / float64(max(req, 1)) }
+		cpuCol := fmt.Sprintf("%.0f", us(cpu))
+		if c.sc.shared {
+			cpuCol += fmt.Sprintf(" + %.0f + %.0f", us(dbCPU), us(redisCPU))
+		}
+		perReq := func(v int64) string {
+			if !c.sc.shared || v < 0 || req == 0 {
+				return "–"
+			}
+			return fmt.Sprintf("%.3f", float64(v)/float64(req))
+		}
+		e := fmt.Sprintf("%d", errs)
+		if socket > 0 {
+			e += fmt.Sprintf(" (+%d socket)", socket)
+		}
+		fmt.Fprintf(w, "| %s | %d | %.0f | %.2f | %.2f | %s | %s | %.1f | %s | %s |\n",
+			c.sc.title, c.conns, c.median(wrkResult.RPS), c.median(func(r wrkResult) float64 { return ms(r.P50US) }),
+			c.median(func(r wrkResult) float64 { return ms(r.P99US) }), e, cpuCol,
+			float64(c.sc.rssKB)/1024, perReq(scripts), perReq(selects))
+	}
+
+	fmt.Fprintln(w, "\n| target | conns | median (range) over rounds | goal | |")
+	fmt.Fprintln(w, "|---|---:|---:|---:|---|")
+	find := func(name string, conns int) *cell {
+		for _, c := range cells {
+			if c.sc.name == name && c.conns == conns {
+				return c
+			}
+		}
+		return nil
+	}
+	verdict := func(ok bool) string {
+		if ok {
+			return "met"
+		}
+		return "**not met**"
+	}
+	// ratio compares the runs of two cells round by round: each pair ran seconds apart.
+	ratio := func(a, b *cell, f func(wrkResult) float64) (float64, float64, float64) {
+		var rs []float64
+		for i := range min(len(a.samples), len(b.samples)) {
+			rs = append(rs, f(a.samples[i].wrk)/max(f(b.samples[i].wrk), 1e-9))
+		}
+		sort.Float64s(rs)
+		return median(rs), rs[0], rs[len(rs)-1]
+	}
+	p99 := func(r wrkResult) float64 { return float64(r.P99US) }
+	line := func(name string, conns int, a, b *cell, f func(wrkResult) float64, goal string, ok func(float64) bool) {
+		if a == nil || b == nil {
+			return
+		}
+		m, lo, hi := ratio(a, b, f)
+		fmt.Fprintf(w, "| %s | %d | %.2f (%.2f–%.2f) | %s | %s |\n", name, conns, m, lo, hi, goal, verdict(ok(m)))
+	}
+	for _, c := range o.conns {
+		bare, minimal, one, many, over := find("bare", c), find("minimal", c), find("one-key", c), find("many-keys", c), find("over-limit", c)
+		line("1. throughput ÷ minimal pipeline's", c, one, minimal, wrkResult.RPS, "≥ 0.90", func(v float64) bool { return v >= 0.90 })
+		line("1. p99 ÷ minimal pipeline's", c, one, minimal, p99, "≤ 1.5", func(v float64) bool { return v <= 1.5 })
+		line("2. throughput ÷ scenario 1's", c, many, one, wrkResult.RPS, "≥ 0.80", func(v float64) bool { return v >= 0.80 })
+		line("3. throughput ÷ bare echo's", c, over, bare, wrkResult.RPS, "≥ 0.50", func(v float64) bool { return v >= 0.50 })
+	}
+	byName := map[string]*scenario{}
+	for _, sc := range scenarios {
+		byName[sc.name] = sc
+	}
+	if one, many := byName["one-key"], byName["many-keys"]; one != nil && many != nil {
+		grow := float64(many.rssKB-one.rssKB) / 1024
+		fmt.Fprintf(w, "| 2. peak RSS with %d keys (over scenario 1's) | all | %.1f MB (+%.1f MB) | a few tens of MB | %s |\n",
+			o.accounts, float64(many.rssKB)/1024, grow, verdict(grow < 64))
+	}
+	fmt.Fprintln(w, "\n| gateway | usage records written | INSERT statements | records per INSERT | Redis fallbacks |")
+	fmt.Fprintln(w, "|---|---:|---:|---:|---:|")
+	for _, sc := range scenarios {
+		if sc.name == "bare" || sc.name == "minimal" {
+			continue
+		}
+		per := "–"
+		if sc.inserts > 0 {
+			per = fmt.Sprintf("%.0f", float64(sc.records)/float64(sc.inserts))
+		}
+		fmt.Fprintf(w, "| %s | %d | %d | %s | %d |\n", sc.title, sc.records, sc.inserts, per, sc.fallbacks)
+	}
+	fmt.Fprintln(w, "\nRedis scripts/req and SQL SELECTs/req are the servers' own counters (INFO commandstats, SHOW GLOBAL STATUS)")
+	fmt.Fprintln(w, "read around each measured run, divided by wrk's request count; they include anything else those servers ran")
+	fmt.Fprintln(w, "meanwhile. Usage records and INSERTs are the gateway's own totals, logged when it stops. A Redis fallback is")
+	fmt.Fprintln(w, "a limiter call slower than SHAREPANEL_REDIS_TIMEOUT (50 ms), after which that replica decides locally for a second.")
+}
+
+// median of f over the cell's samples.
+func (c *cell) median(f func(wrkResult) float64) float64 {
+	vs := make([]float64, len(c.samples))
+	for i, s := range c.samples {
+		vs[i] = f(s.wrk)
+	}
+	sort.Float64s(vs)
+	return median(vs)
+}
+
+// median of sorted values.
+func median(sorted []float64) float64 {
+	n := len(sorted)
+	if n == 0 {
+		return 0
+	}
+	if n%2 == 1 {
+		return sorted[n/2]
+	}
+	return (sorted[n/2-1] + sorted[n/2]) / 2
+}
+
+func ms(us int64) float64 { return float64(us) / 1000 }
+
+func cpuModel() string {
+	b, err := os.ReadFile("/proc/cpuinfo")
+	if err != nil {
+		return "unknown CPU"
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "model name"); ok {
+			return strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(v), ":"))
+		}
+	}
+	return "unknown CPU"
+}
+
+// loadAvg is the 1, 5 and 15-minute load averages: how busy the shared machine was.
+func loadAvg() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "?"
+	}
+	f := strings.Fields(string(b))
+	if len(f) < 3 {
+		return "?"
+	}
+	return strings.Join(f[:3], " ")
+}
+
+// versions of the services, for the record.
+func serviceVersions() string {
+	var out []string
+	if b, err := exec.Command("mariadb", "--version").Output(); err == nil {
+		out = append(out, strings.TrimSpace(string(b)))
+	}
+	if b, err := exec.Command("redis-server", "--version").Output(); err == nil {
+		out = append(out, strings.TrimSpace(string(b)))
+	}
+	return strings.Join(out, "; ")
+}
