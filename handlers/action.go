@@ -156,6 +156,16 @@ func (c *Call) Has(name string) bool { _, ok := c.params[name]; return ok }
 // Str returns a parameter's (checked) value, or "".
 func (c *Call) Str(name string) string { return c.params[name] }
 
+// Opt returns a string parameter for an update: nil when it was not given (leave the field as it
+// is), else its value (which may be "" to clear the field).
+func (c *Call) Opt(name string) *string {
+	v, ok := c.params[name]
+	if !ok {
+		return nil
+	}
+	return &v
+}
+
 // Int returns a checked integer parameter, or 0 when absent.
 func (c *Call) Int(name string) int64 {
 	n, _ := strconv.ParseInt(c.params[name], 10, 64)

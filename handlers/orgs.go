@@ -27,15 +27,8 @@ func (a *API) orgsNew(c *Call) (Reply, error) {
 }
 
 func (a *API) orgsUpdate(c *Call) (Reply, error) {
-	opt := func(name string) *string {
-		if !c.Has(name) {
-			return nil
-		}
-		v := c.Str(name)
-		return &v
-	}
 	err := a.Store.UpdateOrg(c.Ctx(), c.UserID(), c.Int("org_id"),
-		models.OrgUpdate{Title: opt("title"), Path: opt("path"), Contact: opt("contact")})
+		models.OrgUpdate{Title: c.Opt("title"), Path: c.Opt("path"), Contact: c.Opt("contact")})
 	if err != nil {
 		return Reply{}, err
 	}

@@ -11,16 +11,9 @@ func (a *API) profileView(c *Call) (Reply, error) {
 }
 
 func (a *API) profileUpdate(c *Call) (Reply, error) {
-	opt := func(name string) *string {
-		if !c.Has(name) {
-			return nil
-		}
-		v := c.Str(name)
-		return &v
-	}
 	err := a.Store.UpdateProfile(c.Ctx(), c.UserID(), models.ProfileUpdate{
-		Bio: opt("bio"), Pfp: opt("pfp"), FirstName: opt("first_name"), LastName: opt("last_name"),
-		Phone: opt("phone"), Address: opt("address"),
+		Bio: c.Opt("bio"), Pfp: c.Opt("pfp"), FirstName: c.Opt("first_name"), LastName: c.Opt("last_name"),
+		Phone: c.Opt("phone"), Address: c.Opt("address"),
 	})
 	if err != nil {
 		return Reply{}, err
