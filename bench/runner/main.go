@@ -49,9 +49,9 @@ type options struct {
 func main() {
 	var o options
 	conns := flag.String("conns", "16,64", "wrk connection counts, comma-separated: each scenario runs at each")
-	flag.IntVar(&o.rounds, "rounds", 3, "measured runs per scenario and connection count, interleaved (the table shows medians)")
+	flag.IntVar(&o.rounds, "rounds", 4, "measured runs per scenario and connection count, interleaved (the table shows medians)")
 	flag.IntVar(&o.threads, "threads", 2, "wrk threads")
-	flag.DurationVar(&o.duration, "duration", 6*time.Second, "one measured run")
+	flag.DurationVar(&o.duration, "duration", 5*time.Second, "one measured run")
 	flag.DurationVar(&o.warmup, "warmup", 2*time.Second, "unmeasured run before each measured one (caches warm, connections up)")
 	flag.IntVar(&o.accounts, "accounts", 10_000, "accounts (and keys) for the many-keys scenario")
 	flag.StringVar(&o.work, "work", filepath.Join(os.TempDir(), "sharepanel-bench"), "working directory (binaries, databases, logs)")
