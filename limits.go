@@ -28,7 +28,7 @@ func newLimiters(cfg config.Config, log *slog.Logger) (*limiters, error) {
 			Close:    func() {},
 		}, nil
 	}
-	client, err := ratelimit.NewRedisClient(cfg.RedisURL)
+	client, err := ratelimit.NewRedisClientTimeout(cfg.RedisURL, cfg.RedisTimeout)
 	if err != nil {
 		return nil, err
 	}

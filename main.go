@@ -52,7 +52,8 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) er
 	if err != nil {
 		return err
 	}
-	log := newLogger(cfg, stderr)
+	log, closeLog := newLogger(cfg, stderr)
+	defer closeLog()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
@@ -86,20 +87,33 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) er
 	return fmt.Errorf("unknown command %q\n%s", cmd, usage)
 }
 
-func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
+// newLogger returns the logger and what to call before exiting. Off a terminal the log is buffered
+// (logwriter.go); on one, every line is written at once.
+func newLogger(cfg config.Config, w io.Writer) (*slog.Logger, func()) {
 	level := map[string]slog.Level{"debug": slog.LevelDebug, "info": slog.LevelInfo, "warn": slog.LevelWarn, "error": slog.LevelError}[cfg.LogLevel]
 	opts := &slog.HandlerOptions{Level: level}
+	f, isFile := w.(*os.File)
+	terminal := isFile && term.IsTerminal(int(f.Fd()))
 	format := cfg.LogFormat
 	if format == "" {
 		format = "json"
-		if f, ok := w.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		if terminal {
 			format = "text"
 		}
 	}
-	if format == "text" {
-		return slog.New(slog.NewTextHandler(w, opts))
+	closeLog := func() {}
+	if isFile && !terminal {
+		lw := newLogWriter(w, 200*time.Millisecond)
+		w, closeLog = lw, func() { _ = lw.Close() }
 	}
-	return slog.New(slog.NewJSONHandler(w, opts))
+	var h slog.Handler = slog.NewJSONHandler(w, opts)
+	if format == "text" {
+		h = slog.NewTextHandler(w, opts)
+	}
+	if lw, ok := w.(*logWriter); ok {
+		h = logFlusher{h, lw}
+	}
+	return slog.New(h), closeLog
 }
 
 // openStore connects and migrates: every command works on an up-to-date schema.

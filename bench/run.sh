@@ -5,7 +5,7 @@
 #
 # Makes sure MariaDB and Redis are up (.ci/services.sh installs them where missing) and that wrk
 # is installed, then runs bench/runner: it builds the gateway and the baselines, seeds the
-# databases, loads each server with wrk on 127.0.0.1:391xx and prints the table. About 4 minutes
+# databases, loads each server with wrk on 127.0.0.1:391xx and prints the table. About 7 minutes
 # with the defaults. See docs/BENCHMARKS.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."

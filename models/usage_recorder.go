@@ -70,14 +70,15 @@ func (s *Store) NewUsageRecorder(log *slog.Logger, interval time.Duration, maxBu
 // Record queues one request. It never blocks on the database.
 func (r *UsageRecorder) Record(rec UsageRecord) {
 	at := rec.At.UTC()
-	r.mu.Lock()
+	row := APIUsage{UserID: rec.UserID, KeyID: rec.KeyID, Endpoint: rec.Endpoint, StatusCode: rec.Status,
+		DurationMicros: rec.Duration.Microseconds(), Day: at.Format("2006-01-02"), CreatedAt: DateTime(at.Truncate(time.Second))}
+	r.mu.Lock() // every request takes it: only the append under it
 	if len(r.buf) >= 100*r.maxBuf {
 		r.dropped++
 		r.mu.Unlock()
 		return
 	}
-	r.buf = append(r.buf, APIUsage{UserID: rec.UserID, KeyID: rec.KeyID, Endpoint: rec.Endpoint, StatusCode: rec.Status,
-		DurationMicros: rec.Duration.Microseconds(), Day: at.Format("2006-01-02"), CreatedAt: DateTime(at.Truncate(time.Second))})
+	r.buf = append(r.buf, row)
 	if rec.KeyID != 0 {
 		r.keysUsed[rec.KeyID] = at
 	}

@@ -19,12 +19,21 @@ const DefaultClientTimeout = 50 * time.Millisecond
 // retries a command, dials once per connection, and times out after DefaultClientTimeout unless
 // the URL says otherwise.
 func NewRedisClient(rawURL string) (redis.UniversalClient, error) {
+	return NewRedisClientTimeout(rawURL, DefaultClientTimeout)
+}
+
+// NewRedisClientTimeout is NewRedisClient with another default for the timeouts the URL does not
+// set: the limiter's own deadline (SHAREPANEL_REDIS_TIMEOUT), so that a longer one is not cut short
+// by the client's.
+func NewRedisClientTimeout(rawURL string, timeout time.Duration) (redis.UniversalClient, error) {
 	u, addrs, cluster, err := splitRedisURL(rawURL)
 	if err != nil {
 		return nil, err
 	}
 	q := u.Query()
-	timeout := DefaultClientTimeout
+	if timeout <= 0 {
+		timeout = DefaultClientTimeout
+	}
 	if s := q.Get("timeout"); s != "" {
 		if timeout, err = time.ParseDuration(s); err != nil || timeout <= 0 {
 			return nil, fmt.Errorf("ratelimit: redis URL: bad timeout %q", s)

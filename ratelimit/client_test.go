@@ -83,3 +83,30 @@ func TestNewRedisClientRejects(t *testing.T) {
 		}
 	}
 }
+
+// The limiter's deadline is the client's default timeout, so a longer one is not cut to 50ms by the
+// client; a timeout in the URL still wins.
+func TestNewRedisClientTimeout(t *testing.T) {
+	for url, want := range map[string]time.Duration{
+		"redis://127.0.0.1:6379/0":                  300 * time.Millisecond,
+		"redis://127.0.0.1:6379/0?timeout=20ms":     20 * time.Millisecond,
+		"redis+cluster://127.0.0.1:7001,h2:7002":    300 * time.Millisecond,
+		"redis+cluster://127.0.0.1:7001?timeout=1s": time.Second,
+	} {
+		c, err := NewRedisClientTimeout(url, 300*time.Millisecond)
+		if err != nil {
+			t.Fatalf("%s: %v", url, err)
+		}
+		var read, pool time.Duration
+		switch cl := c.(type) {
+		case *redis.Client:
+			read, pool = cl.Options().ReadTimeout, cl.Options().PoolTimeout
+		case *redis.ClusterClient:
+			read, pool = cl.Options().ReadTimeout, cl.Options().PoolTimeout
+		}
+		if read != want || pool != want {
+			t.Errorf("%s: read %v pool %v, want %v", url, read, pool, want)
+		}
+		_ = c.Close()
+	}
+}

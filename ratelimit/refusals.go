@@ -4,6 +4,7 @@ import (
 	"context"
 	"hash/maphash"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -46,7 +47,10 @@ type Refusals struct {
 type refusalShard struct {
 	mu sync.Mutex
 	m  map[string]refusal
-	_  [48]byte // keep neighbouring shard locks off one cache line
+	// n is len(m), read without the lock: an allowed caller, the usual one, finds its shard
+	// empty and takes no lock at all.
+	n atomic.Int32
+	_ [44]byte // keep neighbouring shard locks off one cache line
 }
 
 type refusal struct {
@@ -92,9 +96,13 @@ func NewRefusals(next Limiter, opts RefusalOptions) *Refusals {
 func (r *Refusals) Allow(ctx context.Context, key string, limits Limits) (Decision, error) {
 	now := r.now()
 	sh := &r.shards[maphash.String(r.seed, key)%uint64(len(r.shards))]
-	sh.mu.Lock()
-	e, known := sh.m[key]
-	sh.mu.Unlock()
+	var e refusal
+	known := false
+	if sh.n.Load() > 0 {
+		sh.mu.Lock()
+		e, known = sh.m[key]
+		sh.mu.Unlock()
+	}
 	if known && e.limits == limits && now.Before(e.until) {
 		return e.at(now), nil
 	}
@@ -110,11 +118,13 @@ func (r *Refusals) Allow(ctx context.Context, key string, limits Limits) (Decisi
 			sh.evict(now)
 		}
 		sh.m[key] = refusal{d: d, limits: limits, at0: now, until: now.Add(min(d.RetryAfter, d.stable))}
+		sh.n.Store(int32(len(sh.m)))
 		sh.mu.Unlock()
 	case known:
 		sh.mu.Lock()
 		if cur, ok := sh.m[key]; ok && cur.until == e.until {
 			delete(sh.m, key) // outlived or for other limits; a newer refusal stays
+			sh.n.Store(int32(len(sh.m)))
 		}
 		sh.mu.Unlock()
 	}

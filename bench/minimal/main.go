@@ -34,17 +34,18 @@ func main() {
 	dbURL := flag.String("db", "", "database URL (seeded by bench/seed)")
 	redisURL := flag.String("redis", "redis://127.0.0.1:6379/9", "Redis URL")
 	pprofAddr := flag.String("pprof", "", "serve net/http/pprof on this address (for profiles under load)")
+	timeout := flag.Duration("timeout", 50*time.Millisecond, "deadline of one limiter call to Redis, as SHAREPANEL_REDIS_TIMEOUT")
 	flag.Parse()
 	if *pprofAddr != "" {
 		go func() { _ = http.ListenAndServe(*pprofAddr, nil) }()
 	}
-	if err := run(*addr, *dbURL, *redisURL); err != nil {
+	if err := run(*addr, *dbURL, *redisURL, *timeout); err != nil {
 		fmt.Fprintln(os.Stderr, "minimal:", err)
 		os.Exit(1)
 	}
 }
 
-func run(addr, dbURL, redisURL string) error {
+func run(addr, dbURL, redisURL string, timeout time.Duration) error {
 	ctx := context.Background()
 	store, err := models.Open(ctx, dbURL, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
@@ -75,11 +76,11 @@ func run(addr, dbURL, redisURL string) error {
 		plans[p.ID] = p
 	}
 
-	client, err := ratelimit.NewRedisClient(redisURL)
+	client, err := ratelimit.NewRedisClientTimeout(redisURL, timeout) // as the gateway builds it
 	if err != nil {
 		return err
 	}
-	limiter, err := ratelimit.NewRedis(client, ratelimit.RedisOptions{Prefix: "rlmin:", Timeout: 50 * time.Millisecond})
+	limiter, err := ratelimit.NewRedis(client, ratelimit.RedisOptions{Prefix: "rlmin:", Timeout: timeout})
 	if err != nil {
 		return err
 	}

@@ -19,7 +19,8 @@ func report(w io.Writer, o options, scenarios []*scenario, cells []*cell, took t
 	fmt.Fprintf(w, "- services: %s\n", serviceVersions())
 	fmt.Fprintf(w, "- wrk %d threads, from this machine to 127.0.0.1, GET /api?mode=profile&action=view; per scenario and connection count "+
 		"%d measured runs of %s (each after a %s warm-up), the scenarios interleaved; medians shown\n", o.threads, o.rounds, o.duration, o.warmup)
-	fmt.Fprintf(w, "- gateway: every middleware on; JSON access log to a file (%s/logs); MariaDB %s, Redis %s\n", o.work, o.mysqlURL, o.redisURL)
+	fmt.Fprintf(w, "- gateway: every middleware on; JSON access log to a file (%s/logs); MariaDB %s, Redis %s; limiter's Redis timeout %s (both Redis servers)\n",
+		o.work, o.mysqlURL, o.redisURL, o.redisTimeout)
 	fmt.Fprintf(w, "- took %s\n\n", took.Round(time.Second))
 
 	fmt.Fprintln(w, "| scenario | conns | req/s | p50 ms | p99 ms | non-2xx | CPU µs/req: server + MariaDB + Redis | peak RSS MB | Redis scripts/req | SQL SELECTs/req |")
@@ -122,7 +123,7 @@ func report(w io.Writer, o options, scenarios []*scenario, cells []*cell, took t
 	fmt.Fprintln(w, "\nRedis scripts/req and SQL SELECTs/req are the servers' own counters (INFO commandstats, SHOW GLOBAL STATUS)")
 	fmt.Fprintln(w, "read around each measured run, divided by wrk's request count; they include anything else those servers ran")
 	fmt.Fprintln(w, "meanwhile. Usage records and INSERTs are the gateway's own totals, logged when it stops. A Redis fallback is")
-	fmt.Fprintln(w, "a limiter call slower than SHAREPANEL_REDIS_TIMEOUT (50 ms), after which that replica decides locally for a second.")
+	fmt.Fprintln(w, "a limiter call slower than SHAREPANEL_REDIS_TIMEOUT, after which that replica decides locally for a second.")
 }
 
 // median of f over the cell's samples.
