@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -73,7 +74,12 @@ func errorHandler(log *slog.Logger) echo.HTTPErrorHandler {
 			return
 		}
 		status, code, msg := errorStatus(err)
-		if status >= 500 && code == models.EINTERNAL {
+		switch {
+		case errors.Is(err, context.Canceled) && c.Request().Context().Err() != nil:
+			// The client went away mid-request: nothing unexpected, and nobody to answer.
+			log.Debug("client gone", "request_id", c.Response().Header().Get(echo.HeaderXRequestID))
+			return
+		case status >= 500 && code == models.EINTERNAL:
 			log.Error("unexpected error", "request_id", c.Response().Header().Get(echo.HeaderXRequestID), "err", err)
 		}
 		if status == http.StatusMethodNotAllowed && c.Response().Header().Get("Allow") == "" {

@@ -2,9 +2,11 @@ package handlers_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
@@ -70,5 +72,21 @@ func TestRequestLogsCarryNoSecrets(t *testing.T) {
 	}
 	if requests != 5 {
 		t.Fatalf("%d request lines for 5 requests:\n%s", requests, logs)
+	}
+}
+
+// A client that goes away mid-request is not an "unexpected error" in the logs.
+func TestClientGoneIsNotLoggedAsAnError(t *testing.T) {
+	var sink lockedBuffer
+	env := testenv.New(t, testenv.Options{Deps: func(d *handlers.Deps) {
+		d.Log = slog.New(slog.NewJSONHandler(&sink, nil))
+	}})
+	acct := env.NewAccount("free")
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	req := httptest.NewRequest(http.MethodGet, "/api?mode=profile&action=stats&api_key="+acct.Key, nil).WithContext(ctx)
+	env.Echo.ServeHTTP(httptest.NewRecorder(), req)
+	if strings.Contains(sink.String(), `"level":"ERROR"`) {
+		t.Fatalf("a cancelled request was logged as an error:\n%s", sink.String())
 	}
 }
