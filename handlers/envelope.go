@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"context"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -75,8 +74,7 @@ func errorHandler(log *slog.Logger) echo.HTTPErrorHandler {
 		}
 		status, code, msg := errorStatus(err)
 		switch {
-		case errors.Is(err, context.Canceled) && c.Request().Context().Err() != nil:
-			// The client went away mid-request: nothing unexpected, and nobody to answer.
+		case httpkit.ClientGone(c, err):
 			log.Debug("client gone", "request_id", c.Response().Header().Get(echo.HeaderXRequestID))
 			return
 		case status >= 500 && code == models.EINTERNAL:

@@ -83,6 +83,10 @@ func errorHandler(log *slog.Logger) echo.HTTPErrorHandler {
 			return
 		}
 		status, msg := errorStatus(err)
+		if httpkit.ClientGone(c, err) {
+			log.Debug("client gone", "request_id", c.Response().Header().Get(echo.HeaderXRequestID))
+			return
+		}
 		if status >= 500 && models.ErrorCode(err) == models.EINTERNAL {
 			log.Error("unexpected error", "request_id", c.Response().Header().Get(echo.HeaderXRequestID), "err", err)
 		}

@@ -3,6 +3,8 @@
 package httpkit
 
 import (
+	"context"
+	"errors"
 	"net"
 	"net/http"
 	"net/netip"
@@ -78,4 +80,10 @@ func RequestID() echo.MiddlewareFunc {
 			return next(c)
 		}
 	}
+}
+
+// ClientGone tells whether err is only the client having gone away mid-request: nothing
+// unexpected to log, and nobody to answer.
+func ClientGone(c echo.Context, err error) bool {
+	return errors.Is(err, context.Canceled) && c.Request().Context().Err() != nil
 }
