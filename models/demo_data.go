@@ -239,7 +239,7 @@ func (d *demoSeed) notifications() error {
 }
 
 // usage records a week of requests made with the demo key: a deterministic mix of endpoints,
-// response times and a few errors.
+// response times and a few errors, one request per row (as if each had its own flush).
 func (d *demoSeed) usage(key *APIKey) error {
 	endpoints := []string{"profile.view", "orgs.list", "instances.list", "billing.invoices", "analytics.overview", "notifications.list", "instances.view"}
 	var rows []APIUsage
@@ -252,7 +252,8 @@ func (d *demoSeed) usage(key *APIKey) error {
 				status = []int{400, 404}[(i+day)%2]
 			}
 			rows = append(rows, APIUsage{UserID: d.demo, KeyID: key.ID, Endpoint: endpoints[(i+day)%len(endpoints)], StatusCode: status,
-				DurationMicros: int64(20_000 + (i*37_000+day*11_000)%180_000), Day: at.Format("2006-01-02"), CreatedAt: DateTime(at)})
+				RequestCount: 1, TotalDurationMicros: int64(20_000 + (i*37_000+day*11_000)%180_000), Day: at.Format("2006-01-02"),
+				LastAt: DateTime(at), CreatedAt: DateTime(at)})
 		}
 	}
 	if err := d.tx.CreateInBatches(rows, 200).Error; err != nil {

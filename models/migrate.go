@@ -25,6 +25,9 @@ func (s *Store) Migrate(ctx context.Context) error {
 	if err := db.AutoMigrate(allTables()...); err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
+	if err := migrateUsage(db); err != nil {
+		return fmt.Errorf("migrate api_usage: %w", err)
+	}
 	return s.seedPlans(ctx)
 }
 

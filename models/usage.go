@@ -4,30 +4,57 @@ import (
 	"context"
 	"math"
 	"time"
+
+	"gorm.io/gorm"
 )
 
-// APIUsage is one recorded /api request. Rows are written in batches by UsageRecorder, never on the
-// request path.
+// APIUsage is the /api requests of one group — one user, key, endpoint, UTC day and status code —
+// that one flush of the UsageRecorder wrote; rows are never updated, so a group that spans several
+// flushes has several rows and every report sums over them.
 type APIUsage struct {
-	ID             int64    `gorm:"primaryKey"`
-	UserID         int64    `gorm:"not null;index:idx_usage_user_day"`
-	KeyID          int64    `gorm:"not null;index:idx_usage_key_day"`
-	Endpoint       string   `gorm:"size:64;not null"` // "mode.action"
-	StatusCode     int      `gorm:"not null"`
-	DurationMicros int64    `gorm:"not null"`
-	Day            string   `gorm:"size:10;not null;index:idx_usage_user_day;index:idx_usage_key_day"` // YYYY-MM-DD, UTC
-	CreatedAt      DateTime `gorm:"not null"`
+	ID         int64  `gorm:"primaryKey"`
+	UserID     int64  `gorm:"not null;index:idx_usage_user_day"`
+	KeyID      int64  `gorm:"not null;index:idx_usage_key_day"`
+	Endpoint   string `gorm:"size:64;not null"` // "mode.action"
+	StatusCode int    `gorm:"not null"`
+	Day        string `gorm:"size:10;not null;index:idx_usage_user_day;index:idx_usage_key_day"` // YYYY-MM-DD, UTC
+	// The defaults and the nullable last_at let AutoMigrate add these columns to a table of the old
+	// one-row-per-request shape; every insert sets them.
+	RequestCount        int64    `gorm:"not null;default:1"`
+	TotalDurationMicros int64    `gorm:"not null;default:0"`
+	LastAt              DateTime // the group's newest request in this flush
+	CreatedAt           DateTime `gorm:"not null"` // when the flush wrote the row
 }
 
 // TableName is the reference's name.
 func (APIUsage) TableName() string { return "api_usage" }
 
-// usageSummary is the aggregate both usage reports share.
-const usageSummary = `COUNT(*) AS total_requests,
+// migrateUsage converts an api_usage table of the old shape (one row per request, with a
+// duration_micros column) after AutoMigrate has added the new columns: each old row becomes a group
+// of one request, and the old column, NOT NULL without a default, goes so that inserts work.
+func migrateUsage(db *gorm.DB) error {
+	m := db.Migrator()
+	if !m.HasColumn(&APIUsage{}, "duration_micros") {
+		return nil
+	}
+	err := db.Exec("UPDATE api_usage SET request_count = 1, total_duration_micros = duration_micros, last_at = created_at").Error
+	if err != nil {
+		return err
+	}
+	if err := m.DropColumn(&APIUsage{}, "duration_micros"); err != nil && m.HasColumn(&APIUsage{}, "duration_micros") {
+		return err // not a replica migrating at the same time, which dropped it first
+	}
+	return nil
+}
+
+// usageSummary is the aggregate both usage reports share: sums over the groups' rows, so exactly
+// what one row per request would give. The "* 1.0" keeps the average from integer division (SQLite)
+// and keeps its microseconds (MySQL's DECIMAL division adds only 4 digits of scale per division).
+const usageSummary = `COALESCE(SUM(request_count), 0) AS total_requests,
 	COUNT(DISTINCT endpoint) AS endpoints_used,
-	COALESCE(AVG(duration_micros), 0) / 1000000.0 AS avg_response_time,
-	COALESCE(SUM(CASE WHEN status_code < 400 THEN 1 ELSE 0 END), 0) AS success_count,
-	COALESCE(SUM(CASE WHEN status_code >= 400 THEN 1 ELSE 0 END), 0) AS error_count`
+	COALESCE(SUM(total_duration_micros) * 1.0 / SUM(request_count), 0) / 1000000.0 AS avg_response_time,
+	COALESCE(SUM(CASE WHEN status_code < 400 THEN request_count ELSE 0 END), 0) AS success_count,
+	COALESCE(SUM(CASE WHEN status_code >= 400 THEN request_count ELSE 0 END), 0) AS error_count`
 
 // KeyUsageOf summarises the recorded requests of one of the account's keys. Another account's key
 // is "API key not found", like a missing one.
@@ -45,7 +72,7 @@ func (s *Store) KeyUsageOf(ctx context.Context, userID, keyID int64) (*KeyUsage,
 		LastRequest *DateTime
 	}
 	err := db.Model(&APIUsage{}).Where("key_id = ? AND user_id = ?", keyID, userID).
-		Select(usageSummary + ", COUNT(DISTINCT day) AS active_days, MAX(created_at) AS last_request").
+		Select(usageSummary + ", COUNT(DISTINCT day) AS active_days, MAX(last_at) AS last_request").
 		Scan(&row).Error
 	if err != nil {
 		return nil, err

@@ -18,71 +18,108 @@ type UsageRecord struct {
 	At       time.Time
 }
 
-// UsageRecorder buffers usage records and writes them in batches, so that recording adds no
-// database write to a request. It also keeps api_keys.last_used_at, written at most once a
-// minute per key. Run flushes on a timer and once more when its context ends, so a clean stop
-// loses nothing.
+// UsageRecorder aggregates usage records in memory and writes them in batches, so that recording
+// adds no database write to a request: each flush writes one api_usage row per group (user, key,
+// endpoint, UTC day, status code) with the group's request count, total duration and newest time.
+// It also keeps api_keys.last_used_at, written at most once a minute per key. Run flushes on a
+// timer and once more when its context ends, so a clean stop loses nothing.
 type UsageRecorder struct {
-	store    *Store
-	log      *slog.Logger
-	interval time.Duration
-	maxBuf   int
+	store     *Store
+	log       *slog.Logger
+	interval  time.Duration
+	maxGroups int
 
 	mu          sync.Mutex
-	buf         []APIUsage
+	groups      map[usageGroup]*usageTotals
+	pending     int                 // requests in groups
 	keysUsed    map[int64]time.Time // since the last flush
 	lastWritten map[int64]time.Time // last_used_at as last written, per key
 	dropped     int
 	kick        chan struct{}
 	flushMu     sync.Mutex // one flush at a time, so batches stay in order
 
-	written, inserts atomic.Int64 // totals, for Stats
+	written, rows, inserts atomic.Int64 // totals, for Stats
 }
 
-// usageBatchRows is how many records one INSERT statement carries.
+// usageGroup is what one api_usage row of a flush stands for. The day is counted in days since
+// the Unix epoch (UTC), so that recording formats no date.
+type usageGroup struct {
+	userID, keyID int64
+	endpoint      string
+	day           int64
+	status        int
+}
+
+// usageTotals are a group's requests so far.
+type usageTotals struct {
+	count, micros int64
+	last          time.Time
+}
+
+// add merges o into t.
+func (t *usageTotals) add(o usageTotals) {
+	t.count += o.count
+	t.micros += o.micros
+	if o.last.After(t.last) {
+		t.last = o.last
+	}
+}
+
+// usageBatchRows is how many rows (groups) one INSERT statement carries.
 const usageBatchRows = 500
 
 // UsageStats are a recorder's totals since it was made.
 type UsageStats struct {
-	Written int64 // records written to the database
-	Inserts int64 // INSERT statements that wrote them
+	Written int64 // requests written to the database
+	Rows    int64 // api_usage rows that hold them
+	Inserts int64 // INSERT statements that wrote the rows
 }
 
 // Stats returns the recorder's totals: Written/Inserts is how many requests one write carries.
 func (r *UsageRecorder) Stats() UsageStats {
-	return UsageStats{Written: r.written.Load(), Inserts: r.inserts.Load()}
+	return UsageStats{Written: r.written.Load(), Rows: r.rows.Load(), Inserts: r.inserts.Load()}
 }
 
-// NewUsageRecorder returns a recorder that flushes every interval (default 1s) or when maxBuf
-// records wait; past 100 × maxBuf waiting records (the database is down), new ones are dropped and
-// counted rather than exhausting memory.
-func (s *Store) NewUsageRecorder(log *slog.Logger, interval time.Duration, maxBuf int) *UsageRecorder {
+// NewUsageRecorder returns a recorder that flushes every interval (default 1s) or when maxGroups
+// groups wait; past 100 × maxGroups waiting groups (the database is down), requests of new groups
+// are dropped and counted rather than exhausting memory (those of waiting groups are still counted).
+func (s *Store) NewUsageRecorder(log *slog.Logger, interval time.Duration, maxGroups int) *UsageRecorder {
 	if interval <= 0 {
 		interval = time.Second
 	}
-	if maxBuf <= 0 {
-		maxBuf = 1000
+	if maxGroups <= 0 {
+		maxGroups = 1000
 	}
-	return &UsageRecorder{store: s, log: log, interval: interval, maxBuf: maxBuf,
+	return &UsageRecorder{store: s, log: log, interval: interval, maxGroups: maxGroups, groups: map[usageGroup]*usageTotals{},
 		keysUsed: map[int64]time.Time{}, lastWritten: map[int64]time.Time{}, kick: make(chan struct{}, 1)}
 }
 
-// Record queues one request. It never blocks on the database.
+// Record counts one request into its group. It never blocks on the database.
 func (r *UsageRecorder) Record(rec UsageRecord) {
 	at := rec.At.UTC()
-	row := APIUsage{UserID: rec.UserID, KeyID: rec.KeyID, Endpoint: rec.Endpoint, StatusCode: rec.Status,
-		DurationMicros: rec.Duration.Microseconds(), Day: at.Format("2006-01-02"), CreatedAt: DateTime(at.Truncate(time.Second))}
-	r.mu.Lock() // every request takes it: only the append under it
-	if len(r.buf) >= 100*r.maxBuf {
-		r.dropped++
-		r.mu.Unlock()
-		return
+	g := usageGroup{userID: rec.UserID, keyID: rec.KeyID, endpoint: rec.Endpoint, day: at.Unix() / 86400, status: rec.Status}
+	micros := rec.Duration.Microseconds()
+	r.mu.Lock() // every request takes it: only a map update under it
+	t := r.groups[g]
+	if t == nil {
+		if len(r.groups) >= 100*r.maxGroups {
+			r.dropped++
+			r.mu.Unlock()
+			return
+		}
+		t = &usageTotals{}
+		r.groups[g] = t
 	}
-	r.buf = append(r.buf, row)
+	t.count++
+	t.micros += micros
+	if at.After(t.last) {
+		t.last = at
+	}
+	r.pending++
 	if rec.KeyID != 0 {
 		r.keysUsed[rec.KeyID] = at
 	}
-	full := len(r.buf) >= r.maxBuf
+	full := len(r.groups) >= r.maxGroups
 	r.mu.Unlock()
 	if full {
 		select {
@@ -92,11 +129,11 @@ func (r *UsageRecorder) Record(rec UsageRecord) {
 	}
 }
 
-// Pending is the number of records waiting to be written.
+// Pending is the number of requests waiting to be written.
 func (r *UsageRecorder) Pending() int {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	return len(r.buf)
+	return r.pending
 }
 
 // Run flushes until ctx ends, then flushes what is left with a fresh deadline.
@@ -112,7 +149,7 @@ func (r *UsageRecorder) Run(ctx context.Context) {
 				r.log.Error("usage: final flush failed", "err", err, "lost", r.Pending())
 			}
 			st := r.Stats()
-			r.log.Info("usage recorder stopped", "records", st.Written, "inserts", st.Inserts)
+			r.log.Info("usage recorder stopped", "records", st.Written, "rows", st.Rows, "inserts", st.Inserts)
 			return
 		case <-t.C:
 		case <-r.kick:
@@ -126,33 +163,62 @@ func (r *UsageRecorder) Run(ctx context.Context) {
 	}
 }
 
-// Flush writes every waiting record now, in batches, and the last_used_at of keys due for it.
-// Records that fail to write stay queued for the next flush.
+// Flush writes every waiting group now, one row each, in batches, and the last_used_at of keys due
+// for it. Each INSERT is one statement, so it is written whole or not at all: groups whose INSERT
+// fails are merged back into the waiting ones for the next flush, and those already written are not.
 func (r *UsageRecorder) Flush(ctx context.Context) error {
 	r.flushMu.Lock()
 	defer r.flushMu.Unlock()
 	r.mu.Lock()
-	batch, used, dropped := r.buf, r.keysUsed, r.dropped
-	r.buf, r.keysUsed, r.dropped = nil, map[int64]time.Time{}, 0
+	groups, used, dropped := r.groups, r.keysUsed, r.dropped
+	r.groups, r.pending, r.keysUsed, r.dropped = map[usageGroup]*usageTotals{}, 0, map[int64]time.Time{}, 0
 	r.mu.Unlock()
 	if dropped > 0 {
-		r.log.Error("usage: buffer full, records dropped", "dropped", dropped)
+		r.log.Error("usage: too many groups waiting, records dropped", "dropped", dropped)
 	}
-	if len(batch) > 0 {
-		if err := r.store.db.WithContext(ctx).CreateInBatches(batch, usageBatchRows).Error; err != nil {
-			r.requeue(batch, used)
-			return err
+	if len(groups) > 0 {
+		keys := make([]usageGroup, 0, len(groups))
+		rows := make([]APIUsage, 0, len(groups))
+		now := DateTime(time.Now().UTC().Truncate(time.Second))
+		for g, t := range groups {
+			keys = append(keys, g)
+			rows = append(rows, APIUsage{UserID: g.userID, KeyID: g.keyID, Endpoint: g.endpoint, StatusCode: g.status,
+				Day: time.Unix(g.day*86400, 0).UTC().Format("2006-01-02"), RequestCount: t.count, TotalDurationMicros: t.micros,
+				LastAt: DateTime(t.last.Truncate(time.Second)), CreatedAt: now})
 		}
-		r.written.Add(int64(len(batch)))
-		r.inserts.Add(int64((len(batch) + usageBatchRows - 1) / usageBatchRows))
+		for i := 0; i < len(rows); i += usageBatchRows {
+			end := min(i+usageBatchRows, len(rows))
+			if err := r.store.db.WithContext(ctx).Create(rows[i:end]).Error; err != nil {
+				for _, g := range keys[:i] {
+					delete(groups, g)
+				}
+				r.requeue(groups, used)
+				return err
+			}
+			var n int64
+			for _, row := range rows[i:end] {
+				n += row.RequestCount
+			}
+			r.written.Add(n)
+			r.rows.Add(int64(end - i))
+			r.inserts.Add(1)
+		}
 	}
 	return r.writeLastUsed(ctx, used)
 }
 
-func (r *UsageRecorder) requeue(batch []APIUsage, used map[int64]time.Time) {
+// requeue merges groups that were not written, and the keys used, back into the waiting ones.
+func (r *UsageRecorder) requeue(groups map[usageGroup]*usageTotals, used map[int64]time.Time) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	r.buf = append(batch, r.buf...)
+	for g, t := range groups {
+		r.pending += int(t.count)
+		if w := r.groups[g]; w != nil {
+			w.add(*t)
+		} else {
+			r.groups[g] = t
+		}
+	}
 	for k, t := range used {
 		if t.After(r.keysUsed[k]) {
 			r.keysUsed[k] = t

@@ -99,7 +99,7 @@ type scenario struct {
 
 	srv *server
 	// After the run: the peak RSS of its process, and the gateway's own counts from its log.
-	rssKB, records, inserts, fallbacks int64
+	rssKB, records, rows, inserts, fallbacks int64
 }
 
 // sample is one measured run.
@@ -282,7 +282,7 @@ func run(ctx context.Context, o options) error {
 	for _, sc := range scenarios {
 		sc.rssKB = sc.srv.procStatus("VmHWM")
 		sc.srv.stop()
-		sc.records, sc.inserts, sc.fallbacks = logStats(sc.srv.logPath)
+		sc.records, sc.rows, sc.inserts, sc.fallbacks = logStats(sc.srv.logPath)
 	}
 	report(os.Stdout, o, scenarios, cells, time.Since(began))
 	return nil

@@ -148,10 +148,10 @@ func servicePIDs(redisPort string) (mariadb, redis int) {
 
 // logStats reads the gateway's log: the counters of its "usage recorder stopped" line, and how
 // often the limiter fell back from Redis (a call slower than SHAREPANEL_REDIS_TIMEOUT).
-func logStats(logPath string) (records, inserts, fallbacks int64) {
+func logStats(logPath string) (records, rows, inserts, fallbacks int64) {
 	f, err := os.Open(logPath)
 	if err != nil {
-		return 0, 0, 0
+		return 0, 0, 0, 0
 	}
 	defer f.Close()
 	sc := bufio.NewScanner(f)
@@ -166,13 +166,14 @@ func logStats(logPath string) (records, inserts, fallbacks int64) {
 		}
 		var v struct {
 			Records int64 `json:"records"`
+			Rows    int64 `json:"rows"`
 			Inserts int64 `json:"inserts"`
 		}
 		if json.Unmarshal([]byte(line), &v) == nil {
-			records, inserts = v.Records, v.Inserts
+			records, rows, inserts = v.Records, v.Rows, v.Inserts
 		}
 	}
-	return records, inserts, fallbacks
+	return records, rows, inserts, fallbacks
 }
 
 // cpuProfile saves a CPU profile of the gateway over most of a measured run.

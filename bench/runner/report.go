@@ -108,21 +108,25 @@ func report(w io.Writer, o options, scenarios []*scenario, cells []*cell, took t
 		fmt.Fprintf(w, "| 2. peak RSS with %d keys (over scenario 1's) | all | %.1f MB (+%.1f MB) | a few tens of MB | %s |\n",
 			o.accounts, float64(many.rssKB)/1024, grow, verdict(grow < 64))
 	}
-	fmt.Fprintln(w, "\n| gateway | usage records written | INSERT statements | records per INSERT | Redis fallbacks |")
-	fmt.Fprintln(w, "|---|---:|---:|---:|---:|")
+	fmt.Fprintln(w, "\n| gateway | requests recorded | usage rows | INSERT statements | requests per row | requests per INSERT | Redis fallbacks |")
+	fmt.Fprintln(w, "|---|---:|---:|---:|---:|---:|---:|")
 	for _, sc := range scenarios {
 		if sc.name == "bare" || sc.name == "minimal" {
 			continue
 		}
-		per := "–"
-		if sc.inserts > 0 {
-			per = fmt.Sprintf("%.0f", float64(sc.records)/float64(sc.inserts))
+		perRow, perInsert := "–", "–"
+		if sc.rows > 0 {
+			perRow = fmt.Sprintf("%.1f", float64(sc.records)/float64(sc.rows))
 		}
-		fmt.Fprintf(w, "| %s | %d | %d | %s | %d |\n", sc.title, sc.records, sc.inserts, per, sc.fallbacks)
+		if sc.inserts > 0 {
+			perInsert = fmt.Sprintf("%.0f", float64(sc.records)/float64(sc.inserts))
+		}
+		fmt.Fprintf(w, "| %s | %d | %d | %d | %s | %s | %d |\n", sc.title, sc.records, sc.rows, sc.inserts, perRow, perInsert, sc.fallbacks)
 	}
 	fmt.Fprintln(w, "\nRedis scripts/req and SQL SELECTs/req are the servers' own counters (INFO commandstats, SHOW GLOBAL STATUS)")
 	fmt.Fprintln(w, "read around each measured run, divided by wrk's request count; they include anything else those servers ran")
-	fmt.Fprintln(w, "meanwhile. Usage records and INSERTs are the gateway's own totals, logged when it stops. A Redis fallback is")
+	fmt.Fprintln(w, "meanwhile. Requests recorded, usage rows (one per key, endpoint, status and day at each flush) and INSERTs")
+	fmt.Fprintln(w, "are the gateway's own totals, logged when it stops. A Redis fallback is")
 	fmt.Fprintln(w, "a limiter call slower than SHAREPANEL_REDIS_TIMEOUT, after which that replica decides locally for a second.")
 }
 
