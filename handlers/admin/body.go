@@ -131,6 +131,38 @@ func (b body) optMoney(name string) (*models.Money, error) {
 	return &m, nil
 }
 
+// requiredMoney returns an amount that must be present.
+func (b body) requiredMoney(name string) (models.Money, error) {
+	m, err := b.optMoney(name)
+	if err != nil {
+		return 0, err
+	}
+	if m == nil {
+		return 0, models.Errorf(models.EINVALID, "%s is required", name)
+	}
+	return *m, nil
+}
+
+// statusUpdate reads a PATCH of one object's status: the ID in the path and the required
+// "status" of the body, lower-cased; both are noted in the audit entry.
+func statusUpdate(c echo.Context, label string) (int64, string, error) {
+	id, err := pathID(c, "id", label)
+	if err != nil {
+		return 0, "", err
+	}
+	b, err := readBody(c)
+	if err != nil {
+		return 0, "", err
+	}
+	status, err := b.required("status")
+	if err != nil {
+		return 0, "", err
+	}
+	status = strings.ToLower(strings.TrimSpace(status))
+	addAuditDetail(c, "status", status)
+	return id, status, nil
+}
+
 // flag returns a boolean field: true/false, 1/0, "yes"/"no"; false when absent.
 func (b body) flag(name string) (bool, error) {
 	v, ok, err := b.str(name)

@@ -54,20 +54,10 @@ func (s *server) createInstance(c echo.Context) error {
 // updateInstance is PATCH /api/instances/ID: {"status": "active" | "sleep" | "dead"}.
 func (s *server) updateInstance(c echo.Context) error {
 	setAudit(c, "instance_status", "instance:"+c.Param("id"), nil)
-	id, err := pathID(c, "id", "Instance ID")
+	id, status, err := statusUpdate(c, "Instance ID")
 	if err != nil {
 		return err
 	}
-	b, err := readBody(c)
-	if err != nil {
-		return err
-	}
-	status, err := b.required("status")
-	if err != nil {
-		return err
-	}
-	status = strings.ToLower(strings.TrimSpace(status))
-	addAuditDetail(c, "status", status)
 	ctx := c.Request().Context()
 	owner, err := s.Store.InstanceOwner(ctx, id)
 	if err != nil {

@@ -18,12 +18,9 @@ func (s *server) createInvoice(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	amount, err := b.optMoney("amount")
+	amount, err := b.requiredMoney("amount")
 	if err != nil {
 		return err
-	}
-	if amount == nil {
-		return models.Errorf(models.EINVALID, "amount is required")
 	}
 	status, _, err := b.str("status")
 	if err != nil {
@@ -38,7 +35,7 @@ func (s *server) createInvoice(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	inv, err := s.Store.CreateInvoice(ctx, userID, *amount, status)
+	inv, err := s.Store.CreateInvoice(ctx, userID, amount, status)
 	if err != nil {
 		return err
 	}
@@ -51,20 +48,10 @@ func (s *server) createInvoice(c echo.Context) error {
 // payment's transaction) or {"status": "overdue"}.
 func (s *server) updateInvoice(c echo.Context) error {
 	setAudit(c, "invoice_status", "invoice:"+c.Param("id"), nil)
-	id, err := pathID(c, "id", "Invoice ID")
+	id, status, err := statusUpdate(c, "Invoice ID")
 	if err != nil {
 		return err
 	}
-	b, err := readBody(c)
-	if err != nil {
-		return err
-	}
-	status, err := b.required("status")
-	if err != nil {
-		return err
-	}
-	status = strings.ToLower(strings.TrimSpace(status))
-	addAuditDetail(c, "status", status)
 	var inv *models.Invoice
 	switch status {
 	case models.InvoicePaid:
@@ -89,20 +76,17 @@ func (s *server) adjustBalance(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	amount, err := b.optMoney("amount")
+	amount, err := b.requiredMoney("amount")
 	if err != nil {
 		return err
 	}
-	if amount == nil {
-		return models.Errorf(models.EINVALID, "amount is required")
-	}
-	addAuditDetail(c, "amount", *amount)
+	addAuditDetail(c, "amount", amount)
 	ctx := c.Request().Context()
 	userID, err := s.Store.UserIDByUsername(ctx, username)
 	if err != nil {
 		return err
 	}
-	balance, t, err := s.Store.AdjustBalance(ctx, userID, *amount)
+	balance, t, err := s.Store.AdjustBalance(ctx, userID, amount)
 	if err != nil {
 		return err
 	}
