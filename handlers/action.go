@@ -25,10 +25,11 @@ type Mode struct {
 // Action is one handler of the user API and everything the pipeline needs to know about it.
 // Because it is plain data, the docs and the tests walk it.
 type Action struct {
-	Summary string
-	Write   bool // changes data: POST only, and the key needs write permission
-	Params  []Param
-	Handle  func(c *Call) (Reply, error)
+	Summary  string
+	Write    bool // changes data: POST only, and the key needs write permission
+	Params   []Param
+	Handle   func(c *Call) (Reply, error)
+	endpoint string // "mode.action" ("mode" for single-action modes), as usage records it; set by New
 	// Response is a value of the data's type (nil: no data), for the generated docs and the
 	// contract tests.
 	Response any

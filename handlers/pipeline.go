@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -91,16 +92,18 @@ func (a *API) readBody(c echo.Context) ([]byte, error) {
 		return nil, err
 	}
 	r := c.Request()
-	tooLarge := models.Errorf(models.ETOOLARGE, "Payload too large. No plan accepts more than %s", formatBytes(largest))
+	tooLarge := func() error {
+		return models.Errorf(models.ETOOLARGE, "Payload too large. No plan accepts more than %s", formatBytes(largest))
+	}
 	if r.ContentLength > largest {
-		return nil, tooLarge
+		return nil, tooLarge()
 	}
 	body, err := io.ReadAll(io.LimitReader(r.Body, largest+1))
 	if err != nil {
 		return nil, models.Errorf(models.EINVALID, "Could not read the request body")
 	}
 	if int64(len(body)) > largest {
-		return nil, tooLarge
+		return nil, tooLarge()
 	}
 	return body, nil
 }
@@ -125,6 +128,7 @@ func (a *API) lookup(c echo.Context, p Params) (*Mode, *Action, error) {
 		return nil, nil, models.Errorf(models.EINVALID, "Invalid action for %s mode", modeName)
 	}
 	c.Set("action", name)
+	c.Set("endpoint", action.endpoint)
 	return mode, action, nil
 }
 
@@ -185,19 +189,14 @@ func (a *API) authorize(call *Call, raw Params, action *Action, bodySize int64) 
 }
 
 // limiterKey is the rate-limit bucket of an account: every key of an account shares its plan's limits.
-func limiterKey(userID int64) string { return fmt.Sprintf("u:%d", userID) }
+func limiterKey(userID int64) string { return "u:" + strconv.FormatInt(userID, 10) }
 
 // recordUsage hands the request to the usage recorder; refused (429) requests are not usage.
 func (a *API) recordUsage(call *Call, c echo.Context, status int, start time.Time) {
 	if call.Caller == nil || a.Usage == nil || status == http.StatusTooManyRequests {
 		return
 	}
-	mode, _ := c.Get("mode").(string)
-	action, _ := c.Get("action").(string)
-	endpoint := mode
-	if action != "" {
-		endpoint += "." + action
-	}
+	endpoint, _ := c.Get("endpoint").(string)
 	a.Usage.Record(models.UsageRecord{UserID: call.Caller.UserID, KeyID: call.Caller.KeyID, Endpoint: endpoint,
 		Status: status, Duration: time.Since(start), At: start})
 }

@@ -62,6 +62,14 @@ func New(d Deps) (*echo.Echo, *API) {
 	}
 	a := &API{Deps: d}
 	a.modes = a.routes()
+	for modeName, mode := range a.modes {
+		for actionName, action := range mode.Actions {
+			action.endpoint = modeName
+			if actionName != "" {
+				action.endpoint += "." + actionName
+			}
+		}
+	}
 
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
