@@ -154,9 +154,3 @@ func (c *KeyCache) ForgetUser(userID int64) {
 	}
 }
 
-// Len is the number of cached entries (for metrics and tests).
-func (c *KeyCache) Len() int {
-	c.mu.RLock()
-	defer c.mu.RUnlock()
-	return len(c.entries)
-}

@@ -125,9 +125,6 @@ func (s *Store) Ping(ctx context.Context) error {
 	return sqlDB.PingContext(ctx)
 }
 
-// IsMySQL tells whether the store is MySQL/MariaDB (as opposed to the embedded SQLite).
-func (s *Store) IsMySQL() bool { return s.mysql }
-
 // DB exposes the gorm handle to tests and benchmarks that count queries. Application code goes
 // through Store methods.
 func (s *Store) DB() *gorm.DB { return s.db }
