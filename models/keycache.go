@@ -153,4 +153,3 @@ func (c *KeyCache) ForgetUser(userID int64) {
 		}
 	}
 }
-
