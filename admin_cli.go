@@ -10,6 +10,7 @@ import (
 
 	"sharepanel/config"
 	"sharepanel/models"
+	"sharepanel/wire"
 )
 
 const configUsage = `usage: sharepanel config get KEY | sharepanel config update KEY VALUE
@@ -91,7 +92,7 @@ func adminCommand(ctx context.Context, cfg config.Config, log *slog.Logger, args
 			return err
 		}
 		for _, a := range admins {
-			fmt.Fprintf(stdout, "%s\tcreated %s\n", a.Username, a.CreatedAt.Time().Format(models.DateTimeLayout))
+			fmt.Fprintf(stdout, "%s\tcreated %s\n", a.Username, a.CreatedAt.Time().Format(wire.DateTimeLayout))
 		}
 	case "delete":
 		if err := store.DeleteAdmin(ctx, args[1]); err != nil {

@@ -7,10 +7,10 @@ import (
 	"strings"
 	"unicode"
 
-	"sharepanel/models"
+	"sharepanel/wire"
 )
 
-// DateTimePattern is what a models.DateTime looks like on the wire.
+// DateTimePattern is what a wire.DateTime looks like on the wire.
 const DateTimePattern = `^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$`
 
 // Reflector turns Go types into JSON Schemas the way encoding/json writes them, following the json
@@ -34,10 +34,10 @@ type Schemer interface {
 // The gateway's own value types, which marshal themselves.
 var (
 	schemerType  = reflect.TypeFor[Schemer]()
-	moneyType    = reflect.TypeFor[models.Money]()
-	dateTimeType = reflect.TypeFor[models.DateTime]()
-	flagType     = reflect.TypeFor[models.Flag]()
-	jsonTextType = reflect.TypeFor[models.JSONText]()
+	moneyType    = reflect.TypeFor[wire.Money]()
+	dateTimeType = reflect.TypeFor[wire.DateTime]()
+	flagType     = reflect.TypeFor[wire.Flag]()
+	jsonTextType = reflect.TypeFor[wire.JSONText]()
 )
 
 // For returns the schema of values of type t; named structs become $refs to components.

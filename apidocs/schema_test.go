@@ -9,7 +9,7 @@ import (
 	"testing"
 
 	"sharepanel/apidocs"
-	"sharepanel/models"
+	"sharepanel/wire"
 )
 
 type base struct {
@@ -18,17 +18,17 @@ type base struct {
 
 type sampleView struct {
 	base
-	Amount  models.Money     `json:"amount"`
-	At      models.DateTime  `json:"at"`
-	Paid    *models.DateTime `json:"paid_at"`
-	Active  models.Flag      `json:"is_active"`
-	Details models.JSONText  `json:"details"`
-	Note    string           `json:"note,omitempty"`
-	Secret  string           `json:"-"`
-	Ratio   float64          `json:"ratio"`
-	Tags    []string         `json:"tags"`
-	Child   *sampleChild     `json:"child"`
-	hidden  int              // unexported: not in the JSON
+	Amount  wire.Money     `json:"amount"`
+	At      wire.DateTime  `json:"at"`
+	Paid    *wire.DateTime `json:"paid_at"`
+	Active  wire.Flag      `json:"is_active"`
+	Details wire.JSONText  `json:"details"`
+	Note    string         `json:"note,omitempty"`
+	Secret  string         `json:"-"`
+	Ratio   float64        `json:"ratio"`
+	Tags    []string       `json:"tags"`
+	Child   *sampleChild   `json:"child"`
+	hidden  int            // unexported: not in the JSON
 }
 
 type sampleChild struct {

@@ -10,6 +10,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"sharepanel/models"
+	"sharepanel/wire"
 )
 
 // Mode is one value of the mode parameter: a table of actions.
@@ -83,13 +84,13 @@ func (p Param) check(raw string) (string, error) {
 		n, err := strconv.ParseInt(strings.TrimSpace(raw), 10, 64)
 		if p.Min == 0 && p.Max == 0 {
 			if err != nil || n < 1 {
-				return "", models.Errorf(models.EINVALID, "%s must be a positive integer", p.label())
+				return "", wire.Errorf(wire.EINVALID, "%s must be a positive integer", p.label())
 			}
 		} else if err != nil || n < p.Min || n > p.Max {
 			if p.Min == 0 && p.Max >= maxSafeInt {
-				return "", models.Errorf(models.EINVALID, "%s must be a non-negative integer", p.Name)
+				return "", wire.Errorf(wire.EINVALID, "%s must be a non-negative integer", p.Name)
 			}
-			return "", models.Errorf(models.EINVALID, "%s must be an integer between %d and %d", p.Name, p.Min, p.Max)
+			return "", wire.Errorf(wire.EINVALID, "%s must be an integer between %d and %d", p.Name, p.Min, p.Max)
 		}
 		return strconv.FormatInt(n, 10), nil
 	case KindFlag:
@@ -99,22 +100,22 @@ func (p Param) check(raw string) (string, error) {
 		case "0", "false", "no", "off", "":
 			return "false", nil
 		}
-		return "", models.Errorf(models.EINVALID, "%s must be true or false", p.Name)
+		return "", wire.Errorf(wire.EINVALID, "%s must be true or false", p.Name)
 	case KindEnum:
 		for _, e := range p.Enum {
 			if strings.EqualFold(strings.TrimSpace(raw), e) {
 				return e, nil
 			}
 		}
-		return "", models.Errorf(models.EINVALID, "Invalid %s. Allowed values: %s", p.Name, strings.Join(p.Enum, ", "))
+		return "", wire.Errorf(wire.EINVALID, "Invalid %s. Allowed values: %s", p.Name, strings.Join(p.Enum, ", "))
 	case KindTime:
 		if _, err := parseTime(raw); err != nil {
-			return "", models.Errorf(models.EINVALID, "%s must be an ISO 8601 date or date-time, e.g. 2025-12-31T23:59:59Z", p.Name)
+			return "", wire.Errorf(wire.EINVALID, "%s must be an ISO 8601 date or date-time, e.g. 2025-12-31T23:59:59Z", p.Name)
 		}
 		return strings.TrimSpace(raw), nil
 	}
 	if p.MaxLen > 0 && len([]rune(raw)) > p.MaxLen {
-		return "", models.Errorf(models.EINVALID, "%s must be at most %d characters", p.label(), p.MaxLen)
+		return "", wire.Errorf(wire.EINVALID, "%s must be at most %d characters", p.label(), p.MaxLen)
 	}
 	return raw, nil
 }
@@ -190,8 +191,8 @@ func (c *Call) Time(name string) *time.Time {
 }
 
 // Page returns the checked limit and offset.
-func (c *Call) Page() models.Page {
-	return models.Page{Limit: int(c.Int("limit")), Offset: int(c.Int("offset"))}
+func (c *Call) Page() wire.Page {
+	return wire.Page{Limit: int(c.Int("limit")), Offset: int(c.Int("offset"))}
 }
 
 // checkParams validates the action's declared parameters, applies defaults and returns the
@@ -205,7 +206,7 @@ func checkParams(a *Action, raw Params) (Params, error) {
 		}
 		if !given {
 			if p.Required {
-				return nil, models.Errorf(models.EINVALID, "%s is required", p.label())
+				return nil, wire.Errorf(wire.EINVALID, "%s is required", p.label())
 			}
 			if p.Default == "" {
 				continue

@@ -9,6 +9,7 @@ import (
 
 	"sharepanel/internal/testenv"
 	"sharepanel/models"
+	"sharepanel/wire"
 )
 
 // insertRows writes fixture rows straight into the database.
@@ -41,7 +42,7 @@ func TestAnalyticsOverview(t *testing.T) {
 
 	// acct: admin of one organization, member of another's; three instances, one active; four
 	// invoices, two paid (0.10 + 0.20); four keys, two of them unusable.
-	now := models.Now()
+	now := wire.Now()
 	own := &models.Organization{Title: "Own", Path: "own-" + jsonID(acct.User.ID), AdminID: acct.User.ID, CreatedBy: acct.User.ID, CreatedAt: now}
 	theirs := &models.Organization{Title: "Theirs", Path: "theirs-" + jsonID(other.User.ID), AdminID: other.User.ID, CreatedBy: other.User.ID, CreatedAt: now}
 	insertRows(t, env, own, theirs)
@@ -59,7 +60,7 @@ func TestAnalyticsOverview(t *testing.T) {
 	env.Invoice(acct, "5.00", models.InvoicePending)
 	env.Invoice(acct, "6.00", models.InvoiceOverdue)
 	env.Invoice(other, "100.00", models.InvoicePaid)
-	if err := env.Store.DB().Model(&models.User{}).Where("id = ?", acct.User.ID).Update("balance", models.Money(10050)).Error; err != nil {
+	if err := env.Store.DB().Model(&models.User{}).Where("id = ?", acct.User.ID).Update("balance", wire.Money(10050)).Error; err != nil {
 		t.Fatal(err)
 	}
 	ctx := context.Background()

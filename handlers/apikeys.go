@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"sharepanel/models"
+	"sharepanel/wire"
 )
 
 func (a *API) apiKeysList(c *Call) (Reply, error) {
@@ -21,7 +22,7 @@ func (a *API) apiKeysCreate(c *Call) (Reply, error) {
 	}
 	expires := c.Time("expires_at")
 	if expires != nil && !expires.After(time.Now()) {
-		return Reply{}, models.Errorf(models.EINVALID, "expires_at must be in the future")
+		return Reply{}, wire.Errorf(wire.EINVALID, "expires_at must be in the future")
 	}
 	name := c.Str("name")
 	if name == "" {

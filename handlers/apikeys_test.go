@@ -9,6 +9,7 @@ import (
 
 	"sharepanel/internal/testenv"
 	"sharepanel/models"
+	"sharepanel/wire"
 )
 
 func TestAPIKeysCreateListDelete(t *testing.T) {
@@ -28,7 +29,7 @@ func TestAPIKeysCreateListDelete(t *testing.T) {
 	}
 	k := keys[1]
 	for field, want := range map[string]any{"name": "reporting", "permissions": "read", "is_active": float64(1),
-		"expires_at": expires.Format(models.DateTimeLayout), "last_used_at": nil} {
+		"expires_at": expires.Format(wire.DateTimeLayout), "last_used_at": nil} {
 		if k[field] != want {
 			t.Errorf("%s = %#v, want %#v", field, k[field], want)
 		}

@@ -1,11 +1,10 @@
 package handlers
 
 import (
-	"errors"
 	"strings"
 
-	"sharepanel/models"
 	"sharepanel/ratelimit"
+	"sharepanel/wire"
 )
 
 // authLogin is mode=auth: email and password, or an autologin token from the admin API, for a new
@@ -28,7 +27,7 @@ func (a *API) authLogin(c *Call) (Reply, error) {
 		return ok("Authentication successful", authData{APIKey: secret})
 	}
 	if email == "" || password == "" {
-		return Reply{}, models.Errorf(models.EINVALID, "Email and password are required")
+		return Reply{}, wire.Errorf(wire.EINVALID, "Email and password are required")
 	}
 	if a.Login != nil {
 		d, err := a.Login.CheckLogin(ctx, email)
@@ -38,7 +37,7 @@ func (a *API) authLogin(c *Call) (Reply, error) {
 	}
 	secret, err := a.Store.Login(ctx, email, password, c.Str("name"))
 	if err != nil {
-		if a.Login != nil && models.ErrorCode(err) == models.EUNAUTHORIZED {
+		if a.Login != nil && wire.ErrorCode(err) == wire.EUNAUTHORIZED {
 			if ferr := a.Login.RecordFailedLogin(ctx, email); ferr != nil {
 				a.Log.Warn("recording a failed login failed", "err", ferr)
 			}
@@ -51,14 +50,11 @@ func (a *API) authLogin(c *Call) (Reply, error) {
 // loginRefused turns a login-limit decision into headers and, when refused, a 429.
 func (a *API) loginRefused(c *Call, d ratelimit.Decision, err error) error {
 	if err != nil {
-		if errors.Is(err, ratelimit.ErrUnavailable) {
-			return models.Errorf(models.EUNAVAILABLE, "Rate limiting is unavailable. Please try again later.")
-		}
-		return err
+		return err // ratelimit.ErrUnavailable is already the 503 it should be
 	}
 	if !d.Allowed {
 		d.WriteHeaders(c.Response().Header())
-		return models.Errorf(models.ERATELIMITED, "Rate limit exceeded. Please try again later.")
+		return wire.Errorf(wire.ERATELIMITED, "Rate limit exceeded. Please try again later.")
 	}
 	return nil
 }

@@ -13,6 +13,7 @@ import (
 	"sharepanel/handlers"
 	"sharepanel/internal/testenv"
 	"sharepanel/models"
+	"sharepanel/wire"
 )
 
 // Helpers shared by the billing, analytics and notifications tests.
@@ -81,7 +82,7 @@ func TestBillingBalance(t *testing.T) {
 		t.Fatalf("balance data %v", d)
 	}
 
-	if err := env.Store.DB().Model(&models.User{}).Where("id = ?", acct.User.ID).Update("balance", models.Money(10050)).Error; err != nil {
+	if err := env.Store.DB().Model(&models.User{}).Where("id = ?", acct.User.ID).Update("balance", wire.Money(10050)).Error; err != nil {
 		t.Fatal(err)
 	}
 	res = postAs(env, acct, map[string]any{"mode": "billing", "action": "balance"})
@@ -158,8 +159,8 @@ func TestBillingInvoices(t *testing.T) {
 			t.Fatalf("invoice_number %v: date part %s", inv["invoice_number"], m[1])
 		}
 	}
-	if list[1]["created_at"] != base.Add(2*time.Hour).Format(models.DateTimeLayout) {
-		t.Fatalf("created_at %v, want %s", list[1]["created_at"], base.Add(2*time.Hour).Format(models.DateTimeLayout))
+	if list[1]["created_at"] != base.Add(2*time.Hour).Format(wire.DateTimeLayout) {
+		t.Fatalf("created_at %v, want %s", list[1]["created_at"], base.Add(2*time.Hour).Format(wire.DateTimeLayout))
 	}
 
 	// Filter by status: exact, and spelled in any case.
@@ -235,7 +236,7 @@ func TestBillingInvoice(t *testing.T) {
 	d := exactData(t, res).(map[string]any)
 	testenv.ExpectShape(t, d, paidInvoiceFields())
 	if num(d, "id") != jsonID(inv.ID) || d["invoice_number"] != inv.InvoiceNumber || num(d, "total_amount") != "50.00" ||
-		d["status"] != "paid" || d["paid_at"] != paid.PaidAt.Time().Format(models.DateTimeLayout) {
+		d["status"] != "paid" || d["paid_at"] != paid.PaidAt.Time().Format(wire.DateTimeLayout) {
 		t.Fatalf("invoice %v", d)
 	}
 
@@ -288,10 +289,10 @@ func TestBillingTransactions(t *testing.T) {
 			t.Fatalf("transaction %v", tx)
 		}
 	}
-	if list[0]["transaction_id"] != first.InvoiceNumber || num(list[0], "amount") != "0.10" || list[0]["date"] != later.Format(models.DateTimeLayout) {
+	if list[0]["transaction_id"] != first.InvoiceNumber || num(list[0], "amount") != "0.10" || list[0]["date"] != later.Format(wire.DateTimeLayout) {
 		t.Fatalf("newest transaction %v, want the payment of %s", list[0], first.InvoiceNumber)
 	}
-	if list[1]["transaction_id"] != second.InvoiceNumber || num(list[1], "amount") != "0.20" || list[1]["date"] != second.PaidAt.Time().Format(models.DateTimeLayout) {
+	if list[1]["transaction_id"] != second.InvoiceNumber || num(list[1], "amount") != "0.20" || list[1]["date"] != second.PaidAt.Time().Format(wire.DateTimeLayout) {
 		t.Fatalf("older transaction %v, want the payment of %s", list[1], second.InvoiceNumber)
 	}
 

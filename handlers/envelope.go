@@ -11,7 +11,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"sharepanel/handlers/httpkit"
-	"sharepanel/models"
+	"sharepanel/wire"
 )
 
 // TimestampLayout is the envelope's timestamp: RFC 3339, UTC, written as +00:00.
@@ -21,7 +21,7 @@ const TimestampLayout = "2006-01-02T15:04:05+00:00"
 type Envelope struct {
 	Status    string `json:"status"` // "success" or "error"
 	Message   string `json:"message"`
-	Code      string `json:"code,omitempty"` // errors only: machine-readable, see models.E*
+	Code      string `json:"code,omitempty"` // errors only: machine-readable, see wire.E*
 	Timestamp string `json:"timestamp"`
 	Data      any    `json:"data,omitempty"`
 }
@@ -32,7 +32,7 @@ func errorStatus(err error) (int, string, string) {
 	if errors.As(err, &he) {
 		code, ok := httpkit.CodeFor(he.Code)
 		if !ok {
-			code = models.EINVALID
+			code = wire.EINVALID
 		}
 		msg, _ := he.Message.(string)
 		if msg == "" {
@@ -40,8 +40,8 @@ func errorStatus(err error) (int, string, string) {
 		}
 		return he.Code, code, msg
 	}
-	code := models.ErrorCode(err)
-	return httpkit.Status(code), code, models.ErrorMessage(err)
+	code := wire.ErrorCode(err)
+	return httpkit.Status(code), code, wire.ErrorMessage(err)
 }
 
 func timestamp(now time.Time) string { return now.UTC().Format(TimestampLayout) }
@@ -77,7 +77,7 @@ func errorHandler(log *slog.Logger) echo.HTTPErrorHandler {
 		case httpkit.ClientGone(c, err):
 			log.Debug("client gone", "request_id", c.Response().Header().Get(echo.HeaderXRequestID))
 			return
-		case status >= 500 && code == models.EINTERNAL:
+		case status >= 500 && code == wire.EINTERNAL:
 			log.Error("unexpected error", "request_id", c.Response().Header().Get(echo.HeaderXRequestID), "err", err)
 		}
 		if status == http.StatusMethodNotAllowed && c.Response().Header().Get("Allow") == "" {

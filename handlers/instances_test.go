@@ -7,6 +7,7 @@ import (
 
 	"sharepanel/internal/testenv"
 	"sharepanel/models"
+	"sharepanel/wire"
 )
 
 var instanceListShape = map[string]string{"id": "integer", "instance_name": "string", "instance_path": "string",
@@ -78,7 +79,7 @@ func TestInstancesList(t *testing.T) {
 	res := list(map[string]string{"type": "SMS", "status": "sleep"})
 	got := res.DataList(t)[0]
 	if got["instance_name"] != "Beta" || got["instance_path"] != "beta" || got["type"] != "SMS" || got["instance_type"] != "wordpress" ||
-		got["status"] != "sleep" || got["created_at"] != b.CreatedAt.Time().Format(models.DateTimeLayout) {
+		got["status"] != "sleep" || got["created_at"] != b.CreatedAt.Time().Format(wire.DateTimeLayout) {
 		t.Fatalf("beta %v", got)
 	}
 	if l := list(map[string]string{"type": "SMS", "status": "active"}); l.Data() == nil {

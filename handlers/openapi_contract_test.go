@@ -17,16 +17,17 @@ import (
 	"sharepanel/handlers"
 	"sharepanel/internal/testenv"
 	"sharepanel/models"
+	"sharepanel/wire"
 )
 
 // sample sets every field of v: with full, pointers are set, slices have one element and values
 // are not zero; without, everything stays zero (nil pointers marshal as null).
 func sample(v reflect.Value, full bool) {
 	switch v.Type() {
-	case reflect.TypeFor[models.DateTime]():
-		v.Set(reflect.ValueOf(models.DateTime(time.Date(2024, 1, 1, 12, 30, 0, 0, time.UTC))))
+	case reflect.TypeFor[wire.DateTime]():
+		v.Set(reflect.ValueOf(wire.DateTime(time.Date(2024, 1, 1, 12, 30, 0, 0, time.UTC))))
 		return
-	case reflect.TypeFor[models.JSONText]():
+	case reflect.TypeFor[wire.JSONText]():
 		if full {
 			v.SetString(`{"org_name":"My Org"}`)
 		}
@@ -52,7 +53,7 @@ func sample(v reflect.Value, full bool) {
 	case reflect.String:
 		v.SetString("text")
 	case reflect.Int, reflect.Int64, reflect.Int32:
-		v.SetInt(1230) // models.Money: 12.30
+		v.SetInt(1230) // wire.Money: 12.30
 	case reflect.Float64:
 		v.SetFloat(0.125)
 	case reflect.Bool:

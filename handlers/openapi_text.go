@@ -7,7 +7,8 @@ import (
 	"strings"
 
 	"sharepanel/apidocs"
-	"sharepanel/models"
+	"sharepanel/ratelimit"
+	"sharepanel/wire"
 )
 
 // The prose, examples and shared components of the generated OpenAPI document.
@@ -23,27 +24,27 @@ type errorDoc struct {
 
 // errorDocs lists every status the pipeline can answer with, with messages it really uses.
 var errorDocs = []errorDoc{
-	{400, "BadRequest", models.EINVALID, "A parameter is missing or invalid, or the mode or action is unknown.", []string{
+	{400, "BadRequest", wire.EINVALID, "A parameter is missing or invalid, or the mode or action is unknown.", []string{
 		"Invalid mode. Available modes: " + modeNames, "Invalid action for orgs mode", "Organization ID is required",
 		"Email and password are required", "limit must be an integer between 1 and 500"}},
-	{401, "Unauthorized", models.EUNAUTHORIZED, "No API key, or an unknown, deleted or expired one (or, for mode=auth, a wrong password).", []string{
+	{401, "Unauthorized", wire.EUNAUTHORIZED, "No API key, or an unknown, deleted or expired one (or, for mode=auth, a wrong password).", []string{
 		"Invalid or expired API key", "Invalid email or password"}},
-	{403, "Forbidden", models.EFORBIDDEN, "The account is suspended, the key lacks the permission, or a business rule refuses.", []string{
+	{403, "Forbidden", wire.EFORBIDDEN, "The account is suspended, the key lacks the permission, or a business rule refuses.", []string{
 		"This API key does not have write permission", "Account suspended",
 		"You do not have permission to delete this organization", "Organization limit reached for your plan"}},
-	{404, "NotFound", models.ENOTFOUND, "The object does not exist, or belongs to another account: the message is the same either way.", []string{
+	{404, "NotFound", wire.ENOTFOUND, "The object does not exist, or belongs to another account: the message is the same either way.", []string{
 		"API key not found"}},
-	{405, "MethodNotAllowed", models.EMETHOD, "A GET on an action that changes data (the Allow header says POST).", []string{
+	{405, "MethodNotAllowed", wire.EMETHOD, "A GET on an action that changes data (the Allow header says POST).", []string{
 		"Method not allowed. Use POST for this action"}},
-	{409, "Conflict", models.ECONFLICT, "A duplicate, such as an organization path that is taken.", nil},
-	{413, "PayloadTooLarge", models.ETOOLARGE, "The body is larger than the plan allows (Free 1 MB, Basic 5 MB, Pro 15 MB, Enterprise 50 MB).", []string{
+	{409, "Conflict", wire.ECONFLICT, "A duplicate, such as an organization path that is taken.", nil},
+	{413, "PayloadTooLarge", wire.ETOOLARGE, "The body is larger than the plan allows (Free 1 MB, Basic 5 MB, Pro 15 MB, Enterprise 50 MB).", []string{
 		"Payload too large. The free plan accepts at most 1 MB (1048576 bytes)"}},
-	{429, "TooManyRequests", models.ERATELIMITED, "The plan's per-minute or daily limit is used up; Retry-After says when to try again. A refused request is not charged.", []string{
+	{429, "TooManyRequests", wire.ERATELIMITED, "The plan's per-minute or daily limit is used up; Retry-After says when to try again. A refused request is not charged.", []string{
 		"Rate limit exceeded. Please try again later."}},
-	{500, "InternalError", models.EINTERNAL, "Something unexpected; the cause is in the server's log under the X-Request-ID.", []string{
+	{500, "InternalError", wire.EINTERNAL, "Something unexpected; the cause is in the server's log under the X-Request-ID.", []string{
 		"Internal server error"}},
-	{503, "Unavailable", models.EUNAVAILABLE, "The rate limiter cannot decide and is configured to refuse.", []string{
-		"Rate limiting is unavailable. Please try again later."}},
+	{503, "Unavailable", wire.EUNAVAILABLE, "The rate limiter cannot decide and is configured to refuse.", []string{
+		wire.ErrorMessage(ratelimit.ErrUnavailable)}},
 }
 
 func errorResponses() map[string]*apidocs.Response {
@@ -101,8 +102,8 @@ func envelopeProps(status string, data *apidocs.Schema) apidocs.Properties {
 func errorEnvelope() *apidocs.Schema {
 	p := envelopeProps("error", nil)
 	p = append(p, apidocs.Property{Name: "code", Schema: &apidocs.Schema{Type: "string", Description: "Machine-readable reason",
-		Enum: []any{models.EINVALID, models.EUNAUTHORIZED, models.EFORBIDDEN, models.ENOTFOUND, models.EMETHOD,
-			models.ECONFLICT, models.ETOOLARGE, models.ERATELIMITED, models.EUNAVAILABLE, models.EINTERNAL}}})
+		Enum: []any{wire.EINVALID, wire.EUNAUTHORIZED, wire.EFORBIDDEN, wire.ENOTFOUND, wire.EMETHOD,
+			wire.ECONFLICT, wire.ETOOLARGE, wire.ERATELIMITED, wire.EUNAVAILABLE, wire.EINTERNAL}}})
 	return &apidocs.Schema{Title: "Error", Type: "object", Required: []string{"status", "message", "timestamp"}, Properties: p}
 }
 

@@ -10,6 +10,7 @@ import (
 
 	"sharepanel/internal/testenv"
 	"sharepanel/models"
+	"sharepanel/wire"
 )
 
 // Helpers of the orgs, instances, search and stats tests. Names start with "orgs" so that they do
@@ -52,7 +53,7 @@ func orgsCreate(t *testing.T, env *testenv.Env, key string, params map[string]an
 // orgsActivity returns userID's activity entries with the given action, newest first.
 func orgsActivity(t *testing.T, env *testenv.Env, userID int64, action string) []models.Activity {
 	t.Helper()
-	all, err := env.Store.ListActivity(context.Background(), userID, models.Page{Limit: 500})
+	all, err := env.Store.ListActivity(context.Background(), userID, wire.Page{Limit: 500})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,13 +70,13 @@ func orgsActivity(t *testing.T, env *testenv.Env, userID int64, action string) [
 // only need rows to count).
 func orgsSeedInvoice(t *testing.T, env *testenv.Env, userID int64, amount, status string) {
 	t.Helper()
-	m, err := models.ParseMoney(amount)
+	m, err := wire.ParseMoney(amount)
 	if err != nil {
 		t.Fatal(err)
 	}
-	inv := models.Invoice{UserID: userID, InvoiceNumber: fmt.Sprintf("T%d-%d", userID, orgsInvoiceSeq.Add(1)), TotalAmount: m, Status: status, CreatedAt: models.Now()}
+	inv := models.Invoice{UserID: userID, InvoiceNumber: fmt.Sprintf("T%d-%d", userID, orgsInvoiceSeq.Add(1)), TotalAmount: m, Status: status, CreatedAt: wire.Now()}
 	if status == models.InvoicePaid {
-		now := models.Now()
+		now := wire.Now()
 		inv.PaidAt = &now
 	}
 	if err := env.Store.DB().Create(&inv).Error; err != nil {

@@ -12,7 +12,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"sharepanel/models"
+	"sharepanel/wire"
 )
 
 // Params are a request's parameters by name: the query string, overridden by the body (JSON object,
@@ -34,7 +34,7 @@ func parseParams(r *http.Request, body []byte) (Params, error) {
 	}
 	for k, v := range p {
 		if !utf8.ValidString(k) || !utf8.ValidString(v) {
-			return nil, models.Errorf(models.EINVALID, "Parameters must be valid UTF-8")
+			return nil, wire.Errorf(wire.EINVALID, "Parameters must be valid UTF-8")
 		}
 	}
 	return p, nil
@@ -87,15 +87,15 @@ func parseJSON(body []byte, p Params) error {
 	if err := dec.Decode(&obj); err != nil {
 		var typeErr *json.UnmarshalTypeError
 		if errors.As(err, &typeErr) {
-			return models.Errorf(models.EINVALID, "Request body must be a JSON object")
+			return wire.Errorf(wire.EINVALID, "Request body must be a JSON object")
 		}
-		return models.Errorf(models.EINVALID, "Invalid JSON body")
+		return wire.Errorf(wire.EINVALID, "Invalid JSON body")
 	}
 	if dec.More() {
-		return models.Errorf(models.EINVALID, "Invalid JSON body: one JSON object expected")
+		return wire.Errorf(wire.EINVALID, "Invalid JSON body: one JSON object expected")
 	}
 	if obj == nil {
-		return models.Errorf(models.EINVALID, "Request body must be a JSON object")
+		return wire.Errorf(wire.EINVALID, "Request body must be a JSON object")
 	}
 	for k, v := range obj {
 		switch x := v.(type) {
@@ -121,7 +121,7 @@ func parseJSON(body []byte, p Params) error {
 func parseForm(body []byte, p Params) error {
 	values, err := url.ParseQuery(string(body))
 	if err != nil {
-		return models.Errorf(models.EINVALID, "Invalid form body")
+		return wire.Errorf(wire.EINVALID, "Invalid form body")
 	}
 	for k, v := range values {
 		if len(v) > 0 {
@@ -133,7 +133,7 @@ func parseForm(body []byte, p Params) error {
 
 func parseMultipart(body []byte, boundary string, p Params) error {
 	if boundary == "" {
-		return models.Errorf(models.EINVALID, "Invalid multipart body: no boundary")
+		return wire.Errorf(wire.EINVALID, "Invalid multipart body: no boundary")
 	}
 	mr := multipart.NewReader(bytes.NewReader(body), boundary)
 	for {
@@ -142,14 +142,14 @@ func parseMultipart(body []byte, boundary string, p Params) error {
 			return nil
 		}
 		if err != nil {
-			return models.Errorf(models.EINVALID, "Invalid multipart body")
+			return wire.Errorf(wire.EINVALID, "Invalid multipart body")
 		}
 		if part.FormName() == "" || part.FileName() != "" {
 			continue
 		}
 		v, err := io.ReadAll(io.LimitReader(part, maxFormField+1))
 		if err != nil || len(v) > maxFormField {
-			return models.Errorf(models.EINVALID, "Invalid multipart body: field %s too large", part.FormName())
+			return wire.Errorf(wire.EINVALID, "Invalid multipart body: field %s too large", part.FormName())
 		}
 		p[part.FormName()] = string(v)
 	}

@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -13,6 +12,7 @@ import (
 
 	"sharepanel/models"
 	"sharepanel/ratelimit"
+	"sharepanel/wire"
 )
 
 // modeNames is the order the reference lists modes in, for the "Invalid mode" message.
@@ -29,7 +29,7 @@ func (a *API) serve(c echo.Context) error {
 	case http.MethodGet, http.MethodPost, http.MethodHead:
 	default:
 		c.Response().Header().Set("Allow", "GET, POST, OPTIONS")
-		return models.Errorf(models.EMETHOD, "Method not allowed. Use GET or POST")
+		return wire.Errorf(wire.EMETHOD, "Method not allowed. Use GET or POST")
 	}
 
 	body, err := a.readBody(c)
@@ -46,7 +46,7 @@ func (a *API) serve(c echo.Context) error {
 	}
 	if action.Write && r.Method != http.MethodPost {
 		c.Response().Header().Set("Allow", "POST")
-		return models.Errorf(models.EMETHOD, "Method not allowed. Use POST for this action")
+		return wire.Errorf(wire.EMETHOD, "Method not allowed. Use POST for this action")
 	}
 
 	call := &Call{Context: c, IP: c.RealIP()}
@@ -93,14 +93,14 @@ func (a *API) readBody(c echo.Context) ([]byte, error) {
 	}
 	r := c.Request()
 	tooLarge := func() error {
-		return models.Errorf(models.ETOOLARGE, "Payload too large. No plan accepts more than %s", formatBytes(largest))
+		return wire.Errorf(wire.ETOOLARGE, "Payload too large. No plan accepts more than %s", formatBytes(largest))
 	}
 	if r.ContentLength > largest {
 		return nil, tooLarge()
 	}
 	body, err := io.ReadAll(io.LimitReader(r.Body, largest+1))
 	if err != nil {
-		return nil, models.Errorf(models.EINVALID, "Could not read the request body")
+		return nil, wire.Errorf(wire.EINVALID, "Could not read the request body")
 	}
 	if int64(len(body)) > largest {
 		return nil, tooLarge()
@@ -113,7 +113,7 @@ func (a *API) lookup(c echo.Context, p Params) (*Mode, *Action, error) {
 	modeName := strings.TrimSpace(p["mode"])
 	mode, ok := a.modes[modeName]
 	if !ok {
-		return nil, nil, models.Errorf(models.EINVALID, "Invalid mode. Available modes: %s", modeNames)
+		return nil, nil, wire.Errorf(wire.EINVALID, "Invalid mode. Available modes: %s", modeNames)
 	}
 	c.Set("mode", modeName)
 	name := ""
@@ -125,7 +125,7 @@ func (a *API) lookup(c echo.Context, p Params) (*Mode, *Action, error) {
 	}
 	action, ok := mode.Actions[name]
 	if !ok {
-		return nil, nil, models.Errorf(models.EINVALID, "Invalid action for %s mode", modeName)
+		return nil, nil, wire.Errorf(wire.EINVALID, "Invalid action for %s mode", modeName)
 	}
 	c.Set("action", name)
 	c.Set("endpoint", action.endpoint)
@@ -149,7 +149,7 @@ func (a *API) authorize(call *Call, raw Params, action *Action, bodySize int64) 
 	ctx := call.Ctx()
 	secret := apiKeyFrom(call.Request(), raw)
 	if secret == "" || len(secret) > 256 {
-		return models.Errorf(models.EUNAUTHORIZED, "Invalid or expired API key")
+		return wire.Errorf(wire.EUNAUTHORIZED, "Invalid or expired API key")
 	}
 	p, err := a.Store.Keys.Resolve(ctx, secret)
 	if err != nil {
@@ -163,27 +163,24 @@ func (a *API) authorize(call *Call, raw Params, action *Action, bodySize int64) 
 	decision, err := a.Limiter.Allow(ctx, limiterKey(p.UserID), ratelimit.Limits{PerMinute: plan.RequestsPerMinute, PerDay: plan.RequestsPerDay})
 	observeLimit(a.Metrics, decision, err)
 	if err != nil {
-		if errors.Is(err, ratelimit.ErrUnavailable) {
-			return models.Errorf(models.EUNAVAILABLE, "Rate limiting is unavailable. Please try again later.")
-		}
-		return err
+		return err // ratelimit.ErrUnavailable is already the 503 it should be
 	}
 	decision.WriteHeaders(call.Response().Header())
 	decision.WriteIETFHeaders(call.Response().Header(), time.Now())
 	if !decision.Allowed {
-		return models.Errorf(models.ERATELIMITED, "Rate limit exceeded. Please try again later.")
+		return wire.Errorf(wire.ERATELIMITED, "Rate limit exceeded. Please try again later.")
 	}
 	if p.Suspended {
-		return models.Errorf(models.EFORBIDDEN, "Account suspended")
+		return wire.Errorf(wire.EFORBIDDEN, "Account suspended")
 	}
 	if bodySize > plan.MaxPayloadBytes {
-		return models.Errorf(models.ETOOLARGE, "Payload too large. The %s plan accepts at most %s", plan.Name, formatBytes(plan.MaxPayloadBytes))
+		return wire.Errorf(wire.ETOOLARGE, "Payload too large. The %s plan accepts at most %s", plan.Name, formatBytes(plan.MaxPayloadBytes))
 	}
 	if action.Write && !p.CanWrite {
-		return models.Errorf(models.EFORBIDDEN, "This API key does not have write permission")
+		return wire.Errorf(wire.EFORBIDDEN, "This API key does not have write permission")
 	}
 	if !action.Write && !p.CanRead {
-		return models.Errorf(models.EFORBIDDEN, "This API key does not have read permission")
+		return wire.Errorf(wire.EFORBIDDEN, "This API key does not have read permission")
 	}
 	return nil
 }

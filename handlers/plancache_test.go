@@ -7,6 +7,7 @@ import (
 	"sharepanel/internal/testenv"
 	"sharepanel/models"
 	"sharepanel/ratelimit"
+	"sharepanel/wire"
 )
 
 // A plan made on another replica, and an account moved onto it there, work here at once: the plan
@@ -20,7 +21,7 @@ func TestPlanMadeElsewhereIsFoundAtOnce(t *testing.T) {
 
 	// What another replica's admin API would do, behind this replica's caches.
 	plan := models.Plan{Name: "elsewhere", OrgLimit: 7, InstanceLimit: 8, FileLimit: 9, StorageLimit: 11,
-		RequestsPerDay: 500, RequestsPerMinute: 42, MaxPayloadBytes: 1 << 20, CreatedAt: models.Now(), UpdatedAt: models.Now()}
+		RequestsPerDay: 500, RequestsPerMinute: 42, MaxPayloadBytes: 1 << 20, CreatedAt: wire.Now(), UpdatedAt: wire.Now()}
 	if err := env.Store.DB().Create(&plan).Error; err != nil {
 		t.Fatal(err)
 	}

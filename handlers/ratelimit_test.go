@@ -18,6 +18,7 @@ import (
 	"sharepanel/internal/testenv"
 	"sharepanel/models"
 	"sharepanel/ratelimit"
+	"sharepanel/wire"
 )
 
 const rateLimited = "Rate limit exceeded. Please try again later."
@@ -224,7 +225,7 @@ func TestTrustedProxies(t *testing.T) {
 			if rec.Code != 200 {
 				t.Fatalf("auth: %d %s", rec.Code, rec.Body)
 			}
-			acts, err := env.Store.ListActivity(context.Background(), acct.User.ID, models.Page{Limit: 1})
+			acts, err := env.Store.ListActivity(context.Background(), acct.User.ID, wire.Page{Limit: 1})
 			if err != nil || len(acts) != 1 {
 				t.Fatalf("activity: %v %v", acts, err)
 			}

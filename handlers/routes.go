@@ -1,6 +1,9 @@
 package handlers
 
-import "sharepanel/models"
+import (
+	"sharepanel/models"
+	"sharepanel/wire"
+)
 
 // Parameters used by several actions.
 var (
@@ -127,8 +130,8 @@ type (
 		OrgID int64 `json:"org_id"`
 	}
 	balanceData struct {
-		Balance  models.Money `json:"balance"`
-		Currency string       `json:"currency"`
+		Balance  wire.Money `json:"balance"`
+		Currency string     `json:"currency"`
 	}
 	countData struct {
 		Count int64 `json:"count"`

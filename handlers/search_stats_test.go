@@ -9,6 +9,7 @@ import (
 
 	"sharepanel/internal/testenv"
 	"sharepanel/models"
+	"sharepanel/wire"
 )
 
 // searchNames runs a search and returns "type:name" of each hit, in order, checking each hit's shape.
@@ -158,7 +159,7 @@ func TestStatsAgreeWithLists(t *testing.T) {
 	orgsSeedInvoice(t, env, acct.User.ID, "5.00", models.InvoicePending)
 	orgsSeedInvoice(t, env, acct.User.ID, "7.00", models.InvoiceOverdue)
 	orgsSeedInvoice(t, env, other.User.ID, "99.99", models.InvoicePaid)
-	if err := env.Store.DB().Model(&models.User{}).Where("id = ?", acct.User.ID).Update("balance", models.Money(10050)).Error; err != nil {
+	if err := env.Store.DB().Model(&models.User{}).Where("id = ?", acct.User.ID).Update("balance", wire.Money(10050)).Error; err != nil {
 		t.Fatal(err)
 	}
 	// Keys: the test's key, one more usable key, one expired (does not count).

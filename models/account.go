@@ -5,6 +5,8 @@ import (
 	"strings"
 	"time"
 
+	"sharepanel/wire"
+
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 )
@@ -15,18 +17,18 @@ import (
 
 // AccountSummary is one account as the admin API lists it.
 type AccountSummary struct {
-	ID            int64    `json:"id"`
-	Username      string   `json:"username"`
-	Email         string   `json:"email"`
-	Plan          string   `json:"plan"`
-	Status        string   `json:"status"` // "active" or "suspended"
-	Verified      Flag     `json:"verified"`
-	Balance       Money    `json:"balance"`
-	CreatedAt     DateTime `json:"created_at"`
-	OrgCount      int64    `json:"org_count"`
-	InstanceCount int64    `json:"instance_count"`
-	InvoiceCount  int64    `json:"invoice_count"`
-	APIKeyCount   int64    `json:"api_key_count"` // usable keys: active and unexpired
+	ID            int64         `json:"id"`
+	Username      string        `json:"username"`
+	Email         string        `json:"email"`
+	Plan          string        `json:"plan"`
+	Status        string        `json:"status"` // "active" or "suspended"
+	Verified      wire.Flag     `json:"verified"`
+	Balance       wire.Money    `json:"balance"`
+	CreatedAt     wire.DateTime `json:"created_at"`
+	OrgCount      int64         `json:"org_count"`
+	InstanceCount int64         `json:"instance_count"`
+	InvoiceCount  int64         `json:"invoice_count"`
+	APIKeyCount   int64         `json:"api_key_count"` // usable keys: active and unexpired
 }
 
 // Account statuses.
@@ -68,14 +70,14 @@ func (r accountRow) summary() AccountSummary {
 }
 
 // ListAccounts returns accounts, oldest first, and how many match in all.
-func (s *Store) ListAccounts(ctx context.Context, f AccountFilter, page Page) ([]AccountSummary, int64, error) {
+func (s *Store) ListAccounts(ctx context.Context, f AccountFilter, page wire.Page) ([]AccountSummary, int64, error) {
 	q := s.accountQuery(ctx)
 	switch f.Status {
 	case "":
 	case AccountActive, AccountSuspended:
 		q = q.Where("u.suspended = ?", f.Status == AccountSuspended)
 	default:
-		return nil, 0, Errorf(EINVALID, "Invalid status. Allowed values: active, suspended")
+		return nil, 0, wire.Errorf(wire.EINVALID, "Invalid status. Allowed values: active, suspended")
 	}
 	if f.Plan != "" {
 		q = q.Where("p.name = ?", strings.ToLower(f.Plan))
@@ -109,7 +111,7 @@ func (s *Store) AccountByUsername(ctx context.Context, username string) (*Accoun
 		return nil, err
 	}
 	if len(rows) == 0 {
-		return nil, Errorf(ENOTFOUND, "User not found")
+		return nil, wire.Errorf(wire.ENOTFOUND, "User not found")
 	}
 	a := rows[0].summary()
 	return &a, nil
@@ -168,7 +170,7 @@ func (s *Store) SetSuspended(ctx context.Context, username string, suspended boo
 		if u.Suspended == suspended {
 			return nil
 		}
-		if err := tx.Model(&User{}).Where("id = ?", u.ID).Updates(map[string]any{"suspended": suspended, "updated_at": Now()}).Error; err != nil {
+		if err := tx.Model(&User{}).Where("id = ?", u.ID).Updates(map[string]any{"suspended": suspended, "updated_at": wire.Now()}).Error; err != nil {
 			return err
 		}
 		action := "account_unsuspended"
@@ -198,7 +200,7 @@ func (s *Store) SetAccountPassword(ctx context.Context, username, password strin
 		if err != nil {
 			return err
 		}
-		if err := tx.Model(&User{}).Where("id = ?", u.ID).Updates(map[string]any{"password_hash": hash, "updated_at": Now()}).Error; err != nil {
+		if err := tx.Model(&User{}).Where("id = ?", u.ID).Updates(map[string]any{"password_hash": hash, "updated_at": wire.Now()}).Error; err != nil {
 			return err
 		}
 		return logActivity(tx, u.ID, "password_changed", "user", u.ID, map[string]any{"by": "admin"})
@@ -210,7 +212,7 @@ func (s *Store) SetAccountPassword(ctx context.Context, username, password strin
 func (s *Store) ChangeAccountPlan(ctx context.Context, username, planName string) error {
 	planName = strings.ToLower(strings.TrimSpace(planName))
 	if planName == "" {
-		return Errorf(EINVALID, "plan_name is required")
+		return wire.Errorf(wire.EINVALID, "plan_name is required")
 	}
 	var userID int64
 	err := s.tx(ctx, func(tx *gorm.DB) error {
@@ -221,7 +223,7 @@ func (s *Store) ChangeAccountPlan(ctx context.Context, username, planName string
 		userID = u.ID
 		var from, to Plan
 		if err := tx.Where("name = ?", planName).First(&to).Error; err != nil {
-			return notFoundAs(err, EINVALID, "Unknown plan: "+planName)
+			return notFoundAs(err, wire.EINVALID, "Unknown plan: "+planName)
 		}
 		if err := tx.Select("name").First(&from, u.PlanID).Error; err != nil {
 			return err
@@ -229,7 +231,7 @@ func (s *Store) ChangeAccountPlan(ctx context.Context, username, planName string
 		if from.Name == to.Name {
 			return nil
 		}
-		if err := tx.Model(&User{}).Where("id = ?", u.ID).Updates(map[string]any{"plan_id": to.ID, "updated_at": Now()}).Error; err != nil {
+		if err := tx.Model(&User{}).Where("id = ?", u.ID).Updates(map[string]any{"plan_id": to.ID, "updated_at": wire.Now()}).Error; err != nil {
 			return err
 		}
 		return logActivity(tx, u.ID, "plan_changed", "user", u.ID, map[string]any{"from": from.Name, "to": to.Name})

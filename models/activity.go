@@ -4,19 +4,21 @@ import (
 	"context"
 	"encoding/json"
 
+	"sharepanel/wire"
+
 	"gorm.io/gorm"
 )
 
 // Activity is an entry of a user's activity log: what happened to which resource, from where.
 type Activity struct {
-	ID           int64    `gorm:"primaryKey" json:"id"`
-	UserID       int64    `gorm:"not null;index" json:"user_id"`
-	Action       string   `gorm:"size:64;not null" json:"action"`
-	ResourceType string   `gorm:"size:32;not null;default:''" json:"resource_type"`
-	ResourceID   *int64   `json:"resource_id"`
-	Details      JSONText `gorm:"type:text" json:"details"`
-	IPAddress    string   `gorm:"size:45;not null;default:''" json:"ip_address"`
-	CreatedAt    DateTime `gorm:"not null" json:"created_at"`
+	ID           int64         `gorm:"primaryKey" json:"id"`
+	UserID       int64         `gorm:"not null;index" json:"user_id"`
+	Action       string        `gorm:"size:64;not null" json:"action"`
+	ResourceType string        `gorm:"size:32;not null;default:''" json:"resource_type"`
+	ResourceID   *int64        `json:"resource_id"`
+	Details      wire.JSONText `gorm:"type:text" json:"details"`
+	IPAddress    string        `gorm:"size:45;not null;default:''" json:"ip_address"`
+	CreatedAt    wire.DateTime `gorm:"not null" json:"created_at"`
 }
 
 // TableName keeps the reference's name for the activity log.
@@ -33,7 +35,7 @@ func WithClientIP(ctx context.Context, ip string) context.Context {
 // details is marshalled to JSON.
 func logActivity(tx *gorm.DB, userID int64, action, resourceType string, resourceID int64, details map[string]any) error {
 	ip, _ := tx.Statement.Context.Value(clientIPKey{}).(string)
-	a := Activity{UserID: userID, Action: action, ResourceType: resourceType, IPAddress: ip, CreatedAt: Now()}
+	a := Activity{UserID: userID, Action: action, ResourceType: resourceType, IPAddress: ip, CreatedAt: wire.Now()}
 	if resourceID != 0 {
 		a.ResourceID = &resourceID
 	}
@@ -42,13 +44,13 @@ func logActivity(tx *gorm.DB, userID int64, action, resourceType string, resourc
 		if err != nil {
 			return err
 		}
-		a.Details = JSONText(b)
+		a.Details = wire.JSONText(b)
 	}
 	return tx.Create(&a).Error
 }
 
 // ListActivity returns the account's activity, newest first.
-func (s *Store) ListActivity(ctx context.Context, userID int64, page Page) ([]Activity, error) {
+func (s *Store) ListActivity(ctx context.Context, userID int64, page wire.Page) ([]Activity, error) {
 	var out []Activity
 	err := s.db.WithContext(ctx).Where("user_id = ?", userID).Order("id DESC").
 		Limit(page.Limit).Offset(page.Offset).Find(&out).Error

@@ -4,25 +4,27 @@ import (
 	"context"
 	"strings"
 
+	"sharepanel/wire"
+
 	"gorm.io/gorm"
 )
 
 // Admin is an administrator of the admin API. TokenVersion is part of every token issued to the
 // admin; changing the password bumps it, so tokens issued before stop working.
 type Admin struct {
-	ID           int64    `gorm:"primaryKey" json:"id"`
-	Username     string   `gorm:"size:64;uniqueIndex;not null" json:"username"`
-	PasswordHash string   `gorm:"size:255;not null" json:"-"`
-	TokenVersion int      `gorm:"not null;default:1" json:"-"`
-	CreatedAt    DateTime `gorm:"not null" json:"created_at"`
-	UpdatedAt    DateTime `gorm:"not null" json:"-"`
+	ID           int64         `gorm:"primaryKey" json:"id"`
+	Username     string        `gorm:"size:64;uniqueIndex;not null" json:"username"`
+	PasswordHash string        `gorm:"size:255;not null" json:"-"`
+	TokenVersion int           `gorm:"not null;default:1" json:"-"`
+	CreatedAt    wire.DateTime `gorm:"not null" json:"created_at"`
+	UpdatedAt    wire.DateTime `gorm:"not null" json:"-"`
 }
 
 // normalizeAdminName lowercases and checks an administrator's username (same rule as accounts).
 func normalizeAdminName(username string) (string, error) {
 	username = strings.ToLower(strings.TrimSpace(username))
 	if !usernamePattern.MatchString(username) {
-		return "", Errorf(EINVALID, "Invalid username: use 2-32 lowercase letters, digits, '.', '_' or '-'")
+		return "", wire.Errorf(wire.EINVALID, "Invalid username: use 2-32 lowercase letters, digits, '.', '_' or '-'")
 	}
 	return username, nil
 }
@@ -43,7 +45,7 @@ func (s *Store) CreateAdmin(ctx context.Context, username, password string) (*Ad
 	a := &Admin{Username: username, PasswordHash: hash, TokenVersion: 1}
 	if err := s.db.WithContext(ctx).Create(a).Error; err != nil {
 		if isDuplicate(err) {
-			return nil, Errorf(ECONFLICT, "Administrator %s already exists", username)
+			return nil, wire.Errorf(wire.ECONFLICT, "Administrator %s already exists", username)
 		}
 		return nil, err
 	}
@@ -64,7 +66,7 @@ func (s *Store) DeleteAdmin(ctx context.Context, username string) error {
 		return res.Error
 	}
 	if res.RowsAffected == 0 {
-		return Errorf(ENOTFOUND, "Administrator not found")
+		return wire.Errorf(wire.ENOTFOUND, "Administrator not found")
 	}
 	return nil
 }
@@ -79,12 +81,12 @@ func (s *Store) SetAdminPassword(ctx context.Context, username, password string)
 		return err
 	}
 	res := s.db.WithContext(ctx).Model(&Admin{}).Where("username = ?", strings.ToLower(strings.TrimSpace(username))).
-		Updates(map[string]any{"password_hash": hash, "token_version": gorm.Expr("token_version + 1"), "updated_at": Now()})
+		Updates(map[string]any{"password_hash": hash, "token_version": gorm.Expr("token_version + 1"), "updated_at": wire.Now()})
 	if res.Error != nil {
 		return res.Error
 	}
 	if res.RowsAffected == 0 {
-		return Errorf(ENOTFOUND, "Administrator not found")
+		return wire.Errorf(wire.ENOTFOUND, "Administrator not found")
 	}
 	return nil
 }
@@ -96,10 +98,10 @@ func (s *Store) AuthenticateAdmin(ctx context.Context, username, password string
 	err := s.db.WithContext(ctx).Where("username = ?", strings.ToLower(strings.TrimSpace(username))).First(&a).Error
 	if err != nil {
 		passwordMatches(string(dummyHash), password)
-		return nil, notFoundAs(err, EUNAUTHORIZED, "Invalid username or password")
+		return nil, notFoundAs(err, wire.EUNAUTHORIZED, "Invalid username or password")
 	}
 	if !passwordMatches(a.PasswordHash, password) {
-		return nil, Errorf(EUNAUTHORIZED, "Invalid username or password")
+		return nil, wire.Errorf(wire.EUNAUTHORIZED, "Invalid username or password")
 	}
 	return &a, nil
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"sort"
 	"time"
+
+	"sharepanel/wire"
 )
 
 // AnalyticsOverviewOf sums up the account: the same counts as profile stats (so the two agree),
@@ -31,10 +33,10 @@ func (s *Store) AnalyticsOverviewOf(ctx context.Context, userID int64) (*Analyti
 // differently (SQLite as text), and the sums stay exact integer cents.
 func (s *Store) SpendingDays(ctx context.Context, userID int64, period int) ([]SpendingDay, error) {
 	y, m, d := time.Now().UTC().AddDate(0, 0, -(period - 1)).Date()
-	since := DateTime(time.Date(y, m, d, 0, 0, 0, 0, time.UTC))
+	since := wire.DateTime(time.Date(y, m, d, 0, 0, 0, 0, time.UTC))
 	var rows []struct {
-		PaidAt      DateTime
-		TotalAmount Money
+		PaidAt      wire.DateTime
+		TotalAmount wire.Money
 	}
 	err := s.db.WithContext(ctx).Model(&Invoice{}).Select("paid_at, total_amount").
 		Where("user_id = ? AND status = ? AND paid_at >= ?", userID, InvoicePaid, since).Scan(&rows).Error

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 
+	"sharepanel/wire"
+
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 )
@@ -16,16 +18,16 @@ import (
 // APIKey is a key of the user API. Only its SHA-256 and a short display prefix are stored; the
 // secret is shown once, when it is made.
 type APIKey struct {
-	ID          int64     `gorm:"primaryKey" json:"id"`
-	UserID      int64     `gorm:"not null;index" json:"-"`
-	Name        string    `gorm:"size:100;not null" json:"name"`
-	KeyHash     string    `gorm:"size:64;uniqueIndex;not null" json:"-"`
-	KeyPrefix   string    `gorm:"size:16;not null" json:"key_prefix"`
-	Permissions string    `gorm:"size:16;not null" json:"permissions"`
-	IsActive    Flag      `gorm:"not null;default:true" json:"is_active"`
-	CreatedAt   DateTime  `gorm:"not null" json:"created_at"`
-	LastUsedAt  *DateTime `json:"last_used_at"`
-	ExpiresAt   *DateTime `gorm:"index" json:"expires_at"`
+	ID          int64          `gorm:"primaryKey" json:"id"`
+	UserID      int64          `gorm:"not null;index" json:"-"`
+	Name        string         `gorm:"size:100;not null" json:"name"`
+	KeyHash     string         `gorm:"size:64;uniqueIndex;not null" json:"-"`
+	KeyPrefix   string         `gorm:"size:16;not null" json:"key_prefix"`
+	Permissions string         `gorm:"size:16;not null" json:"permissions"`
+	IsActive    wire.Flag      `gorm:"not null;default:true" json:"is_active"`
+	CreatedAt   wire.DateTime  `gorm:"not null" json:"created_at"`
+	LastUsedAt  *wire.DateTime `json:"last_used_at"`
+	ExpiresAt   *wire.DateTime `gorm:"index" json:"expires_at"`
 }
 
 // MaxActiveKeys is how many unexpired keys one account may hold.
@@ -59,7 +61,7 @@ func ParsePermissions(s string) (string, error) {
 		case "write":
 			write = true
 		default:
-			return "", Errorf(EINVALID, "Invalid permissions: use read, write or read,write")
+			return "", wire.Errorf(wire.EINVALID, "Invalid permissions: use read, write or read,write")
 		}
 	}
 	switch {
@@ -85,9 +87,9 @@ type NewKey struct {
 func (s *Store) CreateAPIKey(ctx context.Context, userID int64, in NewKey) (string, *APIKey, error) {
 	secret := newSecret()
 	key := &APIKey{UserID: userID, Name: in.Name, KeyHash: HashKey(secret), KeyPrefix: secret[:10],
-		Permissions: in.Permissions, IsActive: true, CreatedAt: Now()}
+		Permissions: in.Permissions, IsActive: true, CreatedAt: wire.Now()}
 	if in.ExpiresAt != nil {
-		t := DateTime(in.ExpiresAt.UTC())
+		t := wire.DateTime(in.ExpiresAt.UTC())
 		key.ExpiresAt = &t
 	}
 	err := s.tx(ctx, func(tx *gorm.DB) error {
@@ -101,7 +103,7 @@ func (s *Store) CreateAPIKey(ctx context.Context, userID int64, in NewKey) (stri
 			return err
 		}
 		if active >= MaxActiveKeys {
-			return Errorf(EFORBIDDEN, "API key limit reached: an account may hold %d active keys. Delete one first", MaxActiveKeys)
+			return wire.Errorf(wire.EFORBIDDEN, "API key limit reached: an account may hold %d active keys. Delete one first", MaxActiveKeys)
 		}
 		if err := tx.Create(key).Error; err != nil {
 			return err
@@ -141,7 +143,7 @@ func (s *Store) DeleteAPIKey(ctx context.Context, userID, keyID int64) error {
 			return res.Error
 		}
 		if res.RowsAffected == 0 {
-			return Errorf(ENOTFOUND, "API key not found")
+			return wire.Errorf(wire.ENOTFOUND, "API key not found")
 		}
 		return logActivity(tx, userID, "api_key_deleted", "api_key", keyID, nil)
 	})
@@ -175,7 +177,7 @@ func (s *Store) lookupKey(ctx context.Context, hash string) (*Principal, error) 
 		UserID      int64
 		PlanID      int64
 		Permissions string
-		ExpiresAt   *DateTime
+		ExpiresAt   *wire.DateTime
 		Suspended   bool
 	}
 	err := s.db.WithContext(ctx).Table("api_keys AS k").

@@ -4,19 +4,21 @@ import (
 	"context"
 	"encoding/json"
 	"strings"
+
+	"sharepanel/wire"
 )
 
 // AuditEntry is one administrator action: who did what to which object, from where, and how it
 // ended (the HTTP status; 0 for the command line).
 type AuditEntry struct {
-	ID        int64    `gorm:"primaryKey" json:"id"`
-	Admin     string   `gorm:"size:64;not null;index" json:"admin"`
-	Action    string   `gorm:"size:64;not null" json:"action"`
-	Target    string   `gorm:"size:255;not null;default:''" json:"target"`
-	Status    int      `gorm:"not null;default:0" json:"status"`
-	Details   JSONText `gorm:"type:text" json:"details"`
-	IPAddress string   `gorm:"size:45;not null;default:''" json:"ip_address"`
-	CreatedAt DateTime `gorm:"not null;index" json:"created_at"`
+	ID        int64         `gorm:"primaryKey" json:"id"`
+	Admin     string        `gorm:"size:64;not null;index" json:"admin"`
+	Action    string        `gorm:"size:64;not null" json:"action"`
+	Target    string        `gorm:"size:255;not null;default:''" json:"target"`
+	Status    int           `gorm:"not null;default:0" json:"status"`
+	Details   wire.JSONText `gorm:"type:text" json:"details"`
+	IPAddress string        `gorm:"size:45;not null;default:''" json:"ip_address"`
+	CreatedAt wire.DateTime `gorm:"not null;index" json:"created_at"`
 }
 
 // TableName is the audit log's table.
@@ -35,13 +37,13 @@ type NewAudit struct {
 // RecordAudit appends an entry to the audit log.
 func (s *Store) RecordAudit(ctx context.Context, in NewAudit) error {
 	e := AuditEntry{Admin: clip(in.Admin, 64), Action: clip(in.Action, 64), Target: clip(in.Target, 255),
-		Status: in.Status, IPAddress: clip(in.IP, 45), CreatedAt: Now()}
+		Status: in.Status, IPAddress: clip(in.IP, 45), CreatedAt: wire.Now()}
 	if len(in.Details) > 0 {
 		b, err := json.Marshal(in.Details)
 		if err != nil {
 			return err
 		}
-		e.Details = JSONText(b)
+		e.Details = wire.JSONText(b)
 	}
 	return s.db.WithContext(ctx).Create(&e).Error
 }
@@ -53,7 +55,7 @@ type AuditFilter struct {
 }
 
 // ListAudit returns audit entries, newest first, and how many match in all.
-func (s *Store) ListAudit(ctx context.Context, f AuditFilter, page Page) ([]AuditEntry, int64, error) {
+func (s *Store) ListAudit(ctx context.Context, f AuditFilter, page wire.Page) ([]AuditEntry, int64, error) {
 	q := s.db.WithContext(ctx).Model(&AuditEntry{})
 	if f.Admin != "" {
 		q = q.Where("admin = ?", strings.ToLower(f.Admin))

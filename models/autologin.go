@@ -6,6 +6,8 @@ import (
 	"encoding/base64"
 	"time"
 
+	"sharepanel/wire"
+
 	"gorm.io/gorm"
 )
 
@@ -13,12 +15,12 @@ import (
 // it, once, within AutologinTTL, for a new API key (mode=auth&autologin_token=…). Only its SHA-256
 // is stored.
 type AutologinToken struct {
-	ID        int64     `gorm:"primaryKey"`
-	UserID    int64     `gorm:"not null;index"`
-	TokenHash string    `gorm:"size:64;uniqueIndex;not null"`
-	ExpiresAt DateTime  `gorm:"not null;index"`
-	UsedAt    *DateTime ``
-	CreatedAt DateTime  `gorm:"not null"`
+	ID        int64          `gorm:"primaryKey"`
+	UserID    int64          `gorm:"not null;index"`
+	TokenHash string         `gorm:"size:64;uniqueIndex;not null"`
+	ExpiresAt wire.DateTime  `gorm:"not null;index"`
+	UsedAt    *wire.DateTime ``
+	CreatedAt wire.DateTime  `gorm:"not null"`
 }
 
 // AutologinTTL is how long an autologin token can be exchanged.
@@ -43,17 +45,17 @@ func (s *Store) CreateAutologinToken(ctx context.Context, username string) (stri
 			return err
 		}
 		if u.Suspended {
-			return Errorf(EFORBIDDEN, "Account suspended")
+			return wire.Errorf(wire.EFORBIDDEN, "Account suspended")
 		}
 		if err := tx.Where("user_id = ? AND expires_at < ?", u.ID, now).Delete(&AutologinToken{}).Error; err != nil {
 			return err
 		}
-		t := AutologinToken{UserID: u.ID, TokenHash: HashKey(secret), ExpiresAt: DateTime(expires), CreatedAt: DateTime(now)}
+		t := AutologinToken{UserID: u.ID, TokenHash: HashKey(secret), ExpiresAt: wire.DateTime(expires), CreatedAt: wire.DateTime(now)}
 		if err := tx.Create(&t).Error; err != nil {
 			return err
 		}
 		return logActivity(tx, u.ID, "autologin_token_created", "user", u.ID,
-			map[string]any{"by": "admin", "expires_at": DateTime(expires)})
+			map[string]any{"by": "admin", "expires_at": wire.DateTime(expires)})
 	})
 	if err != nil {
 		return "", time.Time{}, err
@@ -63,7 +65,7 @@ func (s *Store) CreateAutologinToken(ctx context.Context, username string) (stri
 
 // errBadAutologin is the one answer for a token that is unknown, used or expired.
 func errBadAutologin() error {
-	return Errorf(EUNAUTHORIZED, "Invalid or expired autologin token")
+	return wire.Errorf(wire.EUNAUTHORIZED, "Invalid or expired autologin token")
 }
 
 // RedeemAutologin exchanges an autologin token for a new API key named "Autologin key for
@@ -78,16 +80,16 @@ func (s *Store) RedeemAutologin(ctx context.Context, secret, name string) (strin
 	err := s.tx(ctx, func(tx *gorm.DB) error {
 		var t AutologinToken
 		if err := tx.Where("token_hash = ?", hash).First(&t).Error; err != nil {
-			return notFoundAs(err, EUNAUTHORIZED, "Invalid or expired autologin token")
+			return notFoundAs(err, wire.EUNAUTHORIZED, "Invalid or expired autologin token")
 		}
 		if err := tx.First(&u, t.UserID).Error; err != nil {
-			return notFoundAs(err, EUNAUTHORIZED, "Invalid or expired autologin token")
+			return notFoundAs(err, wire.EUNAUTHORIZED, "Invalid or expired autologin token")
 		}
 		if u.Suspended {
-			return Errorf(EFORBIDDEN, "Account suspended")
+			return wire.Errorf(wire.EFORBIDDEN, "Account suspended")
 		}
 		res := tx.Model(&AutologinToken{}).Where("id = ? AND used_at IS NULL AND expires_at > ?", t.ID, time.Now().UTC()).
-			Update("used_at", Now())
+			Update("used_at", wire.Now())
 		if res.Error != nil {
 			return res.Error
 		}

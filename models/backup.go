@@ -3,6 +3,8 @@ package models
 import (
 	"context"
 
+	"sharepanel/wire"
+
 	"gorm.io/gorm"
 )
 
@@ -13,7 +15,7 @@ import (
 type Backup struct {
 	Format        string               `json:"format"`  // BackupFormat
 	Version       int                  `json:"version"` // BackupVersion
-	CreatedAt     DateTime             `json:"created_at"`
+	CreatedAt     wire.DateTime        `json:"created_at"`
 	Account       BackupAccount        `json:"account"`
 	Organizations []BackupOrganization `json:"organizations"` // the ones it administers
 	Memberships   []BackupMembership   `json:"memberships"`   // in other accounts' organizations
@@ -34,22 +36,22 @@ const (
 // BackupAccount is the account row. The password hash travels so that the restored account logs in
 // with the same password; a backup is therefore as sensitive as the database.
 type BackupAccount struct {
-	ID           int64    `json:"id"`
-	Username     string   `json:"username"`
-	Email        string   `json:"email"`
-	PasswordHash string   `json:"password_hash"`
-	Plan         string   `json:"plan"`
-	Bio          string   `json:"bio"`
-	Pfp          string   `json:"pfp"`
-	Verified     Flag     `json:"verified"`
-	Balance      Money    `json:"balance"`
-	FirstName    string   `json:"first_name"`
-	LastName     string   `json:"last_name"`
-	Phone        string   `json:"phone"`
-	Address      string   `json:"address"`
-	Suspended    Flag     `json:"suspended"`
-	CreatedAt    DateTime `json:"created_at"`
-	UpdatedAt    DateTime `json:"updated_at"`
+	ID           int64         `json:"id"`
+	Username     string        `json:"username"`
+	Email        string        `json:"email"`
+	PasswordHash string        `json:"password_hash"`
+	Plan         string        `json:"plan"`
+	Bio          string        `json:"bio"`
+	Pfp          string        `json:"pfp"`
+	Verified     wire.Flag     `json:"verified"`
+	Balance      wire.Money    `json:"balance"`
+	FirstName    string        `json:"first_name"`
+	LastName     string        `json:"last_name"`
+	Phone        string        `json:"phone"`
+	Address      string        `json:"address"`
+	Suspended    wire.Flag     `json:"suspended"`
+	CreatedAt    wire.DateTime `json:"created_at"`
+	UpdatedAt    wire.DateTime `json:"updated_at"`
 }
 
 // BackupOrganization is an organization the account administers, with its members.
@@ -59,24 +61,24 @@ type BackupOrganization struct {
 	Path      string         `json:"path"`
 	Contact   string         `json:"contact"`
 	CreatedBy string         `json:"created_by"` // username
-	CreatedAt DateTime       `json:"created_at"`
+	CreatedAt wire.DateTime  `json:"created_at"`
 	Members   []BackupMember `json:"members"`
 }
 
 // BackupMember is a membership of one of the account's organizations, by username.
 type BackupMember struct {
-	Username        string   `json:"username"`
-	IsAdmin         Flag     `json:"isAdmin"`
-	PermissionLevel int      `json:"permissionlevel"`
-	CreatedAt       DateTime `json:"created_at"`
+	Username        string        `json:"username"`
+	IsAdmin         wire.Flag     `json:"isAdmin"`
+	PermissionLevel int           `json:"permissionlevel"`
+	CreatedAt       wire.DateTime `json:"created_at"`
 }
 
 // BackupMembership is the account's membership of another account's organization, by path.
 type BackupMembership struct {
-	OrgPath         string   `json:"org_path"`
-	IsAdmin         Flag     `json:"isAdmin"`
-	PermissionLevel int      `json:"permissionlevel"`
-	CreatedAt       DateTime `json:"created_at"`
+	OrgPath         string        `json:"org_path"`
+	IsAdmin         wire.Flag     `json:"isAdmin"`
+	PermissionLevel int           `json:"permissionlevel"`
+	CreatedAt       wire.DateTime `json:"created_at"`
 }
 
 // BackupInstance is an instance with the path of its organization (null: none).
@@ -87,7 +89,7 @@ type BackupInstance struct {
 
 // ExportAccount reads one account's backup in one transaction, so that the document is consistent.
 func (s *Store) ExportAccount(ctx context.Context, username string) (*Backup, error) {
-	b := &Backup{Format: BackupFormat, Version: BackupVersion, CreatedAt: Now(),
+	b := &Backup{Format: BackupFormat, Version: BackupVersion, CreatedAt: wire.Now(),
 		Organizations: []BackupOrganization{}, Memberships: []BackupMembership{}, Instances: []BackupInstance{},
 		Invoices: []Invoice{}, Transactions: []Transaction{}, Purchases: []Purchase{}, Notifications: []Notification{},
 		Activity: []Activity{}}
@@ -98,7 +100,7 @@ func (s *Store) ExportAccount(ctx context.Context, username string) (*Backup, er
 		}
 		b.Account = BackupAccount{ID: u.ID, Username: u.Username, Email: u.Email, PasswordHash: u.PasswordHash,
 			Plan: u.Plan.Name, Bio: u.Bio, Pfp: u.Pfp, Verified: u.Verified, Balance: u.Balance, FirstName: u.FirstName,
-			LastName: u.LastName, Phone: u.Phone, Address: u.Address, Suspended: Flag(u.Suspended),
+			LastName: u.LastName, Phone: u.Phone, Address: u.Address, Suspended: wire.Flag(u.Suspended),
 			CreatedAt: u.CreatedAt, UpdatedAt: u.UpdatedAt}
 		if err := exportOrgs(tx, u.ID, b); err != nil {
 			return err

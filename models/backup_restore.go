@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 
+	"sharepanel/wire"
+
 	"golang.org/x/crypto/bcrypt"
 	"gorm.io/gorm"
 )
@@ -30,10 +32,10 @@ type RestoreResult struct {
 // original account needs another username and email, and fails if it has organizations or invoices.
 func (s *Store) RestoreAccount(ctx context.Context, b *Backup, opts RestoreOptions) (*RestoreResult, error) {
 	if b == nil || b.Format != BackupFormat {
-		return nil, Errorf(EINVALID, "backup is not a SharePanel account backup (format %q expected)", BackupFormat)
+		return nil, wire.Errorf(wire.EINVALID, "backup is not a SharePanel account backup (format %q expected)", BackupFormat)
 	}
 	if b.Version != BackupVersion {
-		return nil, Errorf(EINVALID, "Unsupported backup version %d", b.Version)
+		return nil, wire.Errorf(wire.EINVALID, "Unsupported backup version %d", b.Version)
 	}
 	acct := b.Account
 	if opts.Username != "" {
@@ -44,13 +46,13 @@ func (s *Store) RestoreAccount(ctx context.Context, b *Backup, opts RestoreOptio
 	}
 	acct.Username, acct.Email = normalizeUsername(acct.Username), normalizeUsername(acct.Email)
 	if !usernamePattern.MatchString(acct.Username) {
-		return nil, Errorf(EINVALID, "Invalid username: use 2-32 lowercase letters, digits, '.', '_' or '-'")
+		return nil, wire.Errorf(wire.EINVALID, "Invalid username: use 2-32 lowercase letters, digits, '.', '_' or '-'")
 	}
 	if err := ValidateEmail(acct.Email); err != nil {
 		return nil, err
 	}
 	if _, err := bcrypt.Cost([]byte(acct.PasswordHash)); err != nil {
-		return nil, Errorf(EINVALID, "backup has no valid password hash")
+		return nil, wire.Errorf(wire.EINVALID, "backup has no valid password hash")
 	}
 	r := &restorer{b: b, res: &RestoreResult{Username: acct.Username, Skipped: []string{}}, orgByPath: map[string]int64{}}
 	err := s.tx(ctx, func(tx *gorm.DB) error {
@@ -113,14 +115,14 @@ func (r *restorer) userIDOf(username string) (int64, error) {
 func (r *restorer) account(a BackupAccount) error {
 	var plan Plan
 	if err := r.tx.Where("name = ?", a.Plan).First(&plan).Error; err != nil {
-		return notFoundAs(err, EINVALID, "Unknown plan: "+a.Plan)
+		return notFoundAs(err, wire.EINVALID, "Unknown plan: "+a.Plan)
 	}
 	var n int64
 	if err := r.tx.Model(&User{}).Where("email = ? OR username = ?", a.Email, a.Username).Count(&n).Error; err != nil {
 		return err
 	}
 	if n > 0 {
-		return Errorf(ECONFLICT, "A user with that email or username already exists")
+		return wire.Errorf(wire.ECONFLICT, "A user with that email or username already exists")
 	}
 	id, err := r.keepID(&User{}, a.ID)
 	if err != nil {
@@ -131,7 +133,7 @@ func (r *restorer) account(a BackupAccount) error {
 		Phone: a.Phone, Address: a.Address, Suspended: bool(a.Suspended), CreatedAt: a.CreatedAt, UpdatedAt: a.UpdatedAt}
 	if err := r.tx.Omit("Plan").Create(&u).Error; err != nil {
 		if isDuplicate(err) {
-			return Errorf(ECONFLICT, "A user with that email or username already exists")
+			return wire.Errorf(wire.ECONFLICT, "A user with that email or username already exists")
 		}
 		return err
 	}
@@ -143,7 +145,7 @@ func (r *restorer) organizations(BackupAccount) error {
 	for _, o := range r.b.Organizations {
 		if taken, err := r.taken(&Organization{}, "path", o.Path); err != nil || taken {
 			if err == nil {
-				err = Errorf(ECONFLICT, "Organization path %s is already taken", o.Path)
+				err = wire.Errorf(wire.ECONFLICT, "Organization path %s is already taken", o.Path)
 			}
 			return err
 		}
@@ -240,7 +242,7 @@ func (r *restorer) rows(BackupAccount) error {
 	for _, v := range r.b.Invoices {
 		if taken, err := r.taken(&Invoice{}, "invoice_number", v.InvoiceNumber); err != nil || taken {
 			if err == nil {
-				err = Errorf(ECONFLICT, "Invoice number %s already exists", v.InvoiceNumber)
+				err = wire.Errorf(wire.ECONFLICT, "Invoice number %s already exists", v.InvoiceNumber)
 			}
 			return err
 		}

@@ -8,19 +8,21 @@ import (
 	"strings"
 	"time"
 
+	"sharepanel/wire"
+
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 )
 
 // Invoice is a bill to a user: pending, paid or overdue.
 type Invoice struct {
-	ID            int64     `gorm:"primaryKey" json:"id"`
-	UserID        int64     `gorm:"not null;index" json:"-"`
-	InvoiceNumber string    `gorm:"size:32;uniqueIndex;not null" json:"invoice_number"`
-	TotalAmount   Money     `gorm:"type:decimal(12,2);not null" json:"total_amount"`
-	Status        string    `gorm:"size:16;not null;index" json:"status"`
-	CreatedAt     DateTime  `gorm:"not null" json:"created_at"`
-	PaidAt        *DateTime `json:"paid_at"`
+	ID            int64          `gorm:"primaryKey" json:"id"`
+	UserID        int64          `gorm:"not null;index" json:"-"`
+	InvoiceNumber string         `gorm:"size:32;uniqueIndex;not null" json:"invoice_number"`
+	TotalAmount   wire.Money     `gorm:"type:decimal(12,2);not null" json:"total_amount"`
+	Status        string         `gorm:"size:16;not null;index" json:"status"`
+	CreatedAt     wire.DateTime  `gorm:"not null" json:"created_at"`
+	PaidAt        *wire.DateTime `json:"paid_at"`
 }
 
 // Invoice statuses.
@@ -35,39 +37,39 @@ var InvoiceStatuses = []string{InvoicePending, InvoicePaid, InvoiceOverdue}
 
 // Transaction is a movement of money on a user's account.
 type Transaction struct {
-	ID            int64    `gorm:"primaryKey" json:"id"`
-	UserID        int64    `gorm:"not null;index" json:"-"`
-	TransactionID string   `gorm:"column:transaction_id;size:64;not null" json:"transaction_id"`
-	Amount        Money    `gorm:"type:decimal(12,2);not null" json:"amount"`
-	Status        string   `gorm:"size:16;not null" json:"status"`
-	Date          DateTime `gorm:"column:date;not null" json:"date"`
-	Type          string   `gorm:"size:16;not null" json:"type"`
+	ID            int64         `gorm:"primaryKey" json:"id"`
+	UserID        int64         `gorm:"not null;index" json:"-"`
+	TransactionID string        `gorm:"column:transaction_id;size:64;not null" json:"transaction_id"`
+	Amount        wire.Money    `gorm:"type:decimal(12,2);not null" json:"amount"`
+	Status        string        `gorm:"size:16;not null" json:"status"`
+	Date          wire.DateTime `gorm:"column:date;not null" json:"date"`
+	Type          string        `gorm:"size:16;not null" json:"type"`
 }
 
 // Purchase is something a user bought: an app, a template, tokens.
 type Purchase struct {
-	ID           int64    `gorm:"primaryKey" json:"id"`
-	UserID       int64    `gorm:"not null;index" json:"-"`
-	ItemID       string   `gorm:"size:64;not null" json:"item_id"`
-	ItemType     string   `gorm:"size:32;not null" json:"item_type"`
-	PurchaseType string   `gorm:"size:32;not null" json:"purchase_type"`
-	Price        Money    `gorm:"type:decimal(12,2);not null" json:"price"`
-	TokensPaid   Money    `gorm:"type:decimal(12,2);not null" json:"tokens_paid"`
-	CreatedAt    DateTime `gorm:"not null" json:"created_at"`
+	ID           int64         `gorm:"primaryKey" json:"id"`
+	UserID       int64         `gorm:"not null;index" json:"-"`
+	ItemID       string        `gorm:"size:64;not null" json:"item_id"`
+	ItemType     string        `gorm:"size:32;not null" json:"item_type"`
+	PurchaseType string        `gorm:"size:32;not null" json:"purchase_type"`
+	Price        wire.Money    `gorm:"type:decimal(12,2);not null" json:"price"`
+	TokensPaid   wire.Money    `gorm:"type:decimal(12,2);not null" json:"tokens_paid"`
+	CreatedAt    wire.DateTime `gorm:"not null" json:"created_at"`
 }
 
 // MaxMoney is the largest amount a DECIMAL(12,2) column holds: 9,999,999,999.99.
-const MaxMoney Money = 999_999_999_999
+const MaxMoney wire.Money = 999_999_999_999
 
 // BalanceOf returns the account's balance.
-func (s *Store) BalanceOf(ctx context.Context, userID int64) (Money, error) {
+func (s *Store) BalanceOf(ctx context.Context, userID int64) (wire.Money, error) {
 	var u User
 	err := s.db.WithContext(ctx).Select("balance").First(&u, userID).Error
 	return u.Balance, notFound(err, "User not found")
 }
 
 // ListInvoices returns the account's invoices, newest first; status "" means every status.
-func (s *Store) ListInvoices(ctx context.Context, userID int64, status string, page Page) ([]Invoice, error) {
+func (s *Store) ListInvoices(ctx context.Context, userID int64, status string, page wire.Page) ([]Invoice, error) {
 	q := s.db.WithContext(ctx).Where("user_id = ?", userID)
 	if status != "" {
 		q = q.Where("status = ?", status)
@@ -88,7 +90,7 @@ func (s *Store) InvoiceOf(ctx context.Context, userID, invoiceID int64) (*Invoic
 }
 
 // ListTransactions returns the account's transactions, newest first.
-func (s *Store) ListTransactions(ctx context.Context, userID int64, page Page) ([]Transaction, error) {
+func (s *Store) ListTransactions(ctx context.Context, userID int64, page wire.Page) ([]Transaction, error) {
 	var out []Transaction
 	err := s.db.WithContext(ctx).Where("user_id = ?", userID).Order("date DESC, id DESC").
 		Limit(page.Limit).Offset(page.Offset).Find(&out).Error
@@ -96,7 +98,7 @@ func (s *Store) ListTransactions(ctx context.Context, userID int64, page Page) (
 }
 
 // ListPurchases returns the account's purchases, newest first.
-func (s *Store) ListPurchases(ctx context.Context, userID int64, page Page) ([]Purchase, error) {
+func (s *Store) ListPurchases(ctx context.Context, userID int64, page wire.Page) ([]Purchase, error) {
 	var out []Purchase
 	err := s.db.WithContext(ctx).Where("user_id = ?", userID).Order("created_at DESC, id DESC").
 		Limit(page.Limit).Offset(page.Offset).Find(&out).Error
@@ -107,9 +109,9 @@ func (s *Store) ListPurchases(ctx context.Context, userID int64, page Page) ([]P
 // invoice gets a fresh number INV-YYYYMMDD-XXXXXX, and the user a "New Invoice" notification
 // linking to it, in the same transaction. An invoice created paid is paid now: it gets paid_at and
 // its transaction, exactly as MarkInvoicePaid would give it.
-func (s *Store) CreateInvoice(ctx context.Context, userID int64, amount Money, status string) (*Invoice, error) {
+func (s *Store) CreateInvoice(ctx context.Context, userID int64, amount wire.Money, status string) (*Invoice, error) {
 	if !slices.Contains(InvoiceStatuses, status) {
-		return nil, Errorf(EINVALID, "Invalid status. Allowed values: %s", strings.Join(InvoiceStatuses, ", "))
+		return nil, wire.Errorf(wire.EINVALID, "Invalid status. Allowed values: %s", strings.Join(InvoiceStatuses, ", "))
 	}
 	if err := checkAmount("Amount", amount, false); err != nil {
 		return nil, err
@@ -159,8 +161,8 @@ func (s *Store) MarkInvoicePaid(ctx context.Context, invoiceID int64) (*Invoice,
 
 // createInvoice inserts an invoice dated at, with a fresh number, and its "New Invoice"
 // notification.
-func createInvoice(tx *gorm.DB, userID int64, amount Money, status string, at time.Time) (*Invoice, error) {
-	inv := &Invoice{UserID: userID, TotalAmount: amount, Status: status, CreatedAt: DateTime(at.Truncate(time.Second))}
+func createInvoice(tx *gorm.DB, userID int64, amount wire.Money, status string, at time.Time) (*Invoice, error) {
+	inv := &Invoice{UserID: userID, TotalAmount: amount, Status: status, CreatedAt: wire.DateTime(at.Truncate(time.Second))}
 	// 36^6 numbers a day make a clash rare; a clash fails only its own statement on both
 	// databases, so the transaction can go on with another number.
 	for attempt := 0; ; attempt++ {
@@ -185,14 +187,14 @@ func createInvoice(tx *gorm.DB, userID int64, amount Money, status string, at ti
 // payInvoice marks inv paid at at and records the payment's transaction. The status condition
 // makes a second payment of the same invoice fail instead of recording the money twice.
 func payInvoice(tx *gorm.DB, inv *Invoice, at time.Time) error {
-	paidAt := DateTime(at.Truncate(time.Second))
+	paidAt := wire.DateTime(at.Truncate(time.Second))
 	res := tx.Model(&Invoice{}).Where("id = ? AND status <> ?", inv.ID, InvoicePaid).
 		Updates(map[string]any{"status": InvoicePaid, "paid_at": paidAt})
 	if res.Error != nil {
 		return res.Error
 	}
 	if res.RowsAffected == 0 {
-		return Errorf(ECONFLICT, "Invoice is already paid")
+		return wire.Errorf(wire.ECONFLICT, "Invoice is already paid")
 	}
 	inv.Status, inv.PaidAt = InvoicePaid, &paidAt
 	return tx.Create(&Transaction{UserID: inv.UserID, TransactionID: inv.InvoiceNumber, Amount: inv.TotalAmount,
@@ -223,11 +225,11 @@ func newReference(prefix string, at time.Time) string {
 
 // NewPurchase is what recording a purchase takes.
 type NewPurchase struct {
-	ItemID       string // required, at most 64 characters
-	ItemType     string // required, at most 32 characters: app, template, tokens, …
-	PurchaseType string // at most 32 characters; default "one_time"
-	Price        Money  // zero or more
-	TokensPaid   Money  // zero or more
+	ItemID       string     // required, at most 64 characters
+	ItemType     string     // required, at most 32 characters: app, template, tokens, …
+	PurchaseType string     // at most 32 characters; default "one_time"
+	Price        wire.Money // zero or more
+	TokensPaid   wire.Money // zero or more
 }
 
 // CreatePurchase records something userID bought. The balance is not touched: whoever sold it
@@ -253,7 +255,7 @@ func (s *Store) CreatePurchase(ctx context.Context, userID int64, in NewPurchase
 		return nil, err
 	}
 	p := &Purchase{UserID: userID, ItemID: in.ItemID, ItemType: in.ItemType, PurchaseType: in.PurchaseType,
-		Price: in.Price, TokensPaid: in.TokensPaid, CreatedAt: Now()}
+		Price: in.Price, TokensPaid: in.TokensPaid, CreatedAt: wire.Now()}
 	err := s.tx(ctx, func(tx *gorm.DB) error {
 		if err := lockUser(tx, userID); err != nil {
 			return err
@@ -276,15 +278,15 @@ func lockUser(tx *gorm.DB, userID int64) error {
 
 // checkAmount checks that m fits a DECIMAL(12,2) column and is more than zero (or zero too when
 // zeroOK).
-func checkAmount(name string, m Money, zeroOK bool) error {
+func checkAmount(name string, m wire.Money, zeroOK bool) error {
 	switch {
 	case m < 0 || m == 0 && !zeroOK:
 		if zeroOK {
-			return Errorf(EINVALID, "%s must not be negative", name)
+			return wire.Errorf(wire.EINVALID, "%s must not be negative", name)
 		}
-		return Errorf(EINVALID, "%s must be more than zero", name)
+		return wire.Errorf(wire.EINVALID, "%s must be more than zero", name)
 	case m > MaxMoney:
-		return Errorf(EINVALID, "%s must be at most %s", name, MaxMoney)
+		return wire.Errorf(wire.EINVALID, "%s must be at most %s", name, MaxMoney)
 	}
 	return nil
 }
@@ -292,10 +294,10 @@ func checkAmount(name string, m Money, zeroOK bool) error {
 // checkText checks a trimmed text field's presence and length in characters.
 func checkText(name, v string, required bool, maxLen int) error {
 	if required && v == "" {
-		return Errorf(EINVALID, "%s is required", name)
+		return wire.Errorf(wire.EINVALID, "%s is required", name)
 	}
 	if n := len([]rune(v)); n > maxLen {
-		return Errorf(EINVALID, "%s must be at most %d characters", name, maxLen)
+		return wire.Errorf(wire.EINVALID, "%s must be at most %d characters", name, maxLen)
 	}
 	return nil
 }

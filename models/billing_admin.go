@@ -4,6 +4,8 @@ import (
 	"context"
 	"time"
 
+	"sharepanel/wire"
+
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 )
@@ -21,7 +23,7 @@ func (s *Store) MarkInvoiceOverdue(ctx context.Context, invoiceID int64) (*Invoi
 		}
 		switch inv.Status {
 		case InvoicePaid:
-			return Errorf(ECONFLICT, "Invoice is already paid")
+			return wire.Errorf(wire.ECONFLICT, "Invoice is already paid")
 		case InvoiceOverdue:
 			return nil
 		}
@@ -44,9 +46,9 @@ const (
 // movement as a completed transaction (type credit or debit, the amount positive, transaction_id
 // CRD-/DBT-YYYYMMDD-XXXXXX) and in the account's activity, and returns the new balance. A balance
 // never goes below zero: a larger debit is ECONFLICT and changes nothing.
-func (s *Store) AdjustBalance(ctx context.Context, userID int64, amount Money) (Money, *Transaction, error) {
+func (s *Store) AdjustBalance(ctx context.Context, userID int64, amount wire.Money) (wire.Money, *Transaction, error) {
 	if amount == 0 {
-		return 0, nil, Errorf(EINVALID, "amount must not be zero")
+		return 0, nil, wire.Errorf(wire.EINVALID, "amount must not be zero")
 	}
 	abs, typ, prefix := amount, TransactionCredit, "CRD"
 	if amount < 0 {
@@ -55,7 +57,7 @@ func (s *Store) AdjustBalance(ctx context.Context, userID int64, amount Money) (
 	if err := checkAmount("amount", abs, false); err != nil {
 		return 0, nil, err
 	}
-	var balance Money
+	var balance wire.Money
 	var t *Transaction
 	err := s.tx(ctx, func(tx *gorm.DB) error {
 		var u User
@@ -64,17 +66,17 @@ func (s *Store) AdjustBalance(ctx context.Context, userID int64, amount Money) (
 		}
 		balance = u.Balance + amount
 		if balance < 0 {
-			return Errorf(ECONFLICT, "Insufficient balance: the account has %s", u.Balance)
+			return wire.Errorf(wire.ECONFLICT, "Insufficient balance: the account has %s", u.Balance)
 		}
 		if balance > MaxMoney {
-			return Errorf(EINVALID, "The balance would exceed %s", MaxMoney)
+			return wire.Errorf(wire.EINVALID, "The balance would exceed %s", MaxMoney)
 		}
-		if err := tx.Model(&User{}).Where("id = ?", userID).Updates(map[string]any{"balance": balance, "updated_at": Now()}).Error; err != nil {
+		if err := tx.Model(&User{}).Where("id = ?", userID).Updates(map[string]any{"balance": balance, "updated_at": wire.Now()}).Error; err != nil {
 			return err
 		}
 		now := time.Now().UTC()
 		t = &Transaction{UserID: userID, TransactionID: newReference(prefix, now), Amount: abs, Status: "completed",
-			Date: DateTime(now.Truncate(time.Second)), Type: typ}
+			Date: wire.DateTime(now.Truncate(time.Second)), Type: typ}
 		if err := tx.Create(t).Error; err != nil {
 			return err
 		}
@@ -94,6 +96,6 @@ func (s *Store) NotifyAll(ctx context.Context, in NewNotification) (int64, error
 		return 0, err
 	}
 	res := s.db.WithContext(ctx).Exec(`INSERT INTO notifications (user_id, title, message, type, is_read, link, created_at)
-		SELECT id, ?, ?, ?, ?, ?, ? FROM users`, in.Title, in.Message, in.Type, false, in.Link, Now())
+		SELECT id, ?, ?, ?, ?, ?, ? FROM users`, in.Title, in.Message, in.Type, false, in.Link, wire.Now())
 	return res.RowsAffected, res.Error
 }

@@ -9,6 +9,7 @@ import (
 
 	"sharepanel/internal/testenv"
 	"sharepanel/models"
+	"sharepanel/wire"
 )
 
 func billingUser(t *testing.T, s *models.Store, email string) *models.User {
@@ -22,8 +23,8 @@ func billingUser(t *testing.T, s *models.Store, email string) *models.User {
 
 func requireCode(t *testing.T, err error, code, msg string) {
 	t.Helper()
-	if models.ErrorCode(err) != code || (msg != "" && models.ErrorMessage(err) != msg) {
-		t.Fatalf("error %v (%s), want %s %q", err, models.ErrorCode(err), code, msg)
+	if wire.ErrorCode(err) != code || (msg != "" && wire.ErrorMessage(err) != msg) {
+		t.Fatalf("error %v (%s), want %s %q", err, wire.ErrorCode(err), code, msg)
 	}
 }
 
@@ -33,15 +34,15 @@ func TestCreateInvoice(t *testing.T) {
 	u := billingUser(t, s, "billing@example.com")
 
 	_, err := s.CreateInvoice(ctx, u.ID, 100, "refunded")
-	requireCode(t, err, models.EINVALID, "Invalid status. Allowed values: pending, paid, overdue")
+	requireCode(t, err, wire.EINVALID, "Invalid status. Allowed values: pending, paid, overdue")
 	_, err = s.CreateInvoice(ctx, u.ID, 0, models.InvoicePending)
-	requireCode(t, err, models.EINVALID, "Amount must be more than zero")
+	requireCode(t, err, wire.EINVALID, "Amount must be more than zero")
 	_, err = s.CreateInvoice(ctx, u.ID, -5, models.InvoicePending)
-	requireCode(t, err, models.EINVALID, "Amount must be more than zero")
+	requireCode(t, err, wire.EINVALID, "Amount must be more than zero")
 	_, err = s.CreateInvoice(ctx, u.ID, models.MaxMoney+1, models.InvoicePending)
-	requireCode(t, err, models.EINVALID, "Amount must be at most 9999999999.99")
+	requireCode(t, err, wire.EINVALID, "Amount must be at most 9999999999.99")
 	_, err = s.CreateInvoice(ctx, u.ID+1000, 100, models.InvoicePending)
-	requireCode(t, err, models.ENOTFOUND, "User not found")
+	requireCode(t, err, wire.ENOTFOUND, "User not found")
 
 	inv, err := s.CreateInvoice(ctx, u.ID, models.MaxMoney, models.InvoicePending)
 	if err != nil {
@@ -56,7 +57,7 @@ func TestCreateInvoice(t *testing.T) {
 	}
 
 	// Its notification, made in the same transaction.
-	ns, err := s.ListNotifications(ctx, u.ID, true, models.Page{Limit: 10})
+	ns, err := s.ListNotifications(ctx, u.ID, true, wire.Page{Limit: 10})
 	if err != nil || len(ns) != 1 {
 		t.Fatalf("notifications %v, %v", ns, err)
 	}
@@ -72,10 +73,10 @@ func TestCreateInvoice(t *testing.T) {
 		t.Fatalf("paid %+v, %v", paid, err)
 	}
 	_, err = s.MarkInvoicePaid(ctx, inv.ID)
-	requireCode(t, err, models.ECONFLICT, "Invoice is already paid")
+	requireCode(t, err, wire.ECONFLICT, "Invoice is already paid")
 	_, err = s.MarkInvoicePaid(ctx, inv.ID+1000)
-	requireCode(t, err, models.ENOTFOUND, "Invoice not found")
-	txs, err := s.ListTransactions(ctx, u.ID, models.Page{Limit: 10})
+	requireCode(t, err, wire.ENOTFOUND, "Invoice not found")
+	txs, err := s.ListTransactions(ctx, u.ID, wire.Page{Limit: 10})
 	if err != nil || len(txs) != 1 {
 		t.Fatalf("transactions %v, %v", txs, err)
 	}
@@ -89,7 +90,7 @@ func TestCreateInvoice(t *testing.T) {
 	if err != nil || now.Status != "paid" || now.PaidAt == nil {
 		t.Fatalf("created paid: %+v, %v", now, err)
 	}
-	if txs, _ := s.ListTransactions(ctx, u.ID, models.Page{Limit: 10}); len(txs) != 2 {
+	if txs, _ := s.ListTransactions(ctx, u.ID, wire.Page{Limit: 10}); len(txs) != 2 {
 		t.Fatalf("%d transactions, want 2", len(txs))
 	}
 
@@ -122,10 +123,10 @@ func TestCreateNotificationValidates(t *testing.T) {
 		{models.NewNotification{Title: "t", Message: strings.Repeat("x", 65536)}, "message must be at most 65535 bytes"},
 	} {
 		_, err := s.CreateNotification(ctx, u.ID, c.in)
-		requireCode(t, err, models.EINVALID, c.msg)
+		requireCode(t, err, wire.EINVALID, c.msg)
 	}
 	_, err := s.CreateNotification(ctx, u.ID+1000, models.NewNotification{Title: "t"})
-	requireCode(t, err, models.ENOTFOUND, "User not found")
+	requireCode(t, err, wire.ENOTFOUND, "User not found")
 
 	n, err := s.CreateNotification(ctx, u.ID, models.NewNotification{Title: " Hello ", Type: "Warning", Link: "https://example.com/x"})
 	if err != nil || n.Title != "Hello" || n.Type != "warning" || n.IsRead || n.ID == 0 {
@@ -148,10 +149,10 @@ func TestCreatePurchaseValidates(t *testing.T) {
 		{models.NewPurchase{ItemID: "a", ItemType: "app", TokensPaid: models.MaxMoney + 1}, "tokens_paid must be at most 9999999999.99"},
 	} {
 		_, err := s.CreatePurchase(ctx, u.ID, c.in)
-		requireCode(t, err, models.EINVALID, c.msg)
+		requireCode(t, err, wire.EINVALID, c.msg)
 	}
 	_, err := s.CreatePurchase(ctx, u.ID+1000, models.NewPurchase{ItemID: "a", ItemType: "app"})
-	requireCode(t, err, models.ENOTFOUND, "User not found")
+	requireCode(t, err, wire.ENOTFOUND, "User not found")
 	p, err := s.CreatePurchase(ctx, u.ID, models.NewPurchase{ItemID: "a", ItemType: "app", Price: 0})
 	if err != nil || p.PurchaseType != "one_time" || p.ID == 0 {
 		t.Fatalf("purchase %+v, %v", p, err)

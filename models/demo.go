@@ -5,6 +5,8 @@ import (
 	"strings"
 	"time"
 
+	"sharepanel/wire"
+
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 )
@@ -44,7 +46,7 @@ func (s *Store) SeedDemo(ctx context.Context, email, password string) (*DemoAcco
 	}
 	memberEmail := DemoMemberUsername + email[strings.LastIndex(email, "@"):]
 	if memberEmail == email {
-		return nil, Errorf(EINVALID, "%s is demo-member's address; choose another email for the demo account", email)
+		return nil, wire.Errorf(wire.EINVALID, "%s is demo-member's address; choose another email for the demo account", email)
 	}
 	hash, err := s.HashPassword(password)
 	if err != nil {
@@ -63,12 +65,12 @@ func (s *Store) SeedDemo(ctx context.Context, email, password string) (*DemoAcco
 		now := time.Now().UTC()
 		demo, existed, err := upsertDemoUser(tx, User{Username: DemoUsername, Email: email, PasswordHash: hash, PlanID: pro.ID,
 			Bio: "A demo account with sample data for every endpoint.", FirstName: "Demo", LastName: "User",
-			Phone: "+1 555 0100", Address: "1 Demo Street", Verified: true, Balance: 10050, CreatedAt: DateTime(now.AddDate(0, 0, -45))})
+			Phone: "+1 555 0100", Address: "1 Demo Street", Verified: true, Balance: 10050, CreatedAt: wire.DateTime(now.AddDate(0, 0, -45))})
 		if err != nil {
 			return err
 		}
 		member, _, err := upsertDemoUser(tx, User{Username: DemoMemberUsername, Email: memberEmail, PasswordHash: hash, PlanID: free.ID,
-			FirstName: "Demo", LastName: "Member", Verified: true, CreatedAt: DateTime(now.AddDate(0, 0, -41))})
+			FirstName: "Demo", LastName: "Member", Verified: true, CreatedAt: wire.DateTime(now.AddDate(0, 0, -41))})
 		if err != nil {
 			return err
 		}
@@ -95,14 +97,14 @@ func upsertDemoUser(tx *gorm.DB, want User) (*User, bool, error) {
 		return nil, false, err
 	}
 	if byEmail.ID != 0 && byEmail.Username != want.Username {
-		return nil, false, Errorf(ECONFLICT, "%s belongs to another account (%s), not to the demo account %s; choose another email",
+		return nil, false, wire.Errorf(wire.ECONFLICT, "%s belongs to another account (%s), not to the demo account %s; choose another email",
 			want.Email, byEmail.Username, want.Username)
 	}
 	var u User
 	if err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).Where("username = ?", want.Username).Limit(1).Find(&u).Error; err != nil {
 		return nil, false, err
 	}
-	want.UpdatedAt = Now()
+	want.UpdatedAt = wire.Now()
 	if u.ID == 0 {
 		if err := tx.Omit(clause.Associations).Create(&want).Error; err != nil {
 			return nil, false, err

@@ -6,6 +6,8 @@ import (
 	"sort"
 	"time"
 
+	"sharepanel/wire"
+
 	"gorm.io/gorm"
 )
 
@@ -29,7 +31,7 @@ func (d *demoSeed) ago(days int, extra time.Duration) time.Time {
 
 func (d *demoSeed) log(userID int64, at time.Time, action, resourceType string, resourceID int64, details map[string]any) {
 	b, _ := json.Marshal(details)
-	a := Activity{UserID: userID, Action: action, ResourceType: resourceType, Details: JSONText(b), IPAddress: demoIP, CreatedAt: DateTime(at)}
+	a := Activity{UserID: userID, Action: action, ResourceType: resourceType, Details: wire.JSONText(b), IPAddress: demoIP, CreatedAt: wire.DateTime(at)}
 	if resourceID != 0 {
 		a.ResourceID = &resourceID
 	}
@@ -63,10 +65,10 @@ func (d *demoSeed) run() (string, error) {
 func (d *demoSeed) keys() (string, *APIKey, error) {
 	secret := newSecret()
 	key := &APIKey{UserID: d.demo, Name: "Demo key", KeyHash: HashKey(secret), KeyPrefix: secret[:10],
-		Permissions: "read,write", IsActive: true, CreatedAt: DateTime(d.now.Truncate(time.Second))}
+		Permissions: "read,write", IsActive: true, CreatedAt: wire.DateTime(d.now.Truncate(time.Second))}
 	readOnly := newSecret() // never shown: it is there to be listed
 	ro := &APIKey{UserID: d.demo, Name: "Dashboard (read-only)", KeyHash: HashKey(readOnly), KeyPrefix: readOnly[:10],
-		Permissions: "read", IsActive: true, CreatedAt: DateTime(d.ago(20, 0))}
+		Permissions: "read", IsActive: true, CreatedAt: wire.DateTime(d.ago(20, 0))}
 	for _, k := range []*APIKey{ro, key} {
 		if err := d.tx.Create(k).Error; err != nil {
 			return "", nil, err
@@ -100,18 +102,18 @@ func (d *demoSeed) orgs() (map[string]int64, error) {
 	}
 	ids := map[string]int64{}
 	for _, o := range list {
-		at := DateTime(d.ago(o.days, 0))
+		at := wire.DateTime(d.ago(o.days, 0))
 		org := &Organization{Title: o.title, Path: o.path, AdminID: o.admin, CreatedBy: o.admin, Contact: "hello@" + o.path + ".example", CreatedAt: at}
 		if err := d.tx.Create(org).Error; err != nil {
 			if isDuplicate(err) {
-				return nil, Errorf(ECONFLICT, "The organization path %q belongs to another account; the demo needs it", o.path)
+				return nil, wire.Errorf(wire.ECONFLICT, "The organization path %q belongs to another account; the demo needs it", o.path)
 			}
 			return nil, err
 		}
 		ids[o.path] = org.ID
 		members := []OrgMember{{OrganizationID: org.ID, UserID: o.admin, IsAdmin: true, PermissionLevel: PermissionAdmin, CreatedAt: at}}
 		if o.guest != 0 {
-			members = append(members, OrgMember{OrganizationID: org.ID, UserID: o.guest, PermissionLevel: o.guestLevel, CreatedAt: DateTime(d.ago(o.days-1, 0))})
+			members = append(members, OrgMember{OrganizationID: org.ID, UserID: o.guest, PermissionLevel: o.guestLevel, CreatedAt: wire.DateTime(d.ago(o.days-1, 0))})
 		}
 		if err := d.tx.Create(&members).Error; err != nil {
 			return nil, err
@@ -123,7 +125,7 @@ func (d *demoSeed) orgs() (map[string]int64, error) {
 
 func (d *demoSeed) checkLimit(plan Plan, what string, need, limit int) error {
 	if need > limit {
-		return Errorf(EINVALID, "The %s plan allows %d %s; the demo needs %d", plan.Name, limit, what, need)
+		return wire.Errorf(wire.EINVALID, "The %s plan allows %d %s; the demo needs %d", plan.Name, limit, what, need)
 	}
 	return nil
 }
@@ -156,7 +158,7 @@ func (d *demoSeed) instances(orgs map[string]int64) error {
 	for _, in := range list {
 		at := d.ago(in.days, 0)
 		inst := &Instance{UserID: in.user, InstanceName: in.name, InstancePath: in.path, Status: in.status,
-			InstanceType: in.instanceType, Type: in.kind, CreatedAt: DateTime(at)}
+			InstanceType: in.instanceType, Type: in.kind, CreatedAt: wire.DateTime(at)}
 		if in.org != 0 {
 			inst.OrganizationID = &in.org
 		}
@@ -176,7 +178,7 @@ func (d *demoSeed) instances(orgs map[string]int64) error {
 // with their payments), a deposit and purchases.
 func (d *demoSeed) billing() error {
 	for _, inv := range []struct {
-		cents         Money
+		cents         wire.Money
 		status        string
 		created, paid time.Time
 	}{
@@ -202,13 +204,13 @@ func (d *demoSeed) billing() error {
 	}
 	deposit := d.ago(30, 0)
 	if err := d.tx.Create(&Transaction{UserID: d.demo, TransactionID: newReference("DEP", deposit), Amount: 15000,
-		Status: "completed", Date: DateTime(deposit), Type: "deposit"}).Error; err != nil {
+		Status: "completed", Date: wire.DateTime(deposit), Type: "deposit"}).Error; err != nil {
 		return err
 	}
 	purchases := []Purchase{
-		{ItemID: "app-wordpress-pro", ItemType: "app", PurchaseType: "one_time", Price: 2500, TokensPaid: 2500, CreatedAt: DateTime(d.ago(15, 0))},
-		{ItemID: "tpl-portfolio", ItemType: "template", PurchaseType: "one_time", Price: 900, TokensPaid: 900, CreatedAt: DateTime(d.ago(8, 0))},
-		{ItemID: "addon-daily-backups", ItemType: "addon", PurchaseType: "subscription", Price: 499, TokensPaid: 499, CreatedAt: DateTime(d.ago(3, 0))},
+		{ItemID: "app-wordpress-pro", ItemType: "app", PurchaseType: "one_time", Price: 2500, TokensPaid: 2500, CreatedAt: wire.DateTime(d.ago(15, 0))},
+		{ItemID: "tpl-portfolio", ItemType: "template", PurchaseType: "one_time", Price: 900, TokensPaid: 900, CreatedAt: wire.DateTime(d.ago(8, 0))},
+		{ItemID: "addon-daily-backups", ItemType: "addon", PurchaseType: "subscription", Price: 499, TokensPaid: 499, CreatedAt: wire.DateTime(d.ago(3, 0))},
 	}
 	for i := range purchases {
 		purchases[i].UserID = d.demo
@@ -234,7 +236,7 @@ func (d *demoSeed) notifications() error {
 			return err
 		}
 	}
-	return d.tx.Model(&Notification{}).Where("user_id IN ? AND created_at < ?", []int64{d.demo, d.member}, DateTime(d.ago(10, 0))).
+	return d.tx.Model(&Notification{}).Where("user_id IN ? AND created_at < ?", []int64{d.demo, d.member}, wire.DateTime(d.ago(10, 0))).
 		Update("is_read", true).Error
 }
 
@@ -253,7 +255,7 @@ func (d *demoSeed) usage(key *APIKey) error {
 			}
 			rows = append(rows, APIUsage{UserID: d.demo, KeyID: key.ID, Endpoint: endpoints[(i+day)%len(endpoints)], StatusCode: status,
 				RequestCount: 1, TotalDurationMicros: int64(20_000 + (i*37_000+day*11_000)%180_000), Day: at.Format("2006-01-02"),
-				LastAt: DateTime(at), CreatedAt: DateTime(at)})
+				LastAt: wire.DateTime(at), CreatedAt: wire.DateTime(at)})
 		}
 	}
 	if err := d.tx.CreateInBatches(rows, 200).Error; err != nil {

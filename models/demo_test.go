@@ -9,6 +9,7 @@ import (
 
 	"sharepanel/internal/testenv"
 	"sharepanel/models"
+	"sharepanel/wire"
 )
 
 // demoShape counts what the demo accounts own, by kind and status: what must be the same after
@@ -83,13 +84,13 @@ func TestSeedDemoIsIdempotent(t *testing.T) {
 	if again := demoShape(t, s); again != shape {
 		t.Fatalf("second run changed the shape:\n%s\n%s", shape, again)
 	}
-	if _, err := s.Authenticate(ctx, "demo@example.com", "first-password"); models.ErrorCode(err) != models.EUNAUTHORIZED {
+	if _, err := s.Authenticate(ctx, "demo@example.com", "first-password"); wire.ErrorCode(err) != wire.EUNAUTHORIZED {
 		t.Fatalf("old password still works: %v", err)
 	}
 	if _, err := s.Authenticate(ctx, "demo-member@example.com", "second-password"); err != nil {
 		t.Fatalf("member login: %v", err)
 	}
-	if _, err := s.Keys.Resolve(ctx, first.APIKey); models.ErrorCode(err) != models.EUNAUTHORIZED {
+	if _, err := s.Keys.Resolve(ctx, first.APIKey); wire.ErrorCode(err) != wire.EUNAUTHORIZED {
 		t.Fatalf("the first run's key must be gone: %v", err)
 	}
 	if p, err := s.Keys.Resolve(ctx, second.APIKey); err != nil || !p.CanWrite || p.UserID != second.UserID {
@@ -110,7 +111,7 @@ func TestSeedDemoRefusesOtherAccounts(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = s.SeedDemo(ctx, "alice@example.com", "password-123")
-	requireCode(t, err, models.ECONFLICT, "alice@example.com belongs to another account (alice), not to the demo account demo; choose another email")
+	requireCode(t, err, wire.ECONFLICT, "alice@example.com belongs to another account (alice), not to the demo account demo; choose another email")
 	if _, err := s.InvoiceOf(ctx, alice.ID, inv.ID); err != nil {
 		t.Fatalf("alice's data must be untouched: %v", err)
 	}
@@ -120,9 +121,9 @@ func TestSeedDemoRefusesOtherAccounts(t *testing.T) {
 		t.Fatalf("a refused run left %d demo users behind", n)
 	}
 	_, err = s.SeedDemo(ctx, "demo@example.com", "short")
-	requireCode(t, err, models.EINVALID, "Password must be at least 8 characters")
+	requireCode(t, err, wire.EINVALID, "Password must be at least 8 characters")
 	_, err = s.SeedDemo(ctx, "not-an-email", "password-123")
-	requireCode(t, err, models.EINVALID, "Invalid email address")
+	requireCode(t, err, wire.EINVALID, "Invalid email address")
 
 	// The demo account may move to another address; the old one is simply replaced.
 	if _, err := s.SeedDemo(ctx, "demo@example.com", "password-123"); err != nil {

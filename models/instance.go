@@ -4,21 +4,23 @@ import (
 	"context"
 	"strings"
 
+	"sharepanel/wire"
+
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 )
 
 // Instance is a hosted service of a user: type SNCS or SMS, status active, sleep or dead.
 type Instance struct {
-	ID             int64    `gorm:"primaryKey" json:"id"`
-	UserID         int64    `gorm:"not null;index;uniqueIndex:idx_instance_user_path" json:"user_id"`
-	OrganizationID *int64   `gorm:"index" json:"-"`
-	InstanceName   string   `gorm:"size:255;not null" json:"instance_name"`
-	InstancePath   string   `gorm:"size:128;not null;uniqueIndex:idx_instance_user_path" json:"instance_path"`
-	Status         string   `gorm:"size:16;not null;index" json:"status"`
-	InstanceType   string   `gorm:"size:64;not null;default:'default'" json:"instance_type"`
-	Type           string   `gorm:"size:8;not null" json:"type"`
-	CreatedAt      DateTime `gorm:"not null" json:"created_at"`
+	ID             int64         `gorm:"primaryKey" json:"id"`
+	UserID         int64         `gorm:"not null;index;uniqueIndex:idx_instance_user_path" json:"user_id"`
+	OrganizationID *int64        `gorm:"index" json:"-"`
+	InstanceName   string        `gorm:"size:255;not null" json:"instance_name"`
+	InstancePath   string        `gorm:"size:128;not null;uniqueIndex:idx_instance_user_path" json:"instance_path"`
+	Status         string        `gorm:"size:16;not null;index" json:"status"`
+	InstanceType   string        `gorm:"size:64;not null;default:'default'" json:"instance_type"`
+	Type           string        `gorm:"size:8;not null" json:"type"`
+	CreatedAt      wire.DateTime `gorm:"not null" json:"created_at"`
 }
 
 // Instance statuses and types.
@@ -73,7 +75,7 @@ func validStatus(s string) bool {
 // from and to; setting the status it already has changes and logs nothing.
 func (s *Store) UpdateInstanceStatus(ctx context.Context, userID, instanceID int64, status string) error {
 	if !validStatus(status) {
-		return Errorf(EINVALID, "Invalid status. Allowed values: active, sleep, dead")
+		return wire.Errorf(wire.EINVALID, "Invalid status. Allowed values: active, sleep, dead")
 	}
 	return s.tx(ctx, func(tx *gorm.DB) error {
 		var in Instance
@@ -171,7 +173,7 @@ func (s *Store) CreateInstance(ctx context.Context, userID int64, in NewInstance
 			return err
 		}
 		if owned >= int64(plan.InstanceLimit) {
-			return Errorf(EFORBIDDEN, "Instance limit reached for your plan")
+			return wire.Errorf(wire.EFORBIDDEN, "Instance limit reached for your plan")
 		}
 		if in.OrgID != nil {
 			if _, _, err := orgOfMember(tx, userID, *in.OrgID, false); err != nil {
@@ -180,7 +182,7 @@ func (s *Store) CreateInstance(ctx context.Context, userID int64, in NewInstance
 		}
 		if err := tx.Create(inst).Error; err != nil {
 			if isDuplicate(err) {
-				return Errorf(ECONFLICT, "Instance path already exists")
+				return wire.Errorf(wire.ECONFLICT, "Instance path already exists")
 			}
 			return err
 		}
@@ -196,7 +198,7 @@ func (s *Store) CreateInstance(ctx context.Context, userID int64, in NewInstance
 func checkNewInstance(userID int64, in NewInstance) (*Instance, error) {
 	inst := &Instance{UserID: userID, OrganizationID: in.OrgID, InstanceName: strings.TrimSpace(in.Name),
 		InstancePath: strings.TrimSpace(in.Path), Type: strings.ToUpper(strings.TrimSpace(in.Type)),
-		InstanceType: strings.TrimSpace(in.InstanceType), Status: strings.ToLower(strings.TrimSpace(in.Status)), CreatedAt: Now()}
+		InstanceType: strings.TrimSpace(in.InstanceType), Status: strings.ToLower(strings.TrimSpace(in.Status)), CreatedAt: wire.Now()}
 	if inst.InstanceType == "" {
 		inst.InstanceType = "default"
 	}
@@ -205,15 +207,15 @@ func checkNewInstance(userID int64, in NewInstance) (*Instance, error) {
 	}
 	switch {
 	case inst.InstanceName == "" || len([]rune(inst.InstanceName)) > maxInstanceNameLen:
-		return nil, Errorf(EINVALID, "Instance name is required and must be at most %d characters", maxInstanceNameLen)
+		return nil, wire.Errorf(wire.EINVALID, "Instance name is required and must be at most %d characters", maxInstanceNameLen)
 	case !ValidSlug(inst.InstancePath, maxInstancePathLen):
-		return nil, Errorf(EINVALID, "Invalid instance path: use at most %d lowercase letters, digits and single hyphens", maxInstancePathLen)
+		return nil, wire.Errorf(wire.EINVALID, "Invalid instance path: use at most %d lowercase letters, digits and single hyphens", maxInstancePathLen)
 	case inst.Type != TypeSNCS && inst.Type != TypeSMS:
-		return nil, Errorf(EINVALID, "Invalid type. Allowed values: SNCS, SMS")
+		return nil, wire.Errorf(wire.EINVALID, "Invalid type. Allowed values: SNCS, SMS")
 	case len(inst.InstanceType) > maxInstanceTypeLen:
-		return nil, Errorf(EINVALID, "Instance type must be at most %d characters", maxInstanceTypeLen)
+		return nil, wire.Errorf(wire.EINVALID, "Instance type must be at most %d characters", maxInstanceTypeLen)
 	case !validStatus(inst.Status):
-		return nil, Errorf(EINVALID, "Invalid status. Allowed values: active, sleep, dead")
+		return nil, wire.Errorf(wire.EINVALID, "Invalid status. Allowed values: active, sleep, dead")
 	}
 	return inst, nil
 }

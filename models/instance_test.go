@@ -8,6 +8,7 @@ import (
 
 	"sharepanel/internal/testenv"
 	"sharepanel/models"
+	"sharepanel/wire"
 )
 
 var userSeq int
@@ -49,17 +50,17 @@ func TestCreateInstanceRules(t *testing.T) {
 		code string
 		msg  string
 	}{
-		{models.NewInstance{Name: "x", Path: "shop", Type: "SNCS"}, models.ECONFLICT, "Instance path already exists"},
-		{models.NewInstance{Name: "", Path: "p1", Type: "SNCS"}, models.EINVALID, "Instance name is required and must be at most 255 characters"},
-		{models.NewInstance{Name: "x", Path: "Bad Path", Type: "SNCS"}, models.EINVALID, "Invalid instance path: use at most 128 lowercase letters, digits and single hyphens"},
-		{models.NewInstance{Name: "x", Path: "p1", Type: "VPS"}, models.EINVALID, "Invalid type. Allowed values: SNCS, SMS"},
-		{models.NewInstance{Name: "x", Path: "p1", Type: "SMS", Status: "paused"}, models.EINVALID, "Invalid status. Allowed values: active, sleep, dead"},
-		{models.NewInstance{Name: "x", Path: "p1", Type: "SMS", OrgID: &strangerOrg}, models.ENOTFOUND, "Organization not found"},
+		{models.NewInstance{Name: "x", Path: "shop", Type: "SNCS"}, wire.ECONFLICT, "Instance path already exists"},
+		{models.NewInstance{Name: "", Path: "p1", Type: "SNCS"}, wire.EINVALID, "Instance name is required and must be at most 255 characters"},
+		{models.NewInstance{Name: "x", Path: "Bad Path", Type: "SNCS"}, wire.EINVALID, "Invalid instance path: use at most 128 lowercase letters, digits and single hyphens"},
+		{models.NewInstance{Name: "x", Path: "p1", Type: "VPS"}, wire.EINVALID, "Invalid type. Allowed values: SNCS, SMS"},
+		{models.NewInstance{Name: "x", Path: "p1", Type: "SMS", Status: "paused"}, wire.EINVALID, "Invalid status. Allowed values: active, sleep, dead"},
+		{models.NewInstance{Name: "x", Path: "p1", Type: "SMS", OrgID: &strangerOrg}, wire.ENOTFOUND, "Organization not found"},
 	}
 	for _, b := range bad {
 		_, err := store.CreateInstance(ctx, acct.ID, b.in)
-		if models.ErrorCode(err) != b.code || models.ErrorMessage(err) != b.msg {
-			t.Errorf("%+v: %v (%s), want %s %q", b.in, err, models.ErrorCode(err), b.code, b.msg)
+		if wire.ErrorCode(err) != b.code || wire.ErrorMessage(err) != b.msg {
+			t.Errorf("%+v: %v (%s), want %s %q", b.in, err, wire.ErrorCode(err), b.code, b.msg)
 		}
 	}
 	// The same path is free for another account.
@@ -83,7 +84,7 @@ func TestCreateInstanceRules(t *testing.T) {
 		switch {
 		case err == nil:
 			created++
-		case models.ErrorCode(err) != models.EFORBIDDEN || models.ErrorMessage(err) != "Instance limit reached for your plan":
+		case wire.ErrorCode(err) != wire.EFORBIDDEN || wire.ErrorMessage(err) != "Instance limit reached for your plan":
 			t.Fatalf("unexpected error %v", err)
 		}
 	}

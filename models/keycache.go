@@ -7,6 +7,8 @@ import (
 	"sync"
 	"time"
 
+	"sharepanel/wire"
+
 	"golang.org/x/sync/singleflight"
 )
 
@@ -83,7 +85,7 @@ func (c *KeyCache) Resolve(ctx context.Context, secret string) (*Principal, erro
 		e.p, _ = v.(*Principal)
 	}
 	if e.p == nil || e.p.Expired(now) {
-		return nil, Errorf(EUNAUTHORIZED, "Invalid or expired API key")
+		return nil, wire.Errorf(wire.EUNAUTHORIZED, "Invalid or expired API key")
 	}
 	return e.p, nil
 }

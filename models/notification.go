@@ -6,19 +6,21 @@ import (
 	"strings"
 	"time"
 
+	"sharepanel/wire"
+
 	"gorm.io/gorm"
 )
 
 // Notification is a message to a user.
 type Notification struct {
-	ID        int64    `gorm:"primaryKey" json:"id"`
-	UserID    int64    `gorm:"not null;index:idx_notification_user_read" json:"-"`
-	Title     string   `gorm:"size:255;not null" json:"title"`
-	Message   string   `gorm:"type:text" json:"message"`
-	Type      string   `gorm:"size:16;not null;default:'info'" json:"type"`
-	IsRead    Flag     `gorm:"not null;default:false;index:idx_notification_user_read" json:"is_read"`
-	Link      string   `gorm:"size:1024;not null;default:''" json:"link"`
-	CreatedAt DateTime `gorm:"not null" json:"created_at"`
+	ID        int64         `gorm:"primaryKey" json:"id"`
+	UserID    int64         `gorm:"not null;index:idx_notification_user_read" json:"-"`
+	Title     string        `gorm:"size:255;not null" json:"title"`
+	Message   string        `gorm:"type:text" json:"message"`
+	Type      string        `gorm:"size:16;not null;default:'info'" json:"type"`
+	IsRead    wire.Flag     `gorm:"not null;default:false;index:idx_notification_user_read" json:"is_read"`
+	Link      string        `gorm:"size:1024;not null;default:''" json:"link"`
+	CreatedAt wire.DateTime `gorm:"not null" json:"created_at"`
 }
 
 // Notification types.
@@ -49,16 +51,16 @@ func (n *NewNotification) normalise() error {
 		return err
 	}
 	if len(n.Message) > 65535 {
-		return Errorf(EINVALID, "message must be at most 65535 bytes")
+		return wire.Errorf(wire.EINVALID, "message must be at most 65535 bytes")
 	}
 	if !slices.Contains(NotificationTypes, n.Type) {
-		return Errorf(EINVALID, "Invalid type. Allowed values: %s", strings.Join(NotificationTypes, ", "))
+		return wire.Errorf(wire.EINVALID, "Invalid type. Allowed values: %s", strings.Join(NotificationTypes, ", "))
 	}
 	if err := checkText("link", n.Link, false, 1024); err != nil {
 		return err
 	}
 	if n.Link != "" && !strings.HasPrefix(n.Link, "/") && !strings.HasPrefix(n.Link, "https://") && !strings.HasPrefix(n.Link, "http://") {
-		return Errorf(EINVALID, "link must be a path starting with / or an http or https URL")
+		return wire.Errorf(wire.EINVALID, "link must be a path starting with / or an http or https URL")
 	}
 	return nil
 }
@@ -86,7 +88,7 @@ func createNotification(tx *gorm.DB, userID int64, in NewNotification, at time.T
 		return nil, err
 	}
 	n := &Notification{UserID: userID, Title: in.Title, Message: in.Message, Type: in.Type, Link: in.Link,
-		CreatedAt: DateTime(at.UTC().Truncate(time.Second))}
+		CreatedAt: wire.DateTime(at.UTC().Truncate(time.Second))}
 	if err := tx.Create(n).Error; err != nil {
 		return nil, err
 	}
@@ -95,7 +97,7 @@ func createNotification(tx *gorm.DB, userID int64, in NewNotification, at time.T
 
 // ListNotifications returns the account's notifications, newest first; only the unread ones
 // when unreadOnly.
-func (s *Store) ListNotifications(ctx context.Context, userID int64, unreadOnly bool, page Page) ([]Notification, error) {
+func (s *Store) ListNotifications(ctx context.Context, userID int64, unreadOnly bool, page wire.Page) ([]Notification, error) {
 	q := s.db.WithContext(ctx).Where("user_id = ?", userID)
 	if unreadOnly {
 		q = q.Where("is_read = ?", false)
@@ -126,7 +128,7 @@ func (s *Store) MarkNotificationRead(ctx context.Context, userID, notificationID
 			return err
 		}
 		if n == 0 {
-			return Errorf(ENOTFOUND, "Notification not found")
+			return wire.Errorf(wire.ENOTFOUND, "Notification not found")
 		}
 		return nil
 	})
@@ -146,7 +148,7 @@ func (s *Store) DeleteNotification(ctx context.Context, userID, notificationID i
 		return res.Error
 	}
 	if res.RowsAffected == 0 {
-		return Errorf(ENOTFOUND, "Notification not found")
+		return wire.Errorf(wire.ENOTFOUND, "Notification not found")
 	}
 	return nil
 }

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"strings"
 
+	"sharepanel/wire"
+
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 )
@@ -52,7 +54,7 @@ func (s *Store) CreateOrg(ctx context.Context, userID int64, in NewOrg) (int64, 
 	}
 	path := strings.TrimSpace(in.Path)
 	if path != "" && !ValidSlug(path, maxOrgPathLen) {
-		return 0, Errorf(EINVALID, msgOrgPathInvalid)
+		return 0, wire.Errorf(wire.EINVALID, msgOrgPathInvalid)
 	}
 	org := Organization{Title: title, Contact: contact, AdminID: userID, CreatedBy: userID}
 	for attempt := 1; ; attempt++ {
@@ -60,7 +62,7 @@ func (s *Store) CreateOrg(ctx context.Context, userID int64, in NewOrg) (int64, 
 			if err := checkOrgLimit(tx, userID); err != nil {
 				return err
 			}
-			org.ID, org.CreatedAt, org.Path = 0, Now(), path
+			org.ID, org.CreatedAt, org.Path = 0, wire.Now(), path
 			if path == "" {
 				free, err := freeOrgPath(tx, Slugify(title))
 				if err != nil {
@@ -75,7 +77,7 @@ func (s *Store) CreateOrg(ctx context.Context, userID int64, in NewOrg) (int64, 
 					return errPathRace
 				}
 				if isDuplicate(err) {
-					return Errorf(ECONFLICT, msgOrgPathTaken)
+					return wire.Errorf(wire.ECONFLICT, msgOrgPathTaken)
 				}
 				return err
 			}
@@ -111,7 +113,7 @@ func checkOrgLimit(tx *gorm.DB, userID int64) error {
 		return err
 	}
 	if owned >= int64(plan.OrgLimit) {
-		return Errorf(EFORBIDDEN, msgOrgLimit)
+		return wire.Errorf(wire.EFORBIDDEN, msgOrgLimit)
 	}
 	return nil
 }
@@ -130,7 +132,7 @@ func checkPathFree(tx *gorm.DB, path string, exceptID int64) error {
 		return err
 	}
 	if n > 0 {
-		return Errorf(ECONFLICT, msgOrgPathTaken)
+		return wire.Errorf(wire.ECONFLICT, msgOrgPathTaken)
 	}
 	return nil
 }
@@ -139,7 +141,7 @@ func checkPathFree(tx *gorm.DB, path string, exceptID int64) error {
 func checkContact(contact string) (string, error) {
 	contact = strings.TrimSpace(contact)
 	if contact != "" && ValidateEmail(contact) != nil {
-		return "", Errorf(EINVALID, msgInvalidContact)
+		return "", wire.Errorf(wire.EINVALID, msgInvalidContact)
 	}
 	return contact, nil
 }
@@ -163,14 +165,14 @@ func (s *Store) UpdateOrg(ctx context.Context, userID, orgID int64, in OrgUpdate
 	if in.Title != nil {
 		t := strings.TrimSpace(*in.Title)
 		if t == "" {
-			return Errorf(EINVALID, msgOrgTitleEmpty)
+			return wire.Errorf(wire.EINVALID, msgOrgTitleEmpty)
 		}
 		changes["title"], changed = t, append(changed, "title")
 	}
 	if in.Path != nil {
 		p := strings.TrimSpace(*in.Path)
 		if !ValidSlug(p, maxOrgPathLen) {
-			return Errorf(EINVALID, msgOrgPathInvalid)
+			return wire.Errorf(wire.EINVALID, msgOrgPathInvalid)
 		}
 		changes["path"], changed = p, append(changed, "path")
 	}
@@ -182,7 +184,7 @@ func (s *Store) UpdateOrg(ctx context.Context, userID, orgID int64, in OrgUpdate
 		changes["contact"], changed = c, append(changed, "contact")
 	}
 	if len(changes) == 0 {
-		return Errorf(EINVALID, msgOrgNoFields)
+		return wire.Errorf(wire.EINVALID, msgOrgNoFields)
 	}
 	return s.tx(ctx, func(tx *gorm.DB) error {
 		org, m, err := orgOfMember(tx, userID, orgID, true)
@@ -190,7 +192,7 @@ func (s *Store) UpdateOrg(ctx context.Context, userID, orgID int64, in OrgUpdate
 			return err
 		}
 		if !m.IsAdmin && m.PermissionLevel < PermissionManager {
-			return Errorf(EFORBIDDEN, msgOrgUpdateForbidden)
+			return wire.Errorf(wire.EFORBIDDEN, msgOrgUpdateForbidden)
 		}
 		if p, ok := changes["path"].(string); ok {
 			if err := checkPathFree(tx, p, orgID); err != nil {
@@ -199,7 +201,7 @@ func (s *Store) UpdateOrg(ctx context.Context, userID, orgID int64, in OrgUpdate
 		}
 		if err := tx.Model(&Organization{}).Where("id = ?", orgID).Updates(changes).Error; err != nil {
 			if isDuplicate(err) {
-				return Errorf(ECONFLICT, msgOrgPathTaken)
+				return wire.Errorf(wire.ECONFLICT, msgOrgPathTaken)
 			}
 			return err
 		}
@@ -221,7 +223,7 @@ func (s *Store) DeleteOrg(ctx context.Context, userID, orgID int64) error {
 			return err
 		}
 		if org.AdminID != userID {
-			return Errorf(EFORBIDDEN, msgOrgDeleteForbidden)
+			return wire.Errorf(wire.EFORBIDDEN, msgOrgDeleteForbidden)
 		}
 		if err := tx.Model(&Instance{}).Where("organization_id = ?", orgID).Update("organization_id", nil).Error; err != nil {
 			return err

@@ -5,24 +5,26 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"sharepanel/wire"
 )
 
 // Plan is a subscription plan: what the user API shows of it, and its request limits.
 type Plan struct {
-	ID                int64    `gorm:"primaryKey" json:"id"`
-	Name              string   `gorm:"size:64;uniqueIndex;not null" json:"name"`
-	Price             Money    `gorm:"type:decimal(12,2);not null;default:0" json:"price"`
-	OrgLimit          int      `gorm:"not null" json:"org_limit"`
-	InstanceLimit     int      `gorm:"not null" json:"instance_limit"`
-	FileLimit         int      `gorm:"column:filelimit;not null" json:"filelimit"`
-	StorageLimit      int      `gorm:"column:storagelimit;not null" json:"storagelimit"`
-	Description       string   `gorm:"size:255;not null;default:''" json:"description"`
-	Features          string   `gorm:"type:text" json:"features"`
-	RequestsPerDay    int      `gorm:"not null" json:"-"`
-	RequestsPerMinute int      `gorm:"not null" json:"-"`
-	MaxPayloadBytes   int64    `gorm:"not null" json:"-"`
-	CreatedAt         DateTime `json:"-"`
-	UpdatedAt         DateTime `json:"-"`
+	ID                int64         `gorm:"primaryKey" json:"id"`
+	Name              string        `gorm:"size:64;uniqueIndex;not null" json:"name"`
+	Price             wire.Money    `gorm:"type:decimal(12,2);not null;default:0" json:"price"`
+	OrgLimit          int           `gorm:"not null" json:"org_limit"`
+	InstanceLimit     int           `gorm:"not null" json:"instance_limit"`
+	FileLimit         int           `gorm:"column:filelimit;not null" json:"filelimit"`
+	StorageLimit      int           `gorm:"column:storagelimit;not null" json:"storagelimit"`
+	Description       string        `gorm:"size:255;not null;default:''" json:"description"`
+	Features          string        `gorm:"type:text" json:"features"`
+	RequestsPerDay    int           `gorm:"not null" json:"-"`
+	RequestsPerMinute int           `gorm:"not null" json:"-"`
+	MaxPayloadBytes   int64         `gorm:"not null" json:"-"`
+	CreatedAt         wire.DateTime `json:"-"`
+	UpdatedAt         wire.DateTime `json:"-"`
 }
 
 // ListPlans returns every plan, cheapest first.
@@ -110,7 +112,7 @@ func (c *PlanCache) plan(ctx context.Context, id int64) (Plan, error) {
 			return Plan{}, err
 		}
 		if p, ok = s.byID[id]; !ok {
-			return Plan{}, Errorf(EINTERNAL, "plan %d not found", id)
+			return Plan{}, wire.Errorf(wire.EINTERNAL, "plan %d not found", id)
 		}
 	}
 	return p, nil

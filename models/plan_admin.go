@@ -6,32 +6,34 @@ import (
 	"regexp"
 	"strings"
 
+	"sharepanel/wire"
+
 	"gorm.io/gorm"
 )
 
 // PlanDetails is a plan as administrators see it: what the user API shows, its request limits, and
 // how many accounts are on it.
 type PlanDetails struct {
-	ID                int64  `json:"id"`
-	Name              string `json:"name"`
-	Price             Money  `json:"price"`
-	OrgLimit          int    `json:"org_limit"`
-	InstanceLimit     int    `json:"instance_limit"`
-	FileLimit         int    `json:"filelimit"`
-	StorageLimit      int    `json:"storagelimit"`
-	Description       string `json:"description"`
-	Features          string `json:"features"`
-	RequestsPerDay    int    `json:"requests_per_day"`    // 0: unlimited
-	RequestsPerMinute int    `json:"requests_per_minute"` // 0: unlimited
-	MaxPayloadBytes   int64  `json:"max_payload_bytes"`
-	UserCount         int64  `json:"user_count"`
+	ID                int64      `json:"id"`
+	Name              string     `json:"name"`
+	Price             wire.Money `json:"price"`
+	OrgLimit          int        `json:"org_limit"`
+	InstanceLimit     int        `json:"instance_limit"`
+	FileLimit         int        `json:"filelimit"`
+	StorageLimit      int        `json:"storagelimit"`
+	Description       string     `json:"description"`
+	Features          string     `json:"features"`
+	RequestsPerDay    int        `json:"requests_per_day"`    // 0: unlimited
+	RequestsPerMinute int        `json:"requests_per_minute"` // 0: unlimited
+	MaxPayloadBytes   int64      `json:"max_payload_bytes"`
+	UserCount         int64      `json:"user_count"`
 }
 
 // PlanInput holds a plan's fields to set; nil leaves a field as it is (or, on create, takes the
 // free plan's value).
 type PlanInput struct {
 	Name                                             *string
-	Price                                            *Money
+	Price                                            *wire.Money
 	OrgLimit, InstanceLimit, FileLimit, StorageLimit *int
 	Description, Features                            *string
 	RequestsPerDay, RequestsPerMinute                *int
@@ -101,14 +103,14 @@ func (in PlanInput) apply(p *Plan) error {
 		p.Name = strings.ToLower(strings.TrimSpace(*in.Name))
 	}
 	if !planNamePattern.MatchString(p.Name) {
-		return Errorf(EINVALID, "Invalid plan name: use 1-64 lowercase letters, digits, '.', '_' or '-'")
+		return wire.Errorf(wire.EINVALID, "Invalid plan name: use 1-64 lowercase letters, digits, '.', '_' or '-'")
 	}
 	setInt := func(dst *int, v *int, field string) error {
 		if v == nil {
 			return nil
 		}
 		if *v < 0 {
-			return Errorf(EINVALID, "%s must be 0 or more", field)
+			return wire.Errorf(wire.EINVALID, "%s must be 0 or more", field)
 		}
 		*dst = *v
 		return nil
@@ -126,13 +128,13 @@ func (in PlanInput) apply(p *Plan) error {
 	}
 	if in.Price != nil {
 		if *in.Price < 0 {
-			return Errorf(EINVALID, "price must be 0 or more")
+			return wire.Errorf(wire.EINVALID, "price must be 0 or more")
 		}
 		p.Price = *in.Price
 	}
 	if in.Description != nil {
 		if len([]rune(*in.Description)) > 255 {
-			return Errorf(EINVALID, "description must be at most 255 characters")
+			return wire.Errorf(wire.EINVALID, "description must be at most 255 characters")
 		}
 		p.Description = *in.Description
 	}
@@ -141,7 +143,7 @@ func (in PlanInput) apply(p *Plan) error {
 	}
 	if in.MaxPayloadBytes != nil {
 		if *in.MaxPayloadBytes < minPlanPayload || *in.MaxPayloadBytes > maxPlanPayload {
-			return Errorf(EINVALID, "max_payload_bytes must be between %d and %d", minPlanPayload, maxPlanPayload)
+			return wire.Errorf(wire.EINVALID, "max_payload_bytes must be between %d and %d", minPlanPayload, maxPlanPayload)
 		}
 		p.MaxPayloadBytes = *in.MaxPayloadBytes
 	}
@@ -151,17 +153,17 @@ func (in PlanInput) apply(p *Plan) error {
 // CreatePlan adds a plan; fields not given take the free plan's values (price 0).
 func (s *Store) CreatePlan(ctx context.Context, in PlanInput) (*PlanDetails, error) {
 	if in.Name == nil || strings.TrimSpace(*in.Name) == "" {
-		return nil, Errorf(EINVALID, "name is required")
+		return nil, wire.Errorf(wire.EINVALID, "name is required")
 	}
 	p := DefaultPlans()[0]
 	p.Description, p.Features = "", ""
 	if err := in.apply(&p); err != nil {
 		return nil, err
 	}
-	p.CreatedAt, p.UpdatedAt = Now(), Now()
+	p.CreatedAt, p.UpdatedAt = wire.Now(), wire.Now()
 	if err := s.db.WithContext(ctx).Create(&p).Error; err != nil {
 		if isDuplicate(err) {
-			return nil, Errorf(ECONFLICT, "Plan %s already exists", p.Name)
+			return nil, wire.Errorf(wire.ECONFLICT, "Plan %s already exists", p.Name)
 		}
 		return nil, err
 	}
@@ -183,10 +185,10 @@ func (s *Store) UpdatePlan(ctx context.Context, name string, in PlanInput) (*Pla
 		if err := in.apply(&p); err != nil {
 			return err
 		}
-		p.UpdatedAt = Now()
+		p.UpdatedAt = wire.Now()
 		if err := tx.Select("*").Omit("created_at").Save(&p).Error; err != nil {
 			if isDuplicate(err) {
-				return Errorf(ECONFLICT, "Plan %s already exists", p.Name)
+				return wire.Errorf(wire.ECONFLICT, "Plan %s already exists", p.Name)
 			}
 			return err
 		}
@@ -230,14 +232,14 @@ func (s *Store) DeletePlan(ctx context.Context, name string) error {
 			return err
 		}
 		if n > 0 {
-			return Errorf(ECONFLICT, "Plan %s is used by %d account(s); move them to another plan first", p.Name, n)
+			return wire.Errorf(wire.ECONFLICT, "Plan %s is used by %d account(s); move them to another plan first", p.Name, n)
 		}
 		if p.Name == def {
-			return Errorf(ECONFLICT, "Plan %s is the default plan; change default_plan first", p.Name)
+			return wire.Errorf(wire.ECONFLICT, "Plan %s is the default plan; change default_plan first", p.Name)
 		}
 		if err := tx.Delete(&p).Error; err != nil {
 			if errors.Is(err, gorm.ErrForeignKeyViolated) || strings.Contains(strings.ToLower(err.Error()), "foreign key") {
-				return Errorf(ECONFLICT, "Plan %s is in use", p.Name)
+				return wire.Errorf(wire.ECONFLICT, "Plan %s is in use", p.Name)
 			}
 			return err
 		}

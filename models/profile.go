@@ -7,6 +7,8 @@ import (
 	"net/url"
 	"strings"
 
+	"sharepanel/wire"
+
 	"gorm.io/gorm"
 )
 
@@ -26,7 +28,7 @@ func (s *Store) ProfileOf(ctx context.Context, userID int64) (*Profile, error) {
 	err := s.db.WithContext(ctx).Raw(profileSQL, userID).Row().Scan(&p.ID, &p.Username, &p.Email, &p.Bio, &p.Pfp,
 		&planID, &p.Verified, &p.Balance, &p.CreatedAt, &p.FirstName, &p.LastName, &p.Phone, &p.Address)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, Errorf(ENOTFOUND, "User not found")
+		return nil, wire.Errorf(wire.ENOTFOUND, "User not found")
 	}
 	if err != nil {
 		return nil, err
@@ -56,11 +58,11 @@ func (s *Store) UpdateProfile(ctx context.Context, userID int64, in ProfileUpdat
 	if in.Pfp != nil && *in.Pfp != "" {
 		u, err := url.Parse(strings.TrimSpace(*in.Pfp))
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return Errorf(EINVALID, "pfp must be an http or https URL")
+			return wire.Errorf(wire.EINVALID, "pfp must be an http or https URL")
 		}
 	}
 	if in.Phone != nil && strings.Trim(*in.Phone, "0123456789+-(). ") != "" {
-		return Errorf(EINVALID, "phone may contain only digits, spaces and + - ( ) .")
+		return wire.Errorf(wire.EINVALID, "phone may contain only digits, spaces and + - ( ) .")
 	}
 	set("bio", in.Bio)
 	set("pfp", in.Pfp)
@@ -69,15 +71,15 @@ func (s *Store) UpdateProfile(ctx context.Context, userID int64, in ProfileUpdat
 	set("phone", in.Phone)
 	set("address", in.Address)
 	if len(changes) == 0 {
-		return Errorf(EINVALID, "No fields to update. Send at least one of: bio, pfp, first_name, last_name, phone, address")
+		return wire.Errorf(wire.EINVALID, "No fields to update. Send at least one of: bio, pfp, first_name, last_name, phone, address")
 	}
-	changes["updated_at"] = Now()
+	changes["updated_at"] = wire.Now()
 	res := s.db.WithContext(ctx).Model(&User{}).Where("id = ?", userID).Updates(changes)
 	if res.Error != nil {
 		return res.Error
 	}
 	if res.RowsAffected == 0 {
-		return Errorf(ENOTFOUND, "User not found")
+		return wire.Errorf(wire.ENOTFOUND, "User not found")
 	}
 	return nil
 }
@@ -113,8 +115,8 @@ func memberOrgs(tx *gorm.DB, userID int64) *gorm.DB {
 }
 
 // totalSpent sums the account's paid invoices.
-func totalSpent(tx *gorm.DB, userID int64) (Money, error) {
-	var m Money
+func totalSpent(tx *gorm.DB, userID int64) (wire.Money, error) {
+	var m wire.Money
 	err := tx.Model(&Invoice{}).Where("user_id = ? AND status = ?", userID, InvoicePaid).
 		Select("COALESCE(SUM(total_amount), 0)").Row().Scan(&m)
 	return m, err

@@ -4,6 +4,8 @@ import (
 	"context"
 	"strings"
 
+	"sharepanel/wire"
+
 	"gorm.io/gorm"
 )
 
@@ -46,7 +48,7 @@ func (s *Store) likeLower(column string) string {
 func (s *Store) Search(ctx context.Context, userID int64, query, scope string) ([]SearchResult, error) {
 	query = strings.TrimSpace(query)
 	if query == "" {
-		return nil, Errorf(EINVALID, "Search query is required")
+		return nil, wire.Errorf(wire.EINVALID, "Search query is required")
 	}
 	pattern := containsPattern(query)
 	var out []SearchResult

@@ -8,15 +8,17 @@ import (
 	"sync"
 	"time"
 
+	"sharepanel/wire"
+
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 )
 
 // Setting is one runtime setting, kept in the database so that every replica agrees on it.
 type Setting struct {
-	Name      string   `gorm:"primaryKey;size:64"`
-	Value     string   `gorm:"type:text;not null"`
-	UpdatedAt DateTime `gorm:"not null"`
+	Name      string        `gorm:"primaryKey;size:64"`
+	Value     string        `gorm:"type:text;not null"`
+	UpdatedAt wire.DateTime `gorm:"not null"`
 }
 
 // The settings an operator can read and change (sharepanel config, /api/settings).
@@ -111,7 +113,7 @@ func (s *Store) APIEnabled(ctx context.Context) (bool, error) {
 // the stored (normalised) values. "api" takes on/off (or true/false, 1/0).
 func (s *Store) UpdateSettings(ctx context.Context, changes map[string]string) (map[string]string, error) {
 	if len(changes) == 0 {
-		return nil, Errorf(EINVALID, "No settings to update. Settings: %s", strings.Join(SettingKeys, ", "))
+		return nil, wire.Errorf(wire.EINVALID, "No settings to update. Settings: %s", strings.Join(SettingKeys, ", "))
 	}
 	out := make(map[string]string, len(changes))
 	for _, key := range SettingKeys {
@@ -125,7 +127,7 @@ func (s *Store) UpdateSettings(ctx context.Context, changes map[string]string) (
 	}
 	for key := range changes {
 		if _, ok := out[key]; !ok {
-			return nil, Errorf(EINVALID, "Unknown setting %q. Settings: %s", key, strings.Join(SettingKeys, ", "))
+			return nil, wire.Errorf(wire.EINVALID, "Unknown setting %q. Settings: %s", key, strings.Join(SettingKeys, ", "))
 		}
 	}
 	err := s.tx(ctx, func(tx *gorm.DB) error {
@@ -156,7 +158,7 @@ func (s *Store) checkSetting(ctx context.Context, key, value string) (string, er
 		case "off", "false", "0":
 			return "off", nil
 		}
-		return "", Errorf(EINVALID, "api must be on or off")
+		return "", wire.Errorf(wire.EINVALID, "api must be on or off")
 	case SettingDefaultPlan:
 		value = strings.ToLower(value)
 		var n int64
@@ -164,23 +166,23 @@ func (s *Store) checkSetting(ctx context.Context, key, value string) (string, er
 			return "", err
 		}
 		if n == 0 {
-			return "", Errorf(EINVALID, "Unknown plan: %s", value)
+			return "", wire.Errorf(wire.EINVALID, "Unknown plan: %s", value)
 		}
 		return value, nil
 	case SettingCurrency:
 		value = strings.ToUpper(value)
 		if len(value) != 3 || strings.Trim(value, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != "" {
-			return "", Errorf(EINVALID, "currency must be a three-letter code such as USD")
+			return "", wire.Errorf(wire.EINVALID, "currency must be a three-letter code such as USD")
 		}
 		return value, nil
 	}
-	return "", Errorf(EINVALID, "Unknown setting %q. Settings: %s", key, strings.Join(SettingKeys, ", "))
+	return "", wire.Errorf(wire.EINVALID, "Unknown setting %q. Settings: %s", key, strings.Join(SettingKeys, ", "))
 }
 
 // putSetting inserts or replaces one setting; the caller invalidates the cache.
 func putSetting(db *gorm.DB, key, value string) error {
 	return db.Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "name"}}, DoUpdates: clause.AssignmentColumns([]string{"value", "updated_at"})}).
-		Create(&Setting{Name: key, Value: value, UpdatedAt: Now()}).Error
+		Create(&Setting{Name: key, Value: value, UpdatedAt: wire.Now()}).Error
 }
 
 // JWTSecret returns the admin tokens' signing key stored in the database, making it on first use.
@@ -192,7 +194,7 @@ func (s *Store) JWTSecret(ctx context.Context) ([]byte, error) {
 		return nil, err
 	}
 	err := db.Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "name"}}, DoNothing: true}).
-		Create(&Setting{Name: settingJWTSecret, Value: base64.RawStdEncoding.EncodeToString(b[:]), UpdatedAt: Now()}).Error
+		Create(&Setting{Name: settingJWTSecret, Value: base64.RawStdEncoding.EncodeToString(b[:]), UpdatedAt: wire.Now()}).Error
 	if err != nil {
 		return nil, err
 	}

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"time"
 
+	"sharepanel/wire"
+
 	"github.com/glebarez/sqlite"
 	"golang.org/x/crypto/bcrypt"
 	"gorm.io/driver/mysql"
@@ -137,7 +139,7 @@ func (s *Store) tx(ctx context.Context, fn func(tx *gorm.DB) error) error {
 // notFound maps gorm's not-found error to the API's, so that handlers never import gorm.
 func notFound(err error, message string) error {
 	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return Errorf(ENOTFOUND, "%s", message)
+		return wire.Errorf(wire.ENOTFOUND, "%s", message)
 	}
 	return err
 }
@@ -146,10 +148,4 @@ func notFound(err error, message string) error {
 func isDuplicate(err error) bool {
 	return errors.Is(err, gorm.ErrDuplicatedKey) ||
 		err != nil && (strings.Contains(err.Error(), "UNIQUE constraint failed") || strings.Contains(err.Error(), "Duplicate entry"))
-}
-
-// Page is a checked limit and offset.
-type Page struct {
-	Limit  int
-	Offset int
 }

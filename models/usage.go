@@ -5,6 +5,8 @@ import (
 	"math"
 	"time"
 
+	"sharepanel/wire"
+
 	"gorm.io/gorm"
 )
 
@@ -20,10 +22,10 @@ type APIUsage struct {
 	Day        string `gorm:"size:10;not null;index:idx_usage_user_day;index:idx_usage_key_day"` // YYYY-MM-DD, UTC
 	// The defaults and the nullable last_at let AutoMigrate add these columns to a table of the old
 	// one-row-per-request shape; every insert sets them.
-	RequestCount        int64    `gorm:"not null;default:1"`
-	TotalDurationMicros int64    `gorm:"not null;default:0"`
-	LastAt              DateTime // the group's newest request in this flush
-	CreatedAt           DateTime `gorm:"not null"` // when the flush wrote the row
+	RequestCount        int64         `gorm:"not null;default:1"`
+	TotalDurationMicros int64         `gorm:"not null;default:0"`
+	LastAt              wire.DateTime // the group's newest request in this flush
+	CreatedAt           wire.DateTime `gorm:"not null"` // when the flush wrote the row
 }
 
 // TableName is the reference's name.
@@ -65,11 +67,11 @@ func (s *Store) KeyUsageOf(ctx context.Context, userID, keyID int64) (*KeyUsage,
 		return nil, err
 	}
 	if n == 0 {
-		return nil, Errorf(ENOTFOUND, "API key not found")
+		return nil, wire.Errorf(wire.ENOTFOUND, "API key not found")
 	}
 	var row struct {
 		KeyUsage
-		LastRequest *DateTime
+		LastRequest *wire.DateTime
 	}
 	err := db.Model(&APIUsage{}).Where("key_id = ? AND user_id = ?", keyID, userID).
 		Select(usageSummary + ", COUNT(DISTINCT day) AS active_days, MAX(last_at) AS last_request").

@@ -8,19 +8,20 @@ import (
 
 	"sharepanel/internal/testenv"
 	"sharepanel/models"
+	"sharepanel/wire"
 )
 
 // oldUsage is api_usage as it was before aggregation: one row per request, with a duration_micros
 // column NOT NULL without a default.
 type oldUsage struct {
-	ID             int64           `gorm:"primaryKey"`
-	UserID         int64           `gorm:"not null;index:idx_usage_user_day"`
-	KeyID          int64           `gorm:"not null;index:idx_usage_key_day"`
-	Endpoint       string          `gorm:"size:64;not null"`
-	StatusCode     int             `gorm:"not null"`
-	DurationMicros int64           `gorm:"not null"`
-	Day            string          `gorm:"size:10;not null;index:idx_usage_user_day;index:idx_usage_key_day"`
-	CreatedAt      models.DateTime `gorm:"not null"`
+	ID             int64         `gorm:"primaryKey"`
+	UserID         int64         `gorm:"not null;index:idx_usage_user_day"`
+	KeyID          int64         `gorm:"not null;index:idx_usage_key_day"`
+	Endpoint       string        `gorm:"size:64;not null"`
+	StatusCode     int           `gorm:"not null"`
+	DurationMicros int64         `gorm:"not null"`
+	Day            string        `gorm:"size:10;not null;index:idx_usage_user_day;index:idx_usage_key_day"`
+	CreatedAt      wire.DateTime `gorm:"not null"`
 }
 
 func (oldUsage) TableName() string { return "api_usage" }
@@ -39,8 +40,8 @@ func TestMigrateUsageFromOneRowPerRequest(t *testing.T) {
 	}
 	today := time.Now().UTC().Truncate(time.Second)
 	old := []oldUsage{
-		{UserID: u.ID, KeyID: 3, Endpoint: "profile.view", StatusCode: 200, DurationMicros: 1000, Day: today.Format("2006-01-02"), CreatedAt: models.DateTime(today)},
-		{UserID: u.ID, KeyID: 3, Endpoint: "orgs.list", StatusCode: 404, DurationMicros: 3000, Day: today.Format("2006-01-02"), CreatedAt: models.DateTime(today)},
+		{UserID: u.ID, KeyID: 3, Endpoint: "profile.view", StatusCode: 200, DurationMicros: 1000, Day: today.Format("2006-01-02"), CreatedAt: wire.DateTime(today)},
+		{UserID: u.ID, KeyID: 3, Endpoint: "orgs.list", StatusCode: 404, DurationMicros: 3000, Day: today.Format("2006-01-02"), CreatedAt: wire.DateTime(today)},
 	}
 	if err := db.Create(&old).Error; err != nil {
 		t.Fatal(err)
@@ -65,7 +66,7 @@ func TestMigrateUsageFromOneRowPerRequest(t *testing.T) {
 	if fmt.Sprintf("%+v", days) != fmt.Sprintf("%+v", want) {
 		t.Fatalf("usage days %+v, want %+v", days, want)
 	}
-	var last models.DateTime
+	var last wire.DateTime
 	if err := db.Raw("SELECT MAX(last_at) FROM api_usage WHERE user_id = ?", u.ID).Row().Scan(&last); err != nil {
 		t.Fatal(err)
 	}

@@ -6,6 +6,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"sharepanel/wire"
 )
 
 // UsageRecord is one /api request as the request path hands it over.
@@ -179,12 +181,12 @@ func (r *UsageRecorder) Flush(ctx context.Context) error {
 	if len(groups) > 0 {
 		keys := make([]usageGroup, 0, len(groups))
 		rows := make([]APIUsage, 0, len(groups))
-		now := DateTime(time.Now().UTC().Truncate(time.Second))
+		now := wire.DateTime(time.Now().UTC().Truncate(time.Second))
 		for g, t := range groups {
 			keys = append(keys, g)
 			rows = append(rows, APIUsage{UserID: g.userID, KeyID: g.keyID, Endpoint: g.endpoint, StatusCode: g.status,
 				Day: time.Unix(g.day*86400, 0).UTC().Format("2006-01-02"), RequestCount: t.count, TotalDurationMicros: t.micros,
-				LastAt: DateTime(t.last.Truncate(time.Second)), CreatedAt: now})
+				LastAt: wire.DateTime(t.last.Truncate(time.Second)), CreatedAt: now})
 		}
 		for i := 0; i < len(rows); i += usageBatchRows {
 			end := min(i+usageBatchRows, len(rows))
@@ -244,7 +246,7 @@ func (r *UsageRecorder) writeLastUsed(ctx context.Context, used map[int64]time.T
 		return nil
 	}
 	err := r.store.db.WithContext(ctx).Model(&APIKey{}).Where("id IN ?", due).
-		Update("last_used_at", DateTime(newest.UTC().Truncate(time.Second))).Error
+		Update("last_used_at", wire.DateTime(newest.UTC().Truncate(time.Second))).Error
 	if err != nil {
 		return err
 	}

@@ -6,29 +6,31 @@ import (
 	"regexp"
 	"strings"
 
+	"sharepanel/wire"
+
 	"golang.org/x/crypto/bcrypt"
 	"gorm.io/gorm"
 )
 
 // User is an account of the user API.
 type User struct {
-	ID           int64    `gorm:"primaryKey"`
-	Username     string   `gorm:"size:64;uniqueIndex;not null"`
-	Email        string   `gorm:"size:255;uniqueIndex;not null"`
-	PasswordHash string   `gorm:"size:255;not null"`
-	Bio          string   `gorm:"type:text"`
-	Pfp          string   `gorm:"size:1024;not null;default:''"`
-	PlanID       int64    `gorm:"not null;index"`
-	Plan         Plan     `gorm:"constraint:OnDelete:RESTRICT"`
-	Verified     Flag     `gorm:"not null;default:false"`
-	Balance      Money    `gorm:"type:decimal(12,2);not null;default:0"`
-	FirstName    string   `gorm:"size:100;not null;default:''"`
-	LastName     string   `gorm:"size:100;not null;default:''"`
-	Phone        string   `gorm:"size:32;not null;default:''"`
-	Address      string   `gorm:"size:255;not null;default:''"`
-	Suspended    bool     `gorm:"not null;default:false"`
-	CreatedAt    DateTime `gorm:"not null"`
-	UpdatedAt    DateTime `gorm:"not null"`
+	ID           int64         `gorm:"primaryKey"`
+	Username     string        `gorm:"size:64;uniqueIndex;not null"`
+	Email        string        `gorm:"size:255;uniqueIndex;not null"`
+	PasswordHash string        `gorm:"size:255;not null"`
+	Bio          string        `gorm:"type:text"`
+	Pfp          string        `gorm:"size:1024;not null;default:''"`
+	PlanID       int64         `gorm:"not null;index"`
+	Plan         Plan          `gorm:"constraint:OnDelete:RESTRICT"`
+	Verified     wire.Flag     `gorm:"not null;default:false"`
+	Balance      wire.Money    `gorm:"type:decimal(12,2);not null;default:0"`
+	FirstName    string        `gorm:"size:100;not null;default:''"`
+	LastName     string        `gorm:"size:100;not null;default:''"`
+	Phone        string        `gorm:"size:32;not null;default:''"`
+	Address      string        `gorm:"size:255;not null;default:''"`
+	Suspended    bool          `gorm:"not null;default:false"`
+	CreatedAt    wire.DateTime `gorm:"not null"`
+	UpdatedAt    wire.DateTime `gorm:"not null"`
 }
 
 // HashPassword returns a bcrypt hash of password at the store's PasswordCost.
@@ -64,7 +66,7 @@ type NewUser struct {
 func ValidateEmail(email string) error {
 	a, err := mail.ParseAddress(email)
 	if err != nil || a.Address != email || !strings.Contains(email[strings.LastIndex(email, "@")+1:], ".") || len(email) > 255 {
-		return Errorf(EINVALID, "Invalid email address")
+		return wire.Errorf(wire.EINVALID, "Invalid email address")
 	}
 	return nil
 }
@@ -72,10 +74,10 @@ func ValidateEmail(email string) error {
 // ValidatePassword enforces the minimum an account password must meet.
 func ValidatePassword(password string) error {
 	if len(password) < 8 {
-		return Errorf(EINVALID, "Password must be at least 8 characters")
+		return wire.Errorf(wire.EINVALID, "Password must be at least 8 characters")
 	}
 	if len(password) > 72 {
-		return Errorf(EINVALID, "Password must be at most 72 characters")
+		return wire.Errorf(wire.EINVALID, "Password must be at most 72 characters")
 	}
 	return nil
 }
@@ -110,7 +112,7 @@ func (s *Store) CreateUser(ctx context.Context, in NewUser) (*User, error) {
 	}
 	in.Username = strings.ToLower(strings.TrimSpace(in.Username))
 	if !usernamePattern.MatchString(in.Username) {
-		return nil, Errorf(EINVALID, "Invalid username: use 2-32 lowercase letters, digits, '.', '_' or '-'")
+		return nil, wire.Errorf(wire.EINVALID, "Invalid username: use 2-32 lowercase letters, digits, '.', '_' or '-'")
 	}
 	hash := in.PasswordHash
 	if hash == "" {
@@ -126,7 +128,7 @@ func (s *Store) CreateUser(ctx context.Context, in NewUser) (*User, error) {
 	err := s.tx(ctx, func(tx *gorm.DB) error {
 		var plan Plan
 		if err := tx.Where("name = ?", strings.ToLower(in.PlanName)).First(&plan).Error; err != nil {
-			return notFoundAs(err, EINVALID, "Unknown plan: "+in.PlanName)
+			return notFoundAs(err, wire.EINVALID, "Unknown plan: "+in.PlanName)
 		}
 		u.PlanID = plan.ID
 		var taken int64
@@ -134,11 +136,11 @@ func (s *Store) CreateUser(ctx context.Context, in NewUser) (*User, error) {
 			return err
 		}
 		if taken > 0 {
-			return Errorf(ECONFLICT, "A user with that email or username already exists")
+			return wire.Errorf(wire.ECONFLICT, "A user with that email or username already exists")
 		}
 		if err := tx.Create(u).Error; err != nil {
 			if isDuplicate(err) {
-				return Errorf(ECONFLICT, "A user with that email or username already exists")
+				return wire.Errorf(wire.ECONFLICT, "A user with that email or username already exists")
 			}
 			return err
 		}
@@ -152,8 +154,8 @@ func (s *Store) CreateUser(ctx context.Context, in NewUser) (*User, error) {
 
 // notFoundAs maps gorm's not-found error to an *Error with the given code.
 func notFoundAs(err error, code, message string) error {
-	if err = notFound(err, message); ErrorCode(err) == ENOTFOUND {
-		return Errorf(code, "%s", message)
+	if err = notFound(err, message); wire.ErrorCode(err) == wire.ENOTFOUND {
+		return wire.Errorf(code, "%s", message)
 	}
 	return err
 }
@@ -166,13 +168,13 @@ func (s *Store) Authenticate(ctx context.Context, email, password string) (*User
 	err := s.db.WithContext(ctx).Where("email = ?", strings.TrimSpace(strings.ToLower(email))).First(&u).Error
 	if err != nil {
 		passwordMatches(dummyHash, password)
-		return nil, notFoundAs(err, EUNAUTHORIZED, "Invalid email or password")
+		return nil, notFoundAs(err, wire.EUNAUTHORIZED, "Invalid email or password")
 	}
 	if !passwordMatches(u.PasswordHash, password) {
-		return nil, Errorf(EUNAUTHORIZED, "Invalid email or password")
+		return nil, wire.Errorf(wire.EUNAUTHORIZED, "Invalid email or password")
 	}
 	if u.Suspended {
-		return nil, Errorf(EFORBIDDEN, "Account suspended")
+		return nil, wire.Errorf(wire.EFORBIDDEN, "Account suspended")
 	}
 	return &u, nil
 }

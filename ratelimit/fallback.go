@@ -8,6 +8,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"sharepanel/wire"
 )
 
 // What Failover does while Redis is unreachable.
@@ -18,8 +20,9 @@ const (
 )
 
 // ErrUnavailable means the shared limiter cannot decide and the gateway is configured to refuse
-// rather than guess (ModeClosed).
-var ErrUnavailable = errors.New("ratelimit: limiter unavailable")
+// rather than guess (ModeClosed). It is a coded error, so both APIs answer it as it is: 503 with
+// the message below.
+var ErrUnavailable error = &wire.Error{Code: wire.EUNAVAILABLE, Message: "Rate limiting is unavailable. Please try again later."}
 
 // defaultProbeInterval spaces the requests that try Redis again while it is down: each try may
 // cost a request the client timeout, so one a second is enough to notice the recovery.

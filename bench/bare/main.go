@@ -14,13 +14,14 @@ import (
 
 	"sharepanel/handlers"
 	"sharepanel/models"
+	"sharepanel/wire"
 )
 
 func main() {
 	addr := flag.String("addr", "127.0.0.1:39101", "listen address")
 	flag.Parse()
 	profile := &models.Profile{ID: 1, Username: "bench00001", Email: "bench00001@bench.example.com", Plan: "bench",
-		OrgLimit: 1, InstanceLimit: 1, Verified: true, CreatedAt: models.Now(), FileLimit: 1000, StorageLimit: 100}
+		OrgLimit: 1, InstanceLimit: 1, Verified: true, CreatedAt: wire.Now(), FileLimit: 1000, StorageLimit: 100}
 
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true

@@ -27,6 +27,7 @@ import (
 	"gorm.io/gorm/clause"
 
 	"sharepanel/models"
+	"sharepanel/wire"
 )
 
 // Plan names the benchmark creates. The roomy plan's limits are far beyond what a 10-second run
@@ -125,7 +126,7 @@ func recreateMySQL(ctx context.Context, dbURL string, log *slog.Logger) error {
 func ensurePlan(ctx context.Context, s *models.Store, name string, perMinute, perDay int) (int64, error) {
 	in := models.PlanInput{Name: &name, RequestsPerMinute: &perMinute, RequestsPerDay: &perDay}
 	p, err := s.CreatePlan(ctx, in)
-	if models.ErrorCode(err) == models.ECONFLICT {
+	if wire.ErrorCode(err) == wire.ECONFLICT {
 		p, err = s.UpdatePlan(ctx, name, in)
 	}
 	if err != nil {
@@ -145,7 +146,7 @@ func Secret(prefix string, i int) string {
 // exist already are kept (so a second run over the same database is cheap), keys too.
 func insertAccounts(ctx context.Context, s *models.Store, prefix string, first, n int, planID int64, hash string) ([]string, error) {
 	db := s.DB().WithContext(ctx)
-	now := models.Now()
+	now := wire.Now()
 	users := make([]models.User, 0, n)
 	for i := first; i < first+n; i++ {
 		name := fmt.Sprintf("%s%05d", prefix, i)

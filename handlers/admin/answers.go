@@ -1,6 +1,9 @@
 package admin
 
-import "sharepanel/models"
+import (
+	"sharepanel/models"
+	"sharepanel/wire"
+)
 
 // What the handlers answer: the "response" of {"response": …, "success": true} (or, for the token
 // and whoami, the whole answer, as OpenPanel has them). The route table names these types and the
@@ -26,24 +29,24 @@ type messageAnswer struct {
 
 // autologinAnswer is a one-time token for the user API's mode=auth&autologin_token=….
 type autologinAnswer struct {
-	AutologinToken string          `json:"autologin_token" doc:"Exchange it, once, within expires_in seconds: GET /api?mode=auth&autologin_token=…"`
-	ExpiresAt      models.DateTime `json:"expires_at"`
-	ExpiresIn      int64           `json:"expires_in" doc:"Seconds it stays valid (60)"`
-	Message        string          `json:"message"`
+	AutologinToken string        `json:"autologin_token" doc:"Exchange it, once, within expires_in seconds: GET /api?mode=auth&autologin_token=…"`
+	ExpiresAt      wire.DateTime `json:"expires_at"`
+	ExpiresIn      int64         `json:"expires_in" doc:"Seconds it stays valid (60)"`
+	Message        string        `json:"message"`
 }
 
 // instanceView is an instance as the admin API shows it: the user API's fields, its owner and its
 // organization.
 type instanceView struct {
-	ID           int64           `json:"id"`
-	UserID       int64           `json:"user_id"`
-	OrgID        *int64          `json:"org_id"`
-	InstanceName string          `json:"instance_name"`
-	InstancePath string          `json:"instance_path"`
-	Status       string          `json:"status"`
-	InstanceType string          `json:"instance_type"`
-	Type         string          `json:"type"`
-	CreatedAt    models.DateTime `json:"created_at"`
+	ID           int64         `json:"id"`
+	UserID       int64         `json:"user_id"`
+	OrgID        *int64        `json:"org_id"`
+	InstanceName string        `json:"instance_name"`
+	InstancePath string        `json:"instance_path"`
+	Status       string        `json:"status"`
+	InstanceType string        `json:"instance_type"`
+	Type         string        `json:"type"`
+	CreatedAt    wire.DateTime `json:"created_at"`
 }
 
 // instanceAnswer is a created instance.
@@ -60,7 +63,7 @@ type invoiceAnswer struct {
 
 // balanceAnswer is the balance after a credit or debit, and its transaction.
 type balanceAnswer struct {
-	Balance     models.Money       `json:"balance"`
+	Balance     wire.Money         `json:"balance"`
 	Message     string             `json:"message"`
 	Transaction models.Transaction `json:"transaction"`
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"sharepanel/models"
+	"sharepanel/wire"
 )
 
 // Token claims: the administrator's ID and username, and its token version, so that deleting the
@@ -65,7 +66,7 @@ func (s *server) token(c echo.Context) error {
 	}
 	username = strings.ToLower(strings.TrimSpace(username))
 	if username == "" || password == "" {
-		return models.Errorf(models.EINVALID, "username and password are required")
+		return wire.Errorf(wire.EINVALID, "username and password are required")
 	}
 	ip := c.RealIP()
 	wait, err := s.Guard.Check(ctx, ip, username)
@@ -77,7 +78,7 @@ func (s *server) token(c echo.Context) error {
 	}
 	a, err := s.Store.AuthenticateAdmin(ctx, username, password)
 	if err != nil {
-		if models.ErrorCode(err) == models.EUNAUTHORIZED {
+		if wire.ErrorCode(err) == wire.EUNAUTHORIZED {
 			if ferr := s.Guard.Failed(ctx, ip, username); ferr != nil {
 				s.Log.Warn("recording a failed admin login failed", "err", ferr)
 			}
@@ -97,7 +98,7 @@ func (s *server) token(c echo.Context) error {
 func tooManyLogins(c echo.Context, wait time.Duration) error {
 	secs := int64((wait + time.Second - 1) / time.Second)
 	c.Response().Header().Set("Retry-After", strconv.FormatInt(secs, 10))
-	return models.Errorf(models.ERATELIMITED, "Too many login attempts. Try again in %d seconds.", secs)
+	return wire.Errorf(wire.ERATELIMITED, "Too many login attempts. Try again in %d seconds.", secs)
 }
 
 // issue signs a token for a.
@@ -125,7 +126,7 @@ func (s *server) requireToken(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		h := c.Request().Header.Get("Authorization")
 		if len(h) < 7 || !strings.EqualFold(h[:7], "Bearer ") || strings.TrimSpace(h[7:]) == "" {
-			return models.Errorf(models.EUNAUTHORIZED, "Missing token: send the header Authorization: Bearer ACCESS_TOKEN")
+			return wire.Errorf(wire.EUNAUTHORIZED, "Missing token: send the header Authorization: Bearer ACCESS_TOKEN")
 		}
 		a, err := s.verify(c.Request().Context(), strings.TrimSpace(h[7:]))
 		if err != nil {
@@ -138,7 +139,7 @@ func (s *server) requireToken(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
-func errBadToken() error { return models.Errorf(models.EUNAUTHORIZED, "Invalid or expired token") }
+func errBadToken() error { return wire.Errorf(wire.EUNAUTHORIZED, "Invalid or expired token") }
 
 // verify parses a token and returns its administrator.
 func (s *server) verify(ctx context.Context, tokenString string) (*models.Admin, error) {
@@ -155,7 +156,7 @@ func (s *server) verify(ctx context.Context, tokenString string) (*models.Admin,
 	}
 	a, err := s.Store.AdminByID(ctx, cl.AdminID)
 	if err != nil {
-		if models.ErrorCode(err) == models.ENOTFOUND {
+		if wire.ErrorCode(err) == wire.ENOTFOUND {
 			return nil, errBadToken()
 		}
 		return nil, err

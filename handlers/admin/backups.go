@@ -8,6 +8,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"sharepanel/models"
+	"sharepanel/wire"
 )
 
 // exportBackup is GET /api/backups/USERNAME: the account's data as one JSON document (the
@@ -40,11 +41,11 @@ func (s *server) restoreBackup(c echo.Context) error {
 		found = true
 	}
 	if !found {
-		return models.Errorf(models.EINVALID, "backup is required")
+		return wire.Errorf(wire.EINVALID, "backup is required")
 	}
 	var doc models.Backup
 	if err := json.Unmarshal(raw, &doc); err != nil {
-		return models.Errorf(models.EINVALID, "backup is not a valid backup document: %s", jsonProblem(err))
+		return wire.Errorf(wire.EINVALID, "backup is not a valid backup document: %s", jsonProblem(err))
 	}
 	opts := models.RestoreOptions{Username: c.QueryParam("username"), Email: c.QueryParam("email")}
 	for _, f := range []struct {

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"sharepanel/models"
+	"sharepanel/wire"
 )
 
 // seedAccount gives ada a bit of everything: profile fields, an organization with another member, a
@@ -29,7 +30,7 @@ func seedAccount(t *testing.T, e *env) (adaKey string) {
 	db := e.Store.DB()
 	ada, _ := e.Store.UserIDByUsername(context.Background(), "ada")
 	bob, _ := e.Store.UserIDByUsername(context.Background(), "bob")
-	at := func(s string) models.DateTime { v, _ := time.Parse(time.DateTime, s); return models.DateTime(v) }
+	at := func(s string) wire.DateTime { v, _ := time.Parse(time.DateTime, s); return wire.DateTime(v) }
 	// Memberships of other accounts' organizations have no API yet: rows.
 	for _, m := range []*models.OrgMember{
 		{OrganizationID: int64(adaOrg), UserID: bob, PermissionLevel: models.PermissionManager, CreatedAt: at("2024-01-05 09:00:00")},

@@ -10,9 +10,9 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/labstack/echo/v4"
+	"sharepanel/wire"
 
-	"sharepanel/models"
+	"github.com/labstack/echo/v4"
 )
 
 // body is a request's JSON object, field by field. A form body (curl -d a=b) is accepted too, its
@@ -28,7 +28,7 @@ func readBody(c echo.Context) (body, error) {
 		if errors.As(err, &tooLarge) {
 			return nil, err
 		}
-		return nil, models.Errorf(models.EINVALID, "Could not read the request body")
+		return nil, wire.Errorf(wire.EINVALID, "Could not read the request body")
 	}
 	raw = bytes.TrimSpace(raw)
 	b := body{}
@@ -37,10 +37,10 @@ func readBody(c echo.Context) (body, error) {
 	case raw[0] == '{':
 		dec := json.NewDecoder(bytes.NewReader(raw))
 		if err := dec.Decode(&b); err != nil {
-			return nil, models.Errorf(models.EINVALID, "Invalid JSON body")
+			return nil, wire.Errorf(wire.EINVALID, "Invalid JSON body")
 		}
 		if dec.More() {
-			return nil, models.Errorf(models.EINVALID, "Invalid JSON body: one JSON object expected")
+			return nil, wire.Errorf(wire.EINVALID, "Invalid JSON body: one JSON object expected")
 		}
 		for k, v := range b {
 			if string(v) == "null" {
@@ -50,14 +50,14 @@ func readBody(c echo.Context) (body, error) {
 	case strings.HasPrefix(c.Request().Header.Get("Content-Type"), "application/x-www-form-urlencoded"):
 		values, err := url.ParseQuery(string(raw))
 		if err != nil {
-			return nil, models.Errorf(models.EINVALID, "Invalid form body")
+			return nil, wire.Errorf(wire.EINVALID, "Invalid form body")
 		}
 		for k, v := range values {
 			q, _ := json.Marshal(v[0])
 			b[k] = q
 		}
 	default:
-		return nil, models.Errorf(models.EINVALID, "Request body must be a JSON object")
+		return nil, wire.Errorf(wire.EINVALID, "Request body must be a JSON object")
 	}
 	return b, nil
 }
@@ -75,11 +75,11 @@ func (b body) str(name string) (v string, ok bool, err error) {
 	switch {
 	case len(raw) > 0 && raw[0] == '"':
 		if err := json.Unmarshal(raw, &v); err != nil {
-			return "", true, models.Errorf(models.EINVALID, "%s must be a string", name)
+			return "", true, wire.Errorf(wire.EINVALID, "%s must be a string", name)
 		}
 		return v, true, nil
 	case len(raw) > 0 && (raw[0] == '{' || raw[0] == '['):
-		return "", true, models.Errorf(models.EINVALID, "%s must be a string", name)
+		return "", true, wire.Errorf(wire.EINVALID, "%s must be a string", name)
 	}
 	return string(raw), true, nil
 }
@@ -91,7 +91,7 @@ func (b body) required(name string) (string, error) {
 		return "", err
 	}
 	if strings.TrimSpace(v) == "" {
-		return "", models.Errorf(models.EINVALID, "%s is required", name)
+		return "", wire.Errorf(wire.EINVALID, "%s is required", name)
 	}
 	return v, nil
 }
@@ -113,32 +113,32 @@ func (b body) optInt(name string) (*int64, error) {
 	}
 	n, perr := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
 	if perr != nil {
-		return nil, models.Errorf(models.EINVALID, "%s must be an integer", name)
+		return nil, wire.Errorf(wire.EINVALID, "%s must be an integer", name)
 	}
 	return &n, nil
 }
 
 // optMoney returns an amount (a JSON number or a decimal string, at most two decimals), or nil.
-func (b body) optMoney(name string) (*models.Money, error) {
+func (b body) optMoney(name string) (*wire.Money, error) {
 	v, ok, err := b.str(name)
 	if err != nil || !ok {
 		return nil, err
 	}
-	m, perr := models.ParseMoney(v)
+	m, perr := wire.ParseMoney(v)
 	if perr != nil {
-		return nil, models.Errorf(models.EINVALID, "%s must be an amount such as 10.00", name)
+		return nil, wire.Errorf(wire.EINVALID, "%s must be an amount such as 10.00", name)
 	}
 	return &m, nil
 }
 
 // requiredMoney returns an amount that must be present.
-func (b body) requiredMoney(name string) (models.Money, error) {
+func (b body) requiredMoney(name string) (wire.Money, error) {
 	m, err := b.optMoney(name)
 	if err != nil {
 		return 0, err
 	}
 	if m == nil {
-		return 0, models.Errorf(models.EINVALID, "%s is required", name)
+		return 0, wire.Errorf(wire.EINVALID, "%s is required", name)
 	}
 	return *m, nil
 }
@@ -175,23 +175,23 @@ func (b body) flag(name string) (bool, error) {
 	case "false", "0", "no", "off", "":
 		return false, nil
 	}
-	return false, models.Errorf(models.EINVALID, "%s must be true or false", name)
+	return false, wire.Errorf(wire.EINVALID, "%s must be true or false", name)
 }
 
 // page reads limit and offset from the query string, with the user API's defaults and bounds.
-func page(c echo.Context) (models.Page, error) {
-	p := models.Page{Limit: 50}
+func page(c echo.Context) (wire.Page, error) {
+	p := wire.Page{Limit: 50}
 	if v := c.QueryParam("limit"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > 500 {
-			return p, models.Errorf(models.EINVALID, "limit must be an integer between 1 and 500")
+			return p, wire.Errorf(wire.EINVALID, "limit must be an integer between 1 and 500")
 		}
 		p.Limit = n
 	}
 	if v := c.QueryParam("offset"); v != "" {
 		n, err := strconv.ParseInt(v, 10, 64)
 		if err != nil || n < 0 || n > 1<<53-1 {
-			return p, models.Errorf(models.EINVALID, "offset must be a non-negative integer")
+			return p, wire.Errorf(wire.EINVALID, "offset must be a non-negative integer")
 		}
 		p.Offset = int(n)
 	}
@@ -202,7 +202,7 @@ func page(c echo.Context) (models.Page, error) {
 func pathID(c echo.Context, name, label string) (int64, error) {
 	n, err := strconv.ParseInt(c.Param(name), 10, 64)
 	if err != nil || n < 1 {
-		return 0, models.Errorf(models.EINVALID, "%s must be a positive integer", label)
+		return 0, wire.Errorf(wire.EINVALID, "%s must be a positive integer", label)
 	}
 	return n, nil
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"sharepanel/models"
+	"sharepanel/wire"
 )
 
 // createInstance is POST /api/users/USERNAME/instances: {name, path?, type, instance_type?, status?,
@@ -28,7 +29,7 @@ func (s *server) createInstance(c echo.Context) error {
 		}
 	}
 	if strings.TrimSpace(in.Type) == "" {
-		return models.Errorf(models.EINVALID, "type is required (SNCS or SMS)")
+		return wire.Errorf(wire.EINVALID, "type is required (SNCS or SMS)")
 	}
 	if strings.TrimSpace(in.Path) == "" {
 		in.Path = models.Slugify(in.Name)

@@ -6,6 +6,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"sharepanel/models"
+	"sharepanel/wire"
 )
 
 // createInvoice is POST /api/users/USERNAME/invoices: {"amount": "50.00", "status"?: "pending" |
@@ -59,7 +60,7 @@ func (s *server) updateInvoice(c echo.Context) error {
 	case models.InvoiceOverdue:
 		inv, err = s.Store.MarkInvoiceOverdue(c.Request().Context(), id)
 	default:
-		return models.Errorf(models.EINVALID, "Invalid status. Allowed values: paid, overdue")
+		return wire.Errorf(wire.EINVALID, "Invalid status. Allowed values: paid, overdue")
 	}
 	if err != nil {
 		return err

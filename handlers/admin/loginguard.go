@@ -2,11 +2,9 @@ package admin
 
 import (
 	"context"
-	"errors"
 	"sync"
 	"time"
 
-	"sharepanel/models"
 	"sharepanel/ratelimit"
 )
 
@@ -146,10 +144,7 @@ func (g sharedGuard) Check(ctx context.Context, ip, username string) (time.Durat
 		d, err = g.l.CheckLogin(ctx, "admin:"+username)
 	}
 	if err != nil {
-		if errors.Is(err, ratelimit.ErrUnavailable) {
-			return 0, models.Errorf(models.EUNAVAILABLE, "Rate limiting is unavailable. Please try again later.")
-		}
-		return 0, err
+		return 0, err // ratelimit.ErrUnavailable is already the 503 it should be
 	}
 	if !d.Allowed {
 		return max(d.RetryAfter, time.Second), nil

@@ -7,6 +7,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"sharepanel/models"
+	"sharepanel/wire"
 )
 
 // sendNotification is POST /api/notifications: {"username": …} or {"all": true}, with title,
@@ -38,7 +39,7 @@ func (s *server) sendNotification(c echo.Context) error {
 	ctx := c.Request().Context()
 	switch {
 	case all && username != "":
-		return models.Errorf(models.EINVALID, "Send either username or all, not both")
+		return wire.Errorf(wire.EINVALID, "Send either username or all, not both")
 	case all:
 		setAudit(c, "notification_send", "all", map[string]any{"title": in.Title})
 		n, err := s.Store.NotifyAll(ctx, in)
@@ -59,5 +60,5 @@ func (s *server) sendNotification(c echo.Context) error {
 		}
 		return ok(c, notificationAnswer{Message: "Notification sent to user " + username, Notification: *n})
 	}
-	return models.Errorf(models.EINVALID, `Send "username" for one account or "all": true for every account`)
+	return wire.Errorf(wire.EINVALID, `Send "username" for one account or "all": true for every account`)
 }

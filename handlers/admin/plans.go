@@ -6,6 +6,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"sharepanel/models"
+	"sharepanel/wire"
 )
 
 // listPlans is GET /api/plans: every plan with its limits and account count, cheapest first.
@@ -55,7 +56,7 @@ func (s *server) updatePlan(c echo.Context) error {
 		return err
 	}
 	if len(b) == 0 {
-		return models.Errorf(models.EINVALID, "No fields to update")
+		return wire.Errorf(wire.EINVALID, "No fields to update")
 	}
 	setAudit(c, "plan_update", planTarget(name), planAuditDetails(b))
 	p, err := s.Store.UpdatePlan(c.Request().Context(), name, in)
@@ -98,7 +99,7 @@ func planInput(c echo.Context) (models.PlanInput, body, error) {
 			known = known || f == name
 		}
 		if !known {
-			return in, nil, models.Errorf(models.EINVALID, "Unknown plan field %q. Fields: %s", name, strings.Join(planFields, ", "))
+			return in, nil, wire.Errorf(wire.EINVALID, "Unknown plan field %q. Fields: %s", name, strings.Join(planFields, ", "))
 		}
 	}
 	if in.Name, err = b.optStr("name"); err != nil {
@@ -125,7 +126,7 @@ func planInput(c echo.Context) (models.PlanInput, body, error) {
 		}
 		if v != nil {
 			if *v > 1<<31-1 || *v < -1<<31 {
-				return in, nil, models.Errorf(models.EINVALID, "%s is too large", f.name)
+				return in, nil, wire.Errorf(wire.EINVALID, "%s is too large", f.name)
 			}
 			n := int(*v)
 			*f.dst = &n

@@ -11,7 +11,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"sharepanel/handlers/httpkit"
-	"sharepanel/models"
+	"sharepanel/wire"
 )
 
 // reply is every success: {"response": …, "success": true}.
@@ -72,7 +72,7 @@ func errorStatus(err error) (int, string) {
 	if errors.As(err, &tooLarge) {
 		return http.StatusRequestEntityTooLarge, fmt.Sprintf("Request body too large: at most %d bytes", tooLarge.Limit)
 	}
-	return httpkit.Status(models.ErrorCode(err)), models.ErrorMessage(err)
+	return httpkit.Status(wire.ErrorCode(err)), wire.ErrorMessage(err)
 }
 
 // errorHandler turns any error into {"success": false, "error": …} with its status. Only
@@ -87,7 +87,7 @@ func errorHandler(log *slog.Logger) echo.HTTPErrorHandler {
 			log.Debug("client gone", "request_id", c.Response().Header().Get(echo.HeaderXRequestID))
 			return
 		}
-		if status >= 500 && models.ErrorCode(err) == models.EINTERNAL {
+		if status >= 500 && wire.ErrorCode(err) == wire.EINTERNAL {
 			log.Error("unexpected error", "request_id", c.Response().Header().Get(echo.HeaderXRequestID), "err", err)
 		}
 		if c.Request().Method == http.MethodHead {

@@ -22,6 +22,7 @@ import (
 	"sharepanel/apidocs"
 	"sharepanel/handlers/httpkit"
 	"sharepanel/models"
+	"sharepanel/wire"
 )
 
 // Deps is what the admin API needs; main wires it.
@@ -103,7 +104,7 @@ func limitBody(next echo.HandlerFunc) echo.HandlerFunc {
 		r := c.Request()
 		limit := bodyLimit(r.Method, r.URL.Path)
 		if r.ContentLength > limit {
-			return models.Errorf(models.ETOOLARGE, "Request body too large: at most %d bytes", limit)
+			return wire.Errorf(wire.ETOOLARGE, "Request body too large: at most %d bytes", limit)
 		}
 		r.Body = http.MaxBytesReader(c.Response(), r.Body, limit)
 		return next(c)
@@ -119,7 +120,7 @@ func (s *server) requireSwitch(next echo.HandlerFunc) echo.HandlerFunc {
 			return err
 		}
 		if !on {
-			return models.Errorf(models.EFORBIDDEN, msgAPIOff)
+			return wire.Errorf(wire.EFORBIDDEN, msgAPIOff)
 		}
 		return next(c)
 	}

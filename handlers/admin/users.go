@@ -7,6 +7,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"sharepanel/models"
+	"sharepanel/wire"
 )
 
 // listUsers is GET /api/users: accounts, oldest first, paged (limit, offset), optionally filtered
@@ -77,7 +78,7 @@ func (s *server) patchUser(c echo.Context) error {
 	ctx := c.Request().Context()
 	switch {
 	case b.has("action") && b.has("password"):
-		return models.Errorf(models.EINVALID, "Send either action or password, not both")
+		return wire.Errorf(wire.EINVALID, "Send either action or password, not both")
 	case b.has("password"):
 		setAudit(c, "user_password", userTarget(username), nil)
 		password, err := b.required("password")
@@ -95,7 +96,7 @@ func (s *server) patchUser(c echo.Context) error {
 		}
 		action = strings.ToLower(strings.TrimSpace(action))
 		if action != "suspend" && action != "unsuspend" {
-			return models.Errorf(models.EINVALID, "Invalid action. Allowed values: suspend, unsuspend")
+			return wire.Errorf(wire.EINVALID, "Invalid action. Allowed values: suspend, unsuspend")
 		}
 		setAudit(c, "user_"+action, userTarget(username), nil)
 		if err := s.Store.SetSuspended(ctx, username, action == "suspend"); err != nil {
@@ -103,7 +104,7 @@ func (s *server) patchUser(c echo.Context) error {
 		}
 		return message(c, "User "+username+" "+action+"ed")
 	}
-	return models.Errorf(models.EINVALID, `Send {"action": "suspend"}, {"action": "unsuspend"} or {"password": "..."}`)
+	return wire.Errorf(wire.EINVALID, `Send {"action": "suspend"}, {"action": "unsuspend"} or {"password": "..."}`)
 }
 
 // changePlan is PUT /api/users/USERNAME: {"plan_name": …}.
@@ -147,5 +148,5 @@ func (s *server) autologin(c echo.Context) error {
 		return err
 	}
 	return ok(c, autologinAnswer{Message: "Autologin token created for user " + username, AutologinToken: secret,
-		ExpiresAt: models.DateTime(expires), ExpiresIn: int64(models.AutologinTTL / time.Second)})
+		ExpiresAt: wire.DateTime(expires), ExpiresIn: int64(models.AutologinTTL / time.Second)})
 }

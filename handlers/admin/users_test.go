@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"sharepanel/models"
+	"sharepanel/wire"
 )
 
 // The document's user-management flow, each step seen from the user API.
@@ -96,7 +97,7 @@ func TestUserLifecycle(t *testing.T) {
 	if !strings.Contains(string(keys.Body), `"name":"Autologin key for stefan"`) {
 		t.Fatalf("keys %s", keys.Body)
 	}
-	activity, err := e.Store.ListActivity(ctx, e.as(t, http.MethodGet, "/api/users/stefan", nil).accountID(t), models.Page{Limit: 50})
+	activity, err := e.Store.ListActivity(ctx, e.as(t, http.MethodGet, "/api/users/stefan", nil).accountID(t), wire.Page{Limit: 50})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -281,7 +282,7 @@ func TestAutologinRedeemedOnce(t *testing.T) {
 	for err := range results {
 		if err == nil {
 			wins++
-		} else if models.ErrorMessage(err) != "Invalid or expired autologin token" {
+		} else if wire.ErrorMessage(err) != "Invalid or expired autologin token" {
 			t.Fatalf("redeem: %v", err)
 		}
 	}

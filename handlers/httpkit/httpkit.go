@@ -10,24 +10,24 @@ import (
 	"net/netip"
 	"regexp"
 
+	"sharepanel/wire"
+
 	"github.com/google/uuid"
 	"github.com/labstack/echo/v4"
-
-	"sharepanel/models"
 )
 
 // statusByCode is the one place where domain error codes become HTTP statuses.
 var statusByCode = map[string]int{
-	models.EINVALID:      http.StatusBadRequest,
-	models.EUNAUTHORIZED: http.StatusUnauthorized,
-	models.EFORBIDDEN:    http.StatusForbidden,
-	models.ENOTFOUND:     http.StatusNotFound,
-	models.EMETHOD:       http.StatusMethodNotAllowed,
-	models.ECONFLICT:     http.StatusConflict,
-	models.ETOOLARGE:     http.StatusRequestEntityTooLarge,
-	models.ERATELIMITED:  http.StatusTooManyRequests,
-	models.EUNAVAILABLE:  http.StatusServiceUnavailable,
-	models.EINTERNAL:     http.StatusInternalServerError,
+	wire.EINVALID:      http.StatusBadRequest,
+	wire.EUNAUTHORIZED: http.StatusUnauthorized,
+	wire.EFORBIDDEN:    http.StatusForbidden,
+	wire.ENOTFOUND:     http.StatusNotFound,
+	wire.EMETHOD:       http.StatusMethodNotAllowed,
+	wire.ECONFLICT:     http.StatusConflict,
+	wire.ETOOLARGE:     http.StatusRequestEntityTooLarge,
+	wire.ERATELIMITED:  http.StatusTooManyRequests,
+	wire.EUNAVAILABLE:  http.StatusServiceUnavailable,
+	wire.EINTERNAL:     http.StatusInternalServerError,
 }
 
 // codeByStatus is the reverse, for errors that arrive as HTTP statuses (echo's own).

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"sharepanel/models"
+	"sharepanel/wire"
 )
 
 // Fixtures for billing, notifications and analytics: they go through the same models functions
@@ -13,7 +14,7 @@ import (
 // Invoice bills acct amount ("12.34") with status pending, paid or overdue.
 func (e *Env) Invoice(acct *Account, amount, status string) *models.Invoice {
 	e.T.Helper()
-	m, err := models.ParseMoney(amount)
+	m, err := wire.ParseMoney(amount)
 	if err != nil {
 		e.T.Fatalf("invoice amount: %v", err)
 	}
@@ -58,7 +59,7 @@ func (e *Env) Notification(acct *Account, n models.NewNotification) *models.Noti
 // env.SetTime(&models.Invoice{}, inv.ID, "paid_at", yesterday).
 func (e *Env) SetTime(model any, id int64, column string, t time.Time) {
 	e.T.Helper()
-	res := e.Store.DB().Model(model).Where("id = ?", id).Update(column, models.DateTime(t.UTC().Truncate(time.Second)))
+	res := e.Store.DB().Model(model).Where("id = ?", id).Update(column, wire.DateTime(t.UTC().Truncate(time.Second)))
 	if res.Error != nil || res.RowsAffected != 1 {
 		e.T.Fatalf("set %s of %T %d: %v (%d rows)", column, model, id, res.Error, res.RowsAffected)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"sharepanel/models"
+	"sharepanel/wire"
 )
 
 // SeedInstance creates an instance for userID through Store.CreateInstance (which enforces the
@@ -30,7 +31,7 @@ func (e *Env) SeedInstance(userID int64, in models.NewInstance) *models.Instance
 // API has no action that adds members (administrators will), so tests write the row directly.
 func (e *Env) SeedMember(orgID, userID int64, isAdmin bool, level int) {
 	e.T.Helper()
-	m := models.OrgMember{OrganizationID: orgID, UserID: userID, IsAdmin: models.Flag(isAdmin), PermissionLevel: level, CreatedAt: models.Now()}
+	m := models.OrgMember{OrganizationID: orgID, UserID: userID, IsAdmin: wire.Flag(isAdmin), PermissionLevel: level, CreatedAt: wire.Now()}
 	if err := e.Store.DB().Create(&m).Error; err != nil {
 		e.T.Fatalf("add member: %v", err)
 	}

@@ -1,4 +1,4 @@
-package models
+package wire
 
 import (
 	"database/sql/driver"
@@ -212,4 +212,10 @@ func (j JSONText) MarshalJSON() ([]byte, error) {
 func (j *JSONText) UnmarshalJSON(b []byte) error {
 	*j = JSONText(b)
 	return nil
+}
+
+// Page is a checked limit and offset.
+type Page struct {
+	Limit  int
+	Offset int
 }

@@ -1,11 +1,15 @@
-package models
+// Package wire is the vocabulary that the domain (models) and both HTTP APIs share, and nothing
+// else: the one error type with its codes, and the values as the wire shows them (Money, DateTime,
+// Flag, JSONText, Page). It imports nothing of ours, so the HTTP edge and the API docs can name an
+// error code or a Money without pulling in the database.
+package wire
 
 import (
 	"errors"
 	"fmt"
 )
 
-// Error codes. The HTTP layer maps each to one status (handlers/envelope.go); the domain never
+// Error codes. The HTTP edge maps each to one status (handlers/httpkit: Status); the domain never
 // speaks HTTP.
 const (
 	EINVALID      = "invalid_request"    // bad or missing parameter: 400
