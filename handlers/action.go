@@ -87,20 +87,18 @@ func (p Param) check(raw string) (string, error) {
 				return "", wire.Errorf(wire.EINVALID, "%s must be a positive integer", p.label())
 			}
 		} else if err != nil || n < p.Min || n > p.Max {
-			if p.Min == 0 && p.Max >= maxSafeInt {
+			if p.Min == 0 && p.Max >= wire.MaxSafeInt {
 				return "", wire.Errorf(wire.EINVALID, "%s must be a non-negative integer", p.Name)
 			}
 			return "", wire.Errorf(wire.EINVALID, "%s must be an integer between %d and %d", p.Name, p.Min, p.Max)
 		}
 		return strconv.FormatInt(n, 10), nil
 	case KindFlag:
-		switch strings.ToLower(strings.TrimSpace(raw)) {
-		case "1", "true", "yes", "on":
-			return "true", nil
-		case "0", "false", "no", "off", "":
-			return "false", nil
+		v, ok := wire.ParseFlag(raw)
+		if !ok {
+			return "", wire.Errorf(wire.EINVALID, "%s must be true or false", p.Name)
 		}
-		return "", wire.Errorf(wire.EINVALID, "%s must be true or false", p.Name)
+		return strconv.FormatBool(v), nil
 	case KindEnum:
 		for _, e := range p.Enum {
 			if strings.EqualFold(strings.TrimSpace(raw), e) {
@@ -134,8 +132,8 @@ func parseTime(s string) (time.Time, error) {
 
 // Paging parameters, shared by every list that pages.
 var (
-	limitParam  = Param{Name: "limit", Kind: KindInt, Min: 1, Max: 500, Default: "50", Doc: "Number of results (1-500)"}
-	offsetParam = Param{Name: "offset", Kind: KindInt, Min: 0, Max: maxSafeInt, Default: "0", Doc: "Pagination offset"}
+	limitParam  = Param{Name: "limit", Kind: KindInt, Min: 1, Max: wire.MaxLimit, Default: strconv.Itoa(wire.DefaultLimit), Doc: "Number of results (1-500)"}
+	offsetParam = Param{Name: "offset", Kind: KindInt, Min: 0, Max: wire.MaxSafeInt, Default: "0", Doc: "Pagination offset"}
 )
 
 // Call is one request as a handler sees it: checked parameters and the caller.
@@ -221,7 +219,3 @@ func checkParams(a *Action, raw Params) (Params, error) {
 	}
 	return out, nil
 }
-
-// maxSafeInt is the largest integer a JavaScript client can hold exactly: the bound of "unbounded"
-// integer parameters.
-const maxSafeInt = 1<<53 - 1

@@ -10,6 +10,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"sharepanel/handlers/httpkit"
 	"sharepanel/models"
 	"sharepanel/ratelimit"
 	"sharepanel/wire"
@@ -60,7 +61,7 @@ func (a *API) serve(c echo.Context) error {
 		}
 		status = c.Response().Status
 		if err != nil {
-			status, _, _ = errorStatus(err)
+			status = httpkit.FailureOf(err, nil).Status
 		}
 		return err
 	}
@@ -137,8 +138,8 @@ func apiKeyFrom(r *http.Request, p Params) string {
 	if k := strings.TrimSpace(p["api_key"]); k != "" {
 		return k
 	}
-	if h := r.Header.Get("Authorization"); len(h) > 7 && strings.EqualFold(h[:7], "Bearer ") {
-		return strings.TrimSpace(h[7:])
+	if k := httpkit.BearerToken(r); k != "" {
+		return k
 	}
 	return strings.TrimSpace(r.Header.Get("X-API-Key"))
 }

@@ -71,25 +71,22 @@ func New(d Deps) (*echo.Echo, *API) {
 		}
 	}
 
-	e := echo.New()
-	e.HideBanner, e.HidePort = true, true
-	e.HTTPErrorHandler = errorHandler(d.Log)
-	e.IPExtractor = httpkit.IPExtractor(d.TrustedProxies)
-	e.Use(httpkit.RequestID())
-	e.Use(accessLog(d.Log, d.Metrics))
-	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{
-		LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
-			d.Log.Error("panic", "request_id", c.Response().Header().Get(echo.HeaderXRequestID), "err", err, "stack", string(stack))
-			return err
+	e := httpkit.New(httpkit.Edge{
+		Log:            d.Log,
+		TrustedProxies: d.TrustedProxies,
+		CORS: middleware.CORSConfig{
+			AllowOrigins:  d.CORSOrigins,
+			AllowMethods:  []string{http.MethodGet, http.MethodPost, http.MethodOptions},
+			AllowHeaders:  []string{"Authorization", "X-API-Key", "Content-Type", echo.HeaderXRequestID},
+			ExposeHeaders: []string{"X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset", "Retry-After", "RateLimit", "RateLimit-Policy", echo.HeaderXRequestID},
+			MaxAge:        600,
 		},
-	}))
-	e.Use(middleware.CORSWithConfig(middleware.CORSConfig{
-		AllowOrigins:  d.CORSOrigins,
-		AllowMethods:  []string{http.MethodGet, http.MethodPost, http.MethodOptions},
-		AllowHeaders:  []string{"Authorization", "X-API-Key", "Content-Type", echo.HeaderXRequestID},
-		ExposeHeaders: []string{"X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset", "Retry-After", "RateLimit", "RateLimit-Policy", echo.HeaderXRequestID},
-		MaxAge:        600,
-	}))
+		LogMessage:  "request",
+		LogAttrs:    logAttrs,
+		Observe:     func(c echo.Context, start time.Time) { observeRequest(d.Metrics, c, start) },
+		RenderError: renderError,
+		Allow:       "GET, POST, OPTIONS",
+	})
 	for _, path := range []string{"/api", "/api/"} {
 		e.Any(path, a.serve)
 	}
@@ -125,30 +122,9 @@ func (a *API) ready(c echo.Context) error {
 	return c.JSON(status, checks)
 }
 
-// accessLog writes one line per request (never the query string: it may hold api_key or password)
-// and reports /api requests to the metrics.
-func accessLog(log *slog.Logger, metrics Observer) echo.MiddlewareFunc {
-	return func(next echo.HandlerFunc) echo.HandlerFunc {
-		return func(c echo.Context) error {
-			start := time.Now()
-			err := next(c)
-			if err != nil {
-				c.Error(err)
-			}
-			mode, _ := c.Get("mode").(string)
-			action, _ := c.Get("action").(string)
-			log.LogAttrs(c.Request().Context(), slog.LevelInfo, "request",
-				slog.String("request_id", c.Response().Header().Get(echo.HeaderXRequestID)),
-				slog.String("method", c.Request().Method),
-				slog.String("path", c.Request().URL.Path),
-				slog.String("mode", mode),
-				slog.String("action", action),
-				slog.Int("status", c.Response().Status),
-				slog.Float64("duration_ms", float64(time.Since(start).Microseconds())/1000),
-				slog.String("ip", c.RealIP()),
-			)
-			observeRequest(metrics, c, start)
-			return nil
-		}
-	}
+// logAttrs are what the user API adds to the access log line: the mode and action it resolved.
+func logAttrs(c echo.Context) []slog.Attr {
+	mode, _ := c.Get("mode").(string)
+	action, _ := c.Get("action").(string)
+	return []slog.Attr{slog.String("mode", mode), slog.String("action", action)}
 }

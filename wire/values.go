@@ -219,3 +219,45 @@ type Page struct {
 	Limit  int
 	Offset int
 }
+
+// Paging bounds, the same in both APIs: limit 1–MaxLimit (DefaultLimit when absent), offset 0 or
+// more, up to MaxSafeInt.
+const (
+	DefaultLimit = 50
+	MaxLimit     = 500
+	// MaxSafeInt is the largest integer a JavaScript client holds exactly: the bound of integer
+	// parameters that have no bound of their own.
+	MaxSafeInt = 1<<53 - 1
+)
+
+// ParsePage reads limit and offset as both APIs take them; an empty one takes its default.
+func ParsePage(limit, offset string) (Page, error) {
+	p := Page{Limit: DefaultLimit}
+	if limit = strings.TrimSpace(limit); limit != "" {
+		n, err := strconv.Atoi(limit)
+		if err != nil || n < 1 || n > MaxLimit {
+			return p, Errorf(EINVALID, "limit must be an integer between 1 and %d", MaxLimit)
+		}
+		p.Limit = n
+	}
+	if offset = strings.TrimSpace(offset); offset != "" {
+		n, err := strconv.ParseInt(offset, 10, 64)
+		if err != nil || n < 0 || n > MaxSafeInt {
+			return p, Errorf(EINVALID, "offset must be a non-negative integer")
+		}
+		p.Offset = int(n)
+	}
+	return p, nil
+}
+
+// ParseFlag reads a yes/no value as both APIs take it: true/false, 1/0, yes/no or on/off, in any
+// case; empty is false. ok is false for anything else.
+func ParseFlag(s string) (value, ok bool) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "1", "true", "yes", "on":
+		return true, true
+	case "0", "false", "no", "off", "":
+		return false, true
+	}
+	return false, false
+}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"sharepanel/handlers/httpkit"
 	"sharepanel/models"
 )
 
@@ -53,7 +54,7 @@ func (s *server) audit(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		status := c.Response().Status
 		if err != nil {
-			status, _ = errorStatus(err)
+			status = httpkit.FailureOf(err, echoMessages).Status
 		}
 		ctx := context.WithoutCancel(c.Request().Context())
 		rerr := s.Store.RecordAudit(ctx, models.NewAudit{Admin: adminName(c), Action: info.Action, Target: info.Target,

@@ -13,6 +13,7 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 	"github.com/labstack/echo/v4"
 
+	"sharepanel/handlers/httpkit"
 	"sharepanel/models"
 	"sharepanel/wire"
 )
@@ -124,11 +125,11 @@ func (s *server) issue(ctx context.Context, a *models.Admin) (string, error) {
 // the same password; a bad, expired or revoked token is 401.
 func (s *server) requireToken(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		h := c.Request().Header.Get("Authorization")
-		if len(h) < 7 || !strings.EqualFold(h[:7], "Bearer ") || strings.TrimSpace(h[7:]) == "" {
+		token := httpkit.BearerToken(c.Request())
+		if token == "" {
 			return wire.Errorf(wire.EUNAUTHORIZED, "Missing token: send the header Authorization: Bearer ACCESS_TOKEN")
 		}
-		a, err := s.verify(c.Request().Context(), strings.TrimSpace(h[7:]))
+		a, err := s.verify(c.Request().Context(), token)
 		if err != nil {
 			return err
 		}

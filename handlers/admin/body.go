@@ -169,33 +169,16 @@ func (b body) flag(name string) (bool, error) {
 	if err != nil || !ok {
 		return false, err
 	}
-	switch strings.ToLower(strings.TrimSpace(v)) {
-	case "true", "1", "yes", "on":
-		return true, nil
-	case "false", "0", "no", "off", "":
-		return false, nil
+	f, valid := wire.ParseFlag(v)
+	if !valid {
+		return false, wire.Errorf(wire.EINVALID, "%s must be true or false", name)
 	}
-	return false, wire.Errorf(wire.EINVALID, "%s must be true or false", name)
+	return f, nil
 }
 
 // page reads limit and offset from the query string, with the user API's defaults and bounds.
 func page(c echo.Context) (wire.Page, error) {
-	p := wire.Page{Limit: 50}
-	if v := c.QueryParam("limit"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > 500 {
-			return p, wire.Errorf(wire.EINVALID, "limit must be an integer between 1 and 500")
-		}
-		p.Limit = n
-	}
-	if v := c.QueryParam("offset"); v != "" {
-		n, err := strconv.ParseInt(v, 10, 64)
-		if err != nil || n < 0 || n > 1<<53-1 {
-			return p, wire.Errorf(wire.EINVALID, "offset must be a non-negative integer")
-		}
-		p.Offset = int(n)
-	}
-	return p, nil
+	return wire.ParsePage(c.QueryParam("limit"), c.QueryParam("offset"))
 }
 
 // pathID reads a positive integer path parameter.

@@ -70,25 +70,22 @@ func New(d Deps) *echo.Echo {
 	}
 	s := &server{Deps: d}
 
-	e := echo.New()
-	e.HideBanner, e.HidePort = true, true
-	e.HTTPErrorHandler = errorHandler(d.Log)
-	e.IPExtractor = httpkit.IPExtractor(d.TrustedProxies)
-	e.Pre(middleware.RemoveTrailingSlash())
-	e.Use(httpkit.RequestID(), s.accessLog())
-	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{
-		LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
-			d.Log.Error("panic", "request_id", c.Response().Header().Get(echo.HeaderXRequestID), "err", err, "stack", string(stack))
-			return err
+	e := httpkit.New(httpkit.Edge{
+		Log:            d.Log,
+		TrustedProxies: d.TrustedProxies,
+		CORS: middleware.CORSConfig{
+			AllowOrigins:  d.CORSOrigins,
+			AllowMethods:  []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete, http.MethodOptions},
+			AllowHeaders:  []string{"Authorization", "Content-Type", echo.HeaderXRequestID},
+			ExposeHeaders: []string{"X-Total-Count", "Retry-After", echo.HeaderXRequestID},
+			MaxAge:        600,
 		},
-	}))
-	e.Use(middleware.CORSWithConfig(middleware.CORSConfig{
-		AllowOrigins:  d.CORSOrigins,
-		AllowMethods:  []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete, http.MethodOptions},
-		AllowHeaders:  []string{"Authorization", "Content-Type", echo.HeaderXRequestID},
-		ExposeHeaders: []string{"X-Total-Count", "Retry-After", echo.HeaderXRequestID},
-		MaxAge:        600,
-	}))
+		LogMessage:   "admin request",
+		LogAttrs:     func(c echo.Context) []slog.Attr { return []slog.Attr{slog.String("admin", adminName(c))} },
+		RenderError:  renderError,
+		EchoMessages: echoMessages,
+	})
+	e.Pre(middleware.RemoveTrailingSlash())
 	e.Use(limitBody, s.requireSwitch, s.audit)
 	s.register(e)
 	// The admin API's document and its viewer, behind the switch like everything here.
@@ -123,28 +120,5 @@ func (s *server) requireSwitch(next echo.HandlerFunc) echo.HandlerFunc {
 			return wire.Errorf(wire.EFORBIDDEN, msgAPIOff)
 		}
 		return next(c)
-	}
-}
-
-// accessLog writes one line per request: never the query string, the body or the Authorization
-// header.
-func (s *server) accessLog() echo.MiddlewareFunc {
-	return func(next echo.HandlerFunc) echo.HandlerFunc {
-		return func(c echo.Context) error {
-			start := time.Now()
-			if err := next(c); err != nil {
-				c.Error(err)
-			}
-			s.Log.LogAttrs(c.Request().Context(), slog.LevelInfo, "admin request",
-				slog.String("request_id", c.Response().Header().Get(echo.HeaderXRequestID)),
-				slog.String("method", c.Request().Method),
-				slog.String("path", c.Request().URL.Path),
-				slog.String("admin", adminName(c)),
-				slog.Int("status", c.Response().Status),
-				slog.Float64("duration_ms", float64(time.Since(start).Microseconds())/1000),
-				slog.String("ip", c.RealIP()),
-			)
-			return nil
-		}
 	}
 }

@@ -1,0 +1,166 @@
+package httpkit
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/netip"
+	"reflect"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+
+	"sharepanel/wire"
+)
+
+// Edge is what an API puts in front of its routes; New assembles it the same way for both: the
+// client-IP rule, the request ID, one access-log line per request, panic recovery, CORS, and an
+// error handler that turns any error into the API's own error shape.
+type Edge struct {
+	Log            *slog.Logger
+	TrustedProxies []netip.Prefix
+	CORS           middleware.CORSConfig
+	// LogMessage is the access log line's message ("request", "admin request"); LogAttrs adds the
+	// API's own attributes to it, once the handler has run. The line never holds the query string,
+	// the body or the Authorization header: they may carry a key, a password or a token.
+	LogMessage string
+	LogAttrs   func(c echo.Context) []slog.Attr
+	// Observe is told of every request once its status is final (metrics); nil observes nothing.
+	Observe func(c echo.Context, start time.Time)
+	// RenderError writes an error answer in the API's own shape. HEAD requests get the status alone.
+	RenderError func(c echo.Context, f Failure) error
+	// EchoMessages replace echo's terse texts for errors echo makes itself (no route, wrong method).
+	EchoMessages map[int]string
+	// Allow is the Allow header of a 405 whose handler set none.
+	Allow string
+}
+
+// New returns an echo instance with the edge in place; the caller adds its routes.
+func New(edge Edge) *echo.Echo {
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	e.IPExtractor = IPExtractor(edge.TrustedProxies)
+	e.HTTPErrorHandler = edge.errorHandler
+	e.Use(RequestID(), edge.accessLog)
+	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{
+		LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
+			edge.Log.Error("panic", "request_id", RequestIDOf(c), "err", err, "stack", string(stack))
+			return err
+		},
+	}))
+	e.Use(middleware.CORSWithConfig(edge.CORS))
+	return e
+}
+
+// RequestIDOf is the request's ID, as RequestID set it on the response.
+func RequestIDOf(c echo.Context) string { return c.Response().Header().Get(echo.HeaderXRequestID) }
+
+// accessLog writes one line per request after the error handler has made its status final.
+func (edge Edge) accessLog(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		start := time.Now()
+		if err := next(c); err != nil {
+			c.Error(err)
+		}
+		attrs := []slog.Attr{
+			slog.String("request_id", RequestIDOf(c)),
+			slog.String("method", c.Request().Method),
+			slog.String("path", c.Request().URL.Path),
+		}
+		if edge.LogAttrs != nil {
+			attrs = append(attrs, edge.LogAttrs(c)...)
+		}
+		attrs = append(attrs,
+			slog.Int("status", c.Response().Status),
+			slog.Float64("duration_ms", float64(time.Since(start).Microseconds())/1000),
+			slog.String("ip", c.RealIP()),
+		)
+		edge.Log.LogAttrs(c.Request().Context(), slog.LevelInfo, edge.LogMessage, attrs...)
+		if edge.Observe != nil {
+			edge.Observe(c, start)
+		}
+		return nil
+	}
+}
+
+// Failure is an error as an answer: its status, its code and a message that is safe to show.
+type Failure struct {
+	Status  int
+	Code    string
+	Message string
+}
+
+// FailureOf returns the answer to err: a wire.Error's code and message; echo's own errors (no
+// route, wrong method) with their status and, where messages has one, a friendlier text; an
+// http.MaxBytesReader's refusal as a 413; anything else a 500 with a generic message.
+func FailureOf(err error, messages map[int]string) Failure {
+	var he *echo.HTTPError
+	if errors.As(err, &he) {
+		code, ok := CodeFor(he.Code)
+		if !ok {
+			code = wire.EINVALID
+		}
+		msg, found := messages[he.Code]
+		if !found {
+			msg, _ = he.Message.(string)
+		}
+		if msg == "" {
+			msg = http.StatusText(he.Code)
+		}
+		return Failure{Status: he.Code, Code: code, Message: msg}
+	}
+	var tooLarge *http.MaxBytesError
+	if errors.As(err, &tooLarge) {
+		return Failure{Status: http.StatusRequestEntityTooLarge, Code: wire.ETOOLARGE,
+			Message: fmt.Sprintf("Request body too large: at most %d bytes", tooLarge.Limit)}
+	}
+	code := wire.ErrorCode(err)
+	return Failure{Status: Status(code), Code: code, Message: wire.ErrorMessage(err)}
+}
+
+// errorHandler is echo's HTTPErrorHandler: every error becomes the API's error answer with its
+// status. Only unexpected errors are logged, with their cause; the client sees a generic message.
+func (edge Edge) errorHandler(err error, c echo.Context) {
+	if c.Response().Committed {
+		return
+	}
+	if ClientGone(c, err) {
+		edge.Log.Debug("client gone", "request_id", RequestIDOf(c))
+		return
+	}
+	f := FailureOf(err, edge.EchoMessages)
+	if f.Code == wire.EINTERNAL {
+		edge.Log.Error("unexpected error", "request_id", RequestIDOf(c), "err", err)
+	}
+	if f.Status == http.StatusMethodNotAllowed && edge.Allow != "" && c.Response().Header().Get("Allow") == "" {
+		c.Response().Header().Set("Allow", edge.Allow)
+	}
+	if c.Request().Method == http.MethodHead {
+		_ = c.NoContent(f.Status)
+		return
+	}
+	if werr := edge.RenderError(c, f); werr != nil {
+		edge.Log.Debug("writing error response failed", "request_id", RequestIDOf(c), "err", werr)
+	}
+}
+
+// NonNil returns data, with a nil slice replaced by an empty one: lists are always JSON arrays.
+func NonNil(data any) any {
+	if data != nil {
+		if v := reflect.ValueOf(data); v.Kind() == reflect.Slice && v.IsNil() {
+			return []struct{}{}
+		}
+	}
+	return data
+}
+
+// BearerToken returns the token of an "Authorization: Bearer <token>" header, or "".
+func BearerToken(r *http.Request) string {
+	if h := r.Header.Get("Authorization"); len(h) > 7 && strings.EqualFold(h[:7], "Bearer ") {
+		return strings.TrimSpace(h[7:])
+	}
+	return ""
+}
