@@ -37,7 +37,7 @@ func configCommand(ctx context.Context, cfg config.Config, log *slog.Logger, arg
 			return err
 		}
 		defer store.Close()
-		values, err := store.Settings(ctx, cfg.Currency)
+		values, err := store.Settings(ctx)
 		if err != nil {
 			return err
 		}

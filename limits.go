@@ -5,7 +5,6 @@ import (
 	"log/slog"
 
 	"sharepanel/config"
-	"sharepanel/handlers"
 	"sharepanel/ratelimit"
 )
 
@@ -14,8 +13,8 @@ import (
 // SHAREPANEL_REDIS_URL, in process.
 type limiters struct {
 	Requests ratelimit.Limiter
-	Login    handlers.LoginGuard
-	Ready    func(context.Context) error // nil without Redis
+	Login    *ratelimit.Auth
+	Redis    func(context.Context) error // Redis health check; nil without Redis
 	Close    func()
 }
 
@@ -24,7 +23,7 @@ func newLimiters(cfg config.Config, log *slog.Logger) (*limiters, error) {
 		log.Info("rate limits: in-process (set SHAREPANEL_REDIS_URL to share them between replicas)")
 		return &limiters{
 			Requests: ratelimit.NewMemory(ratelimit.MemoryOptions{}),
-			Login:    ratelimit.NewAuth(ratelimit.NewMemory(ratelimit.MemoryOptions{}), ratelimit.AuthLimits{}),
+			Login:    ratelimit.NewInProcessAuth(),
 			Close:    func() {},
 		}, nil
 	}
@@ -55,7 +54,7 @@ func newLimiters(cfg config.Config, log *slog.Logger) (*limiters, error) {
 		// no Redis call (exact: see ratelimit.Refusals).
 		Requests: ratelimit.NewRefusals(requests, ratelimit.RefusalOptions{}),
 		Login:    ratelimit.NewAuth(logins, ratelimit.AuthLimits{}),
-		Ready:    func(ctx context.Context) error { return client.Ping(ctx).Err() },
+		Redis:    func(ctx context.Context) error { return client.Ping(ctx).Err() },
 		Close:    func() { client.Close() },
 	}, nil
 }

@@ -122,6 +122,7 @@ func openStore(ctx context.Context, cfg config.Config, log *slog.Logger) (*model
 	if err != nil {
 		return nil, err
 	}
+	store.DefaultCurrency = cfg.Currency
 	if err := store.Migrate(ctx); err != nil {
 		store.Close()
 		return nil, err
@@ -152,13 +153,12 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	observer, metricsServer := newMetrics(cfg, store, usage, log)
 	userAPI, _ := handlers.New(handlers.Deps{
 		Store: store, Limiter: limits.Requests, Login: limits.Login, Usage: usage, Log: log,
-		Currency: cfg.Currency, CORSOrigins: cfg.CORSOrigins, TrustedProxies: cfg.TrustedProxies, Ready: limits.Ready,
+		CORSOrigins: cfg.CORSOrigins, TrustedProxies: cfg.TrustedProxies, Redis: limits.Redis,
 		Metrics: observer, DocsHooks: []func(*apidocs.Document){admin.DocsHook(cfg.AdminAddr)},
 	})
 	servers := []*http.Server{{Addr: cfg.Addr, Handler: userAPI, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}}
 	adminAPI := admin.New(admin.Deps{Store: store, Log: log, JWTSecret: cfg.JWTSecret, TokenTTL: cfg.AdminTokenTTL,
-		Currency: cfg.Currency, CORSOrigins: cfg.CORSOrigins, TrustedProxies: cfg.TrustedProxies, Redis: limits.Ready,
-		Guard: admin.NewSharedGuard(limits.Login)})
+		CORSOrigins: cfg.CORSOrigins, TrustedProxies: cfg.TrustedProxies, Redis: limits.Redis, Login: limits.Login})
 	servers = append(servers, &http.Server{Addr: cfg.AdminAddr, Handler: adminAPI, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute})
 	if metricsServer != nil {
 		servers = append(servers, metricsServer)

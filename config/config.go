@@ -9,6 +9,8 @@ import (
 	"os"
 	"strings"
 	"time"
+
+	"sharepanel/wire"
 )
 
 // Config is every setting of the service.
@@ -45,7 +47,7 @@ func Load(getenv func(string) string) (Config, error) {
 		CORSOrigins:      l.list("SHAREPANEL_CORS_ORIGINS", "*"),
 		LogFormat:        l.oneOf("SHAREPANEL_LOG_FORMAT", "", "", "json", "text"),
 		LogLevel:         l.oneOf("SHAREPANEL_LOG_LEVEL", "info", "debug", "info", "warn", "error"),
-		Currency:         l.str("SHAREPANEL_CURRENCY", "USD"),
+		Currency:         l.str("SHAREPANEL_CURRENCY", wire.DefaultCurrency),
 		ShutdownTimeout:  l.duration("SHAREPANEL_SHUTDOWN_TIMEOUT", 15*time.Second),
 		JWTSecret:        l.secret("SHAREPANEL_JWT_SECRET"),
 		AdminTokenTTL:    l.duration("SHAREPANEL_ADMIN_TOKEN_TTL", time.Hour),

@@ -13,11 +13,9 @@ import (
 func (a *API) authLogin(c *Call) (Reply, error) {
 	ctx := c.Ctx()
 	email, password := strings.TrimSpace(c.Str("email")), c.Str("password")
-	if a.Login != nil {
-		d, err := a.Login.CheckIP(ctx, c.IP)
-		if err := a.loginRefused(c, d, err); err != nil {
-			return Reply{}, err
-		}
+	d, err := a.Login.CheckIP(ctx, c.IP)
+	if err := a.loginRefused(c, d, err); err != nil {
+		return Reply{}, err
 	}
 	if token := strings.TrimSpace(c.Str("autologin_token")); token != "" {
 		secret, err := a.Store.RedeemAutologin(ctx, token, c.Str("name"))
@@ -29,15 +27,13 @@ func (a *API) authLogin(c *Call) (Reply, error) {
 	if email == "" || password == "" {
 		return Reply{}, wire.Errorf(wire.EINVALID, "Email and password are required")
 	}
-	if a.Login != nil {
-		d, err := a.Login.CheckLogin(ctx, email)
-		if err := a.loginRefused(c, d, err); err != nil {
-			return Reply{}, err
-		}
+	d, err = a.Login.CheckLogin(ctx, email)
+	if err := a.loginRefused(c, d, err); err != nil {
+		return Reply{}, err
 	}
 	secret, err := a.Store.Login(ctx, email, password, c.Str("name"))
 	if err != nil {
-		if a.Login != nil && wire.ErrorCode(err) == wire.EUNAUTHORIZED {
+		if wire.ErrorCode(err) == wire.EUNAUTHORIZED {
 			if ferr := a.Login.RecordFailedLogin(ctx, email); ferr != nil {
 				a.Log.Warn("recording a failed login failed", "err", ferr)
 			}

@@ -1,14 +1,12 @@
 package handlers
 
-import "sharepanel/models"
-
 func (a *API) billingBalance(c *Call) (Reply, error) {
 	balance, err := a.Store.BalanceOf(c.Ctx(), c.UserID())
 	if err != nil {
 		return Reply{}, err
 	}
 	// The currency setting (admin API, sharepanel config) overrides SHAREPANEL_CURRENCY; it is cached.
-	currency, err := a.Store.Setting(c.Ctx(), models.SettingCurrency, a.Currency)
+	currency, err := a.Store.Currency(c.Ctx())
 	if err != nil {
 		return Reply{}, err
 	}

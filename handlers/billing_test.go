@@ -10,7 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"sharepanel/handlers"
 	"sharepanel/internal/testenv"
 	"sharepanel/models"
 	"sharepanel/wire"
@@ -92,7 +91,8 @@ func TestBillingBalance(t *testing.T) {
 	}
 
 	// Another account sees its own balance; the currency is the deployment's.
-	eur := testenv.New(t, testenv.Options{Deps: func(d *handlers.Deps) { d.Currency = "EUR" }})
+	eur := testenv.New(t, testenv.Options{})
+	eur.Store.DefaultCurrency = "EUR" // what SHAREPANEL_CURRENCY=EUR sets
 	other := eur.NewAccount("free")
 	res = callAs(eur, other, "mode", "billing", "action", "balance")
 	if d := exactData(t, res).(map[string]any); num(d, "balance") != "0.00" || d["currency"] != "EUR" {

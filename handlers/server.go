@@ -21,32 +21,21 @@ import (
 
 // Deps is what the user API needs; main wires it.
 type Deps struct {
-	Store          *models.Store
-	Limiter        ratelimit.Limiter
-	Login          LoginGuard // limits mode=auth; nil disables (tests of other modes)
+	Store   *models.Store
+	Limiter ratelimit.Limiter
+	// Login limits mode=auth per client IP and failed logins per email; nil: in-process limits.
+	Login          *ratelimit.Auth
 	Usage          *models.UsageRecorder
 	Log            *slog.Logger
-	Currency       string
 	CORSOrigins    []string
 	TrustedProxies []netip.Prefix
-	Ready          func(ctx context.Context) error // extra readiness checks (Redis)
+	Redis          func(ctx context.Context) error // Redis health check; nil when there is no Redis
 	// Metrics observes requests and limiter decisions (metrics/); nil observes nothing.
 	Metrics Observer
 	// DocsHooks may add to the OpenAPI document served at /docs/openapi.json before it is
 	// frozen: the admin API adds its operations there (apidocs.Document.AddPath, with a path-level
 	// server for its own port).
 	DocsHooks []func(*apidocs.Document)
-}
-
-// LoginGuard slows password guessing on mode=auth: per client IP, and failed logins per email.
-type LoginGuard interface {
-	// CheckIP charges one login attempt to ip and says whether it may proceed.
-	CheckIP(ctx context.Context, ip string) (ratelimit.Decision, error)
-	// CheckLogin charges one attempt to email and says whether it may try, without spending its
-	// failed-login allowance.
-	CheckLogin(ctx context.Context, email string) (ratelimit.Decision, error)
-	// RecordFailedLogin charges one failed login to email.
-	RecordFailedLogin(ctx context.Context, email string) error
 }
 
 // API is the user API.
@@ -57,8 +46,8 @@ type API struct {
 
 // New builds the user API's echo instance.
 func New(d Deps) (*echo.Echo, *API) {
-	if d.Currency == "" {
-		d.Currency = "USD"
+	if d.Login == nil {
+		d.Login = ratelimit.NewInProcessAuth()
 	}
 	a := &API{Deps: d}
 	a.modes = a.routes()
@@ -113,9 +102,9 @@ func (a *API) ready(c echo.Context) error {
 	if err := a.Store.Ping(ctx); err != nil {
 		checks["database"], status = "unreachable", http.StatusServiceUnavailable
 	}
-	if a.Ready != nil {
+	if a.Redis != nil {
 		checks["redis"] = "ok"
-		if err := a.Ready(ctx); err != nil {
+		if err := a.Redis(ctx); err != nil {
 			checks["redis"], status = "unreachable", http.StatusServiceUnavailable
 		}
 	}

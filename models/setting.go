@@ -25,7 +25,7 @@ type Setting struct {
 const (
 	SettingAPI         = "api"          // admin API switch: "on" or "off" (default off)
 	SettingDefaultPlan = "default_plan" // plan of accounts created without one (default "free")
-	SettingCurrency    = "currency"     // three-letter currency code (default: SHAREPANEL_CURRENCY)
+	SettingCurrency    = "currency"     // three-letter currency code (default: Store.DefaultCurrency)
 )
 
 // defaultPlanName is the default_plan setting until an operator changes it.
@@ -88,19 +88,24 @@ func (s *Store) Setting(ctx context.Context, key, def string) (string, error) {
 }
 
 // Settings returns the operator's settings with their defaults applied; currency defaults to
-// defCurrency (the configured one).
-func (s *Store) Settings(ctx context.Context, defCurrency string) (map[string]string, error) {
+// DefaultCurrency (the configured one).
+func (s *Store) Settings(ctx context.Context) (map[string]string, error) {
 	values, err := s.allSettings(ctx)
 	if err != nil {
 		return nil, err
 	}
-	out := map[string]string{SettingAPI: "off", SettingDefaultPlan: defaultPlanName, SettingCurrency: defCurrency}
+	out := map[string]string{SettingAPI: "off", SettingDefaultPlan: defaultPlanName, SettingCurrency: s.DefaultCurrency}
 	for _, k := range SettingKeys {
 		if v, ok := values[k]; ok {
 			out[k] = v
 		}
 	}
 	return out, nil
+}
+
+// Currency is the currency balances are shown in: the currency setting, else DefaultCurrency.
+func (s *Store) Currency(ctx context.Context) (string, error) {
+	return s.Setting(ctx, SettingCurrency, s.DefaultCurrency)
 }
 
 // APIEnabled tells whether the admin API is switched on.

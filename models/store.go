@@ -31,6 +31,9 @@ type Store struct {
 	// PasswordCost is the bcrypt cost of new password hashes: bcrypt's default (10, about 50 ms a
 	// check), which is what makes guessing slow. Tests lower it; checks use each hash's own cost.
 	PasswordCost int
+	// DefaultCurrency is the currency setting's value until an operator changes it: the configured
+	// SHAREPANEL_CURRENCY (wire.DefaultCurrency when the store is opened).
+	DefaultCurrency string
 
 	settings settingsCache // runtime settings (setting.go)
 }
@@ -75,7 +78,7 @@ func Open(ctx context.Context, rawURL string, log *slog.Logger) (*Store, error) 
 	if err := sqlDB.PingContext(pingCtx); err != nil {
 		return nil, fmt.Errorf("connect to database: %w", err)
 	}
-	s := &Store{db: db, log: log, mysql: isMySQL, PasswordCost: bcrypt.DefaultCost}
+	s := &Store{db: db, log: log, mysql: isMySQL, PasswordCost: bcrypt.DefaultCost, DefaultCurrency: wire.DefaultCurrency}
 	s.Keys = NewKeyCache(s, KeyCacheOptions{})
 	s.Plans = NewPlanCache(s, 5*time.Second)
 	return s, nil

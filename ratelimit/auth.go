@@ -65,6 +65,10 @@ func NewAuth(l Checker, limits AuthLimits) *Auth {
 	return &Auth{l: l, limits: limits}
 }
 
+// NewInProcessAuth returns the default login limits on an in-process limiter: what a single
+// replica without Redis uses, and what either API uses when it is given none.
+func NewInProcessAuth() *Auth { return NewAuth(NewMemory(MemoryOptions{}), AuthLimits{}) }
+
 // CheckIP charges one auth request to the client address ip.
 func (a *Auth) CheckIP(ctx context.Context, ip string) (Decision, error) {
 	return a.l.Allow(ctx, ipKey(ip), a.limits.IP)

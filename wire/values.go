@@ -261,3 +261,6 @@ func ParseFlag(s string) (value, ok bool) {
 	}
 	return false, false
 }
+
+// DefaultCurrency is the currency balances are shown in when nothing else is configured.
+const DefaultCurrency = "USD"

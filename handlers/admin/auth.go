@@ -69,18 +69,13 @@ func (s *server) token(c echo.Context) error {
 	if username == "" || password == "" {
 		return wire.Errorf(wire.EINVALID, "username and password are required")
 	}
-	ip := c.RealIP()
-	wait, err := s.Guard.Check(ctx, ip, username)
-	if err != nil {
+	if err := s.checkLogin(c, username); err != nil {
 		return err
-	}
-	if wait > 0 {
-		return tooManyLogins(c, wait)
 	}
 	a, err := s.Store.AuthenticateAdmin(ctx, username, password)
 	if err != nil {
 		if wire.ErrorCode(err) == wire.EUNAUTHORIZED {
-			if ferr := s.Guard.Failed(ctx, ip, username); ferr != nil {
+			if ferr := s.Login.RecordFailedLogin(ctx, loginName(username)); ferr != nil {
 				s.Log.Warn("recording a failed admin login failed", "err", ferr)
 			}
 			setAudit(c, "login_failed", "admin:"+username, nil)
@@ -96,11 +91,29 @@ func (s *server) token(c echo.Context) error {
 	return c.JSON(http.StatusOK, tokenAnswer{AccessToken: signed, TokenType: "Bearer", ExpiresIn: int64(s.TokenTTL / time.Second)})
 }
 
-func tooManyLogins(c echo.Context, wait time.Duration) error {
-	secs := int64((wait + time.Second - 1) / time.Second)
+// checkLogin charges a token request to the client IP (one budget with mode=auth: one address, one
+// budget) and to the username, and refuses it with 429 and Retry-After past either limit, even
+// with the right password.
+func (s *server) checkLogin(c echo.Context, username string) error {
+	ctx := c.Request().Context()
+	d, err := s.Login.CheckIP(ctx, c.RealIP())
+	if err == nil && d.Allowed {
+		d, err = s.Login.CheckLogin(ctx, loginName(username))
+	}
+	if err != nil {
+		return err // ratelimit.ErrUnavailable is already the 503 it should be
+	}
+	if d.Allowed {
+		return nil
+	}
+	secs := int64((max(d.RetryAfter, time.Second) + time.Second - 1) / time.Second)
 	c.Response().Header().Set("Retry-After", strconv.FormatInt(secs, 10))
 	return wire.Errorf(wire.ERATELIMITED, "Too many login attempts. Try again in %d seconds.", secs)
 }
+
+// loginName is an administrator's name as the login limits count it: apart from the user API's
+// emails, so that the two never share a count.
+func loginName(username string) string { return "admin:" + username }
 
 // issue signs a token for a.
 func (s *server) issue(ctx context.Context, a *models.Admin) (string, error) {

@@ -26,7 +26,7 @@ type env struct {
 }
 
 type envOptions struct {
-	Guard   admin.LoginGuard
+	Login   *ratelimit.Auth // default: no login limits
 	Secret  string
 	APIOff  bool
 	Deps    func(*admin.Deps)
@@ -38,8 +38,11 @@ const rootPassword = "root-password-1"
 func newEnv(t *testing.T, opts envOptions) *env {
 	t.Helper()
 	user := testenv.New(t, testenv.Options{Limiter: opts.Limiter})
-	d := admin.Deps{Store: user.Store, Log: testenv.Logger(t), JWTSecret: opts.Secret, Guard: opts.Guard,
-		CORSOrigins: []string{"*"}, Currency: "USD"}
+	if opts.Login == nil {
+		opts.Login = testenv.UnlimitedLogins()
+	}
+	d := admin.Deps{Store: user.Store, Log: testenv.Logger(t), JWTSecret: opts.Secret, Login: opts.Login,
+		CORSOrigins: []string{"*"}}
 	if opts.Deps != nil {
 		opts.Deps(&d)
 	}

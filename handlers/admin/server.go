@@ -22,17 +22,19 @@ import (
 	"sharepanel/apidocs"
 	"sharepanel/handlers/httpkit"
 	"sharepanel/models"
+	"sharepanel/ratelimit"
 	"sharepanel/wire"
 )
 
 // Deps is what the admin API needs; main wires it.
 type Deps struct {
-	Store          *models.Store
-	Log            *slog.Logger
-	JWTSecret      string        // empty: generated once and kept in the database
-	TokenTTL       time.Duration // default 1h
-	Guard          LoginGuard    // default: an in-memory guard (NewMemoryGuard)
-	Currency       string        // the configured currency: the currency setting's default
+	Store     *models.Store
+	Log       *slog.Logger
+	JWTSecret string        // empty: generated once and kept in the database
+	TokenTTL  time.Duration // default 1h
+	// Login limits token requests per client IP and failed logins per username: the user API's
+	// login limits (shared with mode=auth, and by every replica over Redis); nil: in-process limits.
+	Login          *ratelimit.Auth
 	CORSOrigins    []string
 	TrustedProxies []netip.Prefix
 	Redis          func(ctx context.Context) error // Redis health check; nil when there is no Redis
@@ -59,11 +61,8 @@ func New(d Deps) *echo.Echo {
 	if d.TokenTTL <= 0 {
 		d.TokenTTL = time.Hour
 	}
-	if d.Guard == nil {
-		d.Guard = NewMemoryGuard(MemoryGuardOptions{})
-	}
-	if d.Currency == "" {
-		d.Currency = "USD"
+	if d.Login == nil {
+		d.Login = ratelimit.NewInProcessAuth()
 	}
 	if d.JWTSecret != "" && len(d.JWTSecret) < 32 {
 		d.Log.Warn("SHAREPANEL_JWT_SECRET is shorter than 32 bytes: admin tokens can be forged by guessing it")

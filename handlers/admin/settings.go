@@ -6,7 +6,7 @@ import (
 
 // getSettings is GET /api/settings: {"api", "default_plan", "currency"}.
 func (s *server) getSettings(c echo.Context) error {
-	values, err := s.Store.Settings(c.Request().Context(), s.Currency)
+	values, err := s.Store.Settings(c.Request().Context())
 	if err != nil {
 		return err
 	}
@@ -35,7 +35,7 @@ func (s *server) updateSettings(c echo.Context) error {
 		return err
 	}
 	setAudit(c, "settings_update", "settings", toAny(stored))
-	values, err := s.Store.Settings(c.Request().Context(), s.Currency)
+	values, err := s.Store.Settings(c.Request().Context())
 	if err != nil {
 		return err
 	}

@@ -41,7 +41,7 @@ type Env struct {
 // Options adjust New.
 type Options struct {
 	Limiter ratelimit.Limiter    // default: Unlimited
-	Login   handlers.LoginGuard  // default: none
+	Login   *ratelimit.Auth      // default: no login limits
 	Deps    func(*handlers.Deps) // last say over the dependencies
 }
 
@@ -113,6 +113,9 @@ func New(t testing.TB, opts Options) *Env {
 	if opts.Limiter == nil {
 		opts.Limiter = Unlimited{}
 	}
+	if opts.Login == nil {
+		opts.Login = UnlimitedLogins()
+	}
 	usage := store.NewUsageRecorder(log, 0, 0)
 	deps := handlers.Deps{Store: store, Limiter: opts.Limiter, Login: opts.Login, Usage: usage, Log: log, CORSOrigins: []string{"*"}}
 	if opts.Deps != nil {
@@ -120,6 +123,12 @@ func New(t testing.TB, opts Options) *Env {
 	}
 	e, api := handlers.New(deps)
 	return &Env{T: t, Store: store, API: api, Echo: e, Usage: usage, Limiter: opts.Limiter}
+}
+
+// UnlimitedLogins are login limits that never refuse: for tests that are not about them.
+func UnlimitedLogins() *ratelimit.Auth {
+	none := ratelimit.Limits{PerMinute: -1, PerDay: -1}
+	return ratelimit.NewAuth(ratelimit.NewMemory(ratelimit.MemoryOptions{}), ratelimit.AuthLimits{IP: none, LoginAttempts: none, FailedLogins: none})
 }
 
 // Unlimited allows everything: for tests that are not about limits.
