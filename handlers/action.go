@@ -15,25 +15,35 @@ import (
 
 // Mode is one value of the mode parameter: a table of actions.
 type Mode struct {
+	Name string
 	// Selector is the parameter that picks the action: "action" for most modes, "type" for stats,
-	// "" for modes with a single action (auth, search), whose action is keyed "".
+	// "" for modes with a single action (auth, search), whose action is named "".
 	Selector string
-	Public   bool // no API key (mode=auth)
-	Actions  map[string]*Action
+	Public   bool   // no API key (mode=auth)
 	Default  string // action used when the selector parameter is absent ("" = none: 400)
+	Actions  []Action
 }
 
 // Action is one handler of the user API and everything the pipeline needs to know about it.
 // Because it is plain data, the docs and the tests walk it.
 type Action struct {
-	Summary  string
-	Write    bool // changes data: POST only, and the key needs write permission
-	Params   []Param
-	Handle   func(c *Call) (Reply, error)
-	endpoint string // "mode.action" ("mode" for single-action modes), as usage records it; set by New
+	Name    string // the selector's value; "" in a single-action mode
+	Summary string
+	Write   bool // changes data: POST only, and the key needs write permission
+	Params  []Param
+	Handle  func(a *API, c *Call) (Reply, error)
 	// Response is a value of the data's type (nil: no data), for the generated docs and the
 	// contract tests.
 	Response any
+}
+
+// Endpoint names an action as usage records and the docs show it: "orgs.new", or "auth" for a
+// single-action mode.
+func Endpoint(mode, action string) string {
+	if action == "" {
+		return mode
+	}
+	return mode + "." + action
 }
 
 // Reply is a handler's success: the envelope's message and data (nil: no data field).

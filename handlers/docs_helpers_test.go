@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 
+	"sharepanel/handlers"
 	"sharepanel/internal/testenv"
 )
 
@@ -25,4 +26,19 @@ func doWithHost(env *testenv.Env, target, remote, host string, h http.Header) *t
 	rec := httptest.NewRecorder()
 	env.Echo.ServeHTTP(rec, req)
 	return &testenv.Response{Code: rec.Code, Header: rec.Header(), Body: rec.Body.Bytes()}
+}
+
+// findAction returns a mode of the dispatch table and one of its actions by name; nil when absent.
+func findAction(modeName, actionName string) (*handlers.Mode, *handlers.Action) {
+	for i := range handlers.Routes {
+		if m := &handlers.Routes[i]; m.Name == modeName {
+			for j := range m.Actions {
+				if m.Actions[j].Name == actionName {
+					return m, &m.Actions[j]
+				}
+			}
+			return m, nil
+		}
+	}
+	return nil, nil
 }

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"net/http"
 	"reflect"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -23,50 +22,23 @@ import (
 // or not, type, default, bounds), the error messages they produce, and a cURL line; its answer is
 // "Response.<mode>.<action>". docs/DEPLOY.md and info.description explain this to readers.
 
-// actionID names an action in the document: "orgs.new", or "auth" for a mode without selector.
-func actionID(mode, action string) string {
-	if action == "" {
-		return mode
-	}
-	return mode + "." + action
-}
-
-// docAction is one row of the dispatch table, in a stable order.
+// docAction is one row of the dispatch table, as the docs walk it.
 type docAction struct {
 	Mode, Selector, Name string
 	M                    *Mode
 	A                    *Action
 }
 
-func (d docAction) ID() string { return actionID(d.Mode, d.Name) }
+// ID names the action in the document: "orgs.new", or "auth" for a mode without selector.
+func (d docAction) ID() string { return Endpoint(d.Mode, d.Name) }
 
-// docModeOrder is the reference's order of modes, which the docs keep.
-var docModeOrder = strings.Split(strings.ReplaceAll(modeNames, " ", ""), ",")
-
-// docActions walks the table: modes in the reference's order (any other mode after them,
-// sorted), actions sorted by name.
-func docActions(modes map[string]*Mode) []docAction {
-	names := slices.Clone(docModeOrder)
-	var extra []string
-	for m := range modes {
-		if !slices.Contains(names, m) {
-			extra = append(extra, m)
-		}
-	}
-	slices.Sort(extra)
+// docActions walks the table in its order.
+func docActions() []docAction {
 	var out []docAction
-	for _, m := range append(names, extra...) {
-		mode, ok := modes[m]
-		if !ok {
-			continue
-		}
-		acts := make([]string, 0, len(mode.Actions))
-		for a := range mode.Actions {
-			acts = append(acts, a)
-		}
-		slices.Sort(acts)
-		for _, a := range acts {
-			out = append(out, docAction{Mode: m, Selector: mode.Selector, Name: a, M: mode, A: mode.Actions[a]})
+	for i := range Routes {
+		m := &Routes[i]
+		for j := range m.Actions {
+			out = append(out, docAction{Mode: m.Name, Selector: m.Selector, Name: m.Actions[j].Name, M: m, A: &m.Actions[j]})
 		}
 	}
 	return out
@@ -75,7 +47,7 @@ func docActions(modes map[string]*Mode) []docAction {
 // OpenAPI returns a new OpenAPI 3.1 document of the user API. Its server URL is
 // apidocs.OriginPlaceholder, which the /docs handler replaces with the origin it is served from.
 func (a *API) OpenAPI() *apidocs.Document {
-	acts := docActions(a.modes)
+	acts := docActions()
 	doc := &apidocs.Document{
 		OpenAPI: apidocs.Version,
 		Info: apidocs.Info{Title: "SharePanel API", Version: "2.0",

@@ -90,12 +90,14 @@ func TestOpenAPIResponseSchemasMatchJSON(t *testing.T) {
 	}
 	opts := []openapi3.SchemaValidationOption{openapi3.EnableJSONSchema2020(), openapi3.MultiErrors()}
 	checked := 0
-	for modeName, mode := range env.API.Modes() {
-		for name, action := range mode.Actions {
+	for _, mode := range handlers.Routes {
+		modeName := mode.Name
+		for _, action := range mode.Actions {
+			name := action.Name
 			if action.Response == nil {
 				continue
 			}
-			id := strings.TrimSuffix(modeName+"."+name, ".")
+			id := handlers.Endpoint(modeName, name)
 			schema := doc.Components.Schemas["Response."+id].Value
 			for _, full := range []bool{false, true} {
 				v := reflect.New(reflect.TypeOf(action.Response)).Elem()
@@ -157,9 +159,10 @@ func TestOpenAPICurlExamplesWork(t *testing.T) {
 		action *handlers.Action
 	}
 	var all []entry
-	for modeName, mode := range env.API.Modes() {
-		for name, action := range mode.Actions {
-			all = append(all, entry{strings.TrimSuffix(modeName+"."+name, "."), mode, action})
+	for i := range handlers.Routes {
+		mode := &handlers.Routes[i]
+		for j := range mode.Actions {
+			all = append(all, entry{handlers.Endpoint(mode.Name, mode.Actions[j].Name), mode, &mode.Actions[j]})
 		}
 	}
 	// api_keys delete (key_id=1) may delete the caller's own key: it goes last.

@@ -25,7 +25,7 @@ type errorDoc struct {
 // errorDocs lists every status the pipeline can answer with, with messages it really uses.
 var errorDocs = []errorDoc{
 	{400, "BadRequest", wire.EINVALID, "A parameter is missing or invalid, or the mode or action is unknown.", []string{
-		"Invalid mode. Available modes: " + modeNames, "Invalid action for orgs mode", "Organization ID is required",
+		dispatch.invalidMode, "Invalid action for orgs mode", "Organization ID is required",
 		"Email and password are required", "limit must be an integer between 1 and 500"}},
 	{401, "Unauthorized", wire.EUNAUTHORIZED, "No API key, or an unknown, deleted or expired one (or, for mode=auth, a wrong password).", []string{
 		"Invalid or expired API key", "Invalid email or password"}},

@@ -16,9 +16,6 @@ import (
 	"sharepanel/wire"
 )
 
-// modeNames is the order the reference lists modes in, for the "Invalid mode" message.
-const modeNames = "auth, profile, orgs, instances, billing, analytics, notifications, api_keys, search, stats"
-
 // serve is the whole /api pipeline, in the order a request meets it:
 // body (bounded) → parameters → mode and action → method → key → rate limit → suspension →
 // payload → permission → parameter checks → handler. Usage is recorded for every request
@@ -41,10 +38,11 @@ func (a *API) serve(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	mode, action, err := a.lookup(c, raw)
+	rt, err := lookup(c, raw)
 	if err != nil {
 		return err
 	}
+	action := rt.action
 	if action.Write && r.Method != http.MethodPost {
 		c.Response().Header().Set("Allow", "POST")
 		return wire.Errorf(wire.EMETHOD, "Method not allowed. Use POST for this action")
@@ -52,7 +50,7 @@ func (a *API) serve(c echo.Context) error {
 
 	call := &Call{Context: c, IP: c.RealIP()}
 	c.SetRequest(r.WithContext(models.WithClientIP(r.Context(), call.IP)))
-	if !mode.Public {
+	if !rt.mode.Public {
 		var status int
 		defer func() { a.recordUsage(call, c, status, start) }()
 		err := a.authorize(call, raw, action, int64(len(body)))
@@ -75,7 +73,7 @@ func (a *API) run(call *Call, action *Action, raw Params) error {
 		return err
 	}
 	call.params = params
-	reply, err := action.Handle(call)
+	reply, err := action.Handle(a, call)
 	if err != nil {
 		return err
 	}
@@ -109,28 +107,28 @@ func (a *API) readBody(c echo.Context) ([]byte, error) {
 	return body, nil
 }
 
-// lookup finds the mode and action the parameters name.
-func (a *API) lookup(c echo.Context, p Params) (*Mode, *Action, error) {
+// lookup finds the mode and action the parameters name in the dispatch table.
+func lookup(c echo.Context, p Params) (route, error) {
 	modeName := strings.TrimSpace(p["mode"])
-	mode, ok := a.modes[modeName]
+	m, ok := dispatch.modes[modeName]
 	if !ok {
-		return nil, nil, wire.Errorf(wire.EINVALID, "Invalid mode. Available modes: %s", modeNames)
+		return route{}, wire.Errorf(wire.EINVALID, "%s", dispatch.invalidMode)
 	}
 	c.Set("mode", modeName)
 	name := ""
-	if mode.Selector != "" {
-		name = strings.TrimSpace(p[mode.Selector])
+	if m.mode.Selector != "" {
+		name = strings.TrimSpace(p[m.mode.Selector])
 		if name == "" {
-			name = mode.Default
+			name = m.mode.Default
 		}
 	}
-	action, ok := mode.Actions[name]
+	r, ok := m.actions[name]
 	if !ok {
-		return nil, nil, wire.Errorf(wire.EINVALID, "Invalid action for %s mode", modeName)
+		return route{}, wire.Errorf(wire.EINVALID, "Invalid action for %s mode", modeName)
 	}
 	c.Set("action", name)
-	c.Set("endpoint", action.endpoint)
-	return mode, action, nil
+	c.Set("endpoint", r.endpoint)
+	return r, nil
 }
 
 // apiKeyFrom returns the key from the api_key parameter, Authorization: Bearer, or X-API-Key.

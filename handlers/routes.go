@@ -20,105 +20,105 @@ var (
 	}
 )
 
-// routes is the whole user API: mode → action → handler, with each action's method rule,
-// parameters and response type. The docs and the contract tests walk this table.
-func (a *API) routes() map[string]*Mode {
-	return map[string]*Mode{
-		"auth": {Public: true, Actions: map[string]*Action{
-			"": {Summary: "Exchange email and password for a new API key", Handle: a.authLogin, Response: authData{},
-				Params: []Param{
-					{Name: "email", Kind: KindString, Doc: "Your SharePanel email"},
-					{Name: "password", Kind: KindString, Doc: "Your SharePanel password"},
-					{Name: "name", Kind: KindString, MaxLen: 100, Doc: "Name for the new API key (default: \"API Key for <username>\")"},
-					{Name: "autologin_token", Kind: KindString, MaxLen: 128, Doc: "One-time token from the admin API's autologin, instead of email and password"},
-				}},
-		}},
-		"profile": {Selector: "action", Actions: map[string]*Action{
-			"view": {Summary: "Get the user profile", Handle: a.profileView, Response: models.Profile{}},
-			"update": {Summary: "Update the profile", Write: true, Handle: a.profileUpdate, Params: []Param{
-				{Name: "bio", Kind: KindString, MaxLen: 1000, Doc: "Bio"},
-				{Name: "pfp", Kind: KindString, MaxLen: 1024, Doc: "Profile picture URL (http or https)"},
-				{Name: "first_name", Kind: KindString, MaxLen: 100, Doc: "First name"},
-				{Name: "last_name", Kind: KindString, MaxLen: 100, Doc: "Last name"},
-				{Name: "phone", Kind: KindString, MaxLen: 32, Doc: "Phone number"},
-				{Name: "address", Kind: KindString, MaxLen: 255, Doc: "Address"},
+// Routes is the whole user API: mode → action → handler, with each action's method rule,
+// parameters and response type, in the reference's order. The request path (dispatch), the
+// "Invalid mode" message, the usage endpoints, the docs and the contract tests all follow from it.
+// Read-only: nothing changes it after start.
+var Routes = []Mode{
+	{Name: "auth", Public: true, Actions: []Action{
+		{Name: "", Summary: "Exchange email and password for a new API key", Handle: (*API).authLogin, Response: authData{},
+			Params: []Param{
+				{Name: "email", Kind: KindString, Doc: "Your SharePanel email"},
+				{Name: "password", Kind: KindString, Doc: "Your SharePanel password"},
+				{Name: "name", Kind: KindString, MaxLen: 100, Doc: "Name for the new API key (default: \"API Key for <username>\")"},
+				{Name: "autologin_token", Kind: KindString, MaxLen: 128, Doc: "One-time token from the admin API's autologin, instead of email and password"},
 			}},
-			"stats": {Summary: "Get profile statistics", Handle: a.profileStats, Response: models.ProfileStats{}},
+	}},
+	{Name: "profile", Selector: "action", Actions: []Action{
+		{Name: "view", Summary: "Get the user profile", Handle: (*API).profileView, Response: models.Profile{}},
+		{Name: "update", Summary: "Update the profile", Write: true, Handle: (*API).profileUpdate, Params: []Param{
+			{Name: "bio", Kind: KindString, MaxLen: 1000, Doc: "Bio"},
+			{Name: "pfp", Kind: KindString, MaxLen: 1024, Doc: "Profile picture URL (http or https)"},
+			{Name: "first_name", Kind: KindString, MaxLen: 100, Doc: "First name"},
+			{Name: "last_name", Kind: KindString, MaxLen: 100, Doc: "Last name"},
+			{Name: "phone", Kind: KindString, MaxLen: 32, Doc: "Phone number"},
+			{Name: "address", Kind: KindString, MaxLen: 255, Doc: "Address"},
 		}},
-		"orgs": {Selector: "action", Actions: map[string]*Action{
-			"list":    {Summary: "List the organizations you belong to", Handle: a.orgsList, Response: []models.OrgListItem{}},
-			"view":    {Summary: "View an organization", Handle: a.orgsView, Params: []Param{orgIDParam}, Response: models.OrgDetails{}},
-			"new":     {Summary: "Create an organization", Write: true, Handle: a.orgsNew, Params: orgFields, Response: orgCreated{}},
-			"update":  {Summary: "Update an organization (admin or manager)", Write: true, Handle: a.orgsUpdate, Params: append([]Param{orgIDParam}, orgFields...)},
-			"delete":  {Summary: "Delete an organization (its admin only)", Write: true, Handle: a.orgsDelete, Params: []Param{orgIDParam}},
-			"members": {Summary: "List an organization's members", Handle: a.orgsMembers, Params: []Param{orgIDParam}, Response: []models.OrgMemberView{}},
+		{Name: "stats", Summary: "Get profile statistics", Handle: (*API).profileStats, Response: models.ProfileStats{}},
+	}},
+	{Name: "orgs", Selector: "action", Actions: []Action{
+		{Name: "list", Summary: "List the organizations you belong to", Handle: (*API).orgsList, Response: []models.OrgListItem{}},
+		{Name: "view", Summary: "View an organization", Handle: (*API).orgsView, Params: []Param{orgIDParam}, Response: models.OrgDetails{}},
+		{Name: "new", Summary: "Create an organization", Write: true, Handle: (*API).orgsNew, Params: orgFields, Response: orgCreated{}},
+		{Name: "update", Summary: "Update an organization (admin or manager)", Write: true, Handle: (*API).orgsUpdate, Params: append([]Param{orgIDParam}, orgFields...)},
+		{Name: "delete", Summary: "Delete an organization (its admin only)", Write: true, Handle: (*API).orgsDelete, Params: []Param{orgIDParam}},
+		{Name: "members", Summary: "List an organization's members", Handle: (*API).orgsMembers, Params: []Param{orgIDParam}, Response: []models.OrgMemberView{}},
+	}},
+	{Name: "instances", Selector: "action", Actions: []Action{
+		{Name: "list", Summary: "List instances", Handle: (*API).instancesList, Response: []models.InstanceListItem{}, Params: []Param{
+			{Name: "type", Kind: KindEnum, Enum: []string{models.TypeSNCS, models.TypeSMS, "all"}, Default: "all", Doc: "Filter by type"},
+			{Name: "status", Kind: KindEnum, Enum: instanceStatusParam.Enum, Doc: "Filter by status"},
 		}},
-		"instances": {Selector: "action", Actions: map[string]*Action{
-			"list": {Summary: "List instances", Handle: a.instancesList, Response: []models.InstanceListItem{}, Params: []Param{
-				{Name: "type", Kind: KindEnum, Enum: []string{models.TypeSNCS, models.TypeSMS, "all"}, Default: "all", Doc: "Filter by type"},
-				{Name: "status", Kind: KindEnum, Enum: instanceStatusParam.Enum, Doc: "Filter by status"},
-			}},
-			"view": {Summary: "View an instance", Handle: a.instancesView, Params: []Param{instanceIDParam}, Response: models.InstanceDetails{}},
-			"update_status": {Summary: "Change an instance's status", Write: true, Handle: a.instancesUpdateStatus, Params: []Param{
-				instanceIDParam,
-				{Name: "status", Label: "Status", Kind: KindEnum, Required: true, Enum: instanceStatusParam.Enum, Doc: "New status"},
-			}},
-			"delete_dead": {Summary: "Delete all dead instances", Write: true, Handle: a.instancesDeleteDead},
-			"awaken_all":  {Summary: "Wake every sleeping instance", Write: true, Handle: a.instancesAwakenAll},
-			"sleep_all":   {Summary: "Put every active instance to sleep", Write: true, Handle: a.instancesSleepAll},
+		{Name: "view", Summary: "View an instance", Handle: (*API).instancesView, Params: []Param{instanceIDParam}, Response: models.InstanceDetails{}},
+		{Name: "update_status", Summary: "Change an instance's status", Write: true, Handle: (*API).instancesUpdateStatus, Params: []Param{
+			instanceIDParam,
+			{Name: "status", Label: "Status", Kind: KindEnum, Required: true, Enum: instanceStatusParam.Enum, Doc: "New status"},
 		}},
-		"billing": {Selector: "action", Actions: map[string]*Action{
-			"balance": {Summary: "Get the account balance", Handle: a.billingBalance, Response: balanceData{}},
-			"invoices": {Summary: "List invoices", Handle: a.billingInvoices, Response: []models.Invoice{}, Params: []Param{
-				{Name: "status", Kind: KindEnum, Enum: []string{models.InvoicePending, models.InvoicePaid, models.InvoiceOverdue}, Doc: "Filter by status"},
-				limitParam, offsetParam,
-			}},
-			"invoice":      {Summary: "Get an invoice", Handle: a.billingInvoice, Params: []Param{invoiceIDParam}, Response: models.Invoice{}},
-			"transactions": {Summary: "List transactions", Handle: a.billingTransactions, Params: []Param{limitParam, offsetParam}, Response: []models.Transaction{}},
-			"purchases":    {Summary: "List purchases", Handle: a.billingPurchases, Params: []Param{limitParam, offsetParam}, Response: []models.Purchase{}},
-			"plans":        {Summary: "List available plans", Handle: a.billingPlans, Response: []models.Plan{}},
+		{Name: "delete_dead", Summary: "Delete all dead instances", Write: true, Handle: (*API).instancesDeleteDead},
+		{Name: "awaken_all", Summary: "Wake every sleeping instance", Write: true, Handle: (*API).instancesAwakenAll},
+		{Name: "sleep_all", Summary: "Put every active instance to sleep", Write: true, Handle: (*API).instancesSleepAll},
+	}},
+	{Name: "billing", Selector: "action", Actions: []Action{
+		{Name: "balance", Summary: "Get the account balance", Handle: (*API).billingBalance, Response: balanceData{}},
+		{Name: "invoices", Summary: "List invoices", Handle: (*API).billingInvoices, Response: []models.Invoice{}, Params: []Param{
+			{Name: "status", Kind: KindEnum, Enum: []string{models.InvoicePending, models.InvoicePaid, models.InvoiceOverdue}, Doc: "Filter by status"},
+			limitParam, offsetParam,
 		}},
-		"analytics": {Selector: "action", Actions: map[string]*Action{
-			"overview": {Summary: "Analytics overview", Handle: a.analyticsOverview, Response: models.AnalyticsOverview{}},
-			"usage":    {Summary: "API usage per day", Handle: a.analyticsUsage, Params: []Param{periodParam}, Response: []models.UsageDay{}},
-			"activity": {Summary: "Activity log", Handle: a.analyticsActivity, Params: []Param{limitParam, offsetParam}, Response: []models.Activity{}},
-			"spending": {Summary: "Spending per day", Handle: a.analyticsSpending, Params: []Param{periodParam}, Response: []models.SpendingDay{}},
+		{Name: "invoice", Summary: "Get an invoice", Handle: (*API).billingInvoice, Params: []Param{invoiceIDParam}, Response: models.Invoice{}},
+		{Name: "transactions", Summary: "List transactions", Handle: (*API).billingTransactions, Params: []Param{limitParam, offsetParam}, Response: []models.Transaction{}},
+		{Name: "purchases", Summary: "List purchases", Handle: (*API).billingPurchases, Params: []Param{limitParam, offsetParam}, Response: []models.Purchase{}},
+		{Name: "plans", Summary: "List available plans", Handle: (*API).billingPlans, Response: []models.Plan{}},
+	}},
+	{Name: "analytics", Selector: "action", Actions: []Action{
+		{Name: "overview", Summary: "Analytics overview", Handle: (*API).analyticsOverview, Response: models.AnalyticsOverview{}},
+		{Name: "usage", Summary: "API usage per day", Handle: (*API).analyticsUsage, Params: []Param{periodParam}, Response: []models.UsageDay{}},
+		{Name: "activity", Summary: "Activity log", Handle: (*API).analyticsActivity, Params: []Param{limitParam, offsetParam}, Response: []models.Activity{}},
+		{Name: "spending", Summary: "Spending per day", Handle: (*API).analyticsSpending, Params: []Param{periodParam}, Response: []models.SpendingDay{}},
+	}},
+	{Name: "notifications", Selector: "action", Actions: []Action{
+		{Name: "list", Summary: "List notifications", Handle: (*API).notificationsList, Response: []models.Notification{}, Params: []Param{
+			{Name: "unread_only", Kind: KindFlag, Default: "false", Doc: "Only unread notifications"},
+			limitParam, offsetParam,
 		}},
-		"notifications": {Selector: "action", Actions: map[string]*Action{
-			"list": {Summary: "List notifications", Handle: a.notificationsList, Response: []models.Notification{}, Params: []Param{
-				{Name: "unread_only", Kind: KindFlag, Default: "false", Doc: "Only unread notifications"},
-				limitParam, offsetParam,
-			}},
-			"unread_count": {Summary: "Count unread notifications", Handle: a.notificationsUnreadCount, Response: countData{}},
-			"mark_read": {Summary: "Mark one notification, or all, as read", Write: true, Handle: a.notificationsMarkRead, Params: []Param{
-				{Name: "notification_id", Label: "Notification ID", Kind: KindInt, Doc: "Notification ID (omit to mark all as read)"},
-			}},
-			"delete": {Summary: "Delete a notification", Write: true, Handle: a.notificationsDelete, Params: []Param{
-				{Name: "notification_id", Label: "Notification ID", Kind: KindInt, Required: true, Doc: "Notification ID"},
-			}},
+		{Name: "unread_count", Summary: "Count unread notifications", Handle: (*API).notificationsUnreadCount, Response: countData{}},
+		{Name: "mark_read", Summary: "Mark one notification, or all, as read", Write: true, Handle: (*API).notificationsMarkRead, Params: []Param{
+			{Name: "notification_id", Label: "Notification ID", Kind: KindInt, Doc: "Notification ID (omit to mark all as read)"},
 		}},
-		"api_keys": {Selector: "action", Actions: map[string]*Action{
-			"list": {Summary: "List API keys (never their secrets)", Handle: a.apiKeysList, Response: []models.APIKey{}},
-			"create": {Summary: "Create an API key", Write: true, Handle: a.apiKeysCreate, Response: authData{}, Params: []Param{
-				{Name: "name", Kind: KindString, MaxLen: 100, Default: "New API Key", Doc: "Name of the key"},
-				{Name: "permissions", Kind: KindString, Default: "read,write", Doc: "read, write or read,write"},
-				{Name: "expires_at", Kind: KindTime, Doc: "Expiry, ISO 8601 (e.g. 2025-12-31T23:59:59Z)"},
-			}},
-			"delete": {Summary: "Delete an API key", Write: true, Handle: a.apiKeysDelete, Params: []Param{keyIDParam}},
-			"usage":  {Summary: "Usage of one API key", Handle: a.apiKeysUsage, Params: []Param{keyIDParam}, Response: models.KeyUsage{}},
+		{Name: "delete", Summary: "Delete a notification", Write: true, Handle: (*API).notificationsDelete, Params: []Param{
+			{Name: "notification_id", Label: "Notification ID", Kind: KindInt, Required: true, Doc: "Notification ID"},
 		}},
-		"stats": {Selector: "type", Default: "overview", Actions: map[string]*Action{
-			"overview":      {Summary: "Overview statistics", Handle: a.statsOverview, Response: models.StatsOverview{}},
-			"instances":     {Summary: "Instance statistics", Handle: a.statsInstances, Response: models.InstanceStats{}},
-			"organizations": {Summary: "Organization statistics", Handle: a.statsOrganizations, Response: models.OrgStats{}},
+	}},
+	{Name: "api_keys", Selector: "action", Actions: []Action{
+		{Name: "list", Summary: "List API keys (never their secrets)", Handle: (*API).apiKeysList, Response: []models.APIKey{}},
+		{Name: "create", Summary: "Create an API key", Write: true, Handle: (*API).apiKeysCreate, Response: authData{}, Params: []Param{
+			{Name: "name", Kind: KindString, MaxLen: 100, Default: "New API Key", Doc: "Name of the key"},
+			{Name: "permissions", Kind: KindString, Default: "read,write", Doc: "read, write or read,write"},
+			{Name: "expires_at", Kind: KindTime, Doc: "Expiry, ISO 8601 (e.g. 2025-12-31T23:59:59Z)"},
 		}},
-		"search": {Actions: map[string]*Action{
-			"": {Summary: "Search your organizations and instances", Handle: a.search, Response: []models.SearchResult{}, Params: []Param{
-				{Name: "query", Label: "Search query", Kind: KindString, Required: true, MaxLen: 100, Doc: "Text to find in titles, paths and names"},
-				{Name: "type", Kind: KindEnum, Enum: []string{"organizations", "instances", "all"}, Default: "all", Doc: "What to search"},
-			}},
+		{Name: "delete", Summary: "Delete an API key", Write: true, Handle: (*API).apiKeysDelete, Params: []Param{keyIDParam}},
+		{Name: "usage", Summary: "Usage of one API key", Handle: (*API).apiKeysUsage, Params: []Param{keyIDParam}, Response: models.KeyUsage{}},
+	}},
+	{Name: "search", Actions: []Action{
+		{Name: "", Summary: "Search your organizations and instances", Handle: (*API).search, Response: []models.SearchResult{}, Params: []Param{
+			{Name: "query", Label: "Search query", Kind: KindString, Required: true, MaxLen: 100, Doc: "Text to find in titles, paths and names"},
+			{Name: "type", Kind: KindEnum, Enum: []string{"organizations", "instances", "all"}, Default: "all", Doc: "What to search"},
 		}},
-	}
+	}},
+	{Name: "stats", Selector: "type", Default: "overview", Actions: []Action{
+		{Name: "overview", Summary: "Overview statistics", Handle: (*API).statsOverview, Response: models.StatsOverview{}},
+		{Name: "instances", Summary: "Instance statistics", Handle: (*API).statsInstances, Response: models.InstanceStats{}},
+		{Name: "organizations", Summary: "Organization statistics", Handle: (*API).statsOrganizations, Response: models.OrgStats{}},
+	}},
 }
 
 // Small response shapes that belong to the HTTP layer.

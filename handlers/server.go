@@ -38,10 +38,9 @@ type Deps struct {
 	DocsHooks []func(*apidocs.Document)
 }
 
-// API is the user API.
+// API is the user API: its handlers are the methods that Routes names.
 type API struct {
 	Deps
-	modes map[string]*Mode
 }
 
 // New builds the user API's echo instance.
@@ -50,15 +49,6 @@ func New(d Deps) (*echo.Echo, *API) {
 		d.Login = ratelimit.NewInProcessAuth()
 	}
 	a := &API{Deps: d}
-	a.modes = a.routes()
-	for modeName, mode := range a.modes {
-		for actionName, action := range mode.Actions {
-			action.endpoint = modeName
-			if actionName != "" {
-				action.endpoint += "." + actionName
-			}
-		}
-	}
 
 	e := httpkit.New(httpkit.Edge{
 		Log:            d.Log,
@@ -90,9 +80,6 @@ func New(d Deps) (*echo.Echo, *API) {
 	}
 	return e, a
 }
-
-// Modes exposes the dispatch table (read-only by convention) to docs and tests.
-func (a *API) Modes() map[string]*Mode { return a.modes }
 
 func (a *API) ready(c echo.Context) error {
 	ctx, cancel := context.WithTimeout(c.Request().Context(), 2*time.Second)

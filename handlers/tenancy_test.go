@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"testing"
 
+	"sharepanel/handlers"
 	"sharepanel/internal/testenv"
 	"sharepanel/models"
 )
@@ -69,8 +70,10 @@ func TestEveryIDTakingActionIsScopedToTheCaller(t *testing.T) {
 	}
 	before := snapshot()
 	tried := 0
-	for modeName, mode := range env.API.Modes() {
-		for actionName, action := range mode.Actions {
+	for _, mode := range handlers.Routes {
+		modeName := mode.Name
+		for _, action := range mode.Actions {
+			actionName := action.Name
 			for _, p := range action.Params {
 				id, ok := owned[p.Name]
 				if !ok {

@@ -292,7 +292,7 @@ func TestFailedLoginsAreLimited(t *testing.T) {
 
 // Over the user API's login limiter (what main wires): failures per username are counted under
 // "admin:", apart from mode=auth's emails, and end in 429 with Retry-After.
-func TestSharedGuard(t *testing.T) {
+func TestAdminLoginsShareTheUserAPILimits(t *testing.T) {
 	clock := time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
 	mem := ratelimit.NewMemory(ratelimit.MemoryOptions{Now: func() time.Time { return clock }})
 	auth := ratelimit.NewAuth(mem, ratelimit.AuthLimits{FailedLogins: ratelimit.Limits{PerMinute: 2, PerDay: 10}})
