@@ -61,7 +61,7 @@ func main() {
 	flag.BoolVar(&o.skipBuild, "skip-build", false, "reuse the binaries in -work/bin")
 	flag.DurationVar(&o.redisTimeout, "redis-timeout", 500*time.Millisecond, "SHAREPANEL_REDIS_TIMEOUT for the gateways (and the minimal pipeline's): "+
 		"the 50ms default is exceeded by scheduling delay alone on a saturated 2-core machine, and a fallback would measure the local limiter instead")
-	flag.StringVar(&o.pprof, "pprof", "", "build the gateway with -tags pprof and save a CPU profile of each gateway scenario's first round in this directory")
+	flag.StringVar(&o.pprof, "pprof", "", "save a CPU profile of each gateway scenario's first round in this directory (served by the gateway's metrics listener)")
 	flag.Parse()
 	for _, s := range strings.Split(*conns, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(s))
@@ -135,9 +135,6 @@ func run(ctx context.Context, o options) error {
 		step("building")
 		for name, pkg := range map[string]string{"sharepanel": ".", "bare": "./bench/bare", "minimal": "./bench/minimal", "seed": "./bench/seed"} {
 			args := []string{"build", "-o", filepath.Join(bin, name)}
-			if name == "sharepanel" && o.pprof != "" {
-				args = append(args, "-tags", "pprof")
-			}
 			if err := sh("go", append(args, pkg)...); err != nil {
 				return err
 			}
@@ -190,7 +187,8 @@ func run(ctx context.Context, o options) error {
 	}
 	defer statsDB.Close()
 
-	// gateway starts the real service: ports base (API), base+1 (admin API), base+4 (pprof).
+	// gateway starts the real service: ports base (API), base+1 (admin API), base+4 (metrics and pprof,
+	// only with -pprof).
 	gateway := func(name string, base int, db, redisURL string) func() (*server, error) {
 		return func() (*server, error) {
 			port := func(off int) string { return host + strconv.Itoa(base+off) }
@@ -200,7 +198,7 @@ func run(ctx context.Context, o options) error {
 				env = append(env, "SHAREPANEL_REDIS_URL="+redisURL)
 			}
 			if o.pprof != "" {
-				env = append(env, "SHAREPANEL_PPROF_ADDR="+port(4))
+				env = append(env, "SHAREPANEL_METRICS_ADDR="+port(4))
 			}
 			s, err := start(name, port(0), filepath.Join(logs, name+".log"), filepath.Join(bin, "sharepanel"), nil, env)
 			if s != nil && o.pprof != "" {

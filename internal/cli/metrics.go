@@ -1,9 +1,8 @@
-package main
+package cli
 
 import (
 	"log/slog"
 	"net/http"
-	"time"
 
 	"sharepanel/config"
 	"sharepanel/handlers"
@@ -25,5 +24,5 @@ func newMetrics(cfg config.Config, store *models.Store, usage *models.UsageRecor
 		log.Warn("metrics: no database pool statistics", "err", err)
 	}
 	m.WatchUsageBuffer(usage.Pending)
-	return m, &http.Server{Addr: cfg.MetricsAddr, Handler: m.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	return m, newServer(cfg.MetricsAddr, m.Handler())
 }
