@@ -42,7 +42,7 @@ var (
 
 // For returns the schema of values of type t; named structs become $refs to components.
 func (r *Reflector) For(t reflect.Type) *Schema {
-	if t.Implements(schemerType) {
+	if t.Kind() != reflect.Pointer && t.Implements(schemerType) {
 		return reflect.Zero(t).Interface().(Schemer).JSONSchema()
 	}
 	switch t {
@@ -86,8 +86,11 @@ func nullable(s *Schema) *Schema {
 	if s.Ref != "" {
 		return &Schema{AnyOf: []*Schema{s, {Type: "null"}}}
 	}
-	if typ, ok := s.Type.(string); ok {
+	switch typ := s.Type.(type) {
+	case string:
 		s.Type = []string{typ, "null"}
+	case []string:
+		s.Type = append(typ, "null")
 	}
 	return s
 }

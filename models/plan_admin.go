@@ -3,6 +3,7 @@ package models
 import (
 	"context"
 	"errors"
+	"math"
 	"regexp"
 	"strings"
 
@@ -34,9 +35,9 @@ type PlanDetails struct {
 type PlanInput struct {
 	Name                                             *string
 	Price                                            *wire.Money
-	OrgLimit, InstanceLimit, FileLimit, StorageLimit *int
+	OrgLimit, InstanceLimit, FileLimit, StorageLimit *int64
 	Description, Features                            *string
-	RequestsPerDay, RequestsPerMinute                *int
+	RequestsPerDay, RequestsPerMinute                *int64
 	MaxPayloadBytes                                  *int64
 }
 
@@ -105,19 +106,22 @@ func (in PlanInput) apply(p *Plan) error {
 	if !planNamePattern.MatchString(p.Name) {
 		return wire.Errorf(wire.EINVALID, "Invalid plan name: use 1-64 lowercase letters, digits, '.', '_' or '-'")
 	}
-	setInt := func(dst *int, v *int, field string) error {
+	setInt := func(dst *int, v *int64, field string) error {
 		if v == nil {
 			return nil
 		}
 		if *v < 0 {
 			return wire.Errorf(wire.EINVALID, "%s must be 0 or more", field)
 		}
-		*dst = *v
+		if *v > math.MaxInt32 {
+			return wire.Errorf(wire.EINVALID, "%s is too large", field)
+		}
+		*dst = int(*v)
 		return nil
 	}
 	for _, f := range []struct {
 		dst   *int
-		v     *int
+		v     *int64
 		field string
 	}{{&p.OrgLimit, in.OrgLimit, "org_limit"}, {&p.InstanceLimit, in.InstanceLimit, "instance_limit"},
 		{&p.FileLimit, in.FileLimit, "filelimit"}, {&p.StorageLimit, in.StorageLimit, "storagelimit"},

@@ -108,6 +108,11 @@ func (s *Store) Currency(ctx context.Context) (string, error) {
 	return s.Setting(ctx, SettingCurrency, s.DefaultCurrency)
 }
 
+// UnknownSetting is the error for a setting that is not one of SettingKeys.
+func UnknownSetting(key string) error {
+	return wire.Errorf(wire.EINVALID, "Unknown setting %q. Settings: %s", key, strings.Join(SettingKeys, ", "))
+}
+
 // APIEnabled tells whether the admin API is switched on.
 func (s *Store) APIEnabled(ctx context.Context) (bool, error) {
 	v, err := s.Setting(ctx, SettingAPI, "off")
@@ -132,7 +137,7 @@ func (s *Store) UpdateSettings(ctx context.Context, changes map[string]string) (
 	}
 	for key := range changes {
 		if _, ok := out[key]; !ok {
-			return nil, wire.Errorf(wire.EINVALID, "Unknown setting %q. Settings: %s", key, strings.Join(SettingKeys, ", "))
+			return nil, UnknownSetting(key)
 		}
 	}
 	err := s.tx(ctx, func(tx *gorm.DB) error {

@@ -124,7 +124,8 @@ func recreateMySQL(ctx context.Context, dbURL string, log *slog.Logger) error {
 
 // ensurePlan creates the plan, or sets its limits when it exists, and returns its ID.
 func ensurePlan(ctx context.Context, s *models.Store, name string, perMinute, perDay int) (int64, error) {
-	in := models.PlanInput{Name: &name, RequestsPerMinute: &perMinute, RequestsPerDay: &perDay}
+	minute, day := int64(perMinute), int64(perDay)
+	in := models.PlanInput{Name: &name, RequestsPerMinute: &minute, RequestsPerDay: &day}
 	p, err := s.CreatePlan(ctx, in)
 	if wire.ErrorCode(err) == wire.ECONFLICT {
 		p, err = s.UpdatePlan(ctx, name, in)

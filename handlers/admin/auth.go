@@ -53,22 +53,11 @@ func (s *server) signingKey(ctx context.Context) ([]byte, error) {
 // client IP and per username.
 func (s *server) token(c echo.Context) error {
 	ctx := c.Request().Context()
-	b, err := readBody(c)
-	if err != nil {
+	var b credentials
+	if _, err := decodeBody(c, &b); err != nil {
 		return err
 	}
-	username, _, err := b.str("username")
-	if err != nil {
-		return err
-	}
-	password, _, err := b.str("password")
-	if err != nil {
-		return err
-	}
-	username = strings.ToLower(strings.TrimSpace(username))
-	if username == "" || password == "" {
-		return wire.Errorf(wire.EINVALID, "username and password are required")
-	}
+	username, password := strings.ToLower(strings.TrimSpace(b.Username)), b.Password
 	if err := s.checkLogin(c, username); err != nil {
 		return err
 	}

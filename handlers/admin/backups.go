@@ -28,16 +28,17 @@ func (s *server) exportBackup(c echo.Context) error {
 // that a saved export restores with curl -d @file. username and email may also be query parameters.
 func (s *server) restoreBackup(c echo.Context) error {
 	setAudit(c, "backup_restore", "", nil)
-	b, err := readBody(c)
+	f, err := readFields(c)
 	if err != nil {
 		return err
 	}
-	raw, found := b["backup"]
+	// The document: restoreBody's backup, savedExport's response, or the body itself.
+	raw, found := f["backup"]
 	if !found {
-		raw, found = b["response"]
+		raw, found = f["response"]
 	}
-	if !found && b.has("format") {
-		raw, _ = json.Marshal(b)
+	if !found && f.has("format") {
+		raw, _ = json.Marshal(f)
 		found = true
 	}
 	if !found {
@@ -47,16 +48,16 @@ func (s *server) restoreBackup(c echo.Context) error {
 	if err := json.Unmarshal(raw, &doc); err != nil {
 		return wire.Errorf(wire.EINVALID, "backup is not a valid backup document: %s", jsonProblem(err))
 	}
+	var rename restoreTarget
+	if err := f.bind(&rename); err != nil {
+		return err
+	}
 	opts := models.RestoreOptions{Username: c.QueryParam("username"), Email: c.QueryParam("email")}
-	for _, f := range []struct {
-		name string
-		dst  *string
-	}{{"username", &opts.Username}, {"email", &opts.Email}} {
-		if v, ok, err := b.str(f.name); err != nil {
-			return err
-		} else if ok {
-			*f.dst = v
-		}
+	if rename.Username != nil {
+		opts.Username = *rename.Username
+	}
+	if rename.Email != nil {
+		opts.Email = *rename.Email
 	}
 	target := opts.Username
 	if target == "" {

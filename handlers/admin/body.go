@@ -7,21 +7,22 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"reflect"
 	"strconv"
 	"strings"
 
-	"sharepanel/wire"
-
 	"github.com/labstack/echo/v4"
+
+	"sharepanel/wire"
 )
 
-// body is a request's JSON object, field by field. A form body (curl -d a=b) is accepted too, its
-// values as strings. Fields that are null are absent.
-type body map[string]json.RawMessage
+// fields are a request body's members by name: a JSON object's, or a urlencoded form's (curl -d
+// a=b), whose values are JSON strings. A member that is null is absent.
+type fields map[string]json.RawMessage
 
-// readBody reads the request body as a JSON object (whatever Content-Type says, when it starts
-// with '{'), or as a urlencoded form. An empty body is an empty object.
-func readBody(c echo.Context) (body, error) {
+// readFields reads the request body as a JSON object (whatever Content-Type says, when it starts
+// with '{'), or as a urlencoded form. An empty body has no fields.
+func readFields(c echo.Context) (fields, error) {
 	raw, err := io.ReadAll(c.Request().Body)
 	if err != nil {
 		var tooLarge *http.MaxBytesError
@@ -31,20 +32,20 @@ func readBody(c echo.Context) (body, error) {
 		return nil, wire.Errorf(wire.EINVALID, "Could not read the request body")
 	}
 	raw = bytes.TrimSpace(raw)
-	b := body{}
+	f := fields{}
 	switch {
 	case len(raw) == 0:
 	case raw[0] == '{':
 		dec := json.NewDecoder(bytes.NewReader(raw))
-		if err := dec.Decode(&b); err != nil {
+		if err := dec.Decode(&f); err != nil {
 			return nil, wire.Errorf(wire.EINVALID, "Invalid JSON body")
 		}
 		if dec.More() {
 			return nil, wire.Errorf(wire.EINVALID, "Invalid JSON body: one JSON object expected")
 		}
-		for k, v := range b {
+		for k, v := range f {
 			if string(v) == "null" {
-				delete(b, k)
+				delete(f, k)
 			}
 		}
 	case strings.HasPrefix(c.Request().Header.Get("Content-Type"), "application/x-www-form-urlencoded"):
@@ -54,126 +55,149 @@ func readBody(c echo.Context) (body, error) {
 		}
 		for k, v := range values {
 			q, _ := json.Marshal(v[0])
-			b[k] = q
+			f[k] = q
 		}
 	default:
 		return nil, wire.Errorf(wire.EINVALID, "Request body must be a JSON object")
 	}
-	return b, nil
+	return f, nil
+}
+
+// decodeBody reads the request body into dst, a pointer to one of the request types of
+// requests.go, which are also what the OpenAPI document shows (fields.bind).
+func decodeBody(c echo.Context, dst any) (fields, error) {
+	f, err := readFields(c)
+	if err != nil {
+		return nil, err
+	}
+	return f, f.bind(dst)
 }
 
 // has tells whether a field was given.
-func (b body) has(name string) bool { _, ok := b[name]; return ok }
+func (f fields) has(name string) bool { _, ok := f[name]; return ok }
 
-// str returns a field as text: a string, or a number or boolean as written. ok is false when the
-// field is absent.
-func (b body) str(name string) (v string, ok bool, err error) {
-	raw, found := b[name]
-	if !found {
-		return "", false, nil
+// bind reads the fields into dst, a pointer to a struct, member by member after its json tags
+// (embedded structs' fields are promoted), in the struct's order:
+//
+//   - a field without omitempty is required: present and, for text, not blank, else "<name> is
+//     required" (or the field's `required` tag, where the API has other words for it);
+//   - a pointer field stays nil when its member is absent;
+//   - text (string) takes a JSON string, or a number or boolean as written;
+//   - the request value types (amount, integer, flag) read themselves (fieldDecoder);
+//   - anything else is decoded by encoding/json.
+//
+// Members the struct does not have are ignored; bodies that refuse them say so (onlyFields).
+func (f fields) bind(dst any) error {
+	return f.bindStruct(reflect.ValueOf(dst).Elem())
+}
+
+// fieldDecoder is a request value type that reads itself from a member's JSON.
+type fieldDecoder interface {
+	decodeField(name string, raw json.RawMessage) error
+}
+
+var fieldDecoderType = reflect.TypeFor[fieldDecoder]()
+
+func (f fields) bindStruct(v reflect.Value) error {
+	t := v.Type()
+	for i := range t.NumField() {
+		sf := t.Field(i)
+		if sf.Anonymous {
+			if err := f.bindStruct(v.Field(i)); err != nil {
+				return err
+			}
+			continue
+		}
+		name, opts, _ := strings.Cut(sf.Tag.Get("json"), ",")
+		required := !strings.Contains(","+opts+",", ",omitempty,")
+		missing := func() error {
+			if msg := sf.Tag.Get("required"); msg != "" {
+				return wire.Errorf(wire.EINVALID, "%s", msg)
+			}
+			return wire.Errorf(wire.EINVALID, "%s is required", name)
+		}
+		raw, present := f[name]
+		if !present {
+			if required {
+				return missing()
+			}
+			continue
+		}
+		fv := v.Field(i)
+		if fv.Kind() == reflect.Pointer {
+			fv.Set(reflect.New(fv.Type().Elem()))
+			fv = fv.Elem()
+		}
+		if err := decodeMember(name, raw, fv); err != nil {
+			return err
+		}
+		if required && fv.Kind() == reflect.String && strings.TrimSpace(fv.String()) == "" {
+			return missing()
+		}
 	}
+	return nil
+}
+
+func decodeMember(name string, raw json.RawMessage, v reflect.Value) error {
+	if reflect.PointerTo(v.Type()).Implements(fieldDecoderType) {
+		return v.Addr().Interface().(fieldDecoder).decodeField(name, raw)
+	}
+	if v.Kind() == reflect.String {
+		s, err := text(name, raw)
+		v.SetString(s)
+		return err
+	}
+	if err := json.Unmarshal(raw, v.Addr().Interface()); err != nil {
+		return wire.Errorf(wire.EINVALID, "%s is not valid: %s", name, jsonProblem(err))
+	}
+	return nil
+}
+
+// text is a member as text: a JSON string, or a number or boolean as written.
+func text(name string, raw json.RawMessage) (string, error) {
 	switch {
 	case len(raw) > 0 && raw[0] == '"':
-		if err := json.Unmarshal(raw, &v); err != nil {
-			return "", true, wire.Errorf(wire.EINVALID, "%s must be a string", name)
+		var s string
+		if err := json.Unmarshal(raw, &s); err != nil {
+			return "", wire.Errorf(wire.EINVALID, "%s must be a string", name)
 		}
-		return v, true, nil
+		return s, nil
 	case len(raw) > 0 && (raw[0] == '{' || raw[0] == '['):
-		return "", true, wire.Errorf(wire.EINVALID, "%s must be a string", name)
+		return "", wire.Errorf(wire.EINVALID, "%s must be a string", name)
 	}
-	return string(raw), true, nil
+	return string(raw), nil
 }
 
-// required returns a string field that must be present and not blank.
-func (b body) required(name string) (string, error) {
-	v, _, err := b.str(name)
-	if err != nil {
-		return "", err
+// onlyFields refuses a member that is not one of names, with refuse's error.
+func (f fields) onlyFields(names []string, refuse func(name string) error) error {
+	for name := range f {
+		known := false
+		for _, n := range names {
+			known = known || n == name
+		}
+		if !known {
+			return refuse(name)
+		}
 	}
-	if strings.TrimSpace(v) == "" {
-		return "", wire.Errorf(wire.EINVALID, "%s is required", name)
-	}
-	return v, nil
+	return nil
 }
 
-// optStr returns a string field, or nil when absent.
-func (b body) optStr(name string) (*string, error) {
-	v, ok, err := b.str(name)
-	if err != nil || !ok {
-		return nil, err
-	}
-	return &v, nil
-}
-
-// optInt returns an integer field (a JSON number or a numeric string), or nil when absent.
-func (b body) optInt(name string) (*int64, error) {
-	v, ok, err := b.str(name)
-	if err != nil || !ok {
-		return nil, err
-	}
-	n, perr := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
-	if perr != nil {
-		return nil, wire.Errorf(wire.EINVALID, "%s must be an integer", name)
-	}
-	return &n, nil
-}
-
-// optMoney returns an amount (a JSON number or a decimal string, at most two decimals), or nil.
-func (b body) optMoney(name string) (*wire.Money, error) {
-	v, ok, err := b.str(name)
-	if err != nil || !ok {
-		return nil, err
-	}
-	m, perr := wire.ParseMoney(v)
-	if perr != nil {
-		return nil, wire.Errorf(wire.EINVALID, "%s must be an amount such as 10.00", name)
-	}
-	return &m, nil
-}
-
-// requiredMoney returns an amount that must be present.
-func (b body) requiredMoney(name string) (wire.Money, error) {
-	m, err := b.optMoney(name)
-	if err != nil {
-		return 0, err
-	}
-	if m == nil {
-		return 0, wire.Errorf(wire.EINVALID, "%s is required", name)
-	}
-	return *m, nil
-}
+// statusBody is the body of a PATCH that changes one object's status.
+type statusBody interface{ newStatus() string }
 
 // statusUpdate reads a PATCH of one object's status: the ID in the path and the required
-// "status" of the body, lower-cased; both are noted in the audit entry.
-func statusUpdate(c echo.Context, label string) (int64, string, error) {
+// "status" of the body (into b), lower-cased; both are noted in the audit entry.
+func statusUpdate(c echo.Context, label string, b statusBody) (int64, string, error) {
 	id, err := pathID(c, "id", label)
 	if err != nil {
 		return 0, "", err
 	}
-	b, err := readBody(c)
-	if err != nil {
+	if _, err := decodeBody(c, b); err != nil {
 		return 0, "", err
 	}
-	status, err := b.required("status")
-	if err != nil {
-		return 0, "", err
-	}
-	status = strings.ToLower(strings.TrimSpace(status))
+	status := strings.ToLower(strings.TrimSpace(b.newStatus()))
 	addAuditDetail(c, "status", status)
 	return id, status, nil
-}
-
-// flag returns a boolean field: true/false, 1/0, "yes"/"no"; false when absent.
-func (b body) flag(name string) (bool, error) {
-	v, ok, err := b.str(name)
-	if err != nil || !ok {
-		return false, err
-	}
-	f, valid := wire.ParseFlag(v)
-	if !valid {
-		return false, wire.Errorf(wire.EINVALID, "%s must be true or false", name)
-	}
-	return f, nil
 }
 
 // page reads limit and offset from the query string, with the user API's defaults and bounds.

@@ -7,7 +7,6 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"sharepanel/models"
-	"sharepanel/wire"
 )
 
 // createInstance is POST /api/users/USERNAME/instances: {name, path?, type, instance_type?, status?,
@@ -15,27 +14,14 @@ import (
 func (s *server) createInstance(c echo.Context) error {
 	username := strings.ToLower(c.Param("username"))
 	setAudit(c, "instance_create", userTarget(username), nil)
-	b, err := readBody(c)
-	if err != nil {
+	var b newInstanceBody
+	if _, err := decodeBody(c, &b); err != nil {
 		return err
 	}
-	var in models.NewInstance
-	for _, f := range []struct {
-		name string
-		dst  *string
-	}{{"name", &in.Name}, {"path", &in.Path}, {"type", &in.Type}, {"instance_type", &in.InstanceType}, {"status", &in.Status}} {
-		if *f.dst, _, err = b.str(f.name); err != nil {
-			return err
-		}
-	}
-	if strings.TrimSpace(in.Type) == "" {
-		return wire.Errorf(wire.EINVALID, "type is required (SNCS or SMS)")
-	}
+	in := models.NewInstance{Name: b.Name, Path: b.Path, Type: b.Type, InstanceType: b.InstanceType, Status: b.Status,
+		OrgID: (*int64)(b.OrgID)}
 	if strings.TrimSpace(in.Path) == "" {
 		in.Path = models.Slugify(in.Name)
-	}
-	if in.OrgID, err = b.optInt("org_id"); err != nil {
-		return err
 	}
 	ctx := c.Request().Context()
 	userID, err := s.Store.UserIDByUsername(ctx, username)
@@ -55,7 +41,7 @@ func (s *server) createInstance(c echo.Context) error {
 // updateInstance is PATCH /api/instances/ID: {"status": "active" | "sleep" | "dead"}.
 func (s *server) updateInstance(c echo.Context) error {
 	setAudit(c, "instance_status", "instance:"+c.Param("id"), nil)
-	id, status, err := statusUpdate(c, "Instance ID")
+	id, status, err := statusUpdate(c, "Instance ID", &instanceStatusBody{})
 	if err != nil {
 		return err
 	}

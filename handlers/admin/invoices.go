@@ -15,19 +15,11 @@ import (
 func (s *server) createInvoice(c echo.Context) error {
 	username := strings.ToLower(c.Param("username"))
 	setAudit(c, "invoice_create", userTarget(username), nil)
-	b, err := readBody(c)
-	if err != nil {
+	var b newInvoiceBody
+	if _, err := decodeBody(c, &b); err != nil {
 		return err
 	}
-	amount, err := b.requiredMoney("amount")
-	if err != nil {
-		return err
-	}
-	status, _, err := b.str("status")
-	if err != nil {
-		return err
-	}
-	status = strings.ToLower(strings.TrimSpace(status))
+	status := strings.ToLower(strings.TrimSpace(b.Status))
 	if status == "" {
 		status = models.InvoicePending
 	}
@@ -36,7 +28,7 @@ func (s *server) createInvoice(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	inv, err := s.Store.CreateInvoice(ctx, userID, amount, status)
+	inv, err := s.Store.CreateInvoice(ctx, userID, wire.Money(b.Amount), status)
 	if err != nil {
 		return err
 	}
@@ -49,7 +41,7 @@ func (s *server) createInvoice(c echo.Context) error {
 // payment's transaction) or {"status": "overdue"}.
 func (s *server) updateInvoice(c echo.Context) error {
 	setAudit(c, "invoice_status", "invoice:"+c.Param("id"), nil)
-	id, status, err := statusUpdate(c, "Invoice ID")
+	id, status, err := statusUpdate(c, "Invoice ID", &invoiceStatusBody{})
 	if err != nil {
 		return err
 	}
@@ -73,14 +65,11 @@ func (s *server) updateInvoice(c echo.Context) error {
 func (s *server) adjustBalance(c echo.Context) error {
 	username := strings.ToLower(c.Param("username"))
 	setAudit(c, "balance_adjust", userTarget(username), nil)
-	b, err := readBody(c)
-	if err != nil {
+	var b balanceBody
+	if _, err := decodeBody(c, &b); err != nil {
 		return err
 	}
-	amount, err := b.requiredMoney("amount")
-	if err != nil {
-		return err
-	}
+	amount := wire.Money(b.Amount)
 	addAuditDetail(c, "amount", amount)
 	ctx := c.Request().Context()
 	userID, err := s.Store.UserIDByUsername(ctx, username)

@@ -6,7 +6,6 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"sharepanel/models"
 	"sharepanel/wire"
 )
 
@@ -14,33 +13,29 @@ import (
 // message, type (info, success, warning, error; default info) and link.
 func (s *server) sendNotification(c echo.Context) error {
 	setAudit(c, "notification_send", "", nil)
-	b, err := readBody(c)
+	f, err := readFields(c)
 	if err != nil {
 		return err
 	}
-	username, _, err := b.str("username")
-	if err != nil {
+	// Which of the two bodies it is: "all": true, or a username.
+	var to struct {
+		Username string `json:"username,omitempty"`
+		All      flag   `json:"all,omitempty"`
+	}
+	if err := f.bind(&to); err != nil {
 		return err
 	}
-	username = strings.ToLower(strings.TrimSpace(username))
-	all, err := b.flag("all")
-	if err != nil {
-		return err
-	}
-	var in models.NewNotification
-	for _, f := range []struct {
-		name string
-		dst  *string
-	}{{"title", &in.Title}, {"message", &in.Message}, {"type", &in.Type}, {"link", &in.Link}} {
-		if *f.dst, _, err = b.str(f.name); err != nil {
-			return err
-		}
-	}
+	username := strings.ToLower(strings.TrimSpace(to.Username))
 	ctx := c.Request().Context()
 	switch {
-	case all && username != "":
+	case bool(to.All) && username != "":
 		return wire.Errorf(wire.EINVALID, "Send either username or all, not both")
-	case all:
+	case bool(to.All):
+		var b notifyAllBody
+		if err := f.bind(&b); err != nil {
+			return err
+		}
+		in := b.notification()
 		setAudit(c, "notification_send", "all", map[string]any{"title": in.Title})
 		n, err := s.Store.NotifyAll(ctx, in)
 		if err != nil {
@@ -49,6 +44,11 @@ func (s *server) sendNotification(c echo.Context) error {
 		addAuditDetail(c, "count", n)
 		return ok(c, broadcastAnswer{Message: "Notification sent to " + strconv.FormatInt(n, 10) + " users", Count: n})
 	case username != "":
+		var b notifyOneBody
+		if err := f.bind(&b); err != nil {
+			return err
+		}
+		in := b.notification()
 		setAudit(c, "notification_send", userTarget(username), map[string]any{"title": in.Title})
 		userID, err := s.Store.UserIDByUsername(ctx, username)
 		if err != nil {

@@ -33,13 +33,13 @@ func planTarget(name string) string { return "plan:" + strings.ToLower(name) }
 // createPlan is POST /api/plans: name and any of the plan's fields (the rest: the free plan's).
 func (s *server) createPlan(c echo.Context) error {
 	setAudit(c, "plan_create", "", nil)
-	in, b, err := planInput(c)
+	var b newPlanBody
+	f, err := readPlanBody(c, &b)
 	if err != nil {
 		return err
 	}
-	name, _, _ := b.str("name")
-	setAudit(c, "plan_create", planTarget(name), planAuditDetails(b))
-	p, err := s.Store.CreatePlan(c.Request().Context(), in)
+	setAudit(c, "plan_create", planTarget(*b.Name), planAuditDetails(f))
+	p, err := s.Store.CreatePlan(c.Request().Context(), planInput(b.Name, b.planFieldsBody))
 	if err != nil {
 		return err
 	}
@@ -51,15 +51,16 @@ func (s *server) createPlan(c echo.Context) error {
 func (s *server) updatePlan(c echo.Context) error {
 	name := c.Param("name")
 	setAudit(c, "plan_update", planTarget(name), nil)
-	in, b, err := planInput(c)
+	var b planBody
+	f, err := readPlanBody(c, &b)
 	if err != nil {
 		return err
 	}
-	if len(b) == 0 {
+	if len(f) == 0 {
 		return wire.Errorf(wire.EINVALID, "No fields to update")
 	}
-	setAudit(c, "plan_update", planTarget(name), planAuditDetails(b))
-	p, err := s.Store.UpdatePlan(c.Request().Context(), name, in)
+	setAudit(c, "plan_update", planTarget(name), planAuditDetails(f))
+	p, err := s.Store.UpdatePlan(c.Request().Context(), name, planInput(b.Name, b.planFieldsBody))
 	if err != nil {
 		return err
 	}
@@ -76,64 +77,37 @@ func (s *server) deletePlan(c echo.Context) error {
 	return message(c, "Plan "+name+" deleted")
 }
 
-func planAuditDetails(b body) map[string]any {
+// readPlanBody reads a plan body into dst; a field that plans do not have is a 400 that lists
+// the fields, so that a misspelt limit is never silently dropped.
+func readPlanBody(c echo.Context, dst any) (fields, error) {
+	f, err := readFields(c)
+	if err != nil {
+		return nil, err
+	}
+	err = f.onlyFields(planFields, func(name string) error {
+		return wire.Errorf(wire.EINVALID, "Unknown plan field %q. Fields: %s", name, strings.Join(planFields, ", "))
+	})
+	if err != nil {
+		return nil, err
+	}
+	return f, f.bind(dst)
+}
+
+// planAuditDetails are the fields given, as sent.
+func planAuditDetails(f fields) map[string]any {
 	d := map[string]any{}
-	for _, f := range planFields {
-		if v, ok, _ := b.str(f); ok {
-			d[f] = v
+	for _, name := range planFields {
+		if raw, ok := f[name]; ok {
+			d[name], _ = text(name, raw)
 		}
 	}
 	return d
 }
 
-// planInput reads a plan's fields from the body.
-func planInput(c echo.Context) (models.PlanInput, body, error) {
-	var in models.PlanInput
-	b, err := readBody(c)
-	if err != nil {
-		return in, nil, err
-	}
-	for name := range b {
-		known := false
-		for _, f := range planFields {
-			known = known || f == name
-		}
-		if !known {
-			return in, nil, wire.Errorf(wire.EINVALID, "Unknown plan field %q. Fields: %s", name, strings.Join(planFields, ", "))
-		}
-	}
-	if in.Name, err = b.optStr("name"); err != nil {
-		return in, nil, err
-	}
-	if in.Description, err = b.optStr("description"); err != nil {
-		return in, nil, err
-	}
-	if in.Features, err = b.optStr("features"); err != nil {
-		return in, nil, err
-	}
-	if in.Price, err = b.optMoney("price"); err != nil {
-		return in, nil, err
-	}
-	ints := []struct {
-		name string
-		dst  **int
-	}{{"org_limit", &in.OrgLimit}, {"instance_limit", &in.InstanceLimit}, {"filelimit", &in.FileLimit},
-		{"storagelimit", &in.StorageLimit}, {"requests_per_day", &in.RequestsPerDay}, {"requests_per_minute", &in.RequestsPerMinute}}
-	for _, f := range ints {
-		v, err := b.optInt(f.name)
-		if err != nil {
-			return in, nil, err
-		}
-		if v != nil {
-			if *v > 1<<31-1 || *v < -1<<31 {
-				return in, nil, wire.Errorf(wire.EINVALID, "%s is too large", f.name)
-			}
-			n := int(*v)
-			*f.dst = &n
-		}
-	}
-	if in.MaxPayloadBytes, err = b.optInt("max_payload_bytes"); err != nil {
-		return in, nil, err
-	}
-	return in, b, nil
+// planInput is what the store takes of a plan body.
+func planInput(name *string, b planFieldsBody) models.PlanInput {
+	return models.PlanInput{Name: name, Description: b.Description, Features: b.Features, Price: (*wire.Money)(b.Price),
+		OrgLimit: (*int64)(b.OrgLimit), InstanceLimit: (*int64)(b.InstanceLimit), FileLimit: (*int64)(b.FileLimit),
+		StorageLimit: (*int64)(b.StorageLimit), RequestsPerDay: (*int64)(b.RequestsPerDay),
+		RequestsPerMinute: (*int64)(b.RequestsPerMinute), MaxPayloadBytes: (*int64)(b.MaxPayloadBytes)}
 }

@@ -2,6 +2,8 @@ package admin
 
 import (
 	"github.com/labstack/echo/v4"
+
+	"sharepanel/models"
 )
 
 // getSettings is GET /api/settings: {"api", "default_plan", "currency"}.
@@ -18,17 +20,22 @@ func (s *server) getSettings(c echo.Context) error {
 // operator runs sharepanel config update api on.
 func (s *server) updateSettings(c echo.Context) error {
 	setAudit(c, "settings_update", "settings", nil)
-	b, err := readBody(c)
+	f, err := readFields(c)
 	if err != nil {
 		return err
 	}
+	if err := f.onlyFields(models.SettingKeys, models.UnknownSetting); err != nil {
+		return err
+	}
+	var b settingsBody
+	if err := f.bind(&b); err != nil {
+		return err
+	}
 	changes := map[string]string{}
-	for name := range b {
-		v, _, err := b.str(name)
-		if err != nil {
-			return err
+	for key, v := range map[string]*string{models.SettingAPI: b.API, models.SettingDefaultPlan: b.DefaultPlan, models.SettingCurrency: b.Currency} {
+		if v != nil {
+			changes[key] = *v
 		}
-		changes[name] = v
 	}
 	stored, err := s.Store.UpdateSettings(c.Request().Context(), changes)
 	if err != nil {

@@ -38,32 +38,16 @@ func (s *server) getUser(c echo.Context) error {
 // default_plan setting, username to one made from the email.
 func (s *server) createUser(c echo.Context) error {
 	setAudit(c, "user_create", "", nil)
-	b, err := readBody(c)
+	var b newUserBody
+	if _, err := decodeBody(c, &b); err != nil {
+		return err
+	}
+	setAudit(c, "user_create", userTarget(b.Username), map[string]any{"email": b.Email, "plan_name": b.PlanName})
+	u, err := s.Store.CreateAccount(c.Request().Context(), models.NewUser{Email: b.Email, Username: b.Username, Password: b.Password, PlanName: b.PlanName})
 	if err != nil {
 		return err
 	}
-	email, err := b.required("email")
-	if err != nil {
-		return err
-	}
-	password, err := b.required("password")
-	if err != nil {
-		return err
-	}
-	username, _, err := b.str("username")
-	if err != nil {
-		return err
-	}
-	plan, _, err := b.str("plan_name")
-	if err != nil {
-		return err
-	}
-	setAudit(c, "user_create", userTarget(username), map[string]any{"email": email, "plan_name": plan})
-	u, err := s.Store.CreateAccount(c.Request().Context(), models.NewUser{Email: email, Username: username, Password: password, PlanName: plan})
-	if err != nil {
-		return err
-	}
-	setAudit(c, "user_create", userTarget(u.Username), map[string]any{"email": u.Email, "plan_name": plan, "user_id": u.ID})
+	setAudit(c, "user_create", userTarget(u.Username), map[string]any{"email": u.Email, "plan_name": b.PlanName, "user_id": u.ID})
 	return message(c, "Successfully added user "+u.Username)
 }
 
@@ -71,30 +55,30 @@ func (s *server) createUser(c echo.Context) error {
 func (s *server) patchUser(c echo.Context) error {
 	username := strings.ToLower(c.Param("username"))
 	setAudit(c, "user_update", userTarget(username), nil)
-	b, err := readBody(c)
+	f, err := readFields(c)
 	if err != nil {
 		return err
 	}
 	ctx := c.Request().Context()
 	switch {
-	case b.has("action") && b.has("password"):
+	case f.has("action") && f.has("password"):
 		return wire.Errorf(wire.EINVALID, "Send either action or password, not both")
-	case b.has("password"):
+	case f.has("password"):
 		setAudit(c, "user_password", userTarget(username), nil)
-		password, err := b.required("password")
-		if err != nil {
+		var b passwordBody
+		if err := f.bind(&b); err != nil {
 			return err
 		}
-		if err := s.Store.SetAccountPassword(ctx, username, password); err != nil {
+		if err := s.Store.SetAccountPassword(ctx, username, b.Password); err != nil {
 			return err
 		}
 		return message(c, "Password changed for user "+username)
-	case b.has("action"):
-		action, _, err := b.str("action")
-		if err != nil {
+	case f.has("action"):
+		var b suspendBody
+		if err := f.bind(&b); err != nil {
 			return err
 		}
-		action = strings.ToLower(strings.TrimSpace(action))
+		action := strings.ToLower(strings.TrimSpace(b.Action))
 		if action != "suspend" && action != "unsuspend" {
 			return wire.Errorf(wire.EINVALID, "Invalid action. Allowed values: suspend, unsuspend")
 		}
@@ -111,15 +95,11 @@ func (s *server) patchUser(c echo.Context) error {
 func (s *server) changePlan(c echo.Context) error {
 	username := strings.ToLower(c.Param("username"))
 	setAudit(c, "user_plan", userTarget(username), nil)
-	b, err := readBody(c)
-	if err != nil {
+	var b planChangeBody
+	if _, err := decodeBody(c, &b); err != nil {
 		return err
 	}
-	plan, err := b.required("plan_name")
-	if err != nil {
-		return err
-	}
-	plan = strings.ToLower(strings.TrimSpace(plan))
+	plan := strings.ToLower(strings.TrimSpace(b.PlanName))
 	addAuditDetail(c, "plan_name", plan)
 	if err := s.Store.ChangeAccountPlan(c.Request().Context(), username, plan); err != nil {
 		return err
