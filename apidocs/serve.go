@@ -2,6 +2,7 @@ package apidocs
 
 import (
 	"bytes"
+	"context"
 	"embed"
 	"encoding/json"
 	"io/fs"
@@ -28,13 +29,22 @@ var uiFiles embed.FS
 const pageCSP = "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
 	"font-src 'self' data:; connect-src 'self'; worker-src 'self' blob:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 
-// Register mounts the docs on e: /docs/index.html (the viewer), /docs/openapi.json (doc, with its
-// origin filled in per request) and /docs/ui/* (the viewer's assets). doc is marshalled once, now.
-func Register(e *echo.Echo, doc *Document) error {
-	spec, err := json.Marshal(doc)
+// Spec returns a document as JSON, with the placeholders in it; the docs handler fills in the origin
+// per request.
+type Spec func(ctx context.Context) ([]byte, error)
+
+// Static is the Spec of a document that never changes: marshalled once, now.
+func Static(doc *Document) (Spec, error) {
+	b, err := json.Marshal(doc)
 	if err != nil {
-		return err
+		return nil, err
 	}
+	return func(context.Context) ([]byte, error) { return b, nil }, nil
+}
+
+// Register mounts the docs on e: /docs/index.html (the viewer), /docs/openapi.json (spec's
+// document, with its origin filled in per request) and /docs/ui/* (the viewer's assets).
+func Register(e *echo.Echo, spec Spec) error {
 	ui, err := fs.Sub(uiFiles, "ui")
 	if err != nil {
 		return err
@@ -54,6 +64,10 @@ func Register(e *echo.Echo, doc *Document) error {
 	e.GET("/docs/", index)
 	e.GET("/docs/index.html", index)
 	e.GET("/docs/openapi.json", func(c echo.Context) error {
+		spec, err := spec(c.Request().Context())
+		if err != nil {
+			return err
+		}
 		c.Response().Header().Set("Cache-Control", "no-cache")
 		origin := Origin(c)
 		body := bytes.ReplaceAll(spec, []byte(OriginPlaceholder), []byte(origin))

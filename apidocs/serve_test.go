@@ -16,7 +16,11 @@ func TestServedDocumentFillsInTheHost(t *testing.T) {
 	doc := &apidocs.Document{OpenAPI: apidocs.Version, Paths: map[string]*apidocs.PathItem{},
 		Servers: []apidocs.Server{{URL: apidocs.OriginPlaceholder}, {URL: "http://" + apidocs.HostPlaceholder + ":2087"}}}
 	e := echo.New()
-	if err := apidocs.Register(e, doc); err != nil {
+	spec, err := apidocs.Static(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := apidocs.Register(e, spec); err != nil {
 		t.Fatal(err)
 	}
 	for host, want := range map[string]string{

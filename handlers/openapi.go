@@ -1,13 +1,17 @@
 package handlers
 
 import (
+	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"reflect"
 	"strconv"
 	"strings"
+	"sync"
 
 	"sharepanel/apidocs"
+	"sharepanel/models"
 )
 
 // The OpenAPI document of the user API, generated from the dispatch table (routes.go).
@@ -44,19 +48,55 @@ func docActions() []docAction {
 	return out
 }
 
-// OpenAPI returns a new OpenAPI 3.1 document of the user API. Its server URL is
-// apidocs.OriginPlaceholder, which the /docs handler replaces with the origin it is served from.
-func (a *API) OpenAPI() *apidocs.Document {
+// docsSpec is the document /docs serves: built from the plans as they are, again only when their
+// figures change (an administrator edited a plan), with the hooks' additions.
+type docsSpec struct {
+	store *models.Store
+	hooks []func(*apidocs.Document)
+
+	mu   sync.Mutex
+	key  string // the plan figures the document was built with
+	json []byte
+}
+
+func (d *docsSpec) get(ctx context.Context) ([]byte, error) {
+	plans, err := d.store.Plans.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	key := planFigures(plans)
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.json != nil && d.key == key {
+		return d.json, nil
+	}
+	doc := OpenAPI(plans)
+	for _, hook := range d.hooks {
+		hook(doc)
+	}
+	b, err := json.Marshal(doc)
+	if err != nil {
+		return nil, err
+	}
+	d.key, d.json = key, b
+	return b, nil
+}
+
+// OpenAPI returns a new OpenAPI 3.1 document of the user API, whose prose gives the limits of plans
+// (cheapest first). Its server URL is apidocs.OriginPlaceholder, which the /docs handler replaces
+// with the origin it is served from.
+func OpenAPI(plans []models.Plan) *apidocs.Document {
 	acts := docActions()
+	errs := errorDocs(plans)
 	doc := &apidocs.Document{
 		OpenAPI: apidocs.Version,
 		Info: apidocs.Info{Title: "SharePanel API", Version: "2.0",
-			Description: docIntro(apidocs.OriginPlaceholder, acts)},
+			Description: docIntro(apidocs.OriginPlaceholder, acts, plans)},
 		Servers: []apidocs.Server{{URL: apidocs.OriginPlaceholder, Description: "This gateway"}},
 		Paths:   map[string]*apidocs.PathItem{},
 		Components: apidocs.Components{
 			Schemas:         map[string]*apidocs.Schema{},
-			Responses:       errorResponses(),
+			Responses:       errorResponses(errs),
 			Headers:         responseHeaders(),
 			SecuritySchemes: securitySchemes(),
 		},
@@ -103,8 +143,8 @@ func (a *API) OpenAPI() *apidocs.Document {
 	}
 	doc.Paths["/api"] = &apidocs.PathItem{
 		Summary: "The user API: one endpoint, mode and action pick the handler",
-		Get:     apiOperation(false, success(readVariants), apidocs.OriginPlaceholder),
-		Post:    apiOperation(true, success(allVariants), apidocs.OriginPlaceholder),
+		Get:     apiOperation(false, success(readVariants), errs, apidocs.OriginPlaceholder),
+		Post:    apiOperation(true, success(allVariants), errs, apidocs.OriginPlaceholder),
 	}
 	doc.Ext = map[string]any{"x-actions": index}
 	return doc
@@ -275,7 +315,7 @@ func paramErrors(p Param) []string {
 }
 
 // apiOperation is GET /api (write false) or POST /api.
-func apiOperation(write bool, success *apidocs.Schema, origin string) *apidocs.Operation {
+func apiOperation(write bool, success *apidocs.Schema, errs []errorDoc, origin string) *apidocs.Operation {
 	op := &apidocs.Operation{
 		Tags:      []string{"User API"},
 		Security:  []map[string][]string{{}, {"ApiKeyQuery": {}}, {"ApiKeyHeader": {}}, {"Bearer": {}}},
@@ -314,7 +354,7 @@ func apiOperation(write bool, success *apidocs.Schema, origin string) *apidocs.O
 			"X-Request-ID":          {Description: "The request's ID (yours, if you sent a sane one)", Schema: &apidocs.Schema{Type: "string"}},
 		},
 		Content: map[string]*apidocs.MediaType{"application/json": {Schema: success}}}
-	for _, e := range errorDocs {
+	for _, e := range errs {
 		if e.Status == http.StatusMethodNotAllowed && write {
 			continue // POST is accepted by every action
 		}

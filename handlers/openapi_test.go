@@ -14,6 +14,7 @@ import (
 	"sharepanel/apidocs"
 	"sharepanel/handlers"
 	"sharepanel/internal/testenv"
+	"sharepanel/models"
 )
 
 // loadDoc fetches /docs/openapi.json as served and loads it with kin-openapi.
@@ -207,5 +208,36 @@ func TestDocsHooksAddOperations(t *testing.T) {
 	}
 	if doc.Paths.Find("/admin/api/users") == nil || doc.Paths.Find("/api") == nil {
 		t.Fatal("the hook's path is missing, or it replaced /api")
+	}
+}
+
+// The document's plan figures are the plans': an administrator's edit shows in the next document.
+func TestDocumentFollowsThePlans(t *testing.T) {
+	env := testenv.New(t, testenv.Options{})
+	description := func() string {
+		var doc struct {
+			Info struct {
+				Description string `json:"description"`
+			} `json:"info"`
+		}
+		if err := json.Unmarshal(rawGet(env, "/docs/openapi.json").Body.Bytes(), &doc); err != nil {
+			t.Fatal(err)
+		}
+		return doc.Info.Description
+	}
+	if d := description(); !strings.Contains(d, "Free 100/day and 10/min, Basic 1,000 and 30, Pro 10,000 and 100, Enterprise 50,000 and 500") {
+		t.Fatalf("seeded figures missing: %s", d)
+	}
+	perDay, payload := int64(250), int64(2<<20)
+	name := "free"
+	if _, err := env.Store.UpdatePlan(context.Background(), name, models.PlanInput{RequestsPerDay: &perDay, MaxPayloadBytes: &payload}); err != nil {
+		t.Fatal(err)
+	}
+	env.Store.Plans.Invalidate()
+	if d := description(); !strings.Contains(d, "Free 250/day and 10/min, Basic 1,000") {
+		t.Fatalf("edited figures missing: %s", d)
+	}
+	if body := rawGet(env, "/docs/openapi.json").Body.String(); !strings.Contains(body, "Free 2 MB, Basic 5 MB") {
+		t.Fatal("413 figures did not follow the plan")
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"sharepanel/apidocs"
+	"sharepanel/models"
 	"sharepanel/ratelimit"
 	"sharepanel/wire"
 )
@@ -22,34 +23,40 @@ type errorDoc struct {
 	Examples []string
 }
 
-// errorDocs lists every status the pipeline can answer with, with messages it really uses.
-var errorDocs = []errorDoc{
-	{400, "BadRequest", wire.EINVALID, "A parameter is missing or invalid, or the mode or action is unknown.", []string{
-		dispatch.invalidMode, "Invalid action for orgs mode", "Organization ID is required",
-		"Email and password are required", "limit must be an integer between 1 and 500"}},
-	{401, "Unauthorized", wire.EUNAUTHORIZED, "No API key, or an unknown, deleted or expired one (or, for mode=auth, a wrong password).", []string{
-		"Invalid or expired API key", "Invalid email or password"}},
-	{403, "Forbidden", wire.EFORBIDDEN, "The account is suspended, the key lacks the permission, or a business rule refuses.", []string{
-		"This API key does not have write permission", "Account suspended",
-		"You do not have permission to delete this organization", "Organization limit reached for your plan"}},
-	{404, "NotFound", wire.ENOTFOUND, "The object does not exist, or belongs to another account: the message is the same either way.", []string{
-		"API key not found"}},
-	{405, "MethodNotAllowed", wire.EMETHOD, "A GET on an action that changes data (the Allow header says POST).", []string{
-		"Method not allowed. Use POST for this action"}},
-	{409, "Conflict", wire.ECONFLICT, "A duplicate, such as an organization path that is taken.", nil},
-	{413, "PayloadTooLarge", wire.ETOOLARGE, "The body is larger than the plan allows (Free 1 MB, Basic 5 MB, Pro 15 MB, Enterprise 50 MB).", []string{
-		"Payload too large. The free plan accepts at most 1 MB (1048576 bytes)"}},
-	{429, "TooManyRequests", wire.ERATELIMITED, "The plan's per-minute or daily limit is used up; Retry-After says when to try again. A refused request is not charged.", []string{
-		"Rate limit exceeded. Please try again later."}},
-	{500, "InternalError", wire.EINTERNAL, "Something unexpected; the cause is in the server's log under the X-Request-ID.", []string{
-		"Internal server error"}},
-	{503, "Unavailable", wire.EUNAVAILABLE, "The rate limiter cannot decide and is configured to refuse.", []string{
-		wire.ErrorMessage(ratelimit.ErrUnavailable)}},
+// errorDocs lists every status the pipeline can answer with, with messages it really uses; the
+// payload figures are the plans'.
+func errorDocs(plans []models.Plan) []errorDoc {
+	tooLarge := []string{}
+	if len(plans) > 0 {
+		tooLarge = append(tooLarge, fmt.Sprintf("Payload too large. The %s plan accepts at most %s", plans[0].Name, formatBytes(plans[0].MaxPayloadBytes)))
+	}
+	return []errorDoc{
+		{400, "BadRequest", wire.EINVALID, "A parameter is missing or invalid, or the mode or action is unknown.", []string{
+			dispatch.invalidMode, "Invalid action for orgs mode", "Organization ID is required",
+			"Email and password are required", "limit must be an integer between 1 and 500"}},
+		{401, "Unauthorized", wire.EUNAUTHORIZED, "No API key, or an unknown, deleted or expired one (or, for mode=auth, a wrong password).", []string{
+			"Invalid or expired API key", "Invalid email or password"}},
+		{403, "Forbidden", wire.EFORBIDDEN, "The account is suspended, the key lacks the permission, or a business rule refuses.", []string{
+			"This API key does not have write permission", "Account suspended",
+			"You do not have permission to delete this organization", "Organization limit reached for your plan"}},
+		{404, "NotFound", wire.ENOTFOUND, "The object does not exist, or belongs to another account: the message is the same either way.", []string{
+			"API key not found"}},
+		{405, "MethodNotAllowed", wire.EMETHOD, "A GET on an action that changes data (the Allow header says POST).", []string{
+			"Method not allowed. Use POST for this action"}},
+		{409, "Conflict", wire.ECONFLICT, "A duplicate, such as an organization path that is taken.", nil},
+		{413, "PayloadTooLarge", wire.ETOOLARGE, "The body is larger than the plan allows (" + payloadFigures(plans) + ").", tooLarge},
+		{429, "TooManyRequests", wire.ERATELIMITED, "The plan's per-minute or daily limit is used up; Retry-After says when to try again. A refused request is not charged.", []string{
+			"Rate limit exceeded. Please try again later."}},
+		{500, "InternalError", wire.EINTERNAL, "Something unexpected; the cause is in the server's log under the X-Request-ID.", []string{
+			"Internal server error"}},
+		{503, "Unavailable", wire.EUNAVAILABLE, "The rate limiter cannot decide and is configured to refuse.", []string{
+			wire.ErrorMessage(ratelimit.ErrUnavailable)}},
+	}
 }
 
-func errorResponses() map[string]*apidocs.Response {
+func errorResponses(docs []errorDoc) map[string]*apidocs.Response {
 	out := map[string]*apidocs.Response{}
-	for _, e := range errorDocs {
+	for _, e := range docs {
 		mt := &apidocs.MediaType{Schema: apidocs.Ref("Error"), Examples: map[string]*apidocs.Example{}}
 		for i, msg := range e.Examples {
 			mt.Examples[fmt.Sprintf("%s%d", e.Name, i+1)] = &apidocs.Example{Summary: msg,
@@ -198,42 +205,4 @@ func referenceCurl(origin string, i int) string {
 		`curl "` + origin + `/api?mode=profile&api_key=YOUR_API_KEY&action=view"`,
 		`curl -X POST "` + origin + `/api" -H "Content-Type: application/json" -d '{ "mode": "orgs", "api_key": "YOUR_API_KEY", "action": "new", "title": "My Organization", "contact": "contact@example.com" }'`,
 	}[i]
-}
-
-// actionDescription is the Markdown shown with an action's parameters.
-func actionDescription(d docAction, origin string) string {
-	var b strings.Builder
-	b.WriteString(d.A.Summary + ".\n\n")
-	switch {
-	case d.A.Write:
-		b.WriteString("**POST only** (GET answers 405); the key needs **write** permission.\n\n")
-	case d.M.Public:
-		b.WriteString("**GET or POST**, no API key (limited per client IP, and failed logins per email).\n\n")
-	default:
-		b.WriteString("**GET or POST**; the key needs **read** permission.\n\n")
-	}
-	if d.M.Default == d.Name && d.Name != "" {
-		fmt.Fprintf(&b, "This is the default when `%s` is omitted.\n\n", d.Selector)
-	}
-	if d.A.Response == nil {
-		b.WriteString("Answers with a message and no `data`.\n\n")
-	} else {
-		fmt.Fprintf(&b, "Answers with `data` as in `Response.%s`.\n\n", d.ID())
-	}
-	var errs []string
-	for _, p := range d.A.Params {
-		errs = append(errs, paramErrors(p)...)
-	}
-	if len(errs) > 0 {
-		b.WriteString("Parameter errors (400): ")
-		for i, e := range errs {
-			if i > 0 {
-				b.WriteString("; ")
-			}
-			b.WriteString("`" + e + "`")
-		}
-		b.WriteString(".\n\n")
-	}
-	b.WriteString("```sh\n" + curlExample(origin, d) + "\n```\n")
-	return b.String()
 }

@@ -71,11 +71,8 @@ func New(d Deps) (*echo.Echo, *API) {
 	}
 	e.GET("/healthz", func(c echo.Context) error { return c.JSON(http.StatusOK, map[string]string{"status": "ok"}) })
 	e.GET("/readyz", a.ready)
-	doc := a.OpenAPI()
-	for _, hook := range d.DocsHooks {
-		hook(doc)
-	}
-	if err := apidocs.Register(e, doc); err != nil {
+	docs := &docsSpec{store: d.Store, hooks: d.DocsHooks}
+	if err := apidocs.Register(e, docs.get); err != nil {
 		panic("apidocs: " + err.Error()) // the document is built from static data: a bug, not a condition
 	}
 	return e, a

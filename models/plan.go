@@ -56,6 +56,7 @@ type PlanCache struct {
 
 type planSnapshot struct {
 	byID    map[int64]Plan
+	ordered []Plan // cheapest first, as ListPlans reads them
 	largest int64
 	loaded  time.Time
 }
@@ -90,7 +91,7 @@ func (c *PlanCache) get(ctx context.Context, notAfter time.Time) (*planSnapshot,
 	if err != nil {
 		return nil, err
 	}
-	s := &planSnapshot{byID: make(map[int64]Plan, len(plans)), loaded: time.Now()}
+	s := &planSnapshot{byID: make(map[int64]Plan, len(plans)), ordered: plans, loaded: time.Now()}
 	for _, p := range plans {
 		s.byID[p.ID] = p
 		s.largest = max(s.largest, p.MaxPayloadBytes)
@@ -125,6 +126,15 @@ func (c *PlanCache) Limits(ctx context.Context, id int64) (PlanLimits, error) {
 		return PlanLimits{}, err
 	}
 	return PlanLimits{Name: p.Name, RequestsPerDay: p.RequestsPerDay, RequestsPerMinute: p.RequestsPerMinute, MaxPayloadBytes: p.MaxPayloadBytes}, nil
+}
+
+// All returns every plan, cheapest first. The slice is shared: read it, do not change it.
+func (c *PlanCache) All(ctx context.Context) ([]Plan, error) {
+	s, err := c.get(ctx, time.Time{})
+	if err != nil {
+		return nil, err
+	}
+	return s.ordered, nil
 }
 
 // LargestPayload returns the largest max payload of any plan: the most the gateway reads of a body

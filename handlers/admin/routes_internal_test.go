@@ -1,8 +1,10 @@
 package admin
 
 import (
+	"fmt"
 	"net/http"
 	"reflect"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -74,4 +76,86 @@ func TestDocumentedTypesCoverTheServer(t *testing.T) {
 	if len(planFields) != 11 || planFields[0] != "name" || planFields[10] != "max_payload_bytes" {
 		t.Errorf("planFields %v", planFields)
 	}
+}
+
+var openAPIMethods = []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete}
+
+// checkRoutes reports what rows of a route table lack for the document, one error each.
+func checkRoutes(rs []route) []error {
+	var errs []error
+	bad := func(r route, format string, args ...any) {
+		errs = append(errs, fmt.Errorf("%s %s (%s): %s", r.Method, r.Path, r.ID, fmt.Sprintf(format, args...)))
+	}
+	ids, routes := map[string]bool{}, map[string]bool{}
+	tags := map[string]bool{}
+	for _, t := range tagDocs {
+		tags[t.Name] = true
+	}
+	for _, r := range rs {
+		switch {
+		case r.ID == "":
+			bad(r, "no ID")
+		case ids[r.ID]:
+			bad(r, "duplicate ID")
+		}
+		ids[r.ID] = true
+		if key := r.Method + " " + routerPath(r.Path); routes[key] {
+			bad(r, "another row has %s", key)
+		} else {
+			routes[key] = true
+		}
+		if !slices.Contains(openAPIMethods, r.Method) {
+			bad(r, "OpenAPI has no %s operation: register it in Also of the route it is another form of", r.Method)
+		}
+		if r.Handler == nil {
+			bad(r, "no handler")
+		}
+		if strings.TrimSpace(r.Summary) == "" {
+			bad(r, "no Summary")
+		}
+		if !tags[r.Tag] {
+			bad(r, "Tag %q is not one of tagDocs", r.Tag)
+		}
+		if r.Answer == nil {
+			bad(r, "no Answer type")
+		}
+		for _, m := range pathParam.FindAllStringSubmatch(r.Path, -1) {
+			if pathParams[m[1]].Doc == "" {
+				bad(r, "path parameter %s is not in pathParams", m[1])
+			}
+		}
+		for _, q := range r.Query {
+			if q.Doc == "" {
+				bad(r, "query parameter %s has no Doc", q.Name)
+			}
+		}
+		for _, e := range r.Errors {
+			if statusDocs[e.Status] == "" || len(e.Messages) == 0 {
+				bad(r, "error %d: unknown status or no message", e.Status)
+			}
+		}
+		if len(r.Examples) == 0 {
+			bad(r, "no cURL example")
+		}
+		pattern := regexp.MustCompile("^" + pathParam.ReplaceAllString(regexp.QuoteMeta(routerPath(r.Path)), `[^/]+`) + `/?(\?.*)?$`)
+		for _, ex := range r.Examples {
+			if ex.Method == "" && !pattern.MatchString(ex.Path) {
+				bad(r, "example path %s is not this route's", ex.Path)
+			}
+			if (ex.Body != "") != (r.Body != nil) {
+				bad(r, "example %q: a body exactly when the route takes one", ex.Path)
+			}
+		}
+		for _, a := range r.Also {
+			m, p, _ := strings.Cut(a, " ")
+			if key := m + " " + routerPath(p); m == "" || !strings.HasPrefix(p, "/") {
+				bad(r, "Also %q is not METHOD /path", a)
+			} else if routes[key] {
+				bad(r, "another row has %s", key)
+			} else {
+				routes[key] = true
+			}
+		}
+	}
+	return errs
 }

@@ -88,7 +88,11 @@ func New(d Deps) *echo.Echo {
 	e.Use(limitBody, s.requireSwitch, s.audit)
 	s.register(e)
 	// The admin API's document and its viewer, behind the switch like everything here.
-	if err := apidocs.Register(e, document()); err != nil {
+	spec, err := apidocs.Static(document())
+	if err == nil {
+		err = apidocs.Register(e, spec)
+	}
+	if err != nil {
 		panic("admin: " + err.Error()) // the document is built from static data: a bug, not a condition
 	}
 	return e
@@ -106,6 +110,9 @@ func limitBody(next echo.HandlerFunc) echo.HandlerFunc {
 		return next(c)
 	}
 }
+
+// msgAPIOff is every request's answer while the admin API is switched off.
+const msgAPIOff = "API access is disabled. Enable it with: sharepanel config update api on"
 
 // requireSwitch refuses every request while the API switch is off. The switch is read through the
 // store's settings cache, so a change on another replica applies within a second.

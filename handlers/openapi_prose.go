@@ -1,0 +1,148 @@
+package handlers
+
+import (
+	"embed"
+	"fmt"
+	"strconv"
+	"strings"
+	"text/template"
+	"unicode"
+
+	"sharepanel/models"
+	"sharepanel/wire"
+)
+
+// The document's prose: Markdown templates in openapi/, filled in from the dispatch table and the
+// plans as they are (an administrator may edit the plans; the figures follow).
+
+//go:embed openapi/*.md
+var proseFiles embed.FS
+
+var prose = template.Must(template.ParseFS(proseFiles, "openapi/*.md"))
+
+// render fills in one of the templates; they are compiled in, so a failure is a bug.
+func render(name string, data any) string {
+	var b strings.Builder
+	if err := prose.ExecuteTemplate(&b, name, data); err != nil {
+		panic("handlers: docs template " + name + ": " + err.Error())
+	}
+	return b.String()
+}
+
+// docIntro is the document's introduction (info.description): how to call the API, how this
+// document maps mode and action, and one section per mode with its actions and cURL lines.
+// Viewers such as Redoc list its headings in their menu, so every mode is one click away.
+func docIntro(origin string, acts []docAction, plans []models.Plan) string {
+	type row struct{ Name, Method, Summary, Params, ID, Curl string }
+	type section struct {
+		Name, Selector string
+		Actions        []row
+	}
+	var modes []section
+	for _, d := range acts {
+		if len(modes) == 0 || modes[len(modes)-1].Name != d.Mode {
+			modes = append(modes, section{Name: d.Mode, Selector: d.Selector})
+		}
+		name := d.Name // the table is the mode's: the action's own name reads best
+		if name == "" {
+			name = d.Mode
+		}
+		method := "GET or POST"
+		if d.A.Write {
+			method = "POST"
+		}
+		s := &modes[len(modes)-1]
+		s.Actions = append(s.Actions, row{Name: name, Method: method, Summary: d.A.Summary, Params: paramList(d.A.Params),
+			ID: d.ID(), Curl: curlExample(origin, d)})
+	}
+	return render("intro.md", map[string]any{"Origin": origin, "Modes": modes, "RateLimits": rateLimitFigures(plans),
+		"DefaultLimit": wire.DefaultLimit, "MaxLimit": wire.MaxLimit})
+}
+
+// paramList is an action's parameters as the intro's tables show them.
+func paramList(params []Param) string {
+	var out []string
+	for _, p := range params {
+		s := "`" + p.Name + "`"
+		if p.Required {
+			s += " (required)"
+		} else if p.Default != "" {
+			s += " (default " + p.Default + ")"
+		}
+		out = append(out, s)
+	}
+	if len(out) == 0 {
+		return "none"
+	}
+	return strings.Join(out, ", ")
+}
+
+// actionDescription is the Markdown shown with an action's parameters.
+func actionDescription(d docAction, origin string) string {
+	var errs []string
+	for _, p := range d.A.Params {
+		errs = append(errs, paramErrors(p)...)
+	}
+	return render("action.md", map[string]any{"Summary": d.A.Summary, "Write": d.A.Write, "Public": d.M.Public,
+		"IsDefault": d.M.Default == d.Name && d.Name != "", "Selector": d.Selector, "HasData": d.A.Response != nil,
+		"ID": d.ID(), "Errors": errs, "Curl": curlExample(origin, d)})
+}
+
+// rateLimitFigures are the plans' request limits in words: "Free 100/day and 10/min, Basic 1,000
+// and 30, …".
+func rateLimitFigures(plans []models.Plan) string {
+	var parts []string
+	for i, p := range plans {
+		day, minute := count(p.RequestsPerDay), count(p.RequestsPerMinute)
+		if i == 0 {
+			day, minute = day+"/day", minute+"/min"
+		}
+		parts = append(parts, planTitle(p.Name)+" "+day+" and "+minute)
+	}
+	if len(parts) == 0 {
+		return "as the plans set them"
+	}
+	return strings.Join(parts, ", ")
+}
+
+// payloadFigures are the plans' payload caps in words: "Free 1 MB, Basic 5 MB, …".
+func payloadFigures(plans []models.Plan) string {
+	var parts []string
+	for _, p := range plans {
+		size := formatBytes(p.MaxPayloadBytes)
+		if p.MaxPayloadBytes%(1<<20) == 0 {
+			size = fmt.Sprintf("%d MB", p.MaxPayloadBytes>>20)
+		}
+		parts = append(parts, planTitle(p.Name)+" "+size)
+	}
+	return strings.Join(parts, ", ")
+}
+
+// planFigures is what the document says of the plans: their names and limits, in order.
+func planFigures(plans []models.Plan) string {
+	var b strings.Builder
+	for _, p := range plans {
+		fmt.Fprintf(&b, "%s %d %d %d;", p.Name, p.RequestsPerDay, p.RequestsPerMinute, p.MaxPayloadBytes)
+	}
+	return b.String()
+}
+
+// count writes a limit with thousands separators; 0 or less is no limit.
+func count(n int) string {
+	if n <= 0 {
+		return "unlimited"
+	}
+	s := strconv.Itoa(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}
+
+func planTitle(name string) string {
+	r := []rune(name)
+	if len(r) > 0 {
+		r[0] = unicode.ToUpper(r[0])
+	}
+	return string(r)
+}
