@@ -149,7 +149,7 @@ var (
 func TestOpenAPICurlExamplesWork(t *testing.T) {
 	env := testenv.New(t, testenv.Options{})
 	acct := env.NewAccount("pro")
-	if _, err := env.Store.CreateUser(context.Background(), models.NewUser{Email: "user@example.com", Password: "password", PlanName: "pro"}); err != nil {
+	if _, err := env.Store.CreateAccount(context.Background(), models.NewAccount{Email: "user@example.com", Password: "password", PlanName: "pro"}); err != nil {
 		t.Fatal(err)
 	}
 	doc, _ := loadDoc(t, env)

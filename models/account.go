@@ -134,27 +134,14 @@ func lockUserNamed(tx *gorm.DB, username string) (*User, error) {
 	return &u, nil
 }
 
-// UserIDByUsername returns the ID of an account.
-func (s *Store) UserIDByUsername(ctx context.Context, username string) (int64, error) {
+// AccountIDByUsername returns the ID of an account.
+func (s *Store) AccountIDByUsername(ctx context.Context, username string) (int64, error) {
 	var u User
 	err := s.db.WithContext(ctx).Select("id").Where("username = ?", normalizeUsername(username)).First(&u).Error
 	if err != nil {
 		return 0, notFound(err, "User not found")
 	}
 	return u.ID, nil
-}
-
-// CreateAccount creates an account for an administrator: like CreateUser, with the default_plan
-// setting when no plan is given.
-func (s *Store) CreateAccount(ctx context.Context, in NewUser) (*User, error) {
-	if strings.TrimSpace(in.PlanName) == "" {
-		plan, err := s.Setting(ctx, SettingDefaultPlan, defaultPlanName)
-		if err != nil {
-			return nil, err
-		}
-		in.PlanName = plan
-	}
-	return s.CreateUser(ctx, in)
 }
 
 // SetSuspended suspends or unsuspends an account. Suspension refuses every key of the account, and

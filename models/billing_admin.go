@@ -88,14 +88,3 @@ func (s *Store) AdjustBalance(ctx context.Context, userID int64, amount wire.Mon
 	}
 	return balance, t, nil
 }
-
-// NotifyAll sends every account the same notification, in one statement, and returns how many
-// accounts got it.
-func (s *Store) NotifyAll(ctx context.Context, in NewNotification) (int64, error) {
-	if err := in.normalise(); err != nil {
-		return 0, err
-	}
-	res := s.db.WithContext(ctx).Exec(`INSERT INTO notifications (user_id, title, message, type, is_read, link, created_at)
-		SELECT id, ?, ?, ?, ?, ?, ? FROM users`, in.Title, in.Message, in.Type, false, in.Link, wire.Now())
-	return res.RowsAffected, res.Error
-}

@@ -14,7 +14,7 @@ import (
 
 func billingUser(t *testing.T, s *models.Store, email string) *models.User {
 	t.Helper()
-	u, err := s.CreateUser(context.Background(), models.NewUser{Email: email, Password: "password-1234", PlanName: "pro"})
+	u, err := s.CreateAccount(context.Background(), models.NewAccount{Email: email, Password: "password-1234", PlanName: "pro"})
 	if err != nil {
 		t.Fatal(err)
 	}

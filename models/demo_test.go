@@ -96,7 +96,7 @@ func TestSeedDemoIsIdempotent(t *testing.T) {
 	if p, err := s.Keys.Resolve(ctx, second.APIKey); err != nil || !p.CanWrite || p.UserID != second.UserID {
 		t.Fatalf("demo key: %+v, %v", p, err)
 	}
-	u, err := s.UserByID(ctx, second.UserID)
+	u, err := s.AccountByID(ctx, second.UserID)
 	if err != nil || u.Plan.Name != "pro" || u.Balance != 10050 {
 		t.Fatalf("demo user %+v, %v", u, err)
 	}

@@ -17,7 +17,7 @@ var userSeq int
 func newUser(t *testing.T, store *models.Store, plan string) *models.User {
 	t.Helper()
 	userSeq++
-	u, err := store.CreateUser(context.Background(), models.NewUser{Email: "m" + strconv.Itoa(userSeq) + "@example.com", Password: "password-123", PlanName: plan})
+	u, err := store.CreateAccount(context.Background(), models.NewAccount{Email: "m" + strconv.Itoa(userSeq) + "@example.com", Password: "password-123", PlanName: plan})
 	if err != nil {
 		t.Fatal(err)
 	}

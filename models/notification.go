@@ -95,6 +95,17 @@ func createNotification(tx *gorm.DB, userID int64, in NewNotification, at time.T
 	return n, nil
 }
 
+// NotifyAll sends every account the same notification, in one statement, and returns how many
+// accounts got it.
+func (s *Store) NotifyAll(ctx context.Context, in NewNotification) (int64, error) {
+	if err := in.normalise(); err != nil {
+		return 0, err
+	}
+	res := s.db.WithContext(ctx).Exec(`INSERT INTO notifications (user_id, title, message, type, is_read, link, created_at)
+		SELECT id, ?, ?, ?, ?, ?, ? FROM users`, in.Title, in.Message, in.Type, false, in.Link, wire.Now())
+	return res.RowsAffected, res.Error
+}
+
 // ListNotifications returns the account's notifications, newest first; only the unread ones
 // when unreadOnly.
 func (s *Store) ListNotifications(ctx context.Context, userID int64, unreadOnly bool, page wire.Page) ([]Notification, error) {

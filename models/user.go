@@ -51,8 +51,8 @@ const dummyHash = "$2a$10$JTrgw3fRYqXZgn981FbhGuE8CC/tfCUsgi9XQFT3lq9o4TCV/yReK"
 
 var usernamePattern = regexp.MustCompile(`^[a-z0-9][a-z0-9_.-]{1,31}$`)
 
-// NewUser is what creating an account takes.
-type NewUser struct {
+// NewAccount is what creating an account takes.
+type NewAccount struct {
 	Email    string
 	Username string // derived from the email when empty
 	Password string
@@ -101,8 +101,16 @@ func UsernameFromEmail(email string) string {
 	return name
 }
 
-// CreateUser creates an account. A taken email or username is ECONFLICT, an unknown plan EINVALID.
-func (s *Store) CreateUser(ctx context.Context, in NewUser) (*User, error) {
+// CreateAccount creates an account, on the default_plan setting's plan when in names none. A taken
+// email or username is ECONFLICT, an unknown plan EINVALID.
+func (s *Store) CreateAccount(ctx context.Context, in NewAccount) (*User, error) {
+	if strings.TrimSpace(in.PlanName) == "" {
+		plan, err := s.Setting(ctx, SettingDefaultPlan, defaultPlanName)
+		if err != nil {
+			return nil, err
+		}
+		in.PlanName = plan
+	}
 	in.Email = strings.TrimSpace(strings.ToLower(in.Email))
 	if err := ValidateEmail(in.Email); err != nil {
 		return nil, err
@@ -179,8 +187,8 @@ func (s *Store) Authenticate(ctx context.Context, email, password string) (*User
 	return &u, nil
 }
 
-// UserByID returns the account with its plan.
-func (s *Store) UserByID(ctx context.Context, id int64) (*User, error) {
+// AccountByID returns the account with its plan.
+func (s *Store) AccountByID(ctx context.Context, id int64) (*User, error) {
 	var u User
 	err := s.db.WithContext(ctx).Preload("Plan").First(&u, id).Error
 	if err != nil {

@@ -5,7 +5,7 @@ import "sharepanel/wire"
 // The shapes of the user API's data, field for field as the reference shows them. Functions that
 // fill them live next to the data they read (org.go, instance.go, …).
 
-// Profile is profile view.
+// Profile is the account as mode=profile&action=view shows it, with its plan's limits.
 type Profile struct {
 	ID            int64         `json:"id"`
 	Username      string        `json:"username"`
@@ -26,7 +26,7 @@ type Profile struct {
 	Address       string        `json:"address"`
 }
 
-// ProfileStats is profile stats.
+// ProfileStats counts what the account has (mode=profile&action=stats).
 type ProfileStats struct {
 	OrgCount        int64      `json:"org_count"`
 	InstanceCount   int64      `json:"instance_count"`
@@ -47,7 +47,7 @@ type OrgListItem struct {
 	PermissionLevel int       `json:"permissionlevel"`
 }
 
-// OrgDetails is orgs view.
+// OrgDetails is one organization with its member and instance counts (mode=orgs&action=view).
 type OrgDetails struct {
 	ID            int64  `json:"id"`
 	Title         string `json:"title"`
@@ -92,7 +92,7 @@ type InstanceDetails struct {
 	UserID       int64         `json:"user_id"`
 }
 
-// AnalyticsOverview is analytics overview.
+// AnalyticsOverview sums up the account (mode=analytics&action=overview).
 type AnalyticsOverview struct {
 	TotalOrgs      int64      `json:"total_orgs"`
 	TotalInstances int64      `json:"total_instances"`
@@ -120,7 +120,7 @@ type SpendingDay struct {
 	TotalSpent   wire.Money `json:"total_spent"`
 }
 
-// KeyUsage is api_keys usage.
+// KeyUsage sums up the recorded requests of one key (mode=api_keys&action=usage).
 type KeyUsage struct {
 	TotalRequests   int64          `json:"total_requests"`
 	ActiveDays      int64          `json:"active_days"`
@@ -131,7 +131,7 @@ type KeyUsage struct {
 	ErrorCount      int64          `json:"error_count"`
 }
 
-// StatsOverview is stats type=overview.
+// StatsOverview counts the account's objects by state (mode=stats&type=overview).
 type StatsOverview struct {
 	Orgs            int64      `json:"orgs"`
 	TotalInstances  int64      `json:"total_instances"`
@@ -146,7 +146,7 @@ type StatsOverview struct {
 	TotalSpent      wire.Money `json:"total_spent"`
 }
 
-// InstanceStats is stats type=instances.
+// InstanceStats counts the account's instances by status and type (mode=stats&type=instances).
 type InstanceStats struct {
 	Total  int64 `json:"total"`
 	Active int64 `json:"active"`
@@ -155,7 +155,7 @@ type InstanceStats struct {
 	Types  int64 `json:"types"` // distinct instance_type values
 }
 
-// OrgStats is stats type=organizations.
+// OrgStats counts the organizations the account belongs to and administers (mode=stats&type=organizations).
 type OrgStats struct {
 	Total      int64 `json:"total"`
 	AdminCount int64 `json:"admin_count"`

@@ -28,8 +28,8 @@ func seedAccount(t *testing.T, e *env) (adaKey string) {
 	adaOrg := e.Post(map[string]any{"mode": "orgs", "action": "new", "api_key": adaKey, "title": "Ada Labs", "contact": "ops@ada.example"}).DataMap(t)["org_id"].(float64)
 	bobOrg := e.Post(map[string]any{"mode": "orgs", "action": "new", "api_key": bobKey, "title": "Bob Co"}).DataMap(t)["org_id"].(float64)
 	db := e.Store.DB()
-	ada, _ := e.Store.UserIDByUsername(context.Background(), "ada")
-	bob, _ := e.Store.UserIDByUsername(context.Background(), "bob")
+	ada, _ := e.Store.AccountIDByUsername(context.Background(), "ada")
+	bob, _ := e.Store.AccountIDByUsername(context.Background(), "bob")
 	at := func(s string) wire.DateTime { v, _ := time.Parse(time.DateTime, s); return wire.DateTime(v) }
 	// Memberships of other accounts' organizations have no API yet: rows.
 	for _, m := range []*models.OrgMember{

@@ -24,7 +24,7 @@ func (s *server) createInstance(c echo.Context) error {
 		in.Path = models.Slugify(in.Name)
 	}
 	ctx := c.Request().Context()
-	userID, err := s.Store.UserIDByUsername(ctx, username)
+	userID, err := s.Store.AccountIDByUsername(ctx, username)
 	if err != nil {
 		return err
 	}

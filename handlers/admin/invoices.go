@@ -24,7 +24,7 @@ func (s *server) createInvoice(c echo.Context) error {
 		status = models.InvoicePending
 	}
 	ctx := c.Request().Context()
-	userID, err := s.Store.UserIDByUsername(ctx, username)
+	userID, err := s.Store.AccountIDByUsername(ctx, username)
 	if err != nil {
 		return err
 	}
@@ -72,7 +72,7 @@ func (s *server) adjustBalance(c echo.Context) error {
 	amount := wire.Money(b.Amount)
 	addAuditDetail(c, "amount", amount)
 	ctx := c.Request().Context()
-	userID, err := s.Store.UserIDByUsername(ctx, username)
+	userID, err := s.Store.AccountIDByUsername(ctx, username)
 	if err != nil {
 		return err
 	}

@@ -50,7 +50,7 @@ func (s *server) sendNotification(c echo.Context) error {
 		}
 		in := b.notification()
 		setAudit(c, "notification_send", userTarget(username), map[string]any{"title": in.Title})
-		userID, err := s.Store.UserIDByUsername(ctx, username)
+		userID, err := s.Store.AccountIDByUsername(ctx, username)
 		if err != nil {
 			return err
 		}

@@ -43,7 +43,7 @@ func (s *server) createUser(c echo.Context) error {
 		return err
 	}
 	setAudit(c, "user_create", userTarget(b.Username), map[string]any{"email": b.Email, "plan_name": b.PlanName})
-	u, err := s.Store.CreateAccount(c.Request().Context(), models.NewUser{Email: b.Email, Username: b.Username, Password: b.Password, PlanName: b.PlanName})
+	u, err := s.Store.CreateAccount(c.Request().Context(), models.NewAccount{Email: b.Email, Username: b.Username, Password: b.Password, PlanName: b.PlanName})
 	if err != nil {
 		return err
 	}

@@ -34,7 +34,7 @@ func userCommand(ctx context.Context, cfg config.Config, log *slog.Logger, args 
 		return err
 	}
 	defer store.Close()
-	u, err := store.CreateUser(ctx, models.NewUser{Email: *email, Username: *username, Password: *password, PlanName: *plan})
+	u, err := store.CreateAccount(ctx, models.NewAccount{Email: *email, Username: *username, Password: *password, PlanName: *plan})
 	if err != nil {
 		return err
 	}

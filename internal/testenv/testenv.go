@@ -151,7 +151,7 @@ func (e *Env) NewAccount(plan string) *Account {
 	e.T.Helper()
 	email := "u" + randomHex(4) + "@example.com"
 	pw := "password-" + randomHex(4)
-	u, err := e.Store.CreateUser(context.Background(), models.NewUser{Email: email, Password: pw, PlanName: plan})
+	u, err := e.Store.CreateAccount(context.Background(), models.NewAccount{Email: email, Password: pw, PlanName: plan})
 	if err != nil {
 		e.T.Fatalf("create user: %v", err)
 	}
