@@ -5,10 +5,10 @@ import (
 	"strings"
 	"time"
 
-	"sharepanel/wire"
-
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
+
+	"sharepanel/wire"
 )
 
 // The admin side of accounts: what administrators list and change. Every change that affects how

@@ -4,9 +4,9 @@ import (
 	"context"
 	"encoding/json"
 
-	"sharepanel/wire"
-
 	"gorm.io/gorm"
+
+	"sharepanel/wire"
 )
 
 // Activity is an entry of a user's activity log: what happened to which resource, from where.

@@ -4,9 +4,9 @@ import (
 	"context"
 	"strings"
 
-	"sharepanel/wire"
-
 	"gorm.io/gorm"
+
+	"sharepanel/wire"
 )
 
 // Admin is an administrator of the admin API. TokenVersion is part of every token issued to the

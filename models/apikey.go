@@ -9,10 +9,10 @@ import (
 	"strings"
 	"time"
 
-	"sharepanel/wire"
-
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
+
+	"sharepanel/wire"
 )
 
 // APIKey is a key of the user API. Only its SHA-256 and a short display prefix are stored; the

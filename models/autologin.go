@@ -6,9 +6,9 @@ import (
 	"encoding/base64"
 	"time"
 
-	"sharepanel/wire"
-
 	"gorm.io/gorm"
+
+	"sharepanel/wire"
 )
 
 // AutologinToken is a one-time token an administrator makes for an account: the user API exchanges

@@ -3,9 +3,9 @@ package models
 import (
 	"context"
 
-	"sharepanel/wire"
-
 	"gorm.io/gorm"
+
+	"sharepanel/wire"
 )
 
 // Backup is one account's data as a JSON document: everything it owns but its API keys (and their

@@ -4,10 +4,10 @@ import (
 	"context"
 	"fmt"
 
-	"sharepanel/wire"
-
 	"golang.org/x/crypto/bcrypt"
 	"gorm.io/gorm"
+
+	"sharepanel/wire"
 )
 
 // RestoreOptions rename the account being restored; empty fields keep the backup's.

@@ -8,10 +8,10 @@ import (
 	"strings"
 	"time"
 
-	"sharepanel/wire"
-
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
+
+	"sharepanel/wire"
 )
 
 // Invoice is a bill to a user: pending, paid or overdue.

@@ -4,10 +4,10 @@ import (
 	"context"
 	"time"
 
-	"sharepanel/wire"
-
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
+
+	"sharepanel/wire"
 )
 
 // The administrators' side of billing that billing.go does not hold: overdue invoices, balance

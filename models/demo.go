@@ -5,10 +5,10 @@ import (
 	"strings"
 	"time"
 
-	"sharepanel/wire"
-
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
+
+	"sharepanel/wire"
 )
 
 // The demo accounts are known by their usernames, which the API cannot change: SeedDemo resets

@@ -6,9 +6,9 @@ import (
 	"sort"
 	"time"
 
-	"sharepanel/wire"
-
 	"gorm.io/gorm"
+
+	"sharepanel/wire"
 )
 
 // demoSeed writes the demo's sample data in SeedDemo's transaction. Times are relative to now, so

@@ -4,10 +4,10 @@ import (
 	"context"
 	"strings"
 
-	"sharepanel/wire"
-
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
+
+	"sharepanel/wire"
 )
 
 // Instance is a hosted service of a user: type SNCS or SMS, status active, sleep or dead.

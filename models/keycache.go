@@ -7,9 +7,9 @@ import (
 	"sync"
 	"time"
 
-	"sharepanel/wire"
-
 	"golang.org/x/sync/singleflight"
+
+	"sharepanel/wire"
 )
 
 // KeyCache resolves API keys to principals without a database query on every request. Entries live

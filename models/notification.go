@@ -6,9 +6,9 @@ import (
 	"strings"
 	"time"
 
-	"sharepanel/wire"
-
 	"gorm.io/gorm"
+
+	"sharepanel/wire"
 )
 
 // Notification is a message to a user.

@@ -3,10 +3,10 @@ package models
 import (
 	"context"
 
-	"sharepanel/wire"
-
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
+
+	"sharepanel/wire"
 )
 
 // Organization is a group of users. Its creator is its admin.

@@ -5,10 +5,10 @@ import (
 	"errors"
 	"strings"
 
-	"sharepanel/wire"
-
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
+
+	"sharepanel/wire"
 )
 
 // Messages of organization changes, pinned by the tests.

@@ -7,9 +7,9 @@ import (
 	"regexp"
 	"strings"
 
-	"sharepanel/wire"
-
 	"gorm.io/gorm"
+
+	"sharepanel/wire"
 )
 
 // PlanDetails is a plan as administrators see it: what the user API shows, its request limits, and

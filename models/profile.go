@@ -7,9 +7,9 @@ import (
 	"net/url"
 	"strings"
 
-	"sharepanel/wire"
-
 	"gorm.io/gorm"
+
+	"sharepanel/wire"
 )
 
 // profileSQL reads the account's row by primary key: one prepared statement. The plan's fields

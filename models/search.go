@@ -4,9 +4,9 @@ import (
 	"context"
 	"strings"
 
-	"sharepanel/wire"
-
 	"gorm.io/gorm"
+
+	"sharepanel/wire"
 )
 
 // SearchLimitPerType caps the hits of each kind (organizations, instances) that Search returns.

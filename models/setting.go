@@ -8,10 +8,10 @@ import (
 	"sync"
 	"time"
 
-	"sharepanel/wire"
-
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
+
+	"sharepanel/wire"
 )
 
 // Setting is one runtime setting, kept in the database so that every replica agrees on it.

@@ -12,13 +12,13 @@ import (
 	"strings"
 	"time"
 
-	"sharepanel/wire"
-
 	"github.com/glebarez/sqlite"
 	"golang.org/x/crypto/bcrypt"
 	"gorm.io/driver/mysql"
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
+
+	"sharepanel/wire"
 )
 
 // Store is the database. One concrete type for both MySQL/MariaDB and SQLite.

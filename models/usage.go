@@ -5,9 +5,9 @@ import (
 	"math"
 	"time"
 
-	"sharepanel/wire"
-
 	"gorm.io/gorm"
+
+	"sharepanel/wire"
 )
 
 // APIUsage is the /api requests of one group — one user, key, endpoint, UTC day and status code —

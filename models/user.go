@@ -6,10 +6,10 @@ import (
 	"regexp"
 	"strings"
 
-	"sharepanel/wire"
-
 	"golang.org/x/crypto/bcrypt"
 	"gorm.io/gorm"
+
+	"sharepanel/wire"
 )
 
 // User is an account of the user API.

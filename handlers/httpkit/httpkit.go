@@ -10,10 +10,10 @@ import (
 	"net/netip"
 	"regexp"
 
-	"sharepanel/wire"
-
 	"github.com/google/uuid"
 	"github.com/labstack/echo/v4"
+
+	"sharepanel/wire"
 )
 
 // statusByCode is the one place where domain error codes become HTTP statuses.
