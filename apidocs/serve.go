@@ -22,7 +22,7 @@ const OriginPlaceholder = "http://sharepanel.invalid"
 // the admin API's server URL is this host on the admin listener's port.
 const HostPlaceholder = "sharepanel-host.invalid"
 
-//go:embed ui/index.html ui/init.js ui/redoc.standalone.js ui/LICENSE.redoc.txt ui/redoc.standalone.js.LICENSE.txt
+//go:embed ui/index.html ui/init.js ui/vendor
 var uiFiles embed.FS
 
 // pageCSP allows only this server's scripts: Redoc styles itself inline and may run a worker.

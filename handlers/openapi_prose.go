@@ -5,9 +5,9 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"text/template"
 	"unicode"
 
+	"sharepanel/apidocs"
 	"sharepanel/models"
 	"sharepanel/wire"
 )
@@ -18,16 +18,7 @@ import (
 //go:embed openapi/*.md
 var proseFiles embed.FS
 
-var prose = template.Must(template.ParseFS(proseFiles, "openapi/*.md"))
-
-// render fills in one of the templates; they are compiled in, so a failure is a bug.
-func render(name string, data any) string {
-	var b strings.Builder
-	if err := prose.ExecuteTemplate(&b, name, data); err != nil {
-		panic("handlers: docs template " + name + ": " + err.Error())
-	}
-	return b.String()
-}
+var prose = apidocs.NewProse(proseFiles, "openapi/*.md")
 
 // docIntro is the document's introduction (info.description): how to call the API, how this
 // document maps mode and action, and one section per mode with its actions and cURL lines.
@@ -55,7 +46,7 @@ func docIntro(origin string, acts []docAction, plans []models.Plan) string {
 		s.Actions = append(s.Actions, row{Name: name, Method: method, Summary: d.A.Summary, Params: paramList(d.A.Params),
 			ID: d.ID(), Curl: curlExample(origin, d)})
 	}
-	return render("intro.md", map[string]any{"Origin": origin, "Modes": modes, "RateLimits": rateLimitFigures(plans),
+	return prose.Render("intro.md", map[string]any{"Origin": origin, "Modes": modes, "RateLimits": rateLimitFigures(plans),
 		"DefaultLimit": wire.DefaultLimit, "MaxLimit": wire.MaxLimit})
 }
 
@@ -83,7 +74,7 @@ func actionDescription(d docAction, origin string) string {
 	for _, p := range d.A.Params {
 		errs = append(errs, paramErrors(p)...)
 	}
-	return render("action.md", map[string]any{"Summary": d.A.Summary, "Write": d.A.Write, "Public": d.M.Public,
+	return prose.Render("action.md", map[string]any{"Summary": d.A.Summary, "Write": d.A.Write, "Public": d.M.Public,
 		"IsDefault": d.M.Default == d.Name && d.Name != "", "Selector": d.Selector, "HasData": d.A.Response != nil,
 		"ID": d.ID(), "Errors": errs, "Curl": curlExample(origin, d)})
 }

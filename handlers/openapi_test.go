@@ -170,7 +170,7 @@ func TestDocsPage(t *testing.T) {
 		t.Fatalf("index CSP %q", csp)
 	}
 	page := res.Body.String()
-	for _, want := range []string{`src="/docs/ui/redoc.standalone.js"`, `src="/docs/ui/init.js"`, `href="/docs/openapi.json"`} {
+	for _, want := range []string{`src="/docs/ui/vendor/redoc.standalone.js"`, `src="/docs/ui/init.js"`, `href="/docs/openapi.json"`} {
 		if !strings.Contains(page, want) {
 			t.Errorf("index.html lacks %s", want)
 		}
@@ -178,7 +178,7 @@ func TestDocsPage(t *testing.T) {
 	if strings.Contains(page, "https://") {
 		t.Error("index.html refers to another host: the page must work offline")
 	}
-	js := rawGet(env, "/docs/ui/redoc.standalone.js")
+	js := rawGet(env, "/docs/ui/vendor/redoc.standalone.js")
 	if js.Code != http.StatusOK || !strings.Contains(js.Header().Get("Content-Type"), "javascript") || js.Body.Len() < 500_000 {
 		t.Fatalf("viewer asset: %d %s %d bytes", js.Code, js.Header().Get("Content-Type"), js.Body.Len())
 	}

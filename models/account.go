@@ -144,9 +144,10 @@ func (s *Store) AccountIDByUsername(ctx context.Context, username string) (int64
 	return u.ID, nil
 }
 
-// SetSuspended suspends or unsuspends an account. Suspension refuses every key of the account, and
-// mode=auth, from the next request on. Setting the state it already has is not an error.
-func (s *Store) SetSuspended(ctx context.Context, username string, suspended bool) error {
+// changeAccount runs change on the account named username, its row locked, in one transaction.
+// Once it commits, this replica's cached keys of the account are forgotten, so that the change
+// applies from the very next request.
+func (s *Store) changeAccount(ctx context.Context, username string, change func(tx *gorm.DB, u *User) error) error {
 	var userID int64
 	err := s.tx(ctx, func(tx *gorm.DB) error {
 		u, err := lockUserNamed(tx, username)
@@ -154,10 +155,29 @@ func (s *Store) SetSuspended(ctx context.Context, username string, suspended boo
 			return err
 		}
 		userID = u.ID
+		return change(tx, u)
+	})
+	if err != nil {
+		return err
+	}
+	s.Keys.ForgetUser(userID)
+	return nil
+}
+
+// updateAccount sets columns of an account's row, and its updated_at.
+func updateAccount(tx *gorm.DB, id int64, columns map[string]any) error {
+	columns["updated_at"] = wire.Now()
+	return tx.Model(&User{}).Where("id = ?", id).Updates(columns).Error
+}
+
+// SetSuspended suspends or unsuspends an account. Suspension refuses every key of the account, and
+// mode=auth, from the next request on. Setting the state it already has is not an error.
+func (s *Store) SetSuspended(ctx context.Context, username string, suspended bool) error {
+	return s.changeAccount(ctx, username, func(tx *gorm.DB, u *User) error {
 		if u.Suspended == suspended {
 			return nil
 		}
-		if err := tx.Model(&User{}).Where("id = ?", u.ID).Updates(map[string]any{"suspended": suspended, "updated_at": wire.Now()}).Error; err != nil {
+		if err := updateAccount(tx, u.ID, map[string]any{"suspended": suspended}); err != nil {
 			return err
 		}
 		action := "account_unsuspended"
@@ -166,11 +186,6 @@ func (s *Store) SetSuspended(ctx context.Context, username string, suspended boo
 		}
 		return logActivity(tx, u.ID, action, "user", u.ID, map[string]any{"by": "admin"})
 	})
-	if err != nil {
-		return err
-	}
-	s.Keys.ForgetUser(userID)
-	return nil
 }
 
 // SetAccountPassword sets an account's password. Its API keys keep working.
@@ -182,12 +197,8 @@ func (s *Store) SetAccountPassword(ctx context.Context, username, password strin
 	if err != nil {
 		return err
 	}
-	return s.tx(ctx, func(tx *gorm.DB) error {
-		u, err := lockUserNamed(tx, username)
-		if err != nil {
-			return err
-		}
-		if err := tx.Model(&User{}).Where("id = ?", u.ID).Updates(map[string]any{"password_hash": hash, "updated_at": wire.Now()}).Error; err != nil {
+	return s.changeAccount(ctx, username, func(tx *gorm.DB, u *User) error {
+		if err := updateAccount(tx, u.ID, map[string]any{"password_hash": hash}); err != nil {
 			return err
 		}
 		return logActivity(tx, u.ID, "password_changed", "user", u.ID, map[string]any{"by": "admin"})
@@ -201,13 +212,7 @@ func (s *Store) ChangeAccountPlan(ctx context.Context, username, planName string
 	if planName == "" {
 		return wire.Errorf(wire.EINVALID, "plan_name is required")
 	}
-	var userID int64
-	err := s.tx(ctx, func(tx *gorm.DB) error {
-		u, err := lockUserNamed(tx, username)
-		if err != nil {
-			return err
-		}
-		userID = u.ID
+	return s.changeAccount(ctx, username, func(tx *gorm.DB, u *User) error {
 		var from, to Plan
 		if err := tx.Where("name = ?", planName).First(&to).Error; err != nil {
 			return notFoundAs(err, wire.EINVALID, "Unknown plan: "+planName)
@@ -218,16 +223,11 @@ func (s *Store) ChangeAccountPlan(ctx context.Context, username, planName string
 		if from.Name == to.Name {
 			return nil
 		}
-		if err := tx.Model(&User{}).Where("id = ?", u.ID).Updates(map[string]any{"plan_id": to.ID, "updated_at": wire.Now()}).Error; err != nil {
+		if err := updateAccount(tx, u.ID, map[string]any{"plan_id": to.ID}); err != nil {
 			return err
 		}
 		return logActivity(tx, u.ID, "plan_changed", "user", u.ID, map[string]any{"from": from.Name, "to": to.Name})
 	})
-	if err != nil {
-		return err
-	}
-	s.Keys.ForgetUser(userID)
-	return nil
 }
 
 // DeleteAccount deletes an account and everything it owns, in one transaction: its keys and their
@@ -235,13 +235,7 @@ func (s *Store) ChangeAccountPlan(ctx context.Context, username, planName string
 // memberships, and the organizations it administers (with their memberships; other accounts'
 // instances in them are kept, outside any organization). Its keys fail on the next request.
 func (s *Store) DeleteAccount(ctx context.Context, username string) error {
-	var userID int64
-	err := s.tx(ctx, func(tx *gorm.DB) error {
-		u, err := lockUserNamed(tx, username)
-		if err != nil {
-			return err
-		}
-		userID = u.ID
+	return s.changeAccount(ctx, username, func(tx *gorm.DB, u *User) error {
 		var orgIDs []int64
 		if err := tx.Model(&Organization{}).Where("admin_id = ?", u.ID).Pluck("id", &orgIDs).Error; err != nil {
 			return err
@@ -266,9 +260,4 @@ func (s *Store) DeleteAccount(ctx context.Context, username string) error {
 		}
 		return tx.Delete(&User{}, u.ID).Error
 	})
-	if err != nil {
-		return err
-	}
-	s.Keys.ForgetUser(userID)
-	return nil
 }

@@ -40,12 +40,6 @@ func NewRedisClientTimeout(rawURL string, timeout time.Duration) (redis.Universa
 		}
 	}
 	q.Del("timeout")
-	// go-redis's own timeout options win over ours; remember which ones the URL set.
-	set := func(name string, d *time.Duration) {
-		if !q.Has(name) {
-			*d = timeout
-		}
-	}
 
 	if cluster {
 		if strings.Trim(u.Path, "/") != "" {
@@ -59,15 +53,8 @@ func NewRedisClientTimeout(rawURL string, timeout time.Duration) (redis.Universa
 		if err != nil {
 			return nil, fmt.Errorf("ratelimit: redis URL: %w", err)
 		}
-		set("dial_timeout", &opt.DialTimeout)
-		set("read_timeout", &opt.ReadTimeout)
-		set("write_timeout", &opt.WriteTimeout)
-		set("pool_timeout", &opt.PoolTimeout)
-		if !q.Has("dialer_retries") {
-			opt.DialerRetries = 1
-		}
-		opt.MaxRetries = -1
-		opt.ContextTimeoutEnabled = true
+		limiterDefaults(q, timeout, &opt.DialTimeout, &opt.ReadTimeout, &opt.WriteTimeout, &opt.PoolTimeout,
+			&opt.DialerRetries, &opt.MaxRetries, &opt.ContextTimeoutEnabled)
 		return redis.NewClusterClient(opt), nil
 	}
 
@@ -76,16 +63,26 @@ func NewRedisClientTimeout(rawURL string, timeout time.Duration) (redis.Universa
 	if err != nil {
 		return nil, fmt.Errorf("ratelimit: redis URL: %w", err)
 	}
-	set("dial_timeout", &opt.DialTimeout)
-	set("read_timeout", &opt.ReadTimeout)
-	set("write_timeout", &opt.WriteTimeout)
-	set("pool_timeout", &opt.PoolTimeout)
-	if !q.Has("dialer_retries") {
-		opt.DialerRetries = 1 // a refused dial is an answer; five tries 100ms apart would stall
-	}
-	opt.MaxRetries = -1
-	opt.ContextTimeoutEnabled = true
+	limiterDefaults(q, timeout, &opt.DialTimeout, &opt.ReadTimeout, &opt.WriteTimeout, &opt.PoolTimeout,
+		&opt.DialerRetries, &opt.MaxRetries, &opt.ContextTimeoutEnabled)
 	return redis.NewClient(opt), nil
+}
+
+// limiterDefaults sets what the limiter needs of either client's options (their fields have the
+// same names but not the same type): the timeouts the URL did not set, one dial try (a refused
+// dial is an answer; five tries 100ms apart would stall), no retries (a retried script call could
+// charge twice), and deadlines taken from the context.
+func limiterDefaults(q url.Values, timeout time.Duration, dial, read, write, pool *time.Duration, dialerRetries, maxRetries *int, contextTimeout *bool) {
+	for name, d := range map[string]*time.Duration{"dial_timeout": dial, "read_timeout": read, "write_timeout": write, "pool_timeout": pool} {
+		if !q.Has(name) { // go-redis's own timeout options win over ours
+			*d = timeout
+		}
+	}
+	if !q.Has("dialer_retries") {
+		*dialerRetries = 1
+	}
+	*maxRetries = -1
+	*contextTimeout = true
 }
 
 // splitRedisURL separates the address list, which net/url cannot parse, from the rest of the

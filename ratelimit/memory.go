@@ -31,9 +31,21 @@ type Memory struct {
 }
 
 type memShard struct {
+	lockedMap[memEntry]
+	_ [48]byte // keep neighbouring shard locks off one cache line
+}
+
+// lockedMap is one shard's callers under its lock (Memory and Refusals shard alike).
+type lockedMap[V any] struct {
 	mu sync.Mutex
-	m  map[string]memEntry
-	_  [48]byte // keep neighbouring shard locks off one cache line
+	m  map[string]V
+}
+
+// size is len(m), under the lock.
+func (l *lockedMap[V]) size() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return len(l.m)
 }
 
 type memEntry struct {
@@ -86,10 +98,7 @@ func (m *Memory) Peek(_ context.Context, key string, limits Limits) (Decision, e
 func (m *Memory) Len() int {
 	n := 0
 	for i := range m.shards {
-		sh := &m.shards[i]
-		sh.mu.Lock()
-		n += len(sh.m)
-		sh.mu.Unlock()
+		n += m.shards[i].size()
 	}
 	return n
 }

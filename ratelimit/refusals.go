@@ -3,7 +3,6 @@ package ratelimit
 import (
 	"context"
 	"hash/maphash"
-	"sync"
 	"sync/atomic"
 	"time"
 )
@@ -45,8 +44,7 @@ type Refusals struct {
 }
 
 type refusalShard struct {
-	mu sync.Mutex
-	m  map[string]refusal
+	lockedMap[refusal]
 	// n is len(m), read without the lock: an allowed caller, the usual one, finds its shard
 	// empty and takes no lock at all.
 	n atomic.Int32
@@ -135,10 +133,7 @@ func (r *Refusals) Allow(ctx context.Context, key string, limits Limits) (Decisi
 func (r *Refusals) Len() int {
 	n := 0
 	for i := range r.shards {
-		sh := &r.shards[i]
-		sh.mu.Lock()
-		n += len(sh.m)
-		sh.mu.Unlock()
+		n += r.shards[i].size()
 	}
 	return n
 }

@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"text/template"
 
 	"sharepanel/apidocs"
 	"sharepanel/wire"
@@ -17,7 +16,7 @@ import (
 //go:embed openapi/*.md
 var proseFiles embed.FS
 
-var prose = template.Must(template.ParseFS(proseFiles, "openapi/*.md"))
+var prose = apidocs.NewProse(proseFiles, "openapi/*.md")
 
 // tagDoc is one section of the document.
 type tagDoc struct{ Name, Doc string }
@@ -51,14 +50,9 @@ var statusDocs = map[int]string{
 
 // adminIntro is the admin API's section of the document's introduction.
 func adminIntro(server, group string) string {
-	var b strings.Builder
-	err := prose.ExecuteTemplate(&b, "intro.md", map[string]any{"Server": server, "Group": group,
+	return prose.Render("intro.md", map[string]any{"Server": server, "Group": group,
 		"DefaultLimit": wire.DefaultLimit, "MaxLimit": wire.MaxLimit,
 		"MaxBody": sizeText(maxBody), "MaxBackupBody": sizeText(maxBackupBody)})
-	if err != nil {
-		panic("admin: docs template: " + err.Error()) // compiled in: a bug
-	}
-	return b.String()
 }
 
 // sizeText writes a body limit as the intro does: "1 MB".
