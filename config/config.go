@@ -31,6 +31,10 @@ type Config struct {
 	AdminTokenTTL    time.Duration // SHAREPANEL_ADMIN_TOKEN_TTL
 	MetricsAddr      string        // SHAREPANEL_METRICS_ADDR: empty means off
 	UsageFlushPeriod time.Duration // SHAREPANEL_USAGE_FLUSH_INTERVAL
+	// AutoMigrate (SHAREPANEL_AUTO_MIGRATE) lets every command bring the schema up to date itself;
+	// without it they refuse a schema that is not this build's. Default: on for SQLite (one process
+	// owns the file), off for MySQL (replicas migrate once, on purpose: sharepanel migrate).
+	AutoMigrate bool
 }
 
 // Load reads the environment. getenv is os.Getenv in production and a map in tests.
@@ -59,6 +63,7 @@ func Load(getenv func(string) string) (Config, error) {
 	if c.MetricsAddr != "" {
 		l.addr("SHAREPANEL_METRICS_ADDR", c.MetricsAddr)
 	}
+	c.AutoMigrate = l.flag("SHAREPANEL_AUTO_MIGRATE", strings.HasPrefix(c.DatabaseURL, "sqlite://"))
 	if !strings.HasPrefix(c.DatabaseURL, "sqlite://") && !strings.HasPrefix(c.DatabaseURL, "mysql://") {
 		l.fail("SHAREPANEL_DATABASE_URL", "must start with sqlite:// or mysql://")
 	}
@@ -124,6 +129,19 @@ func (l *loader) oneOf(name, def string, allowed ...string) string {
 	}
 	l.fail(name, fmt.Sprintf("must be one of %s, got %q", strings.Join(allowed, ", "), v))
 	return def
+}
+
+func (l *loader) flag(name string, def bool) bool {
+	v := l.str(name, "")
+	if v == "" {
+		return def
+	}
+	b, ok := wire.ParseFlag(v)
+	if !ok {
+		l.fail(name, fmt.Sprintf("must be true or false, got %q", v))
+		return def
+	}
+	return b
 }
 
 func (l *loader) list(name, def string) []string {

@@ -64,3 +64,24 @@ func TestTrustedProxiesAndSecretFile(t *testing.T) {
 		t.Fatalf("origins %v", c.CORSOrigins)
 	}
 }
+
+// SHAREPANEL_AUTO_MIGRATE defaults to on for the embedded SQLite and off for MySQL.
+func TestAutoMigrateDefaultsByDatabase(t *testing.T) {
+	for _, c := range []struct {
+		env  map[string]string
+		want bool
+	}{
+		{nil, true},
+		{map[string]string{"SHAREPANEL_DATABASE_URL": "mysql://u:p@db:3306/sp"}, false},
+		{map[string]string{"SHAREPANEL_DATABASE_URL": "mysql://u:p@db:3306/sp", "SHAREPANEL_AUTO_MIGRATE": "true"}, true},
+		{map[string]string{"SHAREPANEL_AUTO_MIGRATE": "off"}, false},
+	} {
+		cfg, err := Load(env(c.env))
+		if err != nil || cfg.AutoMigrate != c.want {
+			t.Errorf("%v: AutoMigrate %v, %v; want %v", c.env, cfg.AutoMigrate, err, c.want)
+		}
+	}
+	if _, err := Load(env(map[string]string{"SHAREPANEL_AUTO_MIGRATE": "sometimes"})); err == nil || !strings.Contains(err.Error(), "SHAREPANEL_AUTO_MIGRATE") {
+		t.Fatalf("bad value: %v", err)
+	}
+}

@@ -14,14 +14,12 @@ import (
 // that one flush of the UsageRecorder wrote; rows are never updated, so a group that spans several
 // flushes has several rows and every report sums over them.
 type APIUsage struct {
-	ID         int64  `gorm:"primaryKey"`
-	UserID     int64  `gorm:"not null;index:idx_usage_user_day"`
-	KeyID      int64  `gorm:"not null;index:idx_usage_key_day"`
-	Endpoint   string `gorm:"size:64;not null"` // "mode.action"
-	StatusCode int    `gorm:"not null"`
-	Day        string `gorm:"size:10;not null;index:idx_usage_user_day;index:idx_usage_key_day"` // YYYY-MM-DD, UTC
-	// The defaults and the nullable last_at let AutoMigrate add these columns to a table of the old
-	// one-row-per-request shape; every insert sets them.
+	ID                  int64         `gorm:"primaryKey"`
+	UserID              int64         `gorm:"not null;index:idx_usage_user_day"`
+	KeyID               int64         `gorm:"not null;index:idx_usage_key_day"`
+	Endpoint            string        `gorm:"size:64;not null"` // "mode.action"
+	StatusCode          int           `gorm:"not null"`
+	Day                 string        `gorm:"size:10;not null;index:idx_usage_user_day;index:idx_usage_key_day"` // YYYY-MM-DD, UTC
 	RequestCount        int64         `gorm:"not null;default:1"`
 	TotalDurationMicros int64         `gorm:"not null;default:0"`
 	LastAt              wire.DateTime // the group's newest request in this flush
@@ -31,22 +29,37 @@ type APIUsage struct {
 // TableName is the reference's name.
 func (APIUsage) TableName() string { return "api_usage" }
 
-// migrateUsage converts an api_usage table of the old shape (one row per request, with a
-// duration_micros column) after AutoMigrate has added the new columns: each old row becomes a group
-// of one request, and the old column, NOT NULL without a default, goes so that inserts work.
-func migrateUsage(db *gorm.DB) error {
+// upgradeUnversioned brings a database made before migrations were versioned to exactly version 1.
+// The one shape that differs is api_usage of the first release, one row per request with a
+// duration_micros column: each old row becomes a group of one request. Each statement checks first,
+// so a run that failed halfway can simply be run again.
+func upgradeUnversioned(db *gorm.DB, mysql bool) error {
 	m := db.Migrator()
-	if !m.HasColumn(&APIUsage{}, "duration_micros") {
+	if !m.HasColumn("api_usage", "duration_micros") {
 		return nil
+	}
+	columns := []struct{ name, sqlite, mysql string }{
+		{"request_count", "integer NOT NULL DEFAULT 1", "bigint(20) NOT NULL DEFAULT 1"},
+		{"total_duration_micros", "integer NOT NULL DEFAULT 0", "bigint(20) NOT NULL DEFAULT 0"},
+		{"last_at", "datetime", "datetime(3) DEFAULT NULL"},
+	}
+	for _, c := range columns {
+		if m.HasColumn("api_usage", c.name) {
+			continue
+		}
+		def := c.sqlite
+		if mysql {
+			def = c.mysql
+		}
+		if err := db.Exec("ALTER TABLE api_usage ADD COLUMN " + c.name + " " + def).Error; err != nil {
+			return err
+		}
 	}
 	err := db.Exec("UPDATE api_usage SET request_count = 1, total_duration_micros = duration_micros, last_at = created_at").Error
 	if err != nil {
 		return err
 	}
-	if err := m.DropColumn(&APIUsage{}, "duration_micros"); err != nil && m.HasColumn(&APIUsage{}, "duration_micros") {
-		return err // not a replica migrating at the same time, which dropped it first
-	}
-	return nil
+	return db.Exec("ALTER TABLE api_usage DROP COLUMN duration_micros").Error
 }
 
 // usageSummary is the aggregate both usage reports share: sums over the groups' rows, so exactly

@@ -26,13 +26,15 @@ type oldUsage struct {
 
 func (oldUsage) TableName() string { return "api_usage" }
 
-// Migrating a table of the old shape keeps its requests (each a group of one) and takes new rows.
+// A database of the first release, made before migrations were versioned, with api_usage of the
+// old shape: migrating records it at version 1, keeps its requests (each a group of one) and takes
+// new rows.
 func TestMigrateUsageFromOneRowPerRequest(t *testing.T) {
 	ctx := context.Background()
 	s := testenv.NewStore(t)
 	u := billingUser(t, s, "usage-migrate@example.com")
 	db := s.DB()
-	if err := db.Migrator().DropTable("api_usage"); err != nil {
+	if err := db.Migrator().DropTable("api_usage", "schema_migrations"); err != nil {
 		t.Fatal(err)
 	}
 	if err := db.AutoMigrate(&oldUsage{}); err != nil {
@@ -47,11 +49,14 @@ func TestMigrateUsageFromOneRowPerRequest(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	if err := s.Migrate(ctx); err != nil {
+	if _, err := s.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.Migrate(ctx); err != nil { // idempotent
-		t.Fatal(err)
+	if applied, err := s.Migrate(ctx); err != nil || len(applied) != 0 { // idempotent
+		t.Fatalf("second migrate: applied %v, %v", applied, err)
+	}
+	if st, err := s.SchemaStatus(ctx); err != nil || st.Current() != st.Latest || st.Applied[0].Version != 1 {
+		t.Fatalf("status %+v, %v", st, err)
 	}
 	rec := s.NewUsageRecorder(testenv.Logger(t), time.Hour, 100)
 	rec.Record(models.UsageRecord{UserID: u.ID, KeyID: 3, Endpoint: "profile.view", Status: 200, Duration: 2 * time.Millisecond, At: today})

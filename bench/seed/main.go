@@ -64,7 +64,7 @@ func run(ctx context.Context, dbURL string, recreate bool, n int, keysFile, tigh
 		return err
 	}
 	defer store.Close()
-	if err := store.Migrate(ctx); err != nil {
+	if _, err := store.Migrate(ctx); err != nil {
 		return err
 	}
 	start := time.Now()

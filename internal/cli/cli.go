@@ -21,7 +21,7 @@ import (
 
 const usage = `Usage:
   sharepanel [serve]                 run the service
-  sharepanel migrate                 create or upgrade the schema and exit
+  sharepanel migrate [--status]      apply the schema's missing migrations (--status: list them)
   sharepanel user add --email E --password P --plan free|basic|pro|enterprise [--username U]
   sharepanel demo [--email E] [--password P]
                                      create or reset a pro-plan demo account with sample data
@@ -61,13 +61,7 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) er
 	case "serve":
 		return serve(ctx, cfg, log)
 	case "migrate":
-		store, err := openStore(ctx, cfg, log)
-		if err != nil {
-			return err
-		}
-		defer store.Close()
-		fmt.Fprintln(stdout, "schema is up to date")
-		return nil
+		return migrateCommand(ctx, cfg, log, args, stdout)
 	case "user":
 		return userCommand(ctx, cfg, log, args, stdout)
 	case "demo":
@@ -112,14 +106,25 @@ func newLogger(cfg config.Config, w io.Writer) (*slog.Logger, func()) {
 	return slog.New(h), closeLog
 }
 
-// openStore connects and migrates: every command works on an up-to-date schema.
+// openStore connects, and makes sure the schema is this build's: with SHAREPANEL_AUTO_MIGRATE
+// (the default on SQLite) it migrates; otherwise it refuses a schema that is behind or ahead, with
+// the command to run. Every command but migrate works on an up-to-date schema.
 func openStore(ctx context.Context, cfg config.Config, log *slog.Logger) (*models.Store, error) {
 	store, err := models.Open(ctx, cfg.DatabaseURL, log)
 	if err != nil {
 		return nil, err
 	}
 	store.DefaultCurrency = cfg.Currency
-	if err := store.Migrate(ctx); err != nil {
+	if cfg.AutoMigrate {
+		var applied []models.AppliedMigration
+		applied, err = store.Migrate(ctx)
+		for _, m := range applied {
+			log.Info("schema migrated", "version", m.Version, "name", m.Name)
+		}
+	} else {
+		err = store.CheckSchema(ctx)
+	}
+	if err != nil {
 		store.Close()
 		return nil, err
 	}

@@ -72,3 +72,46 @@ func TestBadConfigNamesTheVariable(t *testing.T) {
 		t.Fatalf("error %v does not name the variable", err)
 	}
 }
+
+// Without SHAREPANEL_AUTO_MIGRATE, commands refuse a schema that is behind and say what to run;
+// migrate --status lists the steps and changes nothing; migrate applies them and says which.
+func TestMigrateStatusAndTheSchemaCheck(t *testing.T) {
+	base := testGetenv(t)
+	manual := func(k string) string {
+		if k == "SHAREPANEL_AUTO_MIGRATE" {
+			return "false"
+		}
+		return base(k)
+	}
+	var out bytes.Buffer
+	err := run([]string{"user", "add", "--email", "ada@example.com", "--password", "correct horse"}, manual, &out, &bytes.Buffer{})
+	if err == nil || !strings.Contains(err.Error(), "it is at version 0, this build needs") || !strings.Contains(err.Error(), "Run `sharepanel migrate` first") {
+		t.Fatalf("user add on an empty database: %v", err)
+	}
+	for i := 0; i < 2; i++ {
+		out.Reset()
+		if err := run([]string{"migrate", "--status"}, manual, &out, &bytes.Buffer{}); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(out.String(), "pending  0001  initial schema") || !strings.Contains(out.String(), "schema version 0;") {
+			t.Fatalf("status #%d: %q", i+1, out.String())
+		}
+	}
+	out.Reset()
+	if err := run([]string{"migrate"}, manual, &out, &bytes.Buffer{}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "applied  0001  initial schema") {
+		t.Fatalf("migrate: %q", out.String())
+	}
+	out.Reset()
+	if err := run([]string{"migrate", "--status"}, manual, &out, &bytes.Buffer{}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "applied  0001  initial schema") || strings.Contains(out.String(), "pending") {
+		t.Fatalf("status after migrate: %q", out.String())
+	}
+	if err := run([]string{"user", "add", "--email", "ada@example.com", "--password", "correct horse"}, manual, &out, &bytes.Buffer{}); err != nil {
+		t.Fatalf("user add after migrate: %v", err)
+	}
+}

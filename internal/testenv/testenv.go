@@ -40,6 +40,7 @@ type Env struct {
 
 // Options adjust New.
 type Options struct {
+	Store   *models.Store        // default: NewStore
 	Limiter ratelimit.Limiter    // default: Unlimited
 	Login   *ratelimit.Auth      // default: no login limits
 	Deps    func(*handlers.Deps) // last say over the dependencies
@@ -56,25 +57,37 @@ func Logger(t testing.TB) *slog.Logger {
 // NewStore returns a migrated, empty database for one test.
 func NewStore(t testing.TB) *models.Store {
 	t.Helper()
-	ctx := context.Background()
-	log := Logger(t)
-	var dbURL string
-	if base := os.Getenv("SHAREPANEL_TEST_MYSQL_URL"); base != "" {
-		dbURL = mysqlDatabase(t, base)
-	} else {
-		dbURL = "sqlite://" + filepath.Join(t.TempDir(), "test.db")
+	s := OpenStore(t, EmptyDatabase(t))
+	if _, err := s.Migrate(context.Background()); err != nil {
+		t.Fatalf("migrate: %v", err)
 	}
-	s, err := models.Open(ctx, dbURL, log)
+	return s
+}
+
+// EmptyDatabase returns the URL of a database of the test's own with nothing in it: an SQLite file,
+// or a database on the MySQL server named by SHAREPANEL_TEST_MYSQL_URL, dropped afterwards.
+func EmptyDatabase(t testing.TB) string {
+	t.Helper()
+	if base := os.Getenv("SHAREPANEL_TEST_MYSQL_URL"); base != "" {
+		return mysqlDatabase(t, base)
+	}
+	return "sqlite://" + filepath.Join(t.TempDir(), "test.db")
+}
+
+// OpenStore opens a store on dbURL for the test, closed when it ends; it does not migrate.
+func OpenStore(t testing.TB, dbURL string) *models.Store {
+	t.Helper()
+	s, err := models.Open(context.Background(), dbURL, Logger(t))
 	if err != nil {
 		t.Fatalf("open store: %v", err)
 	}
 	t.Cleanup(func() { _ = s.Close() })
-	if err := s.Migrate(ctx); err != nil {
-		t.Fatalf("migrate: %v", err)
-	}
 	s.PasswordCost = bcrypt.MinCost // the production cost is too slow for hundreds of accounts under -race
 	return s
 }
+
+// IsMySQL tells whether the tests run on MySQL (SHAREPANEL_TEST_MYSQL_URL) rather than SQLite.
+func IsMySQL() bool { return os.Getenv("SHAREPANEL_TEST_MYSQL_URL") != "" }
 
 // mysqlDatabase creates a database of its own for the test and drops it afterwards.
 func mysqlDatabase(t testing.TB, base string) string {
@@ -108,7 +121,10 @@ func randomHex(n int) string {
 // New builds the service over a fresh database.
 func New(t testing.TB, opts Options) *Env {
 	t.Helper()
-	store := NewStore(t)
+	store := opts.Store
+	if store == nil {
+		store = NewStore(t)
+	}
 	log := Logger(t)
 	if opts.Limiter == nil {
 		opts.Limiter = Unlimited{}

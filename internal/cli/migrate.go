@@ -1,0 +1,62 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+
+	"sharepanel/config"
+	"sharepanel/models"
+)
+
+// migrateCommand is sharepanel migrate: apply the schema's missing steps and say which, or with
+// --status list the applied and pending ones without changing anything.
+func migrateCommand(ctx context.Context, cfg config.Config, log *slog.Logger, args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("migrate", flag.ContinueOnError)
+	fs.SetOutput(stdout)
+	status := fs.Bool("status", false, "list the applied and pending migrations; change nothing")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("migrate: unexpected argument %q", fs.Arg(0))
+	}
+	store, err := models.Open(ctx, cfg.DatabaseURL, log)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	if *status {
+		st, err := store.SchemaStatus(ctx)
+		if err != nil {
+			return err
+		}
+		for _, m := range st.Applied {
+			fmt.Fprintf(stdout, "applied  %04d  %s  (%s)\n", m.Version, m.Name, m.AppliedAt.UTC().Format("2006-01-02 15:04:05 UTC"))
+		}
+		for _, m := range st.Pending {
+			fmt.Fprintf(stdout, "pending  %04d  %s\n", m.Version, m.Name)
+		}
+		fmt.Fprintf(stdout, "schema version %d; this build's newest is %d\n", st.Current(), st.Latest)
+		return nil
+	}
+	applied, err := store.Migrate(ctx)
+	for _, m := range applied {
+		fmt.Fprintf(stdout, "applied  %04d  %s\n", m.Version, m.Name)
+	}
+	if errors.Is(err, models.ErrSchemaAhead) {
+		return err
+	}
+	if err != nil {
+		return fmt.Errorf("%w\nThe steps above are done; fix the cause and run sharepanel migrate again (docs/DEPLOY.md)", err)
+	}
+	st, err := store.SchemaStatus(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "schema is up to date (version %d)\n", st.Current())
+	return nil
+}

@@ -1,0 +1,295 @@
+package models_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+
+	"sharepanel/internal/sqldump"
+	"sharepanel/internal/testenv"
+	"sharepanel/models"
+)
+
+// fixture is a database of an earlier schema version (models/testdata, made by
+// internal/schemafixture with that version's code), loaded into a fresh database of the test's
+// dialect, and what it must still hold after upgrading.
+type fixture struct {
+	Version int
+	Expect  struct {
+		DemoEmail    string           `json:"demo_email"`
+		DemoPassword string           `json:"demo_password"`
+		DemoKey      string           `json:"demo_key"`
+		MemberKey    string           `json:"member_key"`
+		Counts       map[string]int64 `json:"counts"`
+		KeyRequests  map[string]int64 `json:"key_requests"`
+	}
+}
+
+func dialect() string {
+	if testenv.IsMySQL() {
+		return "mysql"
+	}
+	return "sqlite"
+}
+
+// loadFixture loads schema-v<version> into a new database and returns a store on it, not migrated.
+func loadFixture(t *testing.T, version int) (*models.Store, fixture) {
+	t.Helper()
+	base := fmt.Sprintf("testdata/schema-v%d.%s", version, dialect())
+	f := fixture{Version: version}
+	raw, err := os.ReadFile(base + ".json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(raw, &f.Expect); err != nil {
+		t.Fatal(err)
+	}
+	script, err := os.ReadFile(base + ".sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := testenv.OpenStore(t, testenv.EmptyDatabase(t))
+	for _, stmt := range models.SplitSQL(string(script), testenv.IsMySQL()) {
+		if err := s.DB().Exec(stmt).Error; err != nil {
+			t.Fatalf("loading %s: %v\n%.200s", base, err, stmt)
+		}
+	}
+	return s, f
+}
+
+// rowCounts counts every table the fixture has rows in, and per account the rows the user API lists.
+func rowCounts(t *testing.T, s *models.Store, f fixture) map[string]int64 {
+	t.Helper()
+	out := map[string]int64{}
+	for table := range f.Expect.Counts {
+		var n int64
+		if err := s.DB().Table(table).Count(&n).Error; err != nil {
+			t.Fatalf("count %s: %v", table, err)
+		}
+		out[table] = n
+	}
+	return out
+}
+
+// The upgrade test: a database of every earlier version, with a demo account holding every kind of
+// row, is migrated to this build's schema and keeps everything: every table's rows, and through the
+// API every key (it still authenticates), organization, membership, instance, invoice,
+// transaction, purchase, notification, activity entry and usage count.
+func TestUpgradeKeepsEveryRow(t *testing.T) {
+	for _, version := range []int{1} {
+		t.Run("from v"+strconv.Itoa(version), func(t *testing.T) {
+			ctx := context.Background()
+			s, f := loadFixture(t, version)
+			for table, want := range f.Expect.Counts {
+				if got := rowCounts(t, s, f)[table]; got != want {
+					t.Fatalf("fixture loaded %d rows of %s, its JSON says %d", got, table, want)
+				}
+			}
+			env := testenv.New(t, testenv.Options{Store: s})
+			// What the API lists before the upgrade is read from the tables, as it was.
+			before := apiView(t, env, f, false)
+
+			applied, err := s.Migrate(ctx)
+			if err != nil {
+				t.Fatalf("migrate: %v", err)
+			}
+			st, err := s.SchemaStatus(ctx)
+			if err != nil || st.Current() != st.Latest || len(st.Pending) != 0 {
+				t.Fatalf("after migrate: %+v, %v (applied %v)", st, err, applied)
+			}
+			if got := rowCounts(t, s, f); fmt.Sprint(got) != fmt.Sprint(f.Expect.Counts) {
+				t.Errorf("rows per table after upgrade %v, want %v", got, f.Expect.Counts)
+			}
+			after := apiView(t, env, f, true)
+			if fmt.Sprint(after) != fmt.Sprint(before) {
+				t.Errorf("through the API after upgrade:\n%v\nbefore:\n%v", after, before)
+			}
+
+			// The upgraded schema is the one a fresh database gets.
+			if got, want := schemaOf(t, s), schemaOf(t, testenv.NewStore(t)); got != want {
+				t.Errorf("upgraded schema:\n%s\nfresh schema:\n%s", got, want)
+			}
+
+			// Migrating again changes nothing.
+			if again, err := s.Migrate(ctx); err != nil || len(again) != 0 {
+				t.Fatalf("second migrate applied %v, %v", again, err)
+			}
+			if got := apiView(t, env, f, true); fmt.Sprint(got) != fmt.Sprint(after) {
+				t.Errorf("second migrate changed what the API shows:\n%v\nwas\n%v", got, after)
+			}
+			// And the account's password still logs in (which makes a key: checked last).
+			env.Get(map[string]string{"mode": "auth", "email": f.Expect.DemoEmail, "password": f.Expect.DemoPassword}).
+				Expect(t, http.StatusOK, "Authentication successful")
+		})
+	}
+}
+
+// apiView is what the fixture's accounts see through the user API: list lengths, the sum of usage
+// per key (time-independent, unlike per-day reports), and that every key still works.
+// fromAPI false reads the same figures straight from the tables (the schema the fixture was made
+// with, before the upgrade): the API of this build may not read an old schema.
+func apiView(t *testing.T, env *testenv.Env, f fixture, fromAPI bool) map[string]int64 {
+	t.Helper()
+	out := map[string]int64{}
+	if !fromAPI {
+		db := env.Store.DB()
+		var demoID int64
+		if err := db.Raw("SELECT id FROM users WHERE email = ?", f.Expect.DemoEmail).Scan(&demoID).Error; err != nil {
+			t.Fatal(err)
+		}
+		count := func(name, q string, args ...any) {
+			var n int64
+			if err := db.Raw(q, args...).Scan(&n).Error; err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+			out[name] = n
+		}
+		count("orgs", "SELECT COUNT(*) FROM org_members WHERE user_id = ?", demoID)
+		count("members", "SELECT COUNT(*) FROM org_members m WHERE m.organization_id IN (SELECT organization_id FROM org_members WHERE user_id = ?)", demoID)
+		count("instances", "SELECT COUNT(*) FROM instances WHERE user_id = ?", demoID)
+		count("invoices", "SELECT COUNT(*) FROM invoices WHERE user_id = ?", demoID)
+		count("transactions", "SELECT COUNT(*) FROM transactions WHERE user_id = ?", demoID)
+		count("purchases", "SELECT COUNT(*) FROM purchases WHERE user_id = ?", demoID)
+		count("notifications", "SELECT COUNT(*) FROM notifications WHERE user_id = ?", demoID)
+		count("activity", "SELECT COUNT(*) FROM activity_logs WHERE user_id = ?", demoID)
+		count("keys", "SELECT COUNT(*) FROM api_keys WHERE user_id = ?", demoID)
+		for id, n := range f.Expect.KeyRequests {
+			out["usage key "+id] = n
+		}
+		out["demo key"], out["member key"] = 200, 200
+		return out
+	}
+	get := func(key string, params ...string) *testenv.Response {
+		q := map[string]string{"api_key": key}
+		for i := 0; i+1 < len(params); i += 2 {
+			q[params[i]] = params[i+1]
+		}
+		return env.Get(q)
+	}
+	list := func(name string, params ...string) []map[string]any {
+		res := get(f.Expect.DemoKey, append(params, "limit", "500")...)
+		if res.Code != http.StatusOK {
+			t.Fatalf("%s: %d %s", name, res.Code, res.Body)
+		}
+		l := res.DataList(t)
+		out[name] = int64(len(l))
+		return l
+	}
+	orgs := list("orgs", "mode", "orgs", "action", "list")
+	for _, o := range orgs {
+		res := get(f.Expect.DemoKey, "mode", "orgs", "action", "members", "org_id", fmt.Sprint(o["id"]))
+		out["members"] += int64(len(res.DataList(t)))
+	}
+	list("instances", "mode", "instances", "action", "list")
+	list("invoices", "mode", "billing", "action", "invoices")
+	list("transactions", "mode", "billing", "action", "transactions")
+	list("purchases", "mode", "billing", "action", "purchases")
+	list("notifications", "mode", "notifications", "action", "list")
+	list("activity", "mode", "analytics", "action", "activity")
+	keys := list("keys", "mode", "api_keys", "action", "list")
+	for _, k := range keys {
+		res := get(f.Expect.DemoKey, "mode", "api_keys", "action", "usage", "key_id", fmt.Sprint(k["id"]))
+		if n := res.DataMap(t)["total_requests"].(float64); n > 0 {
+			out["usage key "+fmt.Sprint(k["id"])] = int64(n)
+		}
+	}
+	out["demo key"] = int64(get(f.Expect.DemoKey, "mode", "profile", "action", "view").Code)
+	out["member key"] = int64(get(f.Expect.MemberKey, "mode", "profile", "action", "view").Code)
+	return out
+}
+
+// Replicas that run migrate at once apply each step once, and all of them end up to date.
+func TestConcurrentMigrateAppliesEachStepOnce(t *testing.T) {
+	dbURL := testenv.EmptyDatabase(t)
+	const replicas = 4
+	stores := make([]*models.Store, replicas)
+	for i := range stores {
+		stores[i] = testenv.OpenStore(t, dbURL)
+	}
+	var wg sync.WaitGroup
+	applied := make([][]models.AppliedMigration, replicas)
+	errs := make([]error, replicas)
+	for i, s := range stores {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			applied[i], errs[i] = s.Migrate(context.Background())
+		}()
+	}
+	wg.Wait()
+	total := map[int]int{}
+	for i := range stores {
+		if errs[i] != nil {
+			t.Fatalf("replica %d: %v", i, errs[i])
+		}
+		for _, m := range applied[i] {
+			total[m.Version]++
+		}
+	}
+	st, err := stores[0].SchemaStatus(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(st.Pending) != 0 || len(total) != st.Latest {
+		t.Fatalf("steps applied %v; status %+v", total, st)
+	}
+	for v, n := range total {
+		if n != 1 {
+			t.Errorf("step %d applied %d times", v, n)
+		}
+	}
+	var plans int64
+	if err := stores[0].DB().Model(&models.Plan{}).Count(&plans).Error; err != nil || plans != 4 {
+		t.Fatalf("%d plans, %v", plans, err)
+	}
+}
+
+// A schema newer than this build knows is refused; one that is behind names the command to run.
+func TestCheckSchema(t *testing.T) {
+	ctx := context.Background()
+	s := testenv.OpenStore(t, testenv.EmptyDatabase(t))
+	if err := s.CheckSchema(ctx); err == nil || !errors.Is(err, models.ErrSchemaBehind) {
+		t.Fatalf("empty database: %v", err)
+	}
+	if _, err := s.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.CheckSchema(ctx); err != nil {
+		t.Fatalf("migrated: %v", err)
+	}
+	if err := s.DB().Exec("INSERT INTO schema_migrations (version, name, applied_at) VALUES (9999, 'from the future', '2030-01-01 00:00:00')").Error; err != nil {
+		t.Fatal(err)
+	}
+	if err := s.CheckSchema(ctx); !errors.Is(err, models.ErrSchemaAhead) {
+		t.Fatalf("newer schema: %v", err)
+	}
+	if _, err := s.Migrate(ctx); !errors.Is(err, models.ErrSchemaAhead) {
+		t.Fatalf("migrate on a newer schema: %v", err)
+	}
+}
+
+// schemaOf is a database's schema as SQL, statement by statement in a stable order (tables are
+// created in another order on a fresh database than on an upgraded one).
+func schemaOf(t *testing.T, s *models.Store) string {
+	t.Helper()
+	d := sqldump.Dumper{DB: s.DB(), MySQL: testenv.IsMySQL()}
+	tables, err := d.Tables()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ddl, _, err := d.Dump(tables)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stmts := models.SplitSQL(ddl, d.MySQL)
+	slices.Sort(stmts)
+	return strings.Join(stmts, ";\n")
+}

@@ -1,0 +1,100 @@
+package models
+
+import (
+	"embed"
+	"strings"
+
+	"gorm.io/gorm"
+)
+
+// migrations are the schema's steps, oldest first. Add a step at the end; never change or remove
+// one that has shipped: databases out there have run it. A step that changes data must keep every
+// row (the upgrade test in migrate_test.go loads a database of each earlier version and checks,
+// through the API, that everything is still there), and on MySQL, where DDL commits as it goes,
+// must be safe to run again after failing halfway.
+var migrations = []migration{
+	{Version: 1, Name: "initial schema", Up: sqlFile("0001_initial")},
+}
+
+// migration is one numbered step.
+type migration struct {
+	Version int
+	Name    string
+	Up      func(migrationStep) error
+}
+
+// migrationStep is what a step runs on: the transaction (SQLite) or the connection pool (MySQL),
+// and which of the two databases it is.
+type migrationStep struct {
+	db    *gorm.DB
+	mysql bool
+}
+
+// exec runs one statement.
+func (s migrationStep) exec(sql string, args ...any) error { return s.db.Exec(sql, args...).Error }
+
+//go:embed migrations/*.sql
+var migrationFiles embed.FS
+
+// sqlFile is a step that runs migrations/<name>.<sqlite|mysql>.sql, statement by statement.
+func sqlFile(name string) func(migrationStep) error {
+	return func(s migrationStep) error {
+		dialect := "sqlite"
+		if s.mysql {
+			dialect = "mysql"
+		}
+		text, err := migrationFiles.ReadFile("migrations/" + name + "." + dialect + ".sql")
+		if err != nil {
+			return err
+		}
+		for _, stmt := range SplitSQL(string(text), s.mysql) {
+			if err := s.exec(stmt); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+}
+
+// SplitSQL cuts a script into its statements: at each ';' that ends a line outside a string
+// literal. Comment lines ("--" at the start of a line) are left out. MySQL escapes quotes in
+// literals with a backslash as well as by doubling them; SQLite only doubles them.
+func SplitSQL(script string, mysql bool) []string {
+	var out []string
+	var cur strings.Builder
+	inString, escaped := false, false
+	for i := 0; i < len(script); i++ {
+		ch := script[i]
+		if !inString && strings.HasPrefix(script[i:], "--") && (i == 0 || script[i-1] == '\n') {
+			end := strings.IndexByte(script[i:], '\n')
+			if end < 0 {
+				break
+			}
+			i += end // the newline is kept
+			continue
+		}
+		cur.WriteByte(ch)
+		switch {
+		case escaped:
+			escaped = false
+		case inString && mysql && ch == '\\':
+			escaped = true
+		case ch == '\'':
+			inString = !inString // a doubled quote toggles twice
+		case !inString && ch == ';' && (i+1 == len(script) || script[i+1] == '\n'):
+			if stmt := statementText(cur.String()); stmt != "" {
+				out = append(out, stmt)
+			}
+			cur.Reset()
+		}
+	}
+	if stmt := statementText(cur.String()); stmt != "" {
+		out = append(out, stmt)
+	}
+	return out
+}
+
+// statementText is a statement without its ';' and the space around it.
+func statementText(s string) string {
+	return strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(s), ";"))
+}
