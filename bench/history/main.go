@@ -52,6 +52,7 @@ type options struct {
 	scale   float64
 	reuse   bool
 	out     string
+	strict  bool
 	settings
 }
 
@@ -64,6 +65,7 @@ func main() {
 	flag.Float64Var(&o.scale, "scale", 1, "the one-year account's history times this (0.1 for a quick look)")
 	flag.BoolVar(&o.reuse, "reuse", false, "keep the database a previous run seeded at the same scale (the demo account is made again)")
 	flag.StringVar(&o.out, "out", "", "also write the report to this file (default: report.md in -work)")
+	flag.BoolVar(&o.strict, "strict", false, "exit with status 3 when an endpoint misses the issue's targets")
 	flag.IntVar(&o.samples, "samples", 200, "measured requests per endpoint and account")
 	flag.IntVar(&o.rounds, "rounds", 4, "the samples are taken in this many rounds over all endpoints")
 	flag.IntVar(&o.warmup, "warmup", 3, "unmeasured requests per endpoint and account before the rounds")
@@ -77,18 +79,25 @@ func main() {
 	if o.out == "" {
 		o.out = filepath.Join(o.work, "report.md")
 	}
-	if err := run(context.Background(), o); err != nil {
+	missed, err := run(context.Background(), o)
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "history:", err)
 		os.Exit(1)
 	}
+	if o.strict && missed > 0 {
+		fmt.Fprintf(os.Stderr, "history: %d endpoints miss the targets\n", missed)
+		os.Exit(3)
+	}
 }
 
-func run(ctx context.Context, o options) error {
+// run makes the databases, measures, prints the report, and returns how many endpoints missed
+// the targets.
+func run(ctx context.Context, o options) (int, error) {
 	began := time.Now()
 	info := runInfo{date: began, load: benchkit.LoadAvg(), services: benchkit.ServiceVersions(), settings: o.settings, gateway: gitDescribe(),
 		machine: fmt.Sprintf("%d cores, %s, %s, %s/%s", runtime.NumCPU(), benchkit.CPUModel(), runtime.Version(), runtime.GOOS, runtime.GOARCH)}
 	if err := os.MkdirAll(o.work, 0o755); err != nil {
-		return err
+		return 0, err
 	}
 	sizes := OneYear.Scaled(o.scale)
 	info.seeded = describe(sizes)
@@ -105,19 +114,19 @@ func run(ctx context.Context, o options) error {
 	if !seededBefore {
 		benchkit.Step("recreating %s and migrating it with the gateway", redact(o.mysql))
 		if err := benchkit.RecreateMySQL(ctx, o.mysql); err != nil {
-			return err
+			return 0, err
 		}
 		if _, err := gatewayCommand(o.gateway, env, "migrate"); err != nil {
-			return err
+			return 0, err
 		}
 	}
 	if store, err = models.Open(ctx, o.mysql, slog.New(slog.NewTextHandler(io.Discard, nil))); err != nil {
-		return err
+		return 0, err
 	}
 	defer store.Close()
 	sqlDB, err := store.DB().DB()
 	if err != nil {
-		return err
+		return 0, err
 	}
 	seed := newSeeder(sqlDB, sizes, time.Now())
 	seed.step = func(table string, rows int64, took time.Duration) {
@@ -130,7 +139,7 @@ func run(ctx context.Context, o options) error {
 		benchkit.Step("seeding the one-year account: %s", info.seeded)
 		t := time.Now()
 		if err := seed.run(ctx); err != nil {
-			return err
+			return 0, err
 		}
 		info.seedTook = time.Since(t)
 		benchkit.Step("seeded in %s", info.seedTook.Round(100*time.Millisecond))
@@ -140,63 +149,72 @@ func run(ctx context.Context, o options) error {
 	t := time.Now()
 	demoKey, err := makeDemo(o.gateway, env)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	if err := seed.moveToBenchPlan(ctx, models.DemoUsername); err != nil {
-		return err
+		return 0, err
 	}
 	info.demoTook = time.Since(t)
 
 	benchkit.Step("starting the gateway on %s", o.addr)
 	adminAddr, err := nextPort(o.addr)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	srv, err := benchkit.Start("gateway", o.addr, filepath.Join(o.work, "gateway.log"), o.gateway, []string{"serve"},
 		append(env, "SHAREPANEL_ADDR="+o.addr, "SHAREPANEL_ADMIN_ADDR="+adminAddr, "SHAREPANEL_LOG_FORMAT=json", "SHAREPANEL_LOG_LEVEL=info"))
 	if err != nil {
-		return err
+		return 0, err
 	}
 	defer srv.Stop()
 
 	c := newClient(o.addr, o.concurrency)
 	reads, err := gatewayReads(ctx, c)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	if unmeasured, unknown := coverage(endpoints, reads); len(unmeasured)+len(unknown) > 0 {
-		return fmt.Errorf("the benchmark's endpoints (bench/history/endpoints.go) do not match the gateway's read actions: "+
+		return 0, fmt.Errorf("the benchmark's endpoints (bench/history/endpoints.go) do not match the gateway's read actions: "+
 			"not measured %v, not read actions of the gateway %v", unmeasured, unknown)
 	}
 	accounts := []*account{{Name: demoAccount, key: demoKey}, {Name: yearAccount, key: YearKey()}}
 	var cells []*cell
 	for _, a := range accounts {
 		if err := discover(ctx, c, a); err != nil {
-			return err
+			return 0, err
 		}
 		for _, e := range endpoints {
 			q, err := e.query(reads, a.ids)
 			if err != nil {
-				return err
+				return 0, err
 			}
 			cells = append(cells, &cell{acct: a, ep: e, url: q})
 		}
 	}
 	benchkit.Step("measuring %d endpoints on 2 accounts", len(endpoints))
 	if err := measureAll(ctx, c, cells, o.settings, benchkit.Step); err != nil {
-		return fmt.Errorf("%w (gateway log: %s)", err, srv.LogPath)
+		return 0, fmt.Errorf("%w (gateway log: %s)", err, srv.LogPath)
 	}
 	srv.Stop()
 
-	info.took = time.Since(began)
+	info.took, info.loadAfter = time.Since(began), benchkit.LoadAvg()
+	rows := evaluate(endpoints, cells)
 	var buf bytes.Buffer
-	writeReport(&buf, info, evaluate(endpoints, cells))
+	writeReport(&buf, info, rows)
 	if err := os.WriteFile(o.out, buf.Bytes(), 0o644); err != nil {
-		return err
+		return 0, err
 	}
-	_, err = os.Stdout.Write(buf.Bytes())
+	if _, err := os.Stdout.Write(buf.Bytes()); err != nil {
+		return 0, err
+	}
 	benchkit.Step("report written to %s", o.out)
-	return err
+	missed := 0
+	for _, r := range rows {
+		if len(r.misses) > 0 {
+			missed++
+		}
+	}
+	return missed, nil
 }
 
 // gatewayCommand runs a command of the gateway's CLI and returns its standard output.

@@ -81,7 +81,8 @@ func ratio(a, b time.Duration) float64 {
 // runInfo is what the report says about the run besides the table.
 type runInfo struct {
 	date                     time.Time
-	machine, services, load  string
+	machine, services        string
+	load, loadAfter          string // load averages before and after the run
 	gateway                  string // the checkout's commit
 	seeded                   string // what the one-year account holds
 	seedTook, demoTook, took time.Duration
@@ -91,7 +92,7 @@ type runInfo struct {
 // writeReport prints the run and the table as Markdown, readable in a terminal too.
 func writeReport(w io.Writer, info runInfo, rows []row) {
 	fmt.Fprintf(w, "\n## History benchmark, %s\n\n", info.date.UTC().Format("2006-01-02 15:04 MST"))
-	fmt.Fprintf(w, "- machine: %s; load average before the run: %s\n", info.machine, info.load)
+	fmt.Fprintf(w, "- machine: %s; load average before the run %s, after it %s\n", info.machine, info.load, info.loadAfter)
 	fmt.Fprintf(w, "- services: %s\n", info.services)
 	fmt.Fprintf(w, "- gateway: %s, on MariaDB, in-process limiter, the accounts on a plan without request limits\n", info.gateway)
 	fmt.Fprintf(w, "- one-year account: %s; seeded in %s (the demo account in %s)\n", info.seeded,

@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 )
@@ -21,6 +22,7 @@ type Server struct {
 	Cmd       *exec.Cmd
 	PprofAddr string // where it serves net/http/pprof; empty: nowhere
 	logFile   *os.File
+	stopOnce  sync.Once
 }
 
 // Start runs bin with args and env (PATH and HOME are added), output to logPath, and waits until
@@ -63,8 +65,11 @@ func Start(name, addr, logPath, bin string, args, env []string) (*Server, error)
 }
 
 // Stop sends SIGTERM and waits up to 30 s for a clean exit (the gateway flushes its usage records
-// then), SIGKILL after that.
-func (s *Server) Stop() {
+// then), SIGKILL after that. Calls after the first do nothing, so a deferred Stop may follow an
+// explicit one.
+func (s *Server) Stop() { s.stopOnce.Do(s.stop) }
+
+func (s *Server) stop() {
 	if s.Cmd.Process == nil {
 		return
 	}
