@@ -95,8 +95,11 @@ func writeReport(w io.Writer, info runInfo, rows []row) {
 	fmt.Fprintf(w, "- machine: %s; load average before the run %s, after it %s\n", info.machine, info.load, info.loadAfter)
 	fmt.Fprintf(w, "- services: %s\n", info.services)
 	fmt.Fprintf(w, "- gateway: %s, on MariaDB, in-process limiter, the accounts on a plan without request limits\n", info.gateway)
-	fmt.Fprintf(w, "- one-year account: %s; seeded in %s (the demo account in %s)\n", info.seeded,
-		info.seedTook.Round(100*time.Millisecond), info.demoTook.Round(100*time.Millisecond))
+	seeded := "kept from an earlier run (-reuse)"
+	if info.seedTook > 0 {
+		seeded = "seeded in " + info.seedTook.Round(100*time.Millisecond).String()
+	}
+	fmt.Fprintf(w, "- one-year account: %s; %s (the demo account made in %s)\n", info.seeded, seeded, info.demoTook.Round(100*time.Millisecond))
 	s := info.settings
 	fmt.Fprintf(w, "- per endpoint and account: %d samples (fewer where %s of requests ran out), %d in flight, in %d rounds over all endpoints, after %d unmeasured\n",
 		s.samples, s.budget, s.concurrency, s.rounds, s.warmup)
