@@ -50,6 +50,7 @@ type options struct {
 	work    string
 	addr    string
 	scale   float64
+	perRow  int
 	reuse   bool
 	out     string
 	strict  bool
@@ -63,6 +64,7 @@ func main() {
 	flag.StringVar(&o.work, "work", filepath.Join(os.TempDir(), "sharepanel-history"), "working directory (the gateway's log, the report)")
 	flag.StringVar(&o.addr, "addr", "127.0.0.1:18410", "where the gateway listens (its admin API on the next port)")
 	flag.Float64Var(&o.scale, "scale", 1, "the one-year account's history times this (0.1 for a quick look)")
+	flag.IntVar(&o.perRow, "requests-per-row", OneYear.RequestsPerRow, "mean requests per api_usage row of the one-year account (rows of 1 to 2n-1; 1: a row per request)")
 	flag.BoolVar(&o.reuse, "reuse", false, "keep the database a previous run seeded at the same scale (the demo account is made again)")
 	flag.StringVar(&o.out, "out", "", "also write the report to this file (default: report.md in -work)")
 	flag.BoolVar(&o.strict, "strict", false, "exit with status 3 when an endpoint misses the issue's targets")
@@ -72,8 +74,8 @@ func main() {
 	flag.DurationVar(&o.budget, "budget", 20*time.Second, "at most this much time of requests per endpoint and account (a slow endpoint gets fewer samples)")
 	flag.IntVar(&o.concurrency, "concurrency", 1, "requests in flight per endpoint (1: one after the other)")
 	flag.Parse()
-	if o.gateway == "" || o.samples < 1 || o.rounds < 1 || o.concurrency < 1 || o.scale <= 0 {
-		fmt.Fprintln(os.Stderr, "history: -gateway is required; -samples, -rounds, -concurrency and -scale must be positive")
+	if o.gateway == "" || o.samples < 1 || o.rounds < 1 || o.concurrency < 1 || o.scale <= 0 || o.perRow < 1 {
+		fmt.Fprintln(os.Stderr, "history: -gateway is required; -samples, -rounds, -concurrency, -scale and -requests-per-row must be positive")
 		os.Exit(2)
 	}
 	if o.out == "" {
@@ -100,6 +102,7 @@ func run(ctx context.Context, o options) (int, error) {
 		return 0, err
 	}
 	sizes := OneYear.Scaled(o.scale)
+	sizes.RequestsPerRow = o.perRow
 	info.seeded = describe(sizes)
 	env := []string{"SHAREPANEL_DATABASE_URL=" + o.mysql}
 
@@ -280,9 +283,13 @@ func seededAlready(ctx context.Context, store *models.Store, sizes Sizes) bool {
 
 // describe says what the one-year account holds.
 func describe(s Sizes) string {
-	return fmt.Sprintf("%d API requests in api_usage rows of 1–%d requests over 365 days and %d keys, %d activity entries, %d invoices, "+
+	rows := "one api_usage row per request"
+	if s.RequestsPerRow > 1 {
+		rows = fmt.Sprintf("api_usage rows of 1–%d requests", 2*s.RequestsPerRow-1)
+	}
+	return fmt.Sprintf("%d API requests (%s) over 365 days and %d keys, %d activity entries, %d invoices, "+
 		"%d transactions, %d purchases, %d notifications, %d instances, %d organizations",
-		s.UsageRequests, 2*max(1, s.RequestsPerRow)-1, s.Keys, s.Activity, s.Invoices, s.Transactions, s.Purchases, s.Notifications,
+		s.UsageRequests, rows, s.Keys, s.Activity, s.Invoices, s.Transactions, s.Purchases, s.Notifications,
 		s.Instances, s.Organizations)
 }
 
