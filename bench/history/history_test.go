@@ -176,6 +176,9 @@ func TestSeedIsWhatTheAPIReports(t *testing.T) {
 	}
 
 	days := get("mode", "analytics", "action", "usage", "period", "366").DataList(t)
+	if today := time.Now().UTC().Format("2006-01-02"); today != now.Format("2006-01-02") {
+		t.Skip("the UTC day changed since the seed: its oldest day is out of the period now")
+	}
 	total := 0
 	for _, d := range days {
 		total += num(d, "request_count")
