@@ -13,7 +13,6 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -22,6 +21,7 @@ import (
 	"github.com/redis/go-redis/v9"
 	"gorm.io/gorm"
 
+	"sharepanel/bench/internal/benchkit"
 	"sharepanel/models"
 )
 
@@ -91,13 +91,13 @@ func main() {
 type scenario struct {
 	name   string
 	title  string
-	start  func() (*server, error)
+	start  func() (*benchkit.Server, error)
 	key    string // static X-API-Key
 	keys   string // or a file of keys, one per request
 	status int    // what the probe must answer
 	shared bool   // on MariaDB and Redis: count their work
 
-	srv *server
+	srv *benchkit.Server
 	// After the run: the peak RSS of its process, and the gateway's own counts from its log.
 	rssKB, records, rows, inserts, fallbacks int64
 }
@@ -123,7 +123,7 @@ const host = "127.0.0.1:"
 
 func run(ctx context.Context, o options) error {
 	began := time.Now()
-	o.loadBefore = loadAvg()
+	o.loadBefore = benchkit.LoadAvg()
 	bin := filepath.Join(o.work, "bin")
 	logs := filepath.Join(o.work, "logs")
 	for _, d := range []string{bin, logs} {
@@ -132,18 +132,18 @@ func run(ctx context.Context, o options) error {
 		}
 	}
 	if !o.skipBuild {
-		step("building")
+		benchkit.Step("building")
 		for name, pkg := range map[string]string{"sharepanel": ".", "bare": "./bench/bare", "minimal": "./bench/minimal", "seed": "./bench/seed"} {
 			args := []string{"build", "-o", filepath.Join(bin, name)}
-			if err := sh("go", append(args, pkg)...); err != nil {
+			if err := benchkit.Sh("go", append(args, pkg)...); err != nil {
 				return err
 			}
 		}
 	}
 
-	step("seeding MariaDB with %d accounts, and an embedded SQLite database", o.accounts)
+	benchkit.Step("seeding MariaDB with %d accounts, and an embedded SQLite database", o.accounts)
 	keys, tightKey := filepath.Join(o.work, "keys.txt"), filepath.Join(o.work, "tight-key.txt")
-	if err := sh(filepath.Join(bin, "seed"), "-db", o.mysqlURL, "-recreate", "-accounts", strconv.Itoa(o.accounts),
+	if err := benchkit.Sh(filepath.Join(bin, "seed"), "-db", o.mysqlURL, "-recreate", "-accounts", strconv.Itoa(o.accounts),
 		"-keys", keys, "-tight-key", tightKey); err != nil {
 		return err
 	}
@@ -153,19 +153,19 @@ func run(ctx context.Context, o options) error {
 	}
 	sqliteURL := "sqlite://" + sqlitePath
 	embKeys := filepath.Join(o.work, "embedded-keys.txt")
-	if err := sh(filepath.Join(bin, "seed"), "-db", sqliteURL, "-accounts", "1", "-keys", embKeys,
+	if err := benchkit.Sh(filepath.Join(bin, "seed"), "-db", sqliteURL, "-accounts", "1", "-keys", embKeys,
 		"-tight-key", filepath.Join(o.work, "embedded-tight-key.txt")); err != nil {
 		return err
 	}
-	oneKey, err := firstLine(keys)
+	oneKey, err := benchkit.FirstLine(keys)
 	if err != nil {
 		return err
 	}
-	tight, err := firstLine(tightKey)
+	tight, err := benchkit.FirstLine(tightKey)
 	if err != nil {
 		return err
 	}
-	embKey, err := firstLine(embKeys)
+	embKey, err := benchkit.FirstLine(embKeys)
 	if err != nil {
 		return err
 	}
@@ -189,8 +189,8 @@ func run(ctx context.Context, o options) error {
 
 	// gateway starts the real service: ports base (API), base+1 (admin API), base+4 (metrics and pprof,
 	// only with -pprof).
-	gateway := func(name string, base int, db, redisURL string) func() (*server, error) {
-		return func() (*server, error) {
+	gateway := func(name string, base int, db, redisURL string) func() (*benchkit.Server, error) {
+		return func() (*benchkit.Server, error) {
 			port := func(off int) string { return host + strconv.Itoa(base+off) }
 			env := []string{"SHAREPANEL_ADDR=" + port(0), "SHAREPANEL_ADMIN_ADDR=" + port(1), "SHAREPANEL_DATABASE_URL=" + db,
 				"SHAREPANEL_LOG_FORMAT=json", "SHAREPANEL_LOG_LEVEL=info", "SHAREPANEL_REDIS_TIMEOUT=" + o.redisTimeout.String()}
@@ -200,25 +200,25 @@ func run(ctx context.Context, o options) error {
 			if o.pprof != "" {
 				env = append(env, "SHAREPANEL_METRICS_ADDR="+port(4))
 			}
-			s, err := start(name, port(0), filepath.Join(logs, name+".log"), filepath.Join(bin, "sharepanel"), nil, env)
+			s, err := benchkit.Start(name, port(0), filepath.Join(logs, name+".log"), filepath.Join(bin, "sharepanel"), nil, env)
 			if s != nil && o.pprof != "" {
-				s.pprofAddr = port(4)
+				s.PprofAddr = port(4)
 			}
 			return s, err
 		}
 	}
 	all := []*scenario{
-		{name: "bare", title: "bare echo (fixed envelope)", key: oneKey, status: 200, start: func() (*server, error) {
-			return start("bare", host+"39101", filepath.Join(logs, "bare.log"), filepath.Join(bin, "bare"), []string{"-addr", host + "39101"}, nil)
+		{name: "bare", title: "bare echo (fixed envelope)", key: oneKey, status: 200, start: func() (*benchkit.Server, error) {
+			return benchkit.Start("bare", host+"39101", filepath.Join(logs, "bare.log"), filepath.Join(bin, "bare"), []string{"-addr", host + "39101"}, nil)
 		}},
-		{name: "minimal", title: "minimal pipeline", key: oneKey, status: 200, shared: true, start: func() (*server, error) {
+		{name: "minimal", title: "minimal pipeline", key: oneKey, status: 200, shared: true, start: func() (*benchkit.Server, error) {
 			args := []string{"-addr", host + "39102", "-db", o.mysqlURL, "-redis", o.redisURL, "-timeout", o.redisTimeout.String()}
 			if o.pprof != "" {
 				args = append(args, "-pprof", host+"39106")
 			}
-			s, err := start("minimal", host+"39102", filepath.Join(logs, "minimal.log"), filepath.Join(bin, "minimal"), args, nil)
+			s, err := benchkit.Start("minimal", host+"39102", filepath.Join(logs, "minimal.log"), filepath.Join(bin, "minimal"), args, nil)
 			if s != nil && o.pprof != "" {
-				s.pprofAddr = host + "39106"
+				s.PprofAddr = host + "39106"
 			}
 			return s, err
 		}},
@@ -240,12 +240,12 @@ func run(ctx context.Context, o options) error {
 	defer func() {
 		for _, sc := range scenarios {
 			if sc.srv != nil {
-				sc.srv.stop()
+				sc.srv.Stop()
 			}
 		}
 	}()
 	for _, sc := range scenarios {
-		step("%s: starting", sc.title)
+		benchkit.Step("%s: starting", sc.title)
 		if sc.srv, err = sc.start(); err != nil {
 			return fmt.Errorf("%s: %w", sc.name, err)
 		}
@@ -265,9 +265,9 @@ func run(ctx context.Context, o options) error {
 			row[i] = &cell{sc: sc, conns: c}
 		}
 		for round := 1; round <= o.rounds; round++ {
-			step("%d connections, round %d of %d", c, round, o.rounds)
+			benchkit.Step("%d connections, round %d of %d", c, round, o.rounds)
 			for _, cl := range row {
-				profile := round == 1 && cl.sc.srv.pprofAddr != ""
+				profile := round == 1 && cl.sc.srv.PprofAddr != ""
 				s, err := measure(ctx, o, cl.sc, c, profile, script, rdb, statsDB)
 				if err != nil {
 					return fmt.Errorf("%s: %w", cl.sc.name, err)
@@ -278,9 +278,9 @@ func run(ctx context.Context, o options) error {
 		cells = append(cells, row...)
 	}
 	for _, sc := range scenarios {
-		sc.rssKB = sc.srv.procStatus("VmHWM")
-		sc.srv.stop()
-		sc.records, sc.rows, sc.inserts, sc.fallbacks = logStats(sc.srv.logPath)
+		sc.rssKB = sc.srv.ProcStatus("VmHWM")
+		sc.srv.Stop()
+		sc.records, sc.rows, sc.inserts, sc.fallbacks = logStats(sc.srv.LogPath)
 	}
 	report(os.Stdout, o, scenarios, cells, time.Since(began))
 	return nil
@@ -288,11 +288,11 @@ func run(ctx context.Context, o options) error {
 
 // check sends a request or three and makes sure the scenario answers what it should.
 func check(ctx context.Context, sc *scenario) error {
-	url := "http://" + sc.srv.addr + "/api?mode=profile&action=view"
+	url := "http://" + sc.srv.Addr + "/api?mode=profile&action=view"
 	key := sc.key
 	if sc.keys != "" {
 		var err error
-		if key, err = firstLine(sc.keys); err != nil {
+		if key, err = benchkit.FirstLine(sc.keys); err != nil {
 			return err
 		}
 	}
@@ -307,7 +307,7 @@ func check(ctx context.Context, sc *scenario) error {
 		return err
 	}
 	if status != sc.status {
-		return fmt.Errorf("probe answered %d, want %d (log: %s)", status, sc.status, sc.srv.logPath)
+		return fmt.Errorf("probe answered %d, want %d (log: %s)", status, sc.status, sc.srv.LogPath)
 	}
 	if sc.name != "bare" && sc.name != "minimal" && header.Get("X-RateLimit-Limit") == "" {
 		return fmt.Errorf("probe answered without rate-limit headers")
@@ -320,7 +320,7 @@ func check(ctx context.Context, sc *scenario) error {
 // the servers' counters and the CPU time of the processes read around it, and a CPU profile taken
 // during it when asked.
 func measure(ctx context.Context, o options, sc *scenario, conns int, profile bool, script string, rdb *redis.Client, statsDB *models.Store) (sample, error) {
-	l := load{url: "http://" + sc.srv.addr + "/api?mode=profile&action=view", key: sc.key, keysFile: sc.keys,
+	l := load{url: "http://" + sc.srv.Addr + "/api?mode=profile&action=view", key: sc.key, keysFile: sc.keys,
 		threads: o.threads, conns: conns, duration: o.warmup}
 	if _, err := runWrk(script, l); err != nil {
 		return sample{}, err
@@ -333,40 +333,18 @@ func measure(ctx context.Context, o options, sc *scenario, conns int, profile bo
 	}
 	profiled := make(chan error, 1)
 	if profile {
-		go func() { profiled <- cpuProfile(sc.srv.pprofAddr, o.pprof, sc.name, conns, o.duration) }()
+		go func() { profiled <- cpuProfile(sc.srv.PprofAddr, o.pprof, sc.name, conns, o.duration) }()
 	} else {
 		profiled <- nil
 	}
-	before, cpu0, db0, r0 := readCounters(ctx, r, db), sc.srv.cpuTime(), procCPU(o.mariadbPID), procCPU(o.redisPID)
+	before, cpu0, db0, r0 := readCounters(ctx, r, db), sc.srv.CPUTime(), benchkit.ProcCPU(o.mariadbPID), benchkit.ProcCPU(o.redisPID)
 	w, err := runWrk(script, l)
 	if err != nil {
 		return sample{}, err
 	}
-	after, cpu1, db1, r1 := readCounters(ctx, r, db), sc.srv.cpuTime(), procCPU(o.mariadbPID), procCPU(o.redisPID)
+	after, cpu1, db1, r1 := readCounters(ctx, r, db), sc.srv.CPUTime(), benchkit.ProcCPU(o.mariadbPID), benchkit.ProcCPU(o.redisPID)
 	if err := <-profiled; err != nil {
 		return sample{}, err
 	}
 	return sample{wrk: w, cpu: cpu1 - cpu0, dbCPU: db1 - db0, redisCPU: r1 - r0, work: after.sub(before)}, nil
-}
-
-func step(format string, args ...any) {
-	fmt.Fprintf(os.Stderr, "[%s] %s\n", time.Now().Format("15:04:05"), fmt.Sprintf(format, args...))
-}
-
-func sh(name string, args ...string) error {
-	cmd := exec.Command(name, args...)
-	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
-	if err := cmd.Run(); err != nil {
-		return fmt.Errorf("%s %s: %w", name, strings.Join(args, " "), err)
-	}
-	return nil
-}
-
-func firstLine(path string) (string, error) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return "", err
-	}
-	line, _, _ := strings.Cut(string(b), "\n")
-	return strings.TrimSpace(line), nil
 }

@@ -3,20 +3,19 @@ package main
 import (
 	"fmt"
 	"io"
-	"os"
-	"os/exec"
 	"runtime"
 	"sort"
-	"strings"
 	"time"
+
+	"sharepanel/bench/internal/benchkit"
 )
 
 // report prints the machine, the table and the ratios, as Markdown (readable in a terminal too).
 func report(w io.Writer, o options, scenarios []*scenario, cells []*cell, took time.Duration) {
 	fmt.Fprintf(w, "\n## Load benchmark, %s\n\n", time.Now().UTC().Format("2006-01-02 15:04 MST"))
-	fmt.Fprintf(w, "- machine: %d cores, %s, %s, %s/%s; load average before the run: %s\n", runtime.NumCPU(), cpuModel(),
+	fmt.Fprintf(w, "- machine: %d cores, %s, %s, %s/%s; load average before the run: %s\n", runtime.NumCPU(), benchkit.CPUModel(),
 		runtime.Version(), runtime.GOOS, runtime.GOARCH, o.loadBefore)
-	fmt.Fprintf(w, "- services: %s\n", serviceVersions())
+	fmt.Fprintf(w, "- services: %s\n", benchkit.ServiceVersions())
 	fmt.Fprintf(w, "- wrk %d threads, from this machine to 127.0.0.1, GET /api?mode=profile&action=view; per scenario and connection count "+
 		"%d measured runs of %s (each after a %s warm-up), the scenarios interleaved; medians shown\n", o.threads, o.rounds, o.duration, o.warmup)
 	fmt.Fprintf(w, "- gateway: every middleware on; JSON access log to a file (%s/logs); MariaDB %s, Redis %s; limiter's Redis timeout %s (both Redis servers)\n",
@@ -153,41 +152,3 @@ func median(sorted []float64) float64 {
 }
 
 func ms(us int64) float64 { return float64(us) / 1000 }
-
-func cpuModel() string {
-	b, err := os.ReadFile("/proc/cpuinfo")
-	if err != nil {
-		return "unknown CPU"
-	}
-	for _, line := range strings.Split(string(b), "\n") {
-		if v, ok := strings.CutPrefix(line, "model name"); ok {
-			return strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(v), ":"))
-		}
-	}
-	return "unknown CPU"
-}
-
-// loadAvg is the 1, 5 and 15-minute load averages: how busy the shared machine was.
-func loadAvg() string {
-	b, err := os.ReadFile("/proc/loadavg")
-	if err != nil {
-		return "?"
-	}
-	f := strings.Fields(string(b))
-	if len(f) < 3 {
-		return "?"
-	}
-	return strings.Join(f[:3], " ")
-}
-
-// versions of the services, for the record.
-func serviceVersions() string {
-	var out []string
-	if b, err := exec.Command("mariadb", "--version").Output(); err == nil {
-		out = append(out, strings.TrimSpace(string(b)))
-	}
-	if b, err := exec.Command("redis-server", "--version").Output(); err == nil {
-		out = append(out, strings.TrimSpace(string(b)))
-	}
-	return strings.Join(out, "; ")
-}

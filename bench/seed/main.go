@@ -11,21 +11,18 @@ package main
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/base64"
 	"flag"
 	"fmt"
 	"io"
 	"log/slog"
-	"net/url"
 	"os"
-	"strconv"
 	"strings"
 	"time"
 
 	"golang.org/x/crypto/bcrypt"
 	"gorm.io/gorm/clause"
 
+	"sharepanel/bench/internal/benchkit"
 	"sharepanel/models"
 	"sharepanel/wire"
 )
@@ -55,7 +52,7 @@ func main() {
 func run(ctx context.Context, dbURL string, recreate bool, n int, keysFile, tightFile string, tightPerMinute int) error {
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	if recreate {
-		if err := recreateMySQL(ctx, dbURL, log); err != nil {
+		if err := benchkit.RecreateMySQL(ctx, dbURL); err != nil {
 			return err
 		}
 	}
@@ -98,30 +95,6 @@ func run(ctx context.Context, dbURL string, recreate bool, n int, keysFile, tigh
 	return nil
 }
 
-// recreateMySQL drops and creates the database named in dbURL, through the server's mysql schema.
-func recreateMySQL(ctx context.Context, dbURL string, log *slog.Logger) error {
-	u, err := url.Parse(dbURL)
-	if err != nil || u.Scheme != "mysql" {
-		return fmt.Errorf("-recreate needs a mysql:// URL")
-	}
-	name := strings.Trim(u.Path, "/")
-	u.Path = "/mysql"
-	admin, err := models.Open(ctx, u.String(), log)
-	if err != nil {
-		return err
-	}
-	defer admin.Close()
-	for _, stmt := range []string{
-		"DROP DATABASE IF EXISTS `" + name + "`",
-		"CREATE DATABASE `" + name + "` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci",
-	} {
-		if err := admin.DB().WithContext(ctx).Exec(stmt).Error; err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
 // ensurePlan creates the plan, or sets its limits when it exists, and returns its ID.
 func ensurePlan(ctx context.Context, s *models.Store, name string, perMinute, perDay int) (int64, error) {
 	minute, day := int64(perMinute), int64(perDay)
@@ -134,13 +107,6 @@ func ensurePlan(ctx context.Context, s *models.Store, name string, perMinute, pe
 		return 0, err
 	}
 	return p.ID, nil
-}
-
-// Secret is the key of account number i: derived, so that runs and tools agree on it, and shaped
-// like a real key ("sp_" and 43 base64url characters).
-func Secret(prefix string, i int) string {
-	sum := sha256.Sum256([]byte("sharepanel-bench-" + prefix + "-" + strconv.Itoa(i)))
-	return "sp_" + base64.RawURLEncoding.EncodeToString(sum[:])
 }
 
 // insertAccounts bulk-inserts n accounts numbered from first, and a key for each; accounts that
@@ -177,7 +143,7 @@ func insertAccounts(ctx context.Context, s *models.Store, prefix string, first, 
 		if !ok {
 			return nil, fmt.Errorf("account %s%05d was not created", prefix, i)
 		}
-		secret := Secret(prefix, i)
+		secret := benchkit.Secret(prefix, i)
 		secrets = append(secrets, secret)
 		keys = append(keys, models.APIKey{UserID: id, Name: "bench", KeyHash: models.HashKey(secret), KeyPrefix: secret[:10],
 			Permissions: "read,write", IsActive: true, CreatedAt: now})
