@@ -161,7 +161,8 @@ export class Transport {
     const wire: Wire = { ...params };
     let limit: number | undefined;
     let offset = 0;
-    const pageSpec = { ...spec, params: [...spec.params, "limit", "offset"] };
+    // The iterator sets limit and offset itself, on actions that declare them.
+    const pageSpec = paged ? { ...spec, params: [...spec.params, "limit", "offset"] } : spec;
     if (paged) {
       limit = options.pageSize ?? defaultLimit;
       if (limit !== undefined) wire.limit = limit;
