@@ -43,11 +43,15 @@ echo "runners: $(python3 --version), $(phpunit --version | head -n 1), node $(no
 
 source examples/lib/server.sh
 if [ -n "${SDK_PORTS:-}" ]; then
-  # server.sh asks free_port for each listener: take them from the range instead.
+  # server.sh asks free_port for each listener, in a subshell: take them from the range, each
+  # after the last one handed out (remembered in a file), so that the three listeners differ.
   free_port() {
-    python3 - "${SDK_PORTS%-*}" "${SDK_PORTS#*-}" <<'PY'
-import socket, sys
-for port in range(int(sys.argv[1]), int(sys.argv[2]) + 1):
+    python3 - "${SDK_PORTS%-*}" "${SDK_PORTS#*-}" "$SP_WORK/last_port" <<'PY'
+import os, socket, sys
+low, high, memo = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+last = int(open(memo).read()) if os.path.exists(memo) else high
+for i in range(1, high - low + 2):
+    port = low + (last - low + i) % (high - low + 1)
     s = socket.socket()
     try:
         s.bind(("127.0.0.1", port))
@@ -55,10 +59,11 @@ for port in range(int(sys.argv[1]), int(sys.argv[2]) + 1):
         continue
     finally:
         s.close()
+    open(memo, "w").write(str(port))
     print(port)
     break
 else:
-    sys.exit("no free port in " + sys.argv[1] + "-" + sys.argv[2])
+    sys.exit("no free port in %d-%d" % (low, high))
 PY
   }
 fi
