@@ -163,13 +163,6 @@ func isIdent(s string) bool {
 
 func pyTypes(api *API) []byte {
 	c := &code{}
-	c.WriteString(header("# "))
-	c.l(`"""The shapes of the API's data, field for field as the gateway sends them."""`)
-	c.l("")
-	c.l("from __future__ import annotations")
-	c.l("")
-	c.l("from typing import Any, Dict, List, Literal, Optional, TypedDict")
-	c.l("")
 	var names []string
 	for _, nt := range api.Types {
 		names = append(names, pyString(nt.Name))
@@ -228,7 +221,17 @@ func pyTypes(api *API) []byte {
 	}
 	c.l("")
 	c.l("__all__ = [%s]", strings.Join(names, ", "))
-	return c.Bytes()
+
+	out := &code{}
+	out.WriteString(header("# "))
+	out.l(`"""The shapes of the API's data, field for field as the gateway sends them."""`)
+	out.l("")
+	out.l("from __future__ import annotations")
+	out.l("")
+	out.l("%s", pyTypingImport(c.String()))
+	out.l("")
+	out.Write(c.Bytes())
+	return out.Bytes()
 }
 
 func pyFields(c *code, fields []Field) {
@@ -273,17 +276,6 @@ var pyReserved = []string{"self", "idempotency_key", "page_size"}
 
 func pyClient(api *API) ([]byte, error) {
 	c := &code{}
-	c.WriteString(header("# "))
-	c.l(`"""The SharePanel API client: one method per action, grouped by mode."""`)
-	c.l("")
-	c.l("from __future__ import annotations")
-	c.l("")
-	c.l("import datetime")
-	c.l("from typing import Any, Iterator, List, Literal, Optional, Union")
-	c.l("")
-	c.l("from . import types")
-	c.l("from ._runtime import RateLimit, ResponseInfo, Transport")
-	c.l("")
 	var singles []*Action
 	for _, m := range api.Modes {
 		for _, a := range m.Actions {
@@ -372,7 +364,42 @@ func pyClient(api *API) ([]byte, error) {
 	c.l("")
 	c.l("")
 	c.l(`__all__ = ["Client"%s]`, modeClassList(api, `, "%sMode"`))
-	return c.Bytes(), nil
+
+	out := &code{}
+	out.WriteString(header("# "))
+	out.l(`"""The SharePanel API client: one method per action, grouped by mode."""`)
+	out.l("")
+	out.l("from __future__ import annotations")
+	out.l("")
+	if strings.Contains(c.String(), "datetime.") {
+		out.l("import datetime")
+	}
+	out.l("%s", pyTypingImport(c.String()))
+	out.l("")
+	out.l("from . import types")
+	out.l("from ._runtime import RateLimit, ResponseInfo, Transport")
+	out.l("")
+	out.Write(c.Bytes())
+	return out.Bytes(), nil
+}
+
+// pyTypingImport imports from typing the names the code uses (as annotations: "Name[" or, for
+// Any, "Any]"), so that the generated files carry no unused import whatever the table holds.
+func pyTypingImport(body string) string {
+	var names []string
+	for _, n := range []string{"Any", "Dict", "Iterator", "List", "Literal", "Optional", "TypedDict", "Union"} {
+		used := strings.Contains(body, n+"[")
+		switch n {
+		case "Any":
+			used = strings.Contains(body, "Any]") || strings.Contains(body, "Any,")
+		case "TypedDict":
+			used = strings.Contains(body, "(TypedDict") || strings.Contains(body, "TypedDict(")
+		}
+		if used {
+			names = append(names, n)
+		}
+	}
+	return "from typing import " + strings.Join(names, ", ")
 }
 
 func actionNames(m *Mode) []string {

@@ -128,15 +128,14 @@ final class Transport
             return null;
         }
         $base = parse_url($this->endpoint());
-        if (preg_match('#^[a-z][a-z0-9+.-]*://#i', $link) !== 1) {
+        if (preg_match('#^[a-z][a-z0-9+.-]*:#i', $link) !== 1) { // a relative reference (RFC 3986)
             $origin = $base['scheme'] . '://' . $base['host'] . (isset($base['port']) ? ':' . $base['port'] : '');
-            if (str_starts_with($link, '/')) {
-                $link = $origin . $link;
-            } elseif (str_starts_with($link, '?')) {
-                $link = $this->endpoint() . $link;
-            } else {
-                return null;
-            }
+            $link = match (true) {
+                str_starts_with($link, '//') => $base['scheme'] . ':' . $link,
+                str_starts_with($link, '/') => $origin . $link,
+                str_starts_with($link, '?') => $this->endpoint() . $link,
+                default => $origin . rtrim(dirname($base['path'] ?? '/'), '/') . '/' . $link,
+            };
         }
         $u = parse_url($link);
         if ($u === false) {
