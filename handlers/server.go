@@ -54,10 +54,11 @@ func New(d Deps) (*echo.Echo, *API) {
 		Log:            d.Log,
 		TrustedProxies: d.TrustedProxies,
 		CORS: middleware.CORSConfig{
-			AllowOrigins:  d.CORSOrigins,
-			AllowMethods:  []string{http.MethodGet, http.MethodPost, http.MethodOptions},
-			AllowHeaders:  []string{"Authorization", "X-API-Key", "Content-Type", echo.HeaderXRequestID},
-			ExposeHeaders: []string{"X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset", "Retry-After", "RateLimit", "RateLimit-Policy", echo.HeaderXRequestID},
+			AllowOrigins: d.CORSOrigins,
+			AllowMethods: []string{http.MethodGet, http.MethodPost, http.MethodOptions},
+			// Idempotency-Key, Link, X-Total-Count and Idempotent-Replayed: the SDKs' retries and paging (sdk/).
+			AllowHeaders:  []string{"Authorization", "X-API-Key", "Content-Type", echo.HeaderXRequestID, "Idempotency-Key"},
+			ExposeHeaders: []string{"X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset", "Retry-After", "RateLimit", "RateLimit-Policy", echo.HeaderXRequestID, "Link", "X-Total-Count", "Idempotent-Replayed"},
 			MaxAge:        600,
 		},
 		LogMessage:  "request",
