@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bytes"
+	"encoding/csv"
 	"fmt"
 	"io"
 	"os"
@@ -24,6 +26,7 @@ type row struct {
 	failures   []string
 	notes      []string // figures behind the verdict
 	elapsed    time.Duration
+	results    []result // every request of the scenario's load, for results/<name>.csv
 }
 
 func newRow(name, fault string) *row {
@@ -102,14 +105,17 @@ func (t tally) errorsText() string {
 	return strings.Join(parts, ", ")
 }
 
-// fill puts a load's figures into the row.
-func (r *row) fill(t tally, skipped int64) {
+// fill puts a load's figures into the row, keeps its results for the CSV, and returns the tally.
+func (r *row) fill(rs []result, skipped int64) tally {
+	t := tallyOf(rs)
+	r.results = rs
 	r.requests = fmt.Sprint(t.requests)
 	r.errors = t.errorsText()
 	r.maxLatency = seconds(t.maxLatency)
 	if skipped > 0 {
 		r.note("%d requests not sent: every worker was waiting", skipped)
 	}
+	return t
 }
 
 // recovery is how long after faultEnd the gateway answered 2xx again for good: from faultEnd to
@@ -203,3 +209,32 @@ type runInfo struct {
 	machine string
 	commit  string
 }
+
+// writeResults writes every request of a row as CSV to dir/results/<name>.csv: when it began (ms
+// after the first), its latency (ms), the status (0: no answer), Retry-After, and the message or
+// error of a failure. Nothing is written for a row without requests.
+func writeResults(dir string, r *row) error {
+	if len(r.results) == 0 {
+		return nil
+	}
+	rs := append([]result(nil), r.results...)
+	sort.Slice(rs, func(i, j int) bool { return rs[i].start.Before(rs[j].start) })
+	var b bytes.Buffer
+	w := csv.NewWriter(&b)
+	_ = w.Write([]string{"start_ms", "latency_ms", "status", "retry_after", "message"})
+	for _, x := range rs {
+		why := x.message
+		if x.status == 0 {
+			why = x.err
+		}
+		_ = w.Write([]string{fmt.Sprintf("%.1f", ms(x.start.Sub(rs[0].start))), fmt.Sprintf("%.1f", ms(x.latency())),
+			fmt.Sprint(x.status), x.retryAfter, why})
+	}
+	w.Flush()
+	if err := os.MkdirAll(filepath.Join(dir, "results"), 0o755); err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(dir, "results", r.name+".csv"), b.Bytes(), 0o644)
+}
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }

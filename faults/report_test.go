@@ -65,15 +65,14 @@ func TestTallyAndRow(t *testing.T) {
 	t0 := time.Now()
 	rs := []result{at(t0, 0, 200), at(t0, 1, 201), at(t0, 2, 503), at(t0, 3, 503), at(t0, 4, 0), at(t0, 5, 500)}
 	rs[1].end = rs[1].start.Add(3 * time.Second)
-	tl := tallyOf(rs)
+	r := newRow("x", "a fault")
+	tl := r.fill(rs, 7)
 	if tl.requests != 6 || tl.ok != 2 || tl.maxLatency != 3*time.Second {
 		t.Fatalf("tally %+v", tl)
 	}
 	if got := tl.errorsText(); got != "no answer×1, 500×1, 503×2" {
 		t.Fatalf("errors %q", got)
 	}
-	r := newRow("x", "a fault")
-	r.fill(tl, 7)
 	r.check(true, "never shown")
 	if !r.pass() || r.verdict() != "PASS" || r.why() != "7 requests not sent: every worker was waiting" {
 		t.Fatalf("row %+v: %s %q", r, r.verdict(), r.why())
