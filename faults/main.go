@@ -99,7 +99,7 @@ func run(only, out string) int {
 		fmt.Printf("== %s: %s\n", sc.name, sc.fault)
 		r := runScenario(s, sc)
 		fmt.Printf("   %s (%s) %s\n", r.verdict(), seconds(r.elapsed), r.why())
-		if err := writeResults(out, r); err != nil {
+		if err := writeResults(s.out, r); err != nil {
 			fmt.Fprintln(os.Stderr, "faults:", err)
 		}
 		rows = append(rows, r)
@@ -108,7 +108,7 @@ func run(only, out string) int {
 	fmt.Println()
 	printTable(os.Stdout, rows)
 	info := runInfo{started: started, elapsed: time.Since(started), machine: machine(), commit: commit(s.repo)}
-	path, err := writeMarkdown(out, rows, info)
+	path, err := writeMarkdown(s.out, rows, info)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "faults:", err)
 		return 1
@@ -159,7 +159,7 @@ func setUp(out string, selected []scenario) (*suite, func(), error) {
 	if out == "" {
 		out = filepath.Join(work, "out")
 	}
-	s.logs = filepath.Join(out, "logs")
+	s.out, s.logs = out, filepath.Join(out, "logs")
 	cleanup := func() {
 		if s.redis != nil {
 			s.redis.Stop()
@@ -167,11 +167,14 @@ func setUp(out string, selected []scenario) (*suite, func(), error) {
 		if s.maria != nil {
 			s.maria.Stop()
 		}
-		// Keep the logs (they may be under work); drop the databases.
-		_ = os.RemoveAll(filepath.Join(work, "mariadb"))
-		_ = os.RemoveAll(filepath.Join(work, "redis"))
-		_ = os.RemoveAll(filepath.Join(work, "sqlite"))
-		_ = os.Remove(s.bin)
+		// Everything under work goes but the output, which is there when no -out was given.
+		entries, _ := os.ReadDir(work)
+		for _, e := range entries {
+			if p := filepath.Join(work, e.Name()); p != out {
+				_ = os.RemoveAll(p)
+			}
+		}
+		_ = os.Remove(work) // fails, as it should, when it holds the output
 	}
 	// The logs and results of an earlier run into the same -out would mix with this run's.
 	for _, d := range []string{s.logs, filepath.Join(out, "results")} {

@@ -113,7 +113,7 @@ func (r *row) fill(rs []result, skipped int64) tally {
 	r.errors = t.errorsText()
 	r.maxLatency = seconds(t.maxLatency)
 	if skipped > 0 {
-		r.note("%d requests not sent: every worker was waiting", skipped)
+		r.note("%d not sent: every worker was waiting", skipped)
 	}
 	return t
 }

@@ -74,11 +74,11 @@ func TestTallyAndRow(t *testing.T) {
 		t.Fatalf("errors %q", got)
 	}
 	r.check(true, "never shown")
-	if !r.pass() || r.verdict() != "PASS" || r.why() != "7 requests not sent: every worker was waiting" {
+	if !r.pass() || r.verdict() != "PASS" || r.why() != "7 not sent: every worker was waiting" {
 		t.Fatalf("row %+v: %s %q", r, r.verdict(), r.why())
 	}
 	r.check(false, "latency %s", seconds(tl.maxLatency))
-	if r.pass() || r.verdict() != "FAIL" || !strings.HasPrefix(r.why(), "latency 3.00 s; 7 requests") {
+	if r.pass() || r.verdict() != "FAIL" || !strings.HasPrefix(r.why(), "latency 3.00 s; 7 not sent") {
 		t.Fatalf("row %+v: %s %q", r, r.verdict(), r.why())
 	}
 }

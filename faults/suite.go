@@ -59,14 +59,15 @@ const (
 // suite is what every scenario shares: the built gateway, the suite's own Redis and MariaDB, and
 // the accounts seeded for the scenarios.
 type suite struct {
-	repo, work, logs string
-	bin              string // the gateway built from the checkout
-	redis            *processes.Redis
-	maria            *processes.MariaDB
-	mysqlURL         string
-	jwtSecret        string
-	accounts         map[string]*account // by scenario name
-	gatewayRuns      int
+	repo, work  string
+	out, logs   string // -out, and the processes' logs under it
+	bin         string // the gateway built from the checkout
+	redis       *processes.Redis
+	maria       *processes.MariaDB
+	mysqlURL    string
+	jwtSecret   string
+	accounts    map[string]*account // by scenario name
+	gatewayRuns int
 }
 
 // account is a user of the API with one key. One per scenario, so that each scenario's usage
