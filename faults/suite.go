@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
-	"database/sql"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
@@ -16,7 +15,9 @@ import (
 	"strings"
 	"time"
 
-	_ "github.com/glebarez/go-sqlite" // to count usage in the SQLite scenario's file
+	"github.com/glebarez/sqlite"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
 
 	"sharepanel/faults/processes"
 )
@@ -276,16 +277,21 @@ func (s *suite) mysqlUsage(a *account) func() (int64, error) {
 	}
 }
 
-// sqliteUsage counts in a SQLite file (opened only once the gateway has stopped).
+// sqliteUsage counts in a SQLite file (opened only once the gateway has stopped), through the
+// gateway's own SQLite driver.
 func sqliteUsage(path string, a *account) func() (int64, error) {
 	return func() (int64, error) {
-		db, err := sql.Open("sqlite", "file:"+path+"?mode=ro")
+		db, err := gorm.Open(sqlite.Open("file:"+path+"?mode=ro"), &gorm.Config{Logger: logger.Default.LogMode(logger.Silent)})
 		if err != nil {
 			return 0, err
 		}
-		defer db.Close()
+		sqlDB, err := db.DB()
+		if err != nil {
+			return 0, err
+		}
+		defer sqlDB.Close()
 		var n int64
-		err = db.QueryRow(fmt.Sprintf(usageSQL, "api_usage"), a.id).Scan(&n)
+		err = sqlDB.QueryRow(fmt.Sprintf(usageSQL, "api_usage"), a.id).Scan(&n)
 		return n, err
 	}
 }

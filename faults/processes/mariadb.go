@@ -4,8 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"io"
-	"log"
 	"os"
 	"os/exec"
 	"os/user"
@@ -14,7 +12,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/go-sql-driver/mysql" // the suite's own connection, to seed and to count
+	"gorm.io/driver/mysql"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
 )
 
 // MariaDB is the suite's own mariadbd: a fresh data directory made with mariadb-install-db, its
@@ -31,18 +31,26 @@ type MariaDB struct {
 // StartMariaDB makes a data directory under dir, starts mariadbd on port and waits until it
 // accepts connections.
 func StartMariaDB(dir, logDir string, port int) (*MariaDB, error) {
-	// The driver logs the connections a killed server left behind; expected here, and not the
-	// gateway's (whose own log keeps its view).
-	_ = mysql.SetLogger(log.New(io.Discard, "", 0))
 	m := &MariaDB{Port: port, dir: dir, logPath: filepath.Join(logDir, "mariadb.log")}
 	if err := m.install(); err != nil {
 		return nil, err
 	}
-	db, err := sql.Open("mysql", fmt.Sprintf("root@tcp(%s)/?timeout=2s&readTimeout=20s&writeTimeout=20s&interpolateParams=true", m.Addr()))
+	// Through gorm's driver, which the gateway uses too: the suite adds no dependency of its own.
+	dsn := fmt.Sprintf("root@tcp(%s)/?timeout=2s&readTimeout=20s&writeTimeout=20s&interpolateParams=true", m.Addr())
+	// Opened before the server is up: no version query and no ping until Start waits for it.
+	gdb, err := gorm.Open(mysql.New(mysql.Config{DSN: dsn, SkipInitializeWithVersion: true}),
+		&gorm.Config{Logger: logger.Default.LogMode(logger.Silent), DisableAutomaticPing: true})
 	if err != nil {
 		return nil, err
 	}
+	db, err := gdb.DB()
+	if err != nil {
+		return nil, err
+	}
+	// No idle connections: one kept across a kill of the server would be found dead (and logged by
+	// the driver) on the next use.
 	db.SetMaxOpenConns(2)
+	db.SetMaxIdleConns(0)
 	m.db = db
 	if err := m.Start(); err != nil {
 		db.Close()
