@@ -344,16 +344,9 @@ func steadyLoad(gw *processes.Gateway, a *account) *load {
 }
 
 // get sends one GET and returns the status and body.
-func get(u string, header ...string) (int, string, error) {
-	req, err := http.NewRequest(http.MethodGet, u, nil)
-	if err != nil {
-		return 0, "", err
-	}
-	for i := 0; i+1 < len(header); i += 2 {
-		req.Header.Set(header[i], header[i+1])
-	}
+func get(u string) (int, string, error) {
 	client := &http.Client{Timeout: 10 * time.Second}
-	res, err := client.Do(req)
+	res, err := client.Get(u)
 	if err != nil {
 		return 0, "", err
 	}
