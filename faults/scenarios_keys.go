@@ -1,0 +1,63 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"net/http"
+)
+
+// forgedCount is how many forged keys the forged-keys scenario sends.
+const forgedCount = 10_000
+
+// forgedKeys: 10,000 requests, each with a random well-formed key (sp_ + 32 random bytes,
+// base64url, like real ones), counting the statements MariaDB ran meanwhile.
+// Done when they cost the database nothing: 0 statements.
+func forgedKeys(s *suite, r *row) {
+	gw, err := s.gateway(r.name, s.mysqlEnv(r.name))
+	if err != nil {
+		r.broken(err)
+		return
+	}
+	defer stopGateway(gw, r)
+	ctx := context.Background()
+	counters := []string{"Questions", "Com_select", "Com_stmt_execute"}
+	// Reading the counters is a statement too: two reads back to back give the cost of one.
+	s0, err := s.maria.GlobalStatus(ctx, counters...)
+	if err != nil {
+		r.broken(err)
+		return
+	}
+	s1, err := s.maria.GlobalStatus(ctx, counters...)
+	if err != nil {
+		r.broken(err)
+		return
+	}
+	ld := startLoad(loadOptions{rate: 1000, workers: 16, timeout: clientTimeout, count: forgedCount, build: func(int) (*http.Request, error) {
+		req, err := http.NewRequest(http.MethodGet, gw.URL()+"/api?mode=profile&action=view", nil)
+		if req != nil {
+			req.Header.Set("X-API-Key", forgedKey())
+		}
+		return req, err
+	}})
+	rs := ld.wait()
+	s2, err := s.maria.GlobalStatus(ctx, counters...)
+	if err != nil {
+		r.broken(err)
+		return
+	}
+	t := r.fill(rs, ld.skipped.Load())
+	delta := func(name string) int64 { return s2[name] - s1[name] - (s1[name] - s0[name]) }
+	r.note("MariaDB for %d forged keys: Questions +%d, Com_select +%d, Com_stmt_execute +%d", t.requests,
+		delta("Questions"), delta("Com_select"), delta("Com_stmt_execute"))
+	r.check(delta("Questions") == 0, "%d database statements for %d forged keys, want 0", delta("Questions"), t.requests)
+	r.check(t.byStatus[http.StatusUnauthorized]+t.byStatus[http.StatusTooManyRequests] == t.requests,
+		"answers other than 401 and 429 to forged keys: %s", t.errorsText())
+}
+
+// forgedKey is a key of the real keys' shape that nobody was given.
+func forgedKey() string {
+	b := make([]byte, 32)
+	_, _ = rand.Read(b)
+	return "sp_" + base64.RawURLEncoding.EncodeToString(b)
+}
