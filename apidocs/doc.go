@@ -27,11 +27,19 @@ type Document struct {
 	added      []string             // paths AddPath added, in order
 }
 
-// Info is the document's title, version and introduction (Markdown).
+// Info is the document's title, version, introduction (Markdown) and terms.
 type Info struct {
-	Title       string `json:"title"`
-	Version     string `json:"version"`
-	Description string `json:"description,omitempty"`
+	Title       string   `json:"title"`
+	Version     string   `json:"version"`
+	Description string   `json:"description,omitempty"`
+	License     *License `json:"license,omitempty"`
+}
+
+// License names the terms the API is offered under.
+type License struct {
+	Name       string `json:"name"`
+	Identifier string `json:"identifier,omitempty"` // an SPDX expression
+	URL        string `json:"url,omitempty"`
 }
 
 // Server is a base URL. The user API's is the origin the document was fetched from.

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -21,7 +22,7 @@ type Observer interface {
 
 // observeRequest reports an /api request once its status is final (after the error handler).
 func observeRequest(o Observer, c echo.Context, start time.Time) {
-	if o == nil || (c.Path() != "/api" && c.Path() != "/api/") {
+	if o == nil || !strings.HasPrefix(c.Path(), "/api") {
 		return
 	}
 	mode, _ := c.Get("mode").(string)

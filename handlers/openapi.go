@@ -3,7 +3,6 @@ package handlers
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"net/http"
 	"reflect"
 	"strconv"
@@ -16,15 +15,14 @@ import (
 
 // The OpenAPI document of the user API, generated from the dispatch table (routes.go).
 //
-// OpenAPI identifies an operation by path and method, and /api has one path: mode and action are
-// parameters, so the document cannot give each action an operation of its own without inventing
-// paths the server does not answer (a query string or a fragment in a path key). It describes
-// the wire as it is instead: two operations, GET /api (actions that only read) and POST /api
-// (every action), whose parameters are a tagged union: a oneOf of the modes, each a oneOf of its
-// actions, told apart by their const mode and selector (action, or type for stats). Each action is one component schema,
-// "Request.<mode>.<action>", carrying x-mode, x-action and x-write, with its parameters (required
-// or not, type, default, bounds), the error messages they produce, and a cURL line; its answer is
-// "Response.<mode>.<action>". docs/DEPLOY.md and info.description explain this to readers.
+// OpenAPI identifies an operation by path and method, and the reference's /api has one path: mode
+// and action are parameters. So every action also answers at a path of its own,
+// /api/<mode>/<action> (/api/<mode> for auth and search), through the same pipeline, and the
+// document gives each action one operation there: operationId <mode>_<action>, its parameters
+// (query parameters for an action that reads, a JSON or form body for one that changes data), its
+// answer's own schema, its errors and a cURL line in the reference's query-string form. That is what
+// code generators need. /api itself, the contract, is described as GET and POST operations that
+// take mode and the selector, and whose answer is the envelope with any data.
 
 // docAction is one row of the dispatch table, as the docs walk it.
 type docAction struct {
@@ -35,6 +33,30 @@ type docAction struct {
 
 // ID names the action in the document: "orgs.new", or "auth" for a mode without selector.
 func (d docAction) ID() string { return Endpoint(d.Mode, d.Name) }
+
+// OperationID is the action's operationId: "orgs_new", "auth".
+func (d docAction) OperationID() string { return strings.ReplaceAll(d.ID(), ".", "_") }
+
+// Path is where the action answers besides /api: /api/orgs/new, /api/auth.
+func (d docAction) Path() string { return ActionPath(d.Mode, d.Name) }
+
+// Method is the action's documented method: POST for actions that change data, GET for the rest
+// (which answer POST as well).
+func (d docAction) Method() string {
+	if d.A.Write {
+		return http.MethodPost
+	}
+	return http.MethodGet
+}
+
+// ActionPath is the path form of an action: /api/<mode>/<action>, or /api/<mode> for a mode with a
+// single action.
+func ActionPath(mode, action string) string {
+	if action == "" {
+		return "/api/" + mode
+	}
+	return "/api/" + mode + "/" + action
+}
 
 // docActions walks the table in its order.
 func docActions() []docAction {
@@ -88,11 +110,12 @@ func (d *docsSpec) get(ctx context.Context) ([]byte, error) {
 func OpenAPI(plans []models.Plan) *apidocs.Document {
 	acts := docActions()
 	errs := errorDocs(plans)
+	origin := apidocs.OriginPlaceholder
 	doc := &apidocs.Document{
 		OpenAPI: apidocs.Version,
-		Info: apidocs.Info{Title: "SharePanel API", Version: "2.0",
-			Description: docIntro(apidocs.OriginPlaceholder, acts, plans)},
-		Servers: []apidocs.Server{{URL: apidocs.OriginPlaceholder, Description: "This gateway"}},
+		Info: apidocs.Info{Title: "SharePanel API", Version: "2.0", Description: docIntro(origin, plans),
+			License: &apidocs.License{Name: "Proprietary: the SharePanel terms of service", URL: origin + "/docs/"}},
+		Servers: []apidocs.Server{{URL: origin, Description: "This gateway"}},
 		Paths:   map[string]*apidocs.PathItem{},
 		Components: apidocs.Components{
 			Schemas:         map[string]*apidocs.Schema{},
@@ -102,135 +125,135 @@ func OpenAPI(plans []models.Plan) *apidocs.Document {
 		},
 	}
 	ref := apidocs.NewReflector(doc.Components.Schemas)
-	doc.Components.Schemas["Error"] = errorEnvelope()
-
-	var index []map[string]any
-	var readVariants, allVariants []*apidocs.Schema
-	for _, d := range acts {
-		name := "Request." + d.ID()
-		doc.Components.Schemas[name] = requestSchema(d, apidocs.OriginPlaceholder)
-		entry := map[string]any{"mode": d.Mode, "action": d.Name, "selector": d.Selector, "write": d.A.Write,
-			"public": d.M.Public, "summary": d.A.Summary, "request": "#/components/schemas/" + name}
-		if d.A.Response != nil {
-			rname := "Response." + d.ID()
-			doc.Components.Schemas[rname] = successEnvelope(d, ref.For(reflect.TypeOf(d.A.Response)))
-			allVariants = append(allVariants, apidocs.Ref(rname))
-			if !d.A.Write {
-				readVariants = append(readVariants, apidocs.Ref(rname))
-			}
-			entry["response"] = "#/components/schemas/" + rname
-		}
-		index = append(index, entry)
-	}
-	doc.Components.Schemas["Success"] = &apidocs.Schema{Title: "Success without data",
+	schemas := doc.Components.Schemas
+	schemas["Error"] = errorEnvelope()
+	schemas["Success"] = &apidocs.Schema{Title: "Success without data",
 		Description: "The answer of actions that return no data (updates, deletes).", Type: "object",
 		Required: []string{"status", "message", "timestamp"}, Properties: envelopeProps("success", nil)}
-	doc.Components.Schemas["GetRequest"] = unionSchema(acts, false)
-	doc.Components.Schemas["PostRequest"] = unionSchema(acts, true)
-	for _, d := range acts {
-		if d.Selector == "" {
-			continue
-		}
-		for _, write := range []bool{false, true} {
-			if s := modeUnion(acts, d.Mode, write); s != nil {
-				doc.Components.Schemas[unionName(d.Mode, write)] = s
-			}
-		}
-	}
-	success := func(variants []*apidocs.Schema) *apidocs.Schema {
-		return &apidocs.Schema{AnyOf: append(variants, apidocs.Ref("Success")),
-			Description: "The envelope with the action's data: each variant is one action's answer (see its x-mode and x-action)."}
-	}
+	schemas["Envelope"] = &apidocs.Schema{Title: "Any answer", Type: "object",
+		Description: "The envelope of every answer of /api; its data is the action's (see the action's own operation).",
+		Required:    []string{"status", "message", "timestamp"},
+		Properties: append(envelopeProps("", nil), apidocs.Property{Name: "data",
+			Schema: &apidocs.Schema{Description: "The action's data, when it returns any"}})}
+
 	doc.Paths["/api"] = &apidocs.PathItem{
-		Summary: "The user API: one endpoint, mode and action pick the handler",
-		Get:     apiOperation(false, success(readVariants), errs, apidocs.OriginPlaceholder),
-		Post:    apiOperation(true, success(allVariants), errs, apidocs.OriginPlaceholder),
+		Summary: "The reference's form: mode and action pick the handler",
+		Get:     queryFormOperation(false, errs),
+		Post:    queryFormOperation(true, errs),
+	}
+	doc.Tags = append(doc.Tags, apidocs.Tag{Name: queryFormTag, Description: queryFormDoc(origin)})
+
+	var index []map[string]any
+	for i, d := range acts {
+		if i == 0 || acts[i-1].Mode != d.Mode {
+			doc.Tags = append(doc.Tags, apidocs.Tag{Name: d.Mode, Description: modeDoc(origin, d.Mode, acts)})
+		}
+		entry := map[string]any{"mode": d.Mode, "action": d.Name, "selector": d.Selector, "write": d.A.Write,
+			"public": d.M.Public, "summary": d.A.Summary, "operationId": d.OperationID(), "path": d.Path(),
+			"method": d.Method()}
+		if params := d.A.Params; d.A.Write && len(params) > 0 {
+			name := "Request." + d.ID()
+			schemas[name] = requestSchema(d)
+			entry["request"] = "#/components/schemas/" + name
+		}
+		if d.A.Response != nil {
+			name := "Response." + d.ID()
+			schemas[name] = successEnvelope(d, ref.For(reflect.TypeOf(d.A.Response)))
+			entry["response"] = "#/components/schemas/" + name
+		}
+		item := &apidocs.PathItem{}
+		op := actionOperation(d, errs, origin)
+		if d.A.Write {
+			item.Post = op
+		} else {
+			item.Get = op
+		}
+		doc.AddPath(d.Path(), item)
+		index = append(index, entry)
 	}
 	doc.Ext = map[string]any{"x-actions": index}
 	return doc
 }
 
-// unionName is the component name of a mode's union of actions for GET or POST.
-func unionName(mode string, write bool) string {
-	if write {
-		return "PostRequest." + mode
-	}
-	return "GetRequest." + mode
-}
+// queryFormTag is the section of the /api operations.
+const queryFormTag = "The /api form"
 
-// modeUnion is the oneOf of one mode's actions allowed with GET (write false) or POST. The
-// variants exclude each other by their const selector, so no discriminator is needed (and Redoc
-// renders a discriminated union of unions as nothing at all).
-func modeUnion(acts []docAction, mode string, write bool) *apidocs.Schema {
-	s := &apidocs.Schema{}
-	var m *Mode
-	for _, d := range acts {
-		if d.Mode != mode || (d.A.Write && !write) {
-			continue
-		}
-		m = d.M
-		ref := "#/components/schemas/Request." + d.ID()
-		s.OneOf = append(s.OneOf, &apidocs.Schema{Ref: ref})
+// actionOperation is one action's operation at its own path.
+func actionOperation(d docAction, errs []errorDoc, origin string) *apidocs.Operation {
+	op := &apidocs.Operation{
+		OperationID: d.OperationID(),
+		Summary:     d.A.Summary,
+		Description: actionDescription(d, origin),
+		Tags:        []string{d.Mode},
+		Responses:   map[string]*apidocs.Response{"200": successResponse(d)},
+		Ext: map[string]any{"x-mode": d.Mode, "x-action": d.Name, "x-codeSamples": []map[string]string{
+			{"lang": "Shell", "label": "cURL", "source": curlExample(origin, d)}}},
 	}
-	if m == nil {
-		return nil
-	}
-	s.Title, s.Type = mode, "object"
-	s.Description = fmt.Sprintf("The %s mode: the %s parameter picks the action.", mode, m.Selector)
-	return s
-}
-
-// unionSchema is the oneOf of every mode; the const mode of each variant tells them apart.
-func unionSchema(acts []docAction, write bool) *apidocs.Schema {
-	s := &apidocs.Schema{Type: "object"}
-	seen := map[string]bool{}
-	for _, d := range acts {
-		if seen[d.Mode] || (d.A.Write && !write) {
-			continue
-		}
-		seen[d.Mode] = true
-		ref := "#/components/schemas/Request." + d.ID()
-		if d.Selector != "" {
-			ref = "#/components/schemas/" + unionName(d.Mode, write)
-		}
-		s.OneOf = append(s.OneOf, &apidocs.Schema{Ref: ref})
-	}
-	if write {
-		s.Title, s.Description = "POST parameters", "Every action. mode picks the mode, then action (type for stats) the action."
+	if d.M.Public {
+		op.Security = []map[string][]string{{}}
 	} else {
-		s.Title, s.Description = "GET parameters", "Actions that only read. mode picks the mode, then action (type for stats) the action."
+		op.Security = []map[string][]string{{"Bearer": {}}, {"ApiKeyHeader": {}}, {"ApiKeyQuery": {}}}
 	}
-	return s
+	if d.A.Write {
+		if len(d.A.Params) > 0 {
+			body := &apidocs.MediaType{Schema: apidocs.Ref("Request." + d.ID())}
+			op.RequestBody = &apidocs.RequestBody{Required: requiresParams(d.A.Params), Content: map[string]*apidocs.MediaType{
+				"application/json": body, "application/x-www-form-urlencoded": body}}
+		}
+	} else {
+		for _, p := range d.A.Params {
+			op.Parameters = append(op.Parameters, &apidocs.Parameter{Name: p.Name, In: "query", Required: p.Required,
+				Description: paramSchema(p).Description, Schema: paramSchema(p)})
+		}
+	}
+	for _, e := range errs {
+		if e.Status == http.StatusMethodNotAllowed {
+			continue // the path answers the documented method
+		}
+		op.Responses[strconv.Itoa(e.Status)] = &apidocs.Response{Ref: "#/components/responses/" + e.Name}
+	}
+	return op
 }
 
-// requestSchema is one action's parameters, with its documentation.
-func requestSchema(d docAction, origin string) *apidocs.Schema {
-	s := &apidocs.Schema{Title: d.ID(), Type: "object", Description: actionDescription(d, origin),
-		Ext: map[string]any{"x-mode": d.Mode, "x-action": d.Name, "x-write": d.A.Write, "x-summary": d.A.Summary}}
-	doc := actionDescription(d, origin)
-	add := func(name string, p *apidocs.Schema) {
-		s.Properties = append(s.Properties, apidocs.Property{Name: name, Schema: p})
-	}
-	mode := &apidocs.Schema{Type: "string", Const: d.Mode}
-	add("mode", mode)
-	s.Required = append(s.Required, "mode")
-	if d.Selector != "" {
-		sel := &apidocs.Schema{Type: "string", Const: d.Name, Description: doc}
-		if d.M.Default == d.Name {
-			sel = &apidocs.Schema{Type: "string", Enum: []any{d.Name}, Default: d.Name, Description: doc}
-		} else {
-			s.Required = append(s.Required, d.Selector)
+// requiresParams tells whether a body must be sent: some parameter is required.
+func requiresParams(params []Param) bool {
+	for _, p := range params {
+		if p.Required {
+			return true
 		}
-		add(d.Selector, sel)
-	} else {
-		mode.Description = doc // Redoc shows property descriptions, not a oneOf variant's own
 	}
-	if !d.M.Public {
-		add("api_key", &apidocs.Schema{Type: "string",
-			Description: "Your API key. Or send it as `Authorization: Bearer <key>` or `X-API-Key: <key>`."})
+	return false
+}
+
+// successResponse is an action's 200: its envelope with its data, and the rate-limit headers.
+func successResponse(d docAction) *apidocs.Response {
+	schema := apidocs.Ref("Success")
+	if d.A.Response != nil {
+		schema = apidocs.Ref("Response." + d.ID())
 	}
+	r := &apidocs.Response{Description: "Success", Headers: successHeaders(!d.M.Public),
+		Content: map[string]*apidocs.MediaType{"application/json": {Schema: schema}}}
+	return r
+}
+
+// successHeaders are the headers of a success: the request ID, and the rate-limit headers on
+// authenticated answers.
+func successHeaders(authenticated bool) map[string]*apidocs.Header {
+	h := map[string]*apidocs.Header{"X-Request-ID": {Ref: "#/components/headers/X-Request-ID"}}
+	if authenticated {
+		for _, name := range []string{"X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset"} {
+			h[name] = &apidocs.Header{Ref: "#/components/headers/" + name}
+		}
+	}
+	return h
+}
+
+// requestSchema is the body of an action that changes data: its parameters.
+func requestSchema(d docAction) *apidocs.Schema {
+	s := &apidocs.Schema{Title: d.ID(), Type: "object", Description: "The parameters of " + d.ID() + ".",
+		Ext: map[string]any{"x-mode": d.Mode, "x-action": d.Name}}
 	for _, p := range d.A.Params {
-		add(p.Name, paramSchema(p))
+		s.Properties = append(s.Properties, apidocs.Property{Name: p.Name, Schema: paramSchema(p)})
 		if p.Required {
 			s.Required = append(s.Required, p.Name)
 		}
@@ -314,46 +337,40 @@ func paramErrors(p Param) []string {
 	return out
 }
 
-// apiOperation is GET /api (write false) or POST /api.
-func apiOperation(write bool, success *apidocs.Schema, errs []errorDoc, origin string) *apidocs.Operation {
+// queryFormOperation is GET /api (write false) or POST /api: the reference's form of every action.
+func queryFormOperation(write bool, errs []errorDoc) *apidocs.Operation {
+	modes := make([]any, 0, len(Routes))
+	for _, m := range Routes {
+		modes = append(modes, m.Name)
+	}
+	selectors := apidocs.Properties{
+		{Name: "mode", Schema: &apidocs.Schema{Type: "string", Enum: modes, Description: "Picks the table of actions."}},
+		{Name: "action", Schema: &apidocs.Schema{Type: "string", Description: "Picks the action, in every mode but auth, search and stats."}},
+		{Name: "type", Schema: &apidocs.Schema{Type: "string", Description: "Picks the action in mode stats (default overview)."}},
+	}
 	op := &apidocs.Operation{
-		Tags:      []string{"User API"},
-		Security:  []map[string][]string{{}, {"ApiKeyQuery": {}}, {"ApiKeyHeader": {}}, {"Bearer": {}}},
-		Responses: map[string]*apidocs.Response{},
+		Tags:      []string{queryFormTag},
+		Security:  []map[string][]string{{}, {"Bearer": {}}, {"ApiKeyHeader": {}}, {"ApiKeyQuery": {}}},
+		Responses: map[string]*apidocs.Response{"200": {Description: "Success: the action's answer", Headers: successHeaders(true), Content: map[string]*apidocs.MediaType{"application/json": {Schema: apidocs.Ref("Envelope")}}}},
 	}
-	union := "GetRequest"
 	if write {
-		union = "PostRequest"
-		op.OperationID, op.Summary = "postApi", "Call any action (required for actions that change data)"
-		op.Description = "Parameters come from a JSON object body, a urlencoded or multipart form, or the query string; " +
-			"when a name is in both the body and the query, the body wins. The body's schema is a union of the actions: " +
-			"pick the mode, then the action, to see its parameters."
-		body := &apidocs.MediaType{Schema: apidocs.Ref(union)}
+		op.OperationID, op.Summary = "api_post", "Call any action"
+		op.Description = "`mode`, the selector and the action's own parameters come from a JSON object body, a " +
+			"urlencoded or multipart form, or the query string; a name in both the body and the query takes the " +
+			"body's value. Every action answers POST; those that change data answer nothing else."
+		body := &apidocs.MediaType{Schema: &apidocs.Schema{Type: "object", Required: []string{"mode"}, Properties: selectors,
+			AdditionalProperties: true, Description: "mode, the selector, and the action's parameters."}}
 		op.RequestBody = &apidocs.RequestBody{Required: true, Content: map[string]*apidocs.MediaType{
-			"application/json": body, "application/x-www-form-urlencoded": body, "multipart/form-data": body}}
-		op.Ext = map[string]any{"x-codeSamples": []map[string]string{
-			{"lang": "Shell", "label": "cURL: create an organization", "source": referenceCurl(origin, 2)},
-		}}
+			"application/json": body, "application/x-www-form-urlencoded": body}}
 	} else {
-		op.OperationID, op.Summary = "getApi", "Call an action that only reads"
-		op.Description = "Every parameter is a query parameter: `mode`, the mode's selector (`action`, or `type` for stats), " +
-			"then the action's own. Actions that change data answer GET with 405: use POST."
-		op.Parameters = []*apidocs.Parameter{{Name: "parameters", In: "query", Required: true, Style: "form", Explode: ptr(true),
-			Description: "The action's parameters, each its own query parameter (form style, exploded): pick the mode, then the action.",
-			Schema:      apidocs.Ref(union)}}
-		op.Ext = map[string]any{"x-codeSamples": []map[string]string{
-			{"lang": "Shell", "label": "cURL: authenticate", "source": referenceCurl(origin, 0)},
-			{"lang": "Shell", "label": "cURL: get the profile", "source": referenceCurl(origin, 1)},
-		}}
+		op.OperationID, op.Summary = "api_get", "Call an action that only reads"
+		op.Description = "`mode`, the selector and the action's own parameters are query parameters. Actions " +
+			"that change data answer GET with 405: use POST."
+		for _, p := range selectors {
+			op.Parameters = append(op.Parameters, &apidocs.Parameter{Name: p.Name, In: "query", Required: p.Name == "mode",
+				Description: p.Schema.Description, Schema: p.Schema})
+		}
 	}
-	op.Responses["200"] = &apidocs.Response{Description: "Success",
-		Headers: map[string]*apidocs.Header{
-			"X-RateLimit-Limit":     {Description: "Requests allowed in the tightest window (minute or day); on authenticated requests", Schema: &apidocs.Schema{Type: "integer"}},
-			"X-RateLimit-Remaining": {Description: "Requests left in that window", Schema: &apidocs.Schema{Type: "integer"}},
-			"X-RateLimit-Reset":     {Description: "When that window is whole again (Unix seconds)", Schema: &apidocs.Schema{Type: "integer"}},
-			"X-Request-ID":          {Description: "The request's ID (yours, if you sent a sane one)", Schema: &apidocs.Schema{Type: "string"}},
-		},
-		Content: map[string]*apidocs.MediaType{"application/json": {Schema: success}}}
 	for _, e := range errs {
 		if e.Status == http.StatusMethodNotAllowed && write {
 			continue // POST is accepted by every action

@@ -171,12 +171,16 @@ func TestOpenAPICurlExamplesWork(t *testing.T) {
 	})
 	for _, e := range all {
 		id, mode, action := e.id, e.mode, e.action
-		m := shBlock.FindStringSubmatch(doc.Components.Schemas["Request."+id].Value.Description)
+		op := operationOf(t, doc, mode.Name, action.Name)
+		m := shBlock.FindStringSubmatch(op.Description)
 		if m == nil {
 			t.Errorf("%s: no cURL line in its description", id)
 			continue
 		}
 		line := m[1]
+		if samples, _ := op.Extensions["x-codeSamples"].([]any); len(samples) != 1 || samples[0].(map[string]any)["source"] != line {
+			t.Errorf("%s: x-codeSamples %v, want the description's line", id, op.Extensions["x-codeSamples"])
+		}
 		h := http.Header{}
 		var res *testenv.Response
 		if g := curlGet.FindStringSubmatch(line); g != nil && !action.Write {
@@ -200,4 +204,20 @@ func TestOpenAPICurlExamplesWork(t *testing.T) {
 			t.Errorf("%s: %s\nanswered %d %s", id, line, res.Code, res.Body)
 		}
 	}
+}
+
+// operationOf is an action's operation at its path, with the method it is documented with.
+func operationOf(t *testing.T, doc *openapi3.T, mode, action string) *openapi3.Operation {
+	t.Helper()
+	item := doc.Paths.Find(handlers.ActionPath(mode, action))
+	if item == nil {
+		t.Fatalf("no path %s", handlers.ActionPath(mode, action))
+	}
+	if item.Post != nil {
+		return item.Post
+	}
+	if item.Get == nil {
+		t.Fatalf("%s has neither GET nor POST", handlers.ActionPath(mode, action))
+	}
+	return item.Get
 }

@@ -20,20 +20,28 @@ var proseFiles embed.FS
 
 var prose = apidocs.NewProse(proseFiles, "openapi/*.md")
 
-// docIntro is the document's introduction (info.description): how to call the API, how this
-// document maps mode and action, and one section per mode with its actions and cURL lines.
-// Viewers such as Redoc list its headings in their menu, so every mode is one click away.
-func docIntro(origin string, acts []docAction, plans []models.Plan) string {
-	type row struct{ Name, Method, Summary, Params, ID, Curl string }
-	type section struct {
-		Name, Selector string
-		Actions        []row
-	}
-	var modes []section
+// docIntro is the document's introduction (info.description): how to call the API, and how this
+// document maps the reference's /api onto operations.
+func docIntro(origin string, plans []models.Plan) string {
+	return prose.Render("intro.md", map[string]any{"Origin": origin, "RateLimits": rateLimitFigures(plans),
+		"DefaultLimit": wire.DefaultLimit, "MaxLimit": wire.MaxLimit})
+}
+
+// queryFormDoc is the section of the /api operations.
+func queryFormDoc(origin string) string {
+	return prose.Render("queryform.md", map[string]any{"Origin": origin})
+}
+
+// modeDoc is a mode's section: its actions, their paths and cURL lines.
+func modeDoc(origin, mode string, acts []docAction) string {
+	type row struct{ Name, Path, Method, Summary, Params, ID, Curl string }
+	var rows []row
+	var m *Mode
 	for _, d := range acts {
-		if len(modes) == 0 || modes[len(modes)-1].Name != d.Mode {
-			modes = append(modes, section{Name: d.Mode, Selector: d.Selector})
+		if d.Mode != mode {
+			continue
 		}
+		m = d.M
 		name := d.Name // the table is the mode's: the action's own name reads best
 		if name == "" {
 			name = d.Mode
@@ -42,12 +50,10 @@ func docIntro(origin string, acts []docAction, plans []models.Plan) string {
 		if d.A.Write {
 			method = "POST"
 		}
-		s := &modes[len(modes)-1]
-		s.Actions = append(s.Actions, row{Name: name, Method: method, Summary: d.A.Summary, Params: paramList(d.A.Params),
-			ID: d.ID(), Curl: curlExample(origin, d)})
+		rows = append(rows, row{Name: name, Path: d.Path(), Method: method, Summary: d.A.Summary,
+			Params: paramList(d.A.Params), ID: d.ID(), Curl: curlExample(origin, d)})
 	}
-	return prose.Render("intro.md", map[string]any{"Origin": origin, "Modes": modes, "RateLimits": rateLimitFigures(plans),
-		"DefaultLimit": wire.DefaultLimit, "MaxLimit": wire.MaxLimit})
+	return prose.Render("mode.md", map[string]any{"Name": mode, "Selector": m.Selector, "Default": m.Default, "Actions": rows})
 }
 
 // paramList is an action's parameters as the intro's tables show them.
@@ -74,7 +80,7 @@ func actionDescription(d docAction, origin string) string {
 	for _, p := range d.A.Params {
 		errs = append(errs, paramErrors(p)...)
 	}
-	return prose.Render("action.md", map[string]any{"Summary": d.A.Summary, "Write": d.A.Write, "Public": d.M.Public,
+	return prose.Render("action.md", map[string]any{"Summary": d.A.Summary, "Mode": d.Mode, "Name": d.Name, "Write": d.A.Write, "Public": d.M.Public,
 		"IsDefault": d.M.Default == d.Name && d.Name != "", "Selector": d.Selector, "HasData": d.A.Response != nil,
 		"ID": d.ID(), "Errors": errs, "Curl": curlExample(origin, d)})
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"slices"
 	"strings"
@@ -90,74 +91,141 @@ func TestOpenAPIOriginFollowsTheRequest(t *testing.T) {
 }
 
 // TestOpenAPICoversDispatchTable fails when an action is added to the table without what the
-// docs need, or when the document and the table disagree.
+// docs need, or when the document and the table disagree: every action is one operation at its
+// path, with a stable operationId, the method rule, its parameters as the table declares them, its
+// answer's own schema, and a section (tag) per mode.
 func TestOpenAPICoversDispatchTable(t *testing.T) {
 	env := testenv.New(t, testenv.Options{})
 	doc, _ := loadDoc(t, env)
 	schemas := doc.Components.Schemas
+	tags := map[string]string{}
+	for _, tag := range doc.Tags {
+		tags[tag.Name] = tag.Description
+	}
 	count := 0
+	operationIDs := map[string]bool{}
 	for _, mode := range handlers.Routes {
-		modeName := mode.Name
-		if !strings.Contains(doc.Info.Description, "\n# "+modeName+"\n") {
-			t.Errorf("info.description has no section for mode %s", modeName)
+		if !strings.Contains(tags[mode.Name], "`mode="+mode.Name+"`") {
+			t.Errorf("no section (tag) for mode %s", mode.Name)
 		}
 		for _, action := range mode.Actions {
-			name := action.Name
 			count++
-			id := handlers.Endpoint(modeName, name)
+			id := handlers.Endpoint(mode.Name, action.Name)
 			if strings.TrimSpace(action.Summary) == "" {
 				t.Errorf("%s has no Summary: document it in routes.go", id)
 			}
-			req := schemas["Request."+id]
-			if req == nil {
-				t.Errorf("no schema Request.%s", id)
+			item := doc.Paths.Find(handlers.ActionPath(mode.Name, action.Name))
+			if item == nil {
+				t.Errorf("%s: no path %s", id, handlers.ActionPath(mode.Name, action.Name))
 				continue
 			}
-			s := req.Value
-			if s.Extensions["x-mode"] != modeName || s.Extensions["x-action"] != name || s.Extensions["x-write"] != action.Write {
-				t.Errorf("Request.%s extensions %v", id, s.Extensions)
+			// The method rule: an action that changes data is POST, the others GET.
+			op := item.Get
+			if action.Write {
+				op = item.Post
+			}
+			if op == nil || (item.Get != nil && item.Post != nil) {
+				t.Errorf("%s (write %v): GET %v, POST %v", id, action.Write, item.Get != nil, item.Post != nil)
+				continue
+			}
+			wantID := strings.ReplaceAll(id, ".", "_")
+			if op.OperationID != wantID || operationIDs[wantID] {
+				t.Errorf("%s: operationId %q, want %q once", id, op.OperationID, wantID)
+			}
+			operationIDs[wantID] = true
+			if len(op.Tags) != 1 || op.Tags[0] != mode.Name {
+				t.Errorf("%s: tags %v", id, op.Tags)
+			}
+			// The parameters: query parameters of a read, the body's properties of a write.
+			declared := map[string]bool{}
+			if action.Write {
+				if len(action.Params) > 0 {
+					body := op.RequestBody.Value.Content.Get("application/json").Schema.Value
+					for name := range body.Properties {
+						declared[name] = slices.Contains(body.Required, name)
+					}
+				}
+			} else {
+				for _, p := range op.Parameters {
+					if p.Value.In != "query" {
+						t.Errorf("%s: parameter %s in %s", id, p.Value.Name, p.Value.In)
+					}
+					declared[p.Value.Name] = p.Value.Required
+				}
+			}
+			if len(declared) != len(action.Params) {
+				t.Errorf("%s: documented parameters %v, the table has %d", id, declared, len(action.Params))
 			}
 			for _, p := range action.Params {
-				if s.Properties[p.Name] == nil {
-					t.Errorf("Request.%s lacks parameter %s", id, p.Name)
-				}
-				if slices.Contains(s.Required, p.Name) != p.Required {
-					t.Errorf("Request.%s: %s required=%v in the document, %v in the table", id, p.Name, !p.Required, p.Required)
+				if required, ok := declared[p.Name]; !ok || required != p.Required {
+					t.Errorf("%s: parameter %s documented %v (required %v), table required %v", id, p.Name, ok, required, p.Required)
 				}
 			}
-			if mode.Selector != "" && mode.Default != name && !slices.Contains(s.Required, mode.Selector) {
-				t.Errorf("Request.%s: the selector %s is not required", id, mode.Selector)
+			// The answer: the action's own schema, or the plain success.
+			want := "#/components/schemas/Success"
+			if action.Response != nil {
+				want = "#/components/schemas/Response." + id
+				if schemas["Response."+id] == nil {
+					t.Errorf("no schema Response.%s", id)
+				}
 			}
-			// The method rule: write actions are in the POST union only.
-			inGet, inPost := unionHas(schemas, "GetRequest", id), unionHas(schemas, "PostRequest", id)
-			if !inPost || inGet == action.Write {
-				t.Errorf("%s (write %v): in GET union %v, in POST union %v", id, action.Write, inGet, inPost)
-			}
-			if (action.Response != nil) != (schemas["Response."+id] != nil) {
-				t.Errorf("%s: Response type %T but schema Response.%s present=%v", id, action.Response, id, schemas["Response."+id] != nil)
+			if got := op.Responses.Value("200").Value.Content.Get("application/json").Schema.Ref; got != want {
+				t.Errorf("%s: 200 is %s, want %s", id, got, want)
 			}
 		}
 	}
 	if n := len(doc.Extensions["x-actions"].([]any)); n != count {
 		t.Fatalf("x-actions lists %d actions, the table has %d", n, count)
 	}
+	// The reference's form, /api, stays documented.
+	if api := doc.Paths.Find("/api"); api == nil || api.Get == nil || api.Post == nil {
+		t.Fatal("/api is not documented with GET and POST")
+	}
 }
 
-// unionHas tells whether the union (GetRequest or PostRequest) reaches Request.<id>.
-func unionHas(schemas openapi3.Schemas, union, id string) bool {
-	var walk func(s *openapi3.SchemaRef) bool
-	walk = func(s *openapi3.SchemaRef) bool {
-		if s.Ref == "#/components/schemas/Request."+id {
-			return true
-		}
-		for _, v := range s.Value.OneOf {
-			if walk(v) {
-				return true
+// The path form of an action answers exactly as the reference's form: same status, message and
+// data, for every action that reads, and for writes; the path names the mode and action.
+func TestPathFormAnswersAsTheQueryForm(t *testing.T) {
+	env := testenv.New(t, testenv.Options{})
+	acct := env.NewAccount("pro")
+	h := http.Header{"X-Api-Key": {acct.Key}}
+	strip := func(r *testenv.Response) string {
+		delete(r.Env, "timestamp")
+		b, _ := json.Marshal(r.Env)
+		return fmt.Sprintf("%d %s", r.Code, b)
+	}
+	for _, mode := range handlers.Routes {
+		for _, action := range mode.Actions {
+			if action.Write || mode.Public {
+				continue
+			}
+			q := "mode=" + mode.Name
+			if mode.Selector != "" {
+				q += "&" + mode.Selector + "=" + action.Name
+			}
+			extra := "&org_id=1&instance_id=1&invoice_id=1&key_id=1&query=x"
+			query := env.Do(http.MethodGet, "/api?"+q+extra, nil, h)
+			path := env.Do(http.MethodGet, handlers.ActionPath(mode.Name, action.Name)+"?"+extra[1:], nil, h)
+			if a, b := strip(query), strip(path); a != b {
+				t.Errorf("%s:\n query form %s\n path form  %s", q, a, b)
 			}
 		}
-		return false
 	}
-	return walk(schemas[union])
+	// A write, with a JSON body; its path refuses GET as /api does.
+	res := env.Do(http.MethodPost, "/api/orgs/new", map[string]any{"title": "By path"}, h)
+	res.Expect(t, http.StatusOK, "Organization created successfully")
+	env.Do(http.MethodGet, "/api/orgs/new", nil, h).Expect(t, http.StatusMethodNotAllowed, "Method not allowed. Use POST for this action")
+	// The path wins over mode and action parameters.
+	env.Do(http.MethodGet, "/api/orgs/list?mode=billing&action=balance", nil, h).Expect(t, http.StatusOK, "Organizations retrieved successfully")
+	// Unknown modes and actions are the reference's 400s; stats takes its default; auth needs no key.
+	env.Do(http.MethodGet, "/api/nosuch/list", nil, h).Expect(t, http.StatusBadRequest,
+		"Invalid mode. Available modes: auth, profile, orgs, instances, billing, analytics, notifications, api_keys, search, stats")
+	env.Do(http.MethodGet, "/api/orgs/nosuch", nil, h).Expect(t, http.StatusBadRequest, "Invalid action for orgs mode")
+	env.Do(http.MethodGet, "/api/orgs", nil, h).Expect(t, http.StatusBadRequest, "Invalid action for orgs mode")
+	env.Do(http.MethodGet, "/api/search/x?query=y", nil, h).Expect(t, http.StatusBadRequest, "Invalid action for search mode")
+	env.Do(http.MethodGet, "/api/stats", nil, h).Expect(t, http.StatusOK, "Statistics retrieved successfully")
+	env.Do(http.MethodGet, "/api/auth?email="+acct.User.Email+"&password="+acct.Password, nil, nil).Expect(t, http.StatusOK, "Authentication successful")
+	env.Do(http.MethodGet, "/api/profile/view", nil, nil).Expect(t, http.StatusUnauthorized, "Invalid or expired API key")
 }
 
 func TestDocsPage(t *testing.T) {

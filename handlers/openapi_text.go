@@ -80,8 +80,11 @@ func errorResponses(docs []errorDoc) map[string]*apidocs.Response {
 
 func responseHeaders() map[string]*apidocs.Header {
 	return map[string]*apidocs.Header{
-		"X-Request-ID": {Description: "The request's ID: yours if you sent a sane X-Request-ID, else a new UUID", Schema: &apidocs.Schema{Type: "string"}},
-		"Retry-After":  {Description: "Seconds until a request would be allowed", Schema: &apidocs.Schema{Type: "integer"}},
+		"X-Request-ID":          {Description: "The request's ID: yours if you sent a sane X-Request-ID, else a new UUID", Schema: &apidocs.Schema{Type: "string"}},
+		"Retry-After":           {Description: "Seconds until a request would be allowed", Schema: &apidocs.Schema{Type: "integer"}},
+		"X-RateLimit-Limit":     {Description: "Requests allowed in the tightest window (minute or day)", Schema: &apidocs.Schema{Type: "integer"}},
+		"X-RateLimit-Remaining": {Description: "Requests left in that window", Schema: &apidocs.Schema{Type: "integer"}},
+		"X-RateLimit-Reset":     {Description: "When that window is whole again (Unix seconds)", Schema: &apidocs.Schema{Type: "integer"}},
 	}
 }
 
@@ -93,10 +96,15 @@ func securitySchemes() map[string]*apidocs.SecurityScheme {
 	}
 }
 
-// envelopeProps are the envelope's fields; data is added when not nil.
+// envelopeProps are the envelope's fields, its status the given one ("" for either); data is added
+// when not nil.
 func envelopeProps(status string, data *apidocs.Schema) apidocs.Properties {
+	statusSchema := &apidocs.Schema{Type: "string", Const: status}
+	if status == "" {
+		statusSchema = &apidocs.Schema{Type: "string", Enum: []any{"success", "error"}}
+	}
 	p := apidocs.Properties{
-		{Name: "status", Schema: &apidocs.Schema{Type: "string", Const: status}},
+		{Name: "status", Schema: statusSchema},
 		{Name: "message", Schema: &apidocs.Schema{Type: "string", Description: "What happened, for people"}},
 		{Name: "timestamp", Schema: &apidocs.Schema{Type: "string", Format: "date-time", Description: "RFC 3339, UTC, written with +00:00", Examples: []any{"2024-01-01T12:00:00+00:00"}}},
 	}
@@ -116,7 +124,7 @@ func errorEnvelope() *apidocs.Schema {
 
 // successEnvelope is one action's answer: the envelope with its data.
 func successEnvelope(d docAction, data *apidocs.Schema) *apidocs.Schema {
-	return &apidocs.Schema{Title: d.ID(), Type: "object", Description: d.A.Summary,
+	return &apidocs.Schema{Title: d.ID(), Type: "object", Description: "The answer of " + d.ID() + ": " + d.A.Summary + ".",
 		Required: []string{"status", "message", "timestamp", "data"}, Properties: envelopeProps("success", data),
 		Ext: map[string]any{"x-mode": d.Mode, "x-action": d.Name}}
 }
@@ -196,13 +204,4 @@ func curlExample(origin string, d docAction) string {
 // that emails and permission lists read as people write them.
 func queryEscape(s string) string {
 	return strings.NewReplacer("%40", "@", "%2C", ",").Replace(url.QueryEscape(s))
-}
-
-// referenceCurl is one of the reference's three cURL lines, pointed at origin.
-func referenceCurl(origin string, i int) string {
-	return [...]string{
-		`curl "` + origin + `/api?mode=auth&email=user@example.com&password=password"`,
-		`curl "` + origin + `/api?mode=profile&api_key=YOUR_API_KEY&action=view"`,
-		`curl -X POST "` + origin + `/api" -H "Content-Type: application/json" -d '{ "mode": "orgs", "api_key": "YOUR_API_KEY", "action": "new", "title": "My Organization", "contact": "contact@example.com" }'`,
-	}[i]
 }

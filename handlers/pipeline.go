@@ -107,20 +107,29 @@ func (a *API) readBody(c echo.Context) ([]byte, error) {
 	return body, nil
 }
 
-// lookup finds the mode and action the parameters name in the dispatch table.
+// lookup finds the mode and action in the dispatch table: from the path in the path form
+// (/api/<mode>/<action>, /api/<mode>), which then wins over any mode or selector parameter, else
+// from the parameters, as the reference has it.
 func lookup(c echo.Context, p Params) (route, error) {
+	pathMode, pathAction := c.Param("mode"), c.Param("action")
 	modeName := strings.TrimSpace(p["mode"])
+	if pathMode != "" {
+		modeName = pathMode
+	}
 	m, ok := dispatch.modes[modeName]
 	if !ok {
 		return route{}, wire.Errorf(wire.EINVALID, "%s", dispatch.invalidMode)
 	}
 	c.Set("mode", modeName)
 	name := ""
-	if m.mode.Selector != "" {
+	switch {
+	case pathMode != "":
+		name = pathAction
+	case m.mode.Selector != "":
 		name = strings.TrimSpace(p[m.mode.Selector])
-		if name == "" {
-			name = m.mode.Default
-		}
+	}
+	if name == "" && m.mode.Selector != "" {
+		name = m.mode.Default
 	}
 	r, ok := m.actions[name]
 	if !ok {

@@ -67,7 +67,8 @@ func New(d Deps) (*echo.Echo, *API) {
 		RenderError: renderError,
 		Allow:       "GET, POST, OPTIONS",
 	})
-	for _, path := range []string{"/api", "/api/"} {
+	// The reference's /api, and the path form of each action (/api/orgs/list): the same pipeline.
+	for _, path := range []string{"/api", "/api/", "/api/:mode", "/api/:mode/:action"} {
 		e.Any(path, a.serve)
 	}
 	e.GET("/healthz", func(c echo.Context) error { return c.JSON(http.StatusOK, map[string]string{"status": "ok"}) })

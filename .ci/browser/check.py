@@ -77,9 +77,8 @@ def cors(dom_file):
 def curl_lines(openapi):
     doc = json.load(open(openapi))
     for a in doc["x-actions"]:
-        desc = doc["components"]["schemas"][a["request"].split("/")[-1]]["description"]
-        m = re.search(r"```sh\n(.*?)\n```", desc, re.S)
-        sys.stdout.write(m.group(1) + "\0")
+        op = doc["paths"][a["path"]][a["method"].lower()]
+        sys.stdout.write(op["x-codeSamples"][0]["source"] + "\0")
 
 
 if __name__ == "__main__":

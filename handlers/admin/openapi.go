@@ -106,28 +106,33 @@ func addAdminAPI(doc *apidocs.Document, server, group string) {
 	doc.Info.Description = strings.TrimRight(doc.Info.Description, "\n") + "\n\n" + adminIntro(server, group)
 }
 
-// tagsInUse are the tags of doc's operations, in the order of their paths.
+// tagsInUse are the tags of doc's operations: in the order of doc.Tags, then the others, sorted.
 func tagsInUse(doc *apidocs.Document) []string {
-	paths := make([]string, 0, len(doc.Paths))
-	for p := range doc.Paths {
-		paths = append(paths, p)
-	}
-	slices.Sort(paths)
-	var out []string
-	for _, p := range paths {
-		it := doc.Paths[p]
+	used := map[string]bool{}
+	for _, it := range doc.Paths {
 		for _, op := range []*apidocs.Operation{it.Get, it.Post, it.Put, it.Patch, it.Delete} {
-			if op == nil {
-				continue
-			}
-			for _, t := range op.Tags {
-				if !slices.Contains(out, t) {
-					out = append(out, t)
+			if op != nil {
+				for _, t := range op.Tags {
+					used[t] = true
 				}
 			}
 		}
 	}
-	return out
+	// The document's own order of sections first, then any other tag, sorted.
+	var out []string
+	for _, t := range doc.Tags {
+		if used[t.Name] && !slices.Contains(out, t.Name) {
+			out = append(out, t.Name)
+		}
+	}
+	var rest []string
+	for t := range used {
+		if !slices.Contains(out, t) {
+			rest = append(rest, t)
+		}
+	}
+	slices.Sort(rest)
+	return append(out, rest...)
 }
 
 var pathParam = regexp.MustCompile(`:([A-Za-z_]+)`)
