@@ -158,7 +158,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	servers := []*http.Server{{Addr: cfg.Addr, Handler: userAPI, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}}
 	adminAPI := admin.New(admin.Deps{Store: store, Log: log, JWTSecret: cfg.JWTSecret, TokenTTL: cfg.AdminTokenTTL,
 		Currency: cfg.Currency, CORSOrigins: cfg.CORSOrigins, TrustedProxies: cfg.TrustedProxies, Redis: limits.Ready,
-		Guard: admin.NewSharedGuard(limits.Login)})
+		Guard: admin.NewSharedGuard(limits.Login), PublicURL: cfg.PublicURL})
 	servers = append(servers, &http.Server{Addr: cfg.AdminAddr, Handler: adminAPI, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute})
 	if metricsServer != nil {
 		servers = append(servers, metricsServer)

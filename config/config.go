@@ -29,6 +29,7 @@ type Config struct {
 	AdminTokenTTL    time.Duration // SHAREPANEL_ADMIN_TOKEN_TTL
 	MetricsAddr      string        // SHAREPANEL_METRICS_ADDR: empty means off
 	UsageFlushPeriod time.Duration // SHAREPANEL_USAGE_FLUSH_INTERVAL
+	PublicURL        string        // SHAREPANEL_PUBLIC_URL: the user API as people reach it (publicurl.go)
 }
 
 // Load reads the environment. getenv is os.Getenv in production and a map in tests.
@@ -53,6 +54,7 @@ func Load(getenv func(string) string) (Config, error) {
 		UsageFlushPeriod: l.duration("SHAREPANEL_USAGE_FLUSH_INTERVAL", time.Second),
 	}
 	l.addr("SHAREPANEL_ADDR", c.Addr)
+	c.PublicURL = l.publicURL("SHAREPANEL_PUBLIC_URL", c.Addr)
 	l.addr("SHAREPANEL_ADMIN_ADDR", c.AdminAddr)
 	if c.MetricsAddr != "" {
 		l.addr("SHAREPANEL_METRICS_ADDR", c.MetricsAddr)

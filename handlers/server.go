@@ -14,6 +14,7 @@ import (
 	"github.com/labstack/echo/v4/middleware"
 
 	"sharepanel/apidocs"
+	"sharepanel/console"
 	"sharepanel/handlers/httpkit"
 	"sharepanel/models"
 	"sharepanel/ratelimit"
@@ -102,6 +103,7 @@ func New(d Deps) (*echo.Echo, *API) {
 	if err := apidocs.Register(e, doc); err != nil {
 		panic("apidocs: " + err.Error()) // the document is built from static data: a bug, not a condition
 	}
+	console.Register(e) // the account console at /
 	return e, a
 }
 

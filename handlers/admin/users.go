@@ -147,5 +147,5 @@ func (s *server) autologin(c echo.Context) error {
 		return err
 	}
 	return ok(c, autologinAnswer{Message: "Autologin token created for user " + username, AutologinToken: secret,
-		ExpiresAt: models.DateTime(expires), ExpiresIn: int64(models.AutologinTTL / time.Second)})
+		AutologinURL: consoleURL(s.PublicURL, secret), ExpiresAt: models.DateTime(expires), ExpiresIn: int64(models.AutologinTTL / time.Second)})
 }
