@@ -17,7 +17,8 @@ export function h(tag, props = {}, ...children) {
       throw new Error('style attributes are not allowed by the Content-Security-Policy');
     } else if (name === 'value' || name === 'checked' || name === 'selected') {
       el[name] = value;
-      if (name === 'selected' && value) el.setAttribute('selected', '');
+      // The attribute too: it is what form.reset() goes back to.
+      if (name !== 'value' && value) el.setAttribute(name, '');
     } else {
       el.setAttribute(name, value === true ? '' : String(value));
     }

@@ -63,7 +63,8 @@ export function table({ caption, columns, items, empty = 'Nothing here yet.', ro
   for (const item of items) {
     const tr = h('tr', { class: rowClass ? rowClass(item) : null });
     for (const c of columns) {
-      tr.append(h('td', { 'data-label': c.label, class: c.class }, c.value(item)));
+      // One child per cell, so that on a phone the cell is two columns: its label and its value.
+      tr.append(h('td', { 'data-label': c.label, class: c.class }, h('div', { class: 'cell' }, c.value(item))));
     }
     body.append(tr);
   }

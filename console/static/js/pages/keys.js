@@ -24,7 +24,7 @@ export async function render(page) {
         rowClass: (k) => (k.key_prefix === sessionPrefix ? 'current' : null),
         columns: [
           { label: 'Name', value: (k) => [k.name, k.key_prefix === sessionPrefix ? h('span', { class: 'tag' }, 'this session') : null] },
-          { label: 'Prefix', value: (k) => h('code', {}, show(k.key_prefix)) },
+          { label: 'Prefix', class: 'nowrap', value: (k) => h('code', {}, show(k.key_prefix)) },
           { label: 'Permissions', value: (k) => show(k.permissions) },
           { label: 'Scopes', value: (k) => restriction(k.scopes, 'every mode') },
           { label: 'IP allowlist', value: (k) => restriction(k.allowed_ips, 'any address') },

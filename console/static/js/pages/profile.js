@@ -37,7 +37,7 @@ export async function render(page, ctx) {
   }
   if (profile.status === 'rejected') {
     replace(view, errorBox(profile.reason));
-    replace(edit);
+    replace(edit, h('p', { class: 'empty' }, 'The profile could not be read, so it cannot be changed now.'));
     return;
   }
   let p = profile.value.data;
