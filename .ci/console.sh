@@ -68,8 +68,9 @@ export SP_ADMIN_URL
 (cd .ci/console && npm ci --no-audit --no-fund --loglevel=error)
 status=0
 (cd .ci/console && node --test --test-concurrency=1 --test-reporter=spec console.test.mjs) || status=$?
+cp "$SP_WORK/server.log" "$CONSOLE_OUT/gateway.log" # the access log: paths and statuses, never a query string
 if [ "$status" -ne 0 ]; then
-  echo "the gateway's log (last 40 lines):"
+  echo "the gateway's log (last 40 lines; all of it in $CONSOLE_OUT/gateway.log):"
   tail -n 40 "$SP_WORK/server.log"
 fi
 echo "console: screenshots in $CONSOLE_OUT; took $((SECONDS - started))s"

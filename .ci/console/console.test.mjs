@@ -284,12 +284,21 @@ test('API keys: create one with an allowlist and a scope, see it listed, delete 
     await page.waitForFunction(() => /did not apply an IP allowlist or scopes/.test(document.querySelector('#new-key')?.textContent || ''));
   }
 
+  // Per-key usage: the demo key has a week of requests.
+  await page.$$eval('table.data tbody tr', (trs) => trs.find((tr) => tr.querySelector('td').textContent === 'Demo key').querySelector('td.actions button').click());
+  await page.waitForFunction(() => document.querySelector('#key-usage h2')?.textContent === 'Usage of Demo key');
+  const requestsLine = await page.$eval('#key-usage dl div', (d) => d.innerText);
+  assert.match(requestsLine, /^Requests\s+[1-9][\d,]*$/);
+
   await page.click('#new-key button.secondary'); // "I have saved it": the secret leaves the page
   assert.equal(await page.$('#new-key-secret'), null);
   await axe(page, 'keys');
   await shot(page, 'keys');
 
   await page.$$eval('table.data tbody tr', (trs, p) => trs.find((tr) => tr.textContent.includes(p)).querySelector('button.danger').click(), prefix);
+  await page.waitForSelector('dialog.confirm[open]');
+  assert.equal(await page.evaluate(() => document.activeElement.textContent), 'Cancel', 'the dialog starts on the safe choice');
+  await axe(page, 'confirm dialog');
   await confirm(page);
   await page.waitForFunction((p) => ![...document.querySelectorAll('table.data tbody tr')].some((tr) => tr.textContent.includes(p)), {}, prefix);
   assert.equal((await allKeys(checkKey)).find((k) => k.key_prefix === prefix), undefined, 'deleted from the account');
