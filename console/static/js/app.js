@@ -145,7 +145,7 @@ async function signOut(button) {
 /** ownKeyId finds the id of the key whose secret is key: its key_prefix is the first 10 characters. */
 export async function ownKeyId(key) {
   const prefix = key.slice(0, 10);
-  for (let offset = 0, pages = 0; pages < 20; pages += 1) {
+  for (let offset = 0, asked = 0; asked < 20; asked += 1) {
     const page = await api.getPage({ mode: 'api_keys', action: 'list' }, offset, 100);
     const mine = page.items.find((k) => k.key_prefix === prefix);
     if (mine) return mine.id;

@@ -16,11 +16,21 @@ export async function render(page, ctx) {
   const period = PERIODS.some(([p]) => p === ctx.query.get('period')) ? ctx.query.get('period') : '30';
   const requests = h('div', { class: 'slot' }, h('p', { class: 'loading' }, 'Loading…'));
   const spending = h('div', { class: 'slot' }, h('p', { class: 'loading' }, 'Loading…'));
-  const select = field({ label: 'Period', name: 'period', tag: 'select', value: period, options: PERIODS });
-  select.querySelector('select').addEventListener('change', (e) => ctx.navigate(`#/usage?period=${e.target.value}`));
+  // A button, not the select's change event: moving through the options with the arrow keys must
+  // not load a period at each step.
+  const filter = h(
+    'form',
+    { class: 'filters', 'aria-label': 'Period' },
+    field({ label: 'Period', name: 'period', tag: 'select', value: period, options: PERIODS }),
+    h('button', { type: 'submit', class: 'secondary' }, 'Show'),
+  );
+  filter.addEventListener('submit', (e) => {
+    e.preventDefault();
+    ctx.navigate(`#/usage?period=${new FormData(filter).get('period')}`);
+  });
   page.append(
     h('h1', {}, 'Usage'),
-    h('form', { class: 'filters', onsubmit: (e) => e.preventDefault() }, select),
+    filter,
     card('Requests', requests),
     card('Spending', spending),
     h('p', { class: 'hint' }, 'Usage per key: ', h('a', { href: '#/keys' }, 'API keys'), '. Days are UTC days; usage is written within a second or so of each request.'),
