@@ -327,6 +327,16 @@ test('organizations: create one, see its members, delete it', async () => {
   await axe(page, 'organizations');
   await shot(page, 'organizations');
 
+  await page.$$eval('table.data tbody tr', (trs, t) => trs.find((tr) => tr.textContent.includes(t)).querySelector('button[aria-label^="Edit"]').click(), title);
+  await page.waitForSelector('#org-detail form.edit-org');
+  await page.$eval('#org-detail input[name=contact]', (i) => {
+    i.value = '';
+  });
+  await page.type('#org-detail input[name=contact]', 'billing@example.com');
+  await page.click('#org-detail form.edit-org button[type=submit]');
+  await page.waitForFunction(() => /Organization updated successfully/.test(document.querySelector('#orgs-status')?.textContent || ''));
+  await page.waitForFunction(() => [...document.querySelectorAll('table.data tbody tr')].some((tr) => tr.textContent.includes('billing@example.com')));
+
   await page.$$eval('table.data tbody tr', (trs, t) => trs.find((tr) => tr.textContent.includes(t)).querySelector('button.danger').click(), title);
   await confirm(page);
   await page.waitForFunction((t) => ![...document.querySelectorAll('table.data tbody tr')].some((tr) => tr.textContent.includes(t)), {}, title);
@@ -334,6 +344,8 @@ test('organizations: create one, see its members, delete it', async () => {
   const key = await apiKey(EMAIL);
   const orgs = await api({ mode: 'orgs', action: 'list' }, { key });
   assert.ok(!orgs.body.data.some((o) => o.title === title), 'gone from orgs list');
+  const activity = (await api({ mode: 'analytics', action: 'activity', limit: 10 }, { key })).body.data.map((a) => a.action);
+  assert.ok(activity.includes('organization_updated'), `the update is in the activity: ${activity}`);
 });
 
 test('notifications: marking one read makes the badge fall', async () => {
@@ -346,6 +358,12 @@ test('notifications: marking one read makes the badge fall', async () => {
   assert.equal(await badgeCount(page), before - 1);
   await axe(page, 'notifications');
   await shot(page, 'notifications');
+
+  const count = await page.$$eval('.notification', (ns) => ns.length);
+  await page.click('.notification button.danger');
+  await confirm(page);
+  await page.waitForFunction(() => /Notification deleted successfully/.test(document.querySelector('#notifications-status')?.textContent || ''));
+  await page.waitForFunction((n) => document.querySelectorAll('.notification').length === n - 1, {}, count);
 
   await page.click('#mark-all-read');
   await page.waitForFunction(() => document.querySelector('#unread-badge').dataset.count === '0');
@@ -364,6 +382,15 @@ test('instances: filter, put one to sleep and wake it', async () => {
   await page.$$eval('[data-page=instances] table.data tbody tr', (trs, n) => trs.find((tr) => tr.querySelector('td').textContent === n).querySelector('td.actions button').click(), name);
   await page.waitForFunction((n) => document.querySelector('#instances-status')?.textContent.includes(`${n} is active`), {}, name);
   await go(page, '#/instances', '[data-page=instances] table.data tbody tr');
+  const asleep = await page.$$eval('[data-page=instances] .status-sleep', (els) => els.length);
+  assert.ok(asleep > 0, 'the demo has sleeping instances');
+  const wakeAll = await page.$$('[data-page=instances] .bulk button');
+  await wakeAll[0].click();
+  await page.waitForSelector('dialog.confirm[open]');
+  assert.match(await text(page, 'dialog.confirm h2'), /Wake every sleeping instance\?/);
+  await confirm(page);
+  await page.waitForFunction((n) => document.querySelector('#instances-status')?.textContent.includes(`${n} instances awakened successfully`), {}, asleep);
+  await page.waitForFunction(() => !document.querySelector('[data-page=instances] .status-sleep'));
   await axe(page, 'instances');
   await shot(page, 'instances');
 });
