@@ -35,6 +35,7 @@ type Config struct {
 	// without it they refuse a schema that is not this build's. Default: on for SQLite (one process
 	// owns the file), off for MySQL (replicas migrate once, on purpose: sharepanel migrate).
 	AutoMigrate bool
+	PublicURL   string // SHAREPANEL_PUBLIC_URL: the user API as people reach it (publicurl.go)
 }
 
 // Load reads the environment. getenv is os.Getenv in production and a map in tests.
@@ -59,6 +60,7 @@ func Load(getenv func(string) string) (Config, error) {
 		UsageFlushPeriod: l.duration("SHAREPANEL_USAGE_FLUSH_INTERVAL", time.Second),
 	}
 	l.addr("SHAREPANEL_ADDR", c.Addr)
+	c.PublicURL = l.publicURL("SHAREPANEL_PUBLIC_URL", c.Addr)
 	l.addr("SHAREPANEL_ADMIN_ADDR", c.AdminAddr)
 	if c.MetricsAddr != "" {
 		l.addr("SHAREPANEL_METRICS_ADDR", c.MetricsAddr)

@@ -14,6 +14,7 @@ import (
 	"github.com/labstack/echo/v4/middleware"
 
 	"sharepanel/apidocs"
+	"sharepanel/console"
 	"sharepanel/handlers/httpkit"
 	"sharepanel/models"
 	"sharepanel/ratelimit"
@@ -77,6 +78,7 @@ func New(d Deps) (*echo.Echo, *API) {
 	if err := apidocs.Register(e, docs.get); err != nil {
 		panic("apidocs: " + err.Error()) // the document is built from static data: a bug, not a condition
 	}
+	console.Register(e) // the account console at /
 	return e, a
 }
 

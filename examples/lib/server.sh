@@ -2,8 +2,10 @@
 # loopback port with a temporary SQLite database and the account the reference's examples use
 # (user@example.com, password "password", plan pro). Stops it and removes its files on exit.
 #
-# After start_server: SHAREPANEL_BASE_URL (exported), SP_METRICS_URL, SP_WORK (its directory, with
-# server.log), SERVER_PID. Set SHAREPANEL_CORS_ORIGINS before it to restrict CORS.
+# After start_server: SHAREPANEL_BASE_URL (exported), SP_ADMIN_URL, SP_METRICS_URL, SP_WORK (its
+# directory, with server.log and the sharepanel binary), SERVER_PID. Set SHAREPANEL_CORS_ORIGINS
+# before it to restrict CORS. A function sp_before_serve, when defined, runs after the database is
+# made and before the gateway starts (to run more sharepanel commands on it).
 
 SP_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 SP_WORK="$(mktemp -d)"
@@ -27,6 +29,7 @@ start_server() {
   (cd "$SP_ROOT" && CGO_ENABLED=0 go build -o "$SP_WORK/sharepanel" .)
   export SHAREPANEL_DATABASE_URL="sqlite://$SP_WORK/sharepanel.db"
   "$SP_WORK/sharepanel" user add --email user@example.com --password password --plan pro
+  if declare -F sp_before_serve >/dev/null; then sp_before_serve; fi
   local port metrics_port admin_port
   port=$(free_port); metrics_port=$(free_port); admin_port=$(free_port)
   SHAREPANEL_ADDR="127.0.0.1:$port" SHAREPANEL_ADMIN_ADDR="127.0.0.1:$admin_port" \
@@ -35,6 +38,7 @@ start_server() {
   SERVER_PID=$!
   export SHAREPANEL_BASE_URL="http://127.0.0.1:$port"
   SP_METRICS_URL="http://127.0.0.1:$metrics_port"
+  SP_ADMIN_URL="http://127.0.0.1:$admin_port"
   local deadline=$((SECONDS + 30))
   until curl -fsS "$SHAREPANEL_BASE_URL/healthz" >/dev/null 2>&1; do
     if ! kill -0 "$SERVER_PID" 2>/dev/null || [ $SECONDS -ge $deadline ]; then

@@ -30,6 +30,7 @@ type messageAnswer struct {
 // autologinAnswer is a one-time token for the user API's mode=auth&autologin_token=….
 type autologinAnswer struct {
 	AutologinToken string        `json:"autologin_token" doc:"Exchange it, once, within expires_in seconds: GET /api?mode=auth&autologin_token=…"`
+	AutologinURL   string        `json:"autologin_url" doc:"The account console, signed in as the account once opened: <SHAREPANEL_PUBLIC_URL>/?autologin_token=…"`
 	ExpiresAt      wire.DateTime `json:"expires_at"`
 	ExpiresIn      int64         `json:"expires_in" doc:"Seconds it stays valid (60)"`
 	Message        string        `json:"message"`

@@ -38,6 +38,7 @@ type Deps struct {
 	CORSOrigins    []string
 	TrustedProxies []netip.Prefix
 	Redis          func(ctx context.Context) error // Redis health check; nil when there is no Redis
+	PublicURL      string                          // the user API as people reach it (SHAREPANEL_PUBLIC_URL); default http://localhost:8080
 }
 
 // server is the admin API's state shared by its handlers.
@@ -63,6 +64,9 @@ func New(d Deps) *echo.Echo {
 	}
 	if d.Login == nil {
 		d.Login = ratelimit.NewInProcessAuth()
+	}
+	if d.PublicURL == "" {
+		d.PublicURL = "http://localhost:8080"
 	}
 	if d.JWTSecret != "" && len(d.JWTSecret) < 32 {
 		d.Log.Warn("SHAREPANEL_JWT_SECRET is shorter than 32 bytes: admin tokens can be forged by guessing it")

@@ -128,5 +128,5 @@ func (s *server) autologin(c echo.Context) error {
 		return err
 	}
 	return ok(c, autologinAnswer{Message: "Autologin token created for user " + username, AutologinToken: secret,
-		ExpiresAt: wire.DateTime(expires), ExpiresIn: int64(models.AutologinTTL / time.Second)})
+		AutologinURL: consoleURL(s.PublicURL, secret), ExpiresAt: wire.DateTime(expires), ExpiresIn: int64(models.AutologinTTL / time.Second)})
 }

@@ -53,7 +53,7 @@ func demoCommand(ctx context.Context, cfg config.Config, log *slog.Logger, args 
 	fmt.Fprintf(stdout, "  password:  %s\n", acct.Password)
 	fmt.Fprintf(stdout, "  API key:   %s   (read-write; shown only now)\n", acct.APIKey)
 	fmt.Fprintf(stdout, "  member:    %s   (same password; shares the organization Demo Agency)\n\n", acct.MemberEmail)
-	fmt.Fprintf(stdout, "Start the service (sharepanel serve) and try:\n\n")
+	fmt.Fprintf(stdout, "Start the service (sharepanel serve), then open the console at %s/ and sign in with that\nemail and password; or try:\n\n", cfg.PublicURL)
 	fmt.Fprintf(stdout, "  curl \"%s/api?mode=billing&action=invoices&api_key=%s\"\n", base, url.QueryEscape(acct.APIKey))
 	return nil
 }

@@ -39,6 +39,7 @@ func TestDemoCommand(t *testing.T) {
 		"Created the demo account in " + dbURL,
 		"email:     demo@sharepanel.local",
 		"member:    demo-member@sharepanel.local",
+		"open the console at http://localhost:8080/ and sign in",
 		`curl "http://localhost:8080/api?mode=billing&action=invoices&api_key=` + firstKey + `"`,
 	} {
 		if !strings.Contains(out, want) {

@@ -42,7 +42,8 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	})
 	servers := []*http.Server{newServer(cfg.Addr, userAPI)}
 	adminAPI := admin.New(admin.Deps{Store: store, Log: log, JWTSecret: cfg.JWTSecret, TokenTTL: cfg.AdminTokenTTL,
-		CORSOrigins: cfg.CORSOrigins, TrustedProxies: cfg.TrustedProxies, Redis: limits.Redis, Login: limits.Login})
+		CORSOrigins: cfg.CORSOrigins, TrustedProxies: cfg.TrustedProxies, Redis: limits.Redis, Login: limits.Login,
+		PublicURL: cfg.PublicURL})
 	servers = append(servers, newServer(cfg.AdminAddr, adminAPI))
 	if metricsServer != nil {
 		servers = append(servers, metricsServer)
