@@ -6,7 +6,10 @@ import (
 	"fmt"
 	"net"
 	"net/netip"
+	"net/url"
 	"os"
+	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -66,17 +69,17 @@ func Load(getenv func(string) string) (Config, error) {
 		l.addr("SHAREPANEL_METRICS_ADDR", c.MetricsAddr)
 	}
 	c.AutoMigrate = l.flag("SHAREPANEL_AUTO_MIGRATE", strings.HasPrefix(c.DatabaseURL, "sqlite://"))
-	if !strings.HasPrefix(c.DatabaseURL, "sqlite://") && !strings.HasPrefix(c.DatabaseURL, "mysql://") {
-		l.fail("SHAREPANEL_DATABASE_URL", "must start with sqlite:// or mysql://")
-	}
-	if c.RedisURL != "" && !strings.HasPrefix(c.RedisURL, "redis://") && !strings.HasPrefix(c.RedisURL, "rediss://") && !strings.HasPrefix(c.RedisURL, "redis+cluster://") {
-		l.fail("SHAREPANEL_REDIS_URL", "must start with redis://, rediss:// or redis+cluster://")
-	}
-	if len(c.Currency) != 3 {
-		l.fail("SHAREPANEL_CURRENCY", "must be a three-letter currency code")
+	l.databaseURL("SHAREPANEL_DATABASE_URL", c.DatabaseURL)
+	l.redisURL("SHAREPANEL_REDIS_URL", c.RedisURL)
+	l.origins("SHAREPANEL_CORS_ORIGINS", c.CORSOrigins)
+	c.Currency = strings.ToUpper(c.Currency)
+	if !currencyCode.MatchString(c.Currency) {
+		l.fail("SHAREPANEL_CURRENCY", fmt.Sprintf("must be a three-letter currency code such as USD or EUR, got %q", c.Currency))
 	}
 	return c, l.err
 }
+
+var currencyCode = regexp.MustCompile(`^[A-Z]{3}$`)
 
 type loader struct {
 	getenv func(string) string
@@ -122,14 +125,26 @@ func (l *loader) duration(name string, def time.Duration) time.Duration {
 	return d
 }
 
+// oneOf reads one of allowed (in any case); "" among them means the variable may be left unset.
 func (l *loader) oneOf(name, def string, allowed ...string) string {
 	v := strings.ToLower(l.str(name, def))
+	var named []string
+	unset := false
 	for _, a := range allowed {
 		if v == a {
 			return v
 		}
+		if a == "" {
+			unset = true
+		} else {
+			named = append(named, a)
+		}
 	}
-	l.fail(name, fmt.Sprintf("must be one of %s, got %q", strings.Join(allowed, ", "), v))
+	accepted := strings.Join(named, ", ")
+	if unset {
+		accepted += " (or unset)"
+	}
+	l.fail(name, fmt.Sprintf("must be one of %s, got %q", accepted, v))
 	return def
 }
 
@@ -176,7 +191,70 @@ func (l *loader) prefixes(name string) []netip.Prefix {
 }
 
 func (l *loader) addr(name, v string) {
-	if _, _, err := net.SplitHostPort(v); err != nil {
-		l.fail(name, fmt.Sprintf("must be host:port or :port, got %q", v))
+	if err := CheckAddr(v); err != nil {
+		l.fail(name, err.Error())
+	}
+}
+
+// hostName is a DNS name as a listener may name its host.
+var hostName = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$`)
+
+// CheckAddr checks a listener's address: host:port or :port, the port from 1 to 65535, the host
+// empty (every interface), an IP address or a host name.
+func CheckAddr(v string) error {
+	host, port, err := net.SplitHostPort(v)
+	n, perr := strconv.Atoi(port)
+	switch {
+	case err != nil || perr != nil || n < 1 || n > 65535:
+		return fmt.Errorf("must be host:port or :port with a port from 1 to 65535, got %q", v)
+	case host != "" && net.ParseIP(host) == nil && !hostName.MatchString(host):
+		return fmt.Errorf("must have an IP address or a host name before the port, got %q", v)
+	}
+	return nil
+}
+
+// databaseURL checks SHAREPANEL_DATABASE_URL's form; the value is not repeated (it may hold a
+// password).
+func (l *loader) databaseURL(name, v string) {
+	switch {
+	case strings.HasPrefix(v, "sqlite://"):
+		if strings.TrimPrefix(v, "sqlite://") == "" {
+			l.fail(name, "needs a file after sqlite://, as in sqlite://sharepanel.db or sqlite:///var/lib/sharepanel.db")
+		}
+	case strings.HasPrefix(v, "mysql://"):
+		u, err := url.Parse(v)
+		if err != nil || u.Host == "" || strings.Trim(u.Path, "/") == "" {
+			l.fail(name, "must look like mysql://USER:PASSWORD@HOST:PORT/DATABASE")
+		}
+	default:
+		l.fail(name, "must start with sqlite:// or mysql://")
+	}
+}
+
+// redisURL checks SHAREPANEL_REDIS_URL's form (empty: no Redis); the value is not repeated.
+func (l *loader) redisURL(name, v string) {
+	if v == "" {
+		return
+	}
+	u, err := url.Parse(v)
+	switch {
+	case err != nil || (u.Scheme != "redis" && u.Scheme != "rediss" && u.Scheme != "redis+cluster"):
+		l.fail(name, "must start with redis://, rediss:// or redis+cluster://")
+	case u.Host == "":
+		l.fail(name, "must name a host, as in redis://127.0.0.1:6379/0")
+	}
+}
+
+// origins checks browser origins: * or scheme://host[:port], nothing after.
+func (l *loader) origins(name string, list []string) {
+	for _, o := range list {
+		if o == "*" {
+			continue
+		}
+		u, err := url.Parse(o)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || (u.Path != "" && u.Path != "/") || u.RawQuery != "" {
+			l.fail(name, fmt.Sprintf("must be * or a comma-separated list of origins such as https://panel.example.com, got %q", o))
+			return
+		}
 	}
 }

@@ -85,3 +85,36 @@ func TestAutoMigrateDefaultsByDatabase(t *testing.T) {
 		t.Fatalf("bad value: %v", err)
 	}
 }
+
+// Every address, duration and enum is checked in full when the configuration is loaded, and the
+// message names the variable and what it takes.
+func TestValuesAreCheckedInFull(t *testing.T) {
+	for _, c := range []struct{ name, value, want string }{
+		{"SHAREPANEL_LOG_FORMAT", "x", `must be one of json, text (or unset), got "x"`},
+		{"SHAREPANEL_LOG_LEVEL", "loud", `must be one of debug, info, warn, error, got "loud"`},
+		{"SHAREPANEL_ADDR", ":99999", "with a port from 1 to 65535"},
+		{"SHAREPANEL_ADDR", ":0", "with a port from 1 to 65535"},
+		{"SHAREPANEL_ADMIN_ADDR", "bad host:2087", "must have an IP address or a host name"},
+		{"SHAREPANEL_METRICS_ADDR", "localhost", "must be host:port or :port"},
+		{"SHAREPANEL_SHUTDOWN_TIMEOUT", "-5s", "must be a positive duration"},
+		{"SHAREPANEL_USAGE_FLUSH_INTERVAL", "soon", "must be a positive duration"},
+		{"SHAREPANEL_DATABASE_URL", "sqlite://", "needs a file after sqlite://"},
+		{"SHAREPANEL_DATABASE_URL", "mysql://root:secret@db", "must look like mysql://USER:PASSWORD@HOST:PORT/DATABASE"},
+		{"SHAREPANEL_REDIS_URL", "redis://", "must name a host"},
+		{"SHAREPANEL_CORS_ORIGINS", "https://a.example, panel.example.com", `got "panel.example.com"`},
+		{"SHAREPANEL_CURRENCY", "US1", "three-letter currency code"},
+		{"SHAREPANEL_AUTO_MIGRATE", "maybe", "must be true or false"},
+	} {
+		_, err := Load(env(map[string]string{c.name: c.value}))
+		if err == nil || !strings.Contains(err.Error(), c.name) || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s=%q: %v, want the variable and %q", c.name, c.value, err, c.want)
+		}
+		if strings.Contains(c.value, "secret") && err != nil && strings.Contains(err.Error(), "secret") {
+			t.Errorf("%s: the error repeats a password: %v", c.name, err)
+		}
+	}
+	cfg, err := Load(env(map[string]string{"SHAREPANEL_CURRENCY": "eur", "SHAREPANEL_ADDR": "127.0.0.1:9000", "SHAREPANEL_CORS_ORIGINS": "https://panel.example.com:8443"}))
+	if err != nil || cfg.Currency != "EUR" || cfg.Addr != "127.0.0.1:9000" {
+		t.Fatalf("good values: %+v %v", cfg, err)
+	}
+}

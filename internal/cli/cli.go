@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -19,31 +20,93 @@ import (
 	"sharepanel/models"
 )
 
+// The usage of each command; usage is all of them.
+const (
+	serveUsage = `usage: sharepanel [serve] [--addr ADDR] [--admin-addr ADDR]
+  run the service; --addr and --admin-addr override SHAREPANEL_ADDR and SHAREPANEL_ADMIN_ADDR
+`
+	migrateUsage = `usage: sharepanel migrate [--status]
+  apply the schema's missing migrations and say which; --status lists them and changes nothing
+`
+	userUsage = `usage: sharepanel user add --email E --password P [--plan free|basic|pro|enterprise] [--username U]
+  create an account (plan: free when not given)
+`
+	demoUsage = `usage: sharepanel demo [--email E] [--password P]
+  create or reset a pro-plan demo account with sample data, and print how to use it
+`
+	configUsage = `usage: sharepanel config get KEY
+       sharepanel config update KEY VALUE
+  read or change a runtime setting, for every replica, without a restart;
+  keys: api (on|off), default_plan (a plan name), currency (e.g. USD)
+`
+	adminUsage = `usage: sharepanel admin new USERNAME PASSWORD
+       sharepanel admin list
+       sharepanel admin delete USERNAME
+       sharepanel admin password USERNAME NEWPASS
+  manage the administrators of the admin API
+`
+	versionUsage = `usage: sharepanel version   (or sharepanel --version)
+  print the version, the VCS revision and the build's time
+`
+)
+
 const usage = `Usage:
-  sharepanel [serve]                 run the service
+  sharepanel [serve] [--addr ADDR] [--admin-addr ADDR]
+                                     run the service
   sharepanel migrate [--status]      apply the schema's missing migrations (--status: list them)
-  sharepanel user add --email E --password P --plan free|basic|pro|enterprise [--username U]
+  sharepanel user add --email E --password P [--plan free|basic|pro|enterprise] [--username U]
   sharepanel demo [--email E] [--password P]
                                      create or reset a pro-plan demo account with sample data
   sharepanel config get KEY          print a runtime setting: api, default_plan, currency
   sharepanel config update KEY VALUE change it (e.g. config update api on); no restart needed
   sharepanel admin new USERNAME PASSWORD | list | delete USERNAME | password USERNAME NEWPASS
                                      manage the administrators of the admin API
+  sharepanel version                 print the version and build
 
-Configuration comes from the environment (SHAREPANEL_*); see README.md.
+Configuration comes from the environment (SHAREPANEL_*); see README.md. Each command takes --help.
 `
 
-// Main runs the command line args (without the program name) and returns the exit code.
-func Main(args []string) int {
-	if err := run(args, os.Getenv, os.Stdout, os.Stderr); err != nil {
-		fmt.Fprintln(os.Stderr, "sharepanel:", err)
-		return 1
-	}
-	return 0
+// commands are what run dispatches to, by name.
+var commands = map[string]func(ctx context.Context, cfg config.Config, log *slog.Logger, args []string, stdout io.Writer) error{
+	"serve":   serveCommand,
+	"migrate": migrateCommand,
+	"user":    userCommand,
+	"demo":    demoCommand,
+	"config":  configCommand,
+	"admin":   adminCommand,
 }
 
-// run is main with its inputs made explicit, so that tests can drive the command line.
+// Main runs the command line args (without the program name) and returns the exit code: 0, 1 when
+// the command failed, 2 when the command line is wrong.
+func Main(args []string) int {
+	return exitCode(run(args, os.Getenv, os.Stdout, os.Stderr), os.Stderr)
+}
+
+// run is Main with its inputs made explicit, so that tests can drive the command line.
 func run(args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	first := ""
+	if len(args) > 0 {
+		first = args[0]
+	}
+	switch first {
+	case "help", "-h", "-help", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	case "version", "-version", "--version":
+		if err := noArgs(args[1:], versionUsage); err != nil {
+			return err
+		}
+		fmt.Fprintln(stdout, readBuild())
+		return nil
+	}
+	cmd := "serve" // also when the command line starts with serve's flags
+	if first != "" && !strings.HasPrefix(first, "-") {
+		cmd, args = first, args[1:]
+	}
+	command, ok := commands[cmd]
+	if !ok {
+		return usageErrorf(usage, "unknown command %q", cmd)
+	}
 	cfg, err := config.Load(getenv)
 	if err != nil {
 		return err
@@ -52,29 +115,7 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) er
 	defer closeLog()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-
-	cmd := "serve"
-	if len(args) > 0 {
-		cmd, args = args[0], args[1:]
-	}
-	switch cmd {
-	case "serve":
-		return serve(ctx, cfg, log)
-	case "migrate":
-		return migrateCommand(ctx, cfg, log, args, stdout)
-	case "user":
-		return userCommand(ctx, cfg, log, args, stdout)
-	case "demo":
-		return demoCommand(ctx, cfg, log, args, stdout)
-	case "config":
-		return configCommand(ctx, cfg, log, args, stdout)
-	case "admin":
-		return adminCommand(ctx, cfg, log, args, stdout)
-	case "help", "-h", "--help":
-		fmt.Fprint(stdout, usage)
-		return nil
-	}
-	return fmt.Errorf("unknown command %q\n%s", cmd, usage)
+	return command(ctx, cfg, log, args, stdout)
 }
 
 // newLogger returns the logger and what to call before exiting. Off a terminal the log is buffered

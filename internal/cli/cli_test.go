@@ -115,3 +115,60 @@ func TestMigrateStatusAndTheSchemaCheck(t *testing.T) {
 		t.Fatalf("user add after migrate: %v", err)
 	}
 }
+
+// Every command refuses what it does not take, with its usage on stderr and exit code 2; --help
+// prints the usage and exits 0.
+func TestCommandLineIsStrict(t *testing.T) {
+	getenv := testGetenv(t)
+	for _, args := range [][]string{
+		{"serve", "--port", "9000"},
+		{"--port", "9000"},
+		{"serve", "extra"},
+		{"serve", "--addr", ":99999"},
+		{"migrate", "--dry-run"},
+		{"migrate", "now"},
+		{"user"},
+		{"user", "remove"},
+		{"user", "add", "--email", "a@example.com", "--password", "long enough", "--colour", "red"},
+		{"user", "add", "--email", "a@example.com"},
+		{"demo", "extra"},
+		{"demo", "--name", "x"},
+		{"config"},
+		{"config", "get"},
+		{"config", "update", "api"},
+		{"admin", "new", "root"},
+		{"admin", "rename", "a", "b"},
+		{"version", "--long"},
+		{"frobnicate"},
+	} {
+		var stdout, stderr bytes.Buffer
+		if code := exitCode(run(args, getenv, &stdout, &stderr), &stderr); code != 2 {
+			t.Errorf("%v: exit code %d, want 2; stderr %q", args, code, stderr.String())
+			continue
+		}
+		if !strings.Contains(stderr.String(), "usage: sharepanel") && !strings.Contains(stderr.String(), "Usage:") {
+			t.Errorf("%v: no usage on stderr: %q", args, stderr.String())
+		}
+	}
+	for _, args := range [][]string{{"--help"}, {"help"}, {"serve", "--help"}, {"migrate", "-h"}, {"user", "add", "--help"}, {"config", "--help"}, {"admin", "-h"}, {"demo", "--help"}} {
+		var stdout, stderr bytes.Buffer
+		if code := exitCode(run(args, getenv, &stdout, &stderr), &stderr); code != 0 || !strings.Contains(strings.ToLower(stdout.String()), "usage") {
+			t.Errorf("%v: exit %d, stdout %q", args, code, stdout.String())
+		}
+	}
+}
+
+// version and --version print the module version, the VCS revision and its time.
+func TestVersion(t *testing.T) {
+	for _, args := range [][]string{{"version"}, {"--version"}} {
+		var out bytes.Buffer
+		if err := run(args, func(string) string { return "" }, &out, &bytes.Buffer{}); err != nil {
+			t.Fatal(err)
+		}
+		lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+		if len(lines) != 4 || !strings.HasPrefix(lines[0], "sharepanel ") || !strings.HasPrefix(lines[1], "revision ") ||
+			!strings.HasPrefix(lines[2], "built from a commit of ") || !strings.HasPrefix(lines[3], "go1.") {
+			t.Fatalf("%v: %q", args, out.String())
+		}
+	}
+}

@@ -21,14 +21,14 @@ import (
 // on whichever database is configured, and says which one it wrote to.
 func demoCommand(ctx context.Context, cfg config.Config, log *slog.Logger, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
-	fs.SetOutput(stdout)
 	email := fs.String("email", "demo@sharepanel.local", "the demo account's email")
 	password := fs.String("password", "", "the demo account's password (default: a new random one, printed)")
-	if err := fs.Parse(args); err != nil {
+	rest, err := parseFlags(fs, args, demoUsage, stdout)
+	if err != nil {
 		return err
 	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("demo: unexpected argument %q", fs.Arg(0))
+	if err := noArgs(rest, demoUsage); err != nil {
+		return err
 	}
 	if *password == "" {
 		*password = rand.Text() // 26 characters from crypto/rand

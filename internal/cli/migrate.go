@@ -16,13 +16,13 @@ import (
 // --status list the applied and pending ones without changing anything.
 func migrateCommand(ctx context.Context, cfg config.Config, log *slog.Logger, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("migrate", flag.ContinueOnError)
-	fs.SetOutput(stdout)
 	status := fs.Bool("status", false, "list the applied and pending migrations; change nothing")
-	if err := fs.Parse(args); err != nil {
+	rest, err := parseFlags(fs, args, migrateUsage, stdout)
+	if err != nil {
 		return err
 	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("migrate: unexpected argument %q", fs.Arg(0))
+	if err := noArgs(rest, migrateUsage); err != nil {
+		return err
 	}
 	store, err := models.Open(ctx, cfg.DatabaseURL, log)
 	if err != nil {

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -19,18 +18,26 @@ import (
 // userCommand is sharepanel user add: it creates an account.
 func userCommand(ctx context.Context, cfg config.Config, log *slog.Logger, args []string, stdout io.Writer) error {
 	if len(args) == 0 || args[0] != "add" {
-		return errors.New("usage: sharepanel user add --email E --password P --plan PLAN [--username U]")
+		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
+			fmt.Fprint(stdout, userUsage)
+			return flag.ErrHelp
+		}
+		return usageErrorf(userUsage, "user takes the subcommand add")
 	}
 	fs := flag.NewFlagSet("user add", flag.ContinueOnError)
 	email := fs.String("email", "", "email address")
 	password := fs.String("password", "", "password (at least 8 characters)")
 	plan := fs.String("plan", "free", "plan: free, basic, pro or enterprise")
 	username := fs.String("username", "", "username (default: from the email)")
-	if err := fs.Parse(args[1:]); err != nil {
+	rest, err := parseFlags(fs, args[1:], userUsage, stdout)
+	if err != nil {
+		return err
+	}
+	if err := noArgs(rest, userUsage); err != nil {
 		return err
 	}
 	if *email == "" || *password == "" {
-		return errors.New("user add needs --email and --password")
+		return usageErrorf(userUsage, "user add needs --email and --password")
 	}
 	store, err := openStore(ctx, cfg, log)
 	if err != nil {
@@ -45,17 +52,14 @@ func userCommand(ctx context.Context, cfg config.Config, log *slog.Logger, args 
 	return nil
 }
 
-const configUsage = `usage: sharepanel config get KEY | sharepanel config update KEY VALUE
-  keys: api (on|off), default_plan (a plan name), currency (e.g. USD)`
-
 // configCommand reads and changes the runtime settings kept in the database: all replicas see a
 // change within a second, without a restart.
 func configCommand(ctx context.Context, cfg config.Config, log *slog.Logger, args []string, stdout io.Writer) error {
-	if len(args) == 0 {
-		return errors.New(configUsage)
-	}
 	switch {
-	case args[0] == "get" && len(args) == 2:
+	case len(args) == 1 && (args[0] == "-h" || args[0] == "--help"):
+		fmt.Fprint(stdout, configUsage)
+		return flag.ErrHelp
+	case len(args) == 2 && args[0] == "get":
 		store, err := openStore(ctx, cfg, log)
 		if err != nil {
 			return err
@@ -71,7 +75,7 @@ func configCommand(ctx context.Context, cfg config.Config, log *slog.Logger, arg
 		}
 		fmt.Fprintln(stdout, v)
 		return nil
-	case (args[0] == "update" || args[0] == "set") && len(args) == 3:
+	case len(args) == 3 && (args[0] == "update" || args[0] == "set"):
 		store, err := openStore(ctx, cfg, log)
 		if err != nil {
 			return err
@@ -85,25 +89,24 @@ func configCommand(ctx context.Context, cfg config.Config, log *slog.Logger, arg
 		fmt.Fprintf(stdout, "%s is now %s\n", args[1], stored[args[1]])
 		return nil
 	}
-	return errors.New(configUsage)
+	return usageErrorf(configUsage, "config takes get KEY or update KEY VALUE")
 }
-
-const adminUsage = `usage: sharepanel admin new USERNAME PASSWORD
-       sharepanel admin list
-       sharepanel admin delete USERNAME
-       sharepanel admin password USERNAME NEWPASS`
 
 // cliAdmin is the name the audit log gives to changes made from the command line.
 const cliAdmin = "(cli)"
 
 // adminCommand manages the administrators of the admin API.
 func adminCommand(ctx context.Context, cfg config.Config, log *slog.Logger, args []string, stdout io.Writer) error {
-	if len(args) == 0 {
-		return errors.New(adminUsage)
+	if len(args) == 1 && (args[0] == "-h" || args[0] == "--help") {
+		fmt.Fprint(stdout, adminUsage)
+		return flag.ErrHelp
 	}
 	want := map[string]int{"new": 3, "list": 1, "delete": 2, "password": 3}
+	if len(args) == 0 {
+		return usageErrorf(adminUsage, "admin takes new, list, delete or password")
+	}
 	if n, ok := want[args[0]]; !ok || len(args) != n {
-		return errors.New(adminUsage)
+		return usageErrorf(adminUsage, "admin %s: wrong arguments", args[0])
 	}
 	store, err := openStore(ctx, cfg, log)
 	if err != nil {

@@ -3,7 +3,9 @@ package cli
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"time"
@@ -14,9 +16,33 @@ import (
 	"sharepanel/handlers/admin"
 )
 
+// serveCommand is sharepanel [serve] [--addr ADDR] [--admin-addr ADDR]: the flags override the
+// environment's listeners, checked as the environment's are.
+func serveCommand(ctx context.Context, cfg config.Config, log *slog.Logger, args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	addr := fs.String("addr", cfg.Addr, "the user API's listener, host:port or :port (SHAREPANEL_ADDR)")
+	adminAddr := fs.String("admin-addr", cfg.AdminAddr, "the admin API's listener (SHAREPANEL_ADMIN_ADDR)")
+	rest, err := parseFlags(fs, args, serveUsage, stdout)
+	if err != nil {
+		return err
+	}
+	if err := noArgs(rest, serveUsage); err != nil {
+		return err
+	}
+	for name, v := range map[string]string{"--addr": *addr, "--admin-addr": *adminAddr} {
+		if err := config.CheckAddr(v); err != nil {
+			return usageErrorf(serveUsage, "%s %s", name, err)
+		}
+	}
+	cfg.Addr, cfg.AdminAddr = *addr, *adminAddr
+	return serve(ctx, cfg, log)
+}
+
 // serve runs the listeners until SIGINT/SIGTERM, then shuts down gracefully: stop accepting,
 // finish requests in flight, flush buffered usage, close the database.
 func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
+	b := readBuild()
+	log.Info("sharepanel starting", "version", b.Version, "revision", b.Revision, "built", b.Time, "go", b.GoVersion)
 	store, err := openStore(ctx, cfg, log)
 	if err != nil {
 		return err
