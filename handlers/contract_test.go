@@ -15,7 +15,7 @@ import (
 	"sharepanel/handlers"
 )
 
-// refEndpoint is one endpoint of the reference (testdata/sharepanel-api-reference.md): its
+// refEndpoint is one endpoint of the reference (docs/reference/sharepanel-api-reference.md): its
 // method rule, mode, selector value and example response.
 type refEndpoint struct {
 	Title    string
@@ -30,7 +30,7 @@ var endpointLine = regexp.MustCompile("^\\*\\*(GET/POST|POST)\\*\\* `(/api\\?[^`
 // readReference parses the reference's endpoints in document order.
 func readReference(t *testing.T) []refEndpoint {
 	t.Helper()
-	f, err := os.Open("testdata/sharepanel-api-reference.md")
+	f, err := os.Open("../docs/reference/sharepanel-api-reference.md")
 	if err != nil {
 		t.Fatal(err)
 	}
