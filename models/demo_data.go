@@ -240,15 +240,23 @@ func (d *demoSeed) notifications() error {
 		Update("is_read", true).Error
 }
 
-// usage records a week of requests made with the demo key: a deterministic mix of endpoints,
-// response times and a few errors, one request per row (as if each had its own flush).
+// usage records a week of requests made with the demo key, one UTC day after another up to today
+// (seven days, whatever the time of day): a deterministic mix of endpoints, response times and a few
+// errors, one request per row (as if each had its own flush).
 func (d *demoSeed) usage(key *APIKey) error {
 	endpoints := []string{"profile.view", "orgs.list", "instances.list", "billing.invoices", "analytics.overview", "notifications.list", "instances.view"}
 	var rows []APIUsage
 	for day := 0; day < 7; day++ {
 		n := 8 + (day*5)%7
+		y, m, dd := d.now.AddDate(0, 0, -day).Date()
+		start := time.Date(y, m, dd, 0, 0, 0, 0, time.UTC)
 		for i := 0; i < n; i++ {
-			at := d.ago(day, time.Duration(17*i+1)*time.Minute)
+			// Earlier days from 08:00 on, 17 minutes apart; today's requests spread over its part gone by.
+			at := start.Add(8*time.Hour + time.Duration(17*i)*time.Minute)
+			if day == 0 {
+				at = start.Add(d.now.Sub(start) * time.Duration(i+1) / time.Duration(n+1))
+			}
+			at = at.Truncate(time.Second)
 			status := 200
 			if (i+day)%6 == 5 {
 				status = []int{400, 404}[(i+day)%2]
