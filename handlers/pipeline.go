@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"net/http"
@@ -9,6 +10,9 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/codes"
+	"go.opentelemetry.io/otel/trace"
 
 	"sharepanel/handlers/httpkit"
 	"sharepanel/models"
@@ -168,8 +172,7 @@ func (a *API) authorize(call *Call, raw Params, action *Action, bodySize int64) 
 	if err != nil {
 		return err
 	}
-	decision, err := a.Limiter.Allow(ctx, limiterKey(p.UserID), ratelimit.Limits{PerMinute: plan.RequestsPerMinute, PerDay: plan.RequestsPerDay})
-	observeLimit(a.Metrics, decision, err)
+	decision, err := a.allow(ctx, limiterKey(p.UserID), ratelimit.Limits{PerMinute: plan.RequestsPerMinute, PerDay: plan.RequestsPerDay})
 	if err != nil {
 		return err // ratelimit.ErrUnavailable is already the 503 it should be
 	}
@@ -191,6 +194,26 @@ func (a *API) authorize(call *Call, raw Params, action *Action, bodySize int64) 
 		return wire.Errorf(wire.EFORBIDDEN, "This API key does not have read permission")
 	}
 	return nil
+}
+
+// allow charges the request to the caller's limits, in a span of its own when tracing is on, and
+// reports the decision to the metrics.
+func (a *API) allow(ctx context.Context, key string, limits ratelimit.Limits) (ratelimit.Decision, error) {
+	var span trace.Span
+	if a.Tracer != nil {
+		ctx, span = a.Tracer.Start(ctx, "ratelimit.allow")
+	}
+	d, err := a.Limiter.Allow(ctx, key, limits)
+	observeLimit(a.Metrics, d, err)
+	if span != nil {
+		span.SetAttributes(attribute.String("sharepanel.ratelimit.backend", d.Backend), attribute.Bool("sharepanel.ratelimit.allowed", d.Allowed))
+		if err != nil {
+			span.RecordError(err)
+			span.SetStatus(codes.Error, "limiter failed")
+		}
+		span.End()
+	}
+	return d, err
 }
 
 // limiterKey is the rate-limit bucket of an account: every key of an account shares its plan's limits.

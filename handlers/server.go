@@ -12,6 +12,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
+	"go.opentelemetry.io/otel/trace"
 
 	"sharepanel/apidocs"
 	"sharepanel/console"
@@ -33,6 +34,9 @@ type Deps struct {
 	Redis          func(ctx context.Context) error // Redis health check; nil when there is no Redis
 	// Metrics observes requests and limiter decisions (metrics/); nil observes nothing.
 	Metrics Observer
+	// Tracer, when not nil, traces each request (a server span, the child of an incoming
+	// traceparent) and its limiter call; queries get spans from the store's plugin.
+	Tracer trace.Tracer
 	// DocsHooks may add to the OpenAPI document served at /docs/openapi.json before it is
 	// frozen: the admin API adds its operations there (apidocs.Document.AddPath, with a path-level
 	// server for its own port).
@@ -67,6 +71,7 @@ func New(d Deps) (*echo.Echo, *API) {
 		Observe:     func(c echo.Context, start time.Time) { observeRequest(d.Metrics, c, start) },
 		RenderError: renderError,
 		Allow:       "GET, POST, OPTIONS",
+		Tracer:      d.Tracer,
 	})
 	// The reference's /api, and the path form of each action (/api/orgs/list): the same pipeline.
 	for _, path := range []string{"/api", "/api/", "/api/:mode", "/api/:mode/:action"} {

@@ -112,6 +112,14 @@ func dialectorFor(rawURL string) (gorm.Dialector, bool, error) {
 	return nil, false, errors.New("database URL must start with sqlite:// or mysql://")
 }
 
+// Dialect names the database: "mysql" or "sqlite".
+func (s *Store) Dialect() string {
+	if s.mysql {
+		return "mysql"
+	}
+	return "sqlite"
+}
+
 // Close closes the connection pool.
 func (s *Store) Close() error {
 	sqlDB, err := s.db.DB()

@@ -18,6 +18,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
+	"go.opentelemetry.io/otel/trace"
 
 	"sharepanel/apidocs"
 	"sharepanel/handlers/httpkit"
@@ -38,6 +39,7 @@ type Deps struct {
 	CORSOrigins    []string
 	TrustedProxies []netip.Prefix
 	Redis          func(ctx context.Context) error // Redis health check; nil when there is no Redis
+	Tracer         trace.Tracer                    // traces each request when not nil
 	PublicURL      string                          // the user API as people reach it (SHAREPANEL_PUBLIC_URL); default http://localhost:8080
 }
 
@@ -87,6 +89,7 @@ func New(d Deps) *echo.Echo {
 		LogAttrs:     func(c echo.Context) []slog.Attr { return []slog.Attr{slog.String("admin", adminName(c))} },
 		RenderError:  renderError,
 		EchoMessages: echoMessages,
+		Tracer:       d.Tracer,
 	})
 	e.Pre(middleware.RemoveTrailingSlash())
 	e.Use(limitBody, s.requireSwitch, s.audit)

@@ -12,6 +12,10 @@ import (
 
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/codes"
+	"go.opentelemetry.io/otel/propagation"
+	"go.opentelemetry.io/otel/trace"
 
 	"sharepanel/wire"
 )
@@ -36,7 +40,14 @@ type Edge struct {
 	EchoMessages map[int]string
 	// Allow is the Allow header of a 405 whose handler set none.
 	Allow string
+	// Tracer, when not nil, gives every request a server span, the child of the caller's W3C
+	// traceparent (and baggage), with the route, the status and LogAttrs as attributes; the access
+	// log line then carries its trace ID.
+	Tracer trace.Tracer
 }
+
+// propagator reads an incoming W3C traceparent and baggage.
+var propagator = propagation.NewCompositeTextMapPropagator(propagation.TraceContext{}, propagation.Baggage{})
 
 // New returns an echo instance with the edge in place; the caller adds its routes.
 func New(edge Edge) *echo.Echo {
@@ -44,6 +55,9 @@ func New(edge Edge) *echo.Echo {
 	e.HideBanner, e.HidePort = true, true
 	e.IPExtractor = IPExtractor(edge.TrustedProxies)
 	e.HTTPErrorHandler = edge.errorHandler
+	if edge.Tracer != nil {
+		e.Use(edge.trace)
+	}
 	e.Use(RequestID(), edge.accessLog)
 	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{
 		LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
@@ -73,6 +87,9 @@ func (edge Edge) accessLog(next echo.HandlerFunc) echo.HandlerFunc {
 		if edge.LogAttrs != nil {
 			attrs = append(attrs, edge.LogAttrs(c)...)
 		}
+		if sc := trace.SpanContextFromContext(c.Request().Context()); sc.IsValid() {
+			attrs = append(attrs, slog.String("trace_id", sc.TraceID().String()))
+		}
 		attrs = append(attrs,
 			slog.Int("status", c.Response().Status),
 			slog.Float64("duration_ms", float64(time.Since(start).Microseconds())/1000),
@@ -83,6 +100,32 @@ func (edge Edge) accessLog(next echo.HandlerFunc) echo.HandlerFunc {
 			edge.Observe(c, start)
 		}
 		return nil
+	}
+}
+
+// trace runs the request in a server span. Its attributes are the route, the method, the final
+// status and the API's own (LogAttrs: the mode and action), never parameters or credentials.
+func (edge Edge) trace(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		r := c.Request()
+		ctx := propagator.Extract(r.Context(), propagation.HeaderCarrier(r.Header))
+		route := c.Path()
+		ctx, span := edge.Tracer.Start(ctx, r.Method+" "+route, trace.WithSpanKind(trace.SpanKindServer),
+			trace.WithAttributes(attribute.String("http.request.method", r.Method), attribute.String("http.route", route)))
+		defer span.End()
+		c.SetRequest(r.WithContext(ctx))
+		err := next(c) // the access log inside has made the status final
+		status := c.Response().Status
+		span.SetAttributes(attribute.Int("http.response.status_code", status))
+		if edge.LogAttrs != nil {
+			for _, a := range edge.LogAttrs(c) {
+				span.SetAttributes(attribute.String("sharepanel."+a.Key, a.Value.String()))
+			}
+		}
+		if status >= 500 {
+			span.SetStatus(codes.Error, http.StatusText(status))
+		}
+		return err
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"log/slog"
 
 	"sharepanel/config"
+	"sharepanel/internal/tracing"
 	"sharepanel/ratelimit"
 )
 
@@ -18,7 +19,7 @@ type limiters struct {
 	Close    func()
 }
 
-func newLimiters(cfg config.Config, log *slog.Logger) (*limiters, error) {
+func newLimiters(cfg config.Config, log *slog.Logger, tr *tracing.Tracing) (*limiters, error) {
 	if cfg.RedisURL == "" {
 		log.Info("rate limits: in-process (set SHAREPANEL_REDIS_URL to share them between replicas)")
 		return &limiters{
@@ -29,6 +30,10 @@ func newLimiters(cfg config.Config, log *slog.Logger) (*limiters, error) {
 	}
 	client, err := ratelimit.NewRedisClientTimeout(cfg.RedisURL, cfg.RedisTimeout)
 	if err != nil {
+		return nil, err
+	}
+	if err := tr.InstrumentRedis(client); err != nil {
+		client.Close()
 		return nil, err
 	}
 	shared, err := ratelimit.NewRedis(client, ratelimit.RedisOptions{Timeout: cfg.RedisTimeout})

@@ -8,12 +8,14 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"os"
 	"time"
 
 	"sharepanel/apidocs"
 	"sharepanel/config"
 	"sharepanel/handlers"
 	"sharepanel/handlers/admin"
+	"sharepanel/internal/tracing"
 )
 
 // serveCommand is sharepanel [serve] [--addr ADDR] [--admin-addr ADDR]: the flags override the
@@ -43,13 +45,30 @@ func serveCommand(ctx context.Context, cfg config.Config, log *slog.Logger, args
 func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	b := readBuild()
 	log.Info("sharepanel starting", "version", b.Version, "revision", b.Revision, "built", b.Time, "go", b.GoVersion)
+	tr, err := tracing.FromEnv(ctx, os.Getenv, b.Version)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		flushCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if err := tr.Shutdown(flushCtx); err != nil {
+			log.Warn("tracing: sending the last spans failed", "err", err)
+		}
+	}()
+	if tr.Enabled() {
+		log.Info("tracing: spans go to the OTLP endpoint of the OTEL_* environment")
+	}
 	store, err := openStore(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
 	defer store.Close()
+	if err := tr.InstrumentDB(store.DB(), store.Dialect()); err != nil {
+		return err
+	}
 
-	limits, err := newLimiters(cfg, log)
+	limits, err := newLimiters(cfg, log, tr)
 	if err != nil {
 		return err
 	}
@@ -64,12 +83,12 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	userAPI, _ := handlers.New(handlers.Deps{
 		Store: store, Limiter: limits.Requests, Login: limits.Login, Usage: usage, Log: log,
 		CORSOrigins: cfg.CORSOrigins, TrustedProxies: cfg.TrustedProxies, Redis: limits.Redis,
-		Metrics: observer, DocsHooks: []func(*apidocs.Document){admin.DocsHook(cfg.AdminAddr)},
+		Metrics: observer, DocsHooks: []func(*apidocs.Document){admin.DocsHook(cfg.AdminAddr)}, Tracer: tr.Tracer(),
 	})
 	servers := []*http.Server{newServer(cfg.Addr, userAPI)}
 	adminAPI := admin.New(admin.Deps{Store: store, Log: log, JWTSecret: cfg.JWTSecret, TokenTTL: cfg.AdminTokenTTL,
 		CORSOrigins: cfg.CORSOrigins, TrustedProxies: cfg.TrustedProxies, Redis: limits.Redis, Login: limits.Login,
-		PublicURL: cfg.PublicURL})
+		PublicURL: cfg.PublicURL, Tracer: tr.Tracer()})
 	servers = append(servers, newServer(cfg.AdminAddr, adminAPI))
 	if metricsServer != nil {
 		servers = append(servers, metricsServer)
