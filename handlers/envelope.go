@@ -20,6 +20,9 @@ type Envelope struct {
 	Code      string `json:"code,omitempty"` // errors only: machine-readable, see wire.E*
 	Timestamp string `json:"timestamp"`
 	Data      any    `json:"data,omitempty"`
+	// RequestID is on errors only: the X-Request-ID header's value, for a customer to quote to
+	// support.
+	RequestID string `json:"request_id,omitempty"`
 }
 
 func timestamp(now time.Time) string { return now.UTC().Format(TimestampLayout) }
@@ -40,5 +43,6 @@ func writeJSON(c echo.Context, code int, v any) error {
 
 // renderError writes an error envelope.
 func renderError(c echo.Context, f httpkit.Failure) error {
-	return writeJSON(c, f.Status, Envelope{Status: "error", Message: f.Message, Code: f.Code, Timestamp: timestamp(time.Now())})
+	return writeJSON(c, f.Status, Envelope{Status: "error", Message: f.Message, Code: f.Code, Timestamp: timestamp(time.Now()),
+		RequestID: httpkit.RequestIDOf(c)})
 }

@@ -35,3 +35,34 @@ func TestPrettyQueryIndentsJSON(t *testing.T) {
 		}
 	}
 }
+
+// Every error body carries request_id, the X-Request-ID header's value (the client's own when it
+// sent a sane one), so a customer can quote it to support; success bodies stay as the reference has
+// them.
+func TestErrorsCarryTheRequestID(t *testing.T) {
+	env := testenv.New(t, testenv.Options{})
+	acct := env.NewAccount("pro")
+	for _, c := range []struct {
+		target string
+		header http.Header
+	}{
+		{"/api?mode=nosuch", nil},
+		{"/api?mode=profile&action=view", nil},
+		{"/api?mode=orgs&action=view&org_id=999999", http.Header{"X-Api-Key": {acct.Key}}},
+		{"/api?mode=orgs&action=new", http.Header{"X-Api-Key": {acct.Key}}},
+		{"/api?mode=nosuch", http.Header{"X-Request-Id": {"support-ticket-42"}}},
+	} {
+		res := env.Do(http.MethodGet, c.target, nil, c.header)
+		id := res.Header.Get("X-Request-ID")
+		if res.Code < 400 || id == "" || res.Env["request_id"] != id {
+			t.Errorf("%s: %d, request_id %v, header %q", c.target, res.Code, res.Env["request_id"], id)
+		}
+		if c.header.Get("X-Request-Id") != "" && id != c.header.Get("X-Request-Id") {
+			t.Errorf("the client's request ID was not kept: %q", id)
+		}
+	}
+	ok := env.Do(http.MethodGet, "/api?mode=profile&action=view", nil, http.Header{"X-Api-Key": {acct.Key}})
+	if _, has := ok.Env["request_id"]; ok.Code != 200 || has {
+		t.Fatalf("a success carries request_id: %s", ok.Body)
+	}
+}

@@ -191,6 +191,7 @@ func TestPathFormAnswersAsTheQueryForm(t *testing.T) {
 	h := http.Header{"X-Api-Key": {acct.Key}}
 	strip := func(r *testenv.Response) string {
 		delete(r.Env, "timestamp")
+		delete(r.Env, "request_id")
 		b, _ := json.Marshal(r.Env)
 		return fmt.Sprintf("%d %s", r.Code, b)
 	}

@@ -60,7 +60,8 @@ func errorResponses(docs []errorDoc) map[string]*apidocs.Response {
 		mt := &apidocs.MediaType{Schema: apidocs.Ref("Error"), Examples: map[string]*apidocs.Example{}}
 		for i, msg := range e.Examples {
 			mt.Examples[fmt.Sprintf("%s%d", e.Name, i+1)] = &apidocs.Example{Summary: msg,
-				Value: map[string]any{"status": "error", "message": msg, "code": e.Code, "timestamp": "2024-01-01T12:00:00+00:00"}}
+				Value: map[string]any{"status": "error", "message": msg, "code": e.Code, "timestamp": "2024-01-01T12:00:00+00:00",
+					"request_id": "6f1c2a9e-3b0d-4f7e-9a51-2c8d7e4b1f03"}}
 		}
 		if len(mt.Examples) == 0 {
 			mt.Examples = nil
@@ -118,8 +119,10 @@ func errorEnvelope() *apidocs.Schema {
 	p := envelopeProps("error", nil)
 	p = append(p, apidocs.Property{Name: "code", Schema: &apidocs.Schema{Type: "string", Description: "Machine-readable reason",
 		Enum: []any{wire.EINVALID, wire.EUNAUTHORIZED, wire.EFORBIDDEN, wire.ENOTFOUND, wire.EMETHOD,
-			wire.ECONFLICT, wire.ETOOLARGE, wire.ERATELIMITED, wire.EUNAVAILABLE, wire.EINTERNAL}}})
-	return &apidocs.Schema{Title: "Error", Type: "object", Required: []string{"status", "message", "timestamp"}, Properties: p}
+			wire.ECONFLICT, wire.ETOOLARGE, wire.ERATELIMITED, wire.EUNAVAILABLE, wire.EINTERNAL}}},
+		apidocs.Property{Name: "request_id", Schema: &apidocs.Schema{Type: "string",
+			Description: "The request's ID, as in the X-Request-ID header: quote it to support"}})
+	return &apidocs.Schema{Title: "Error", Type: "object", Required: []string{"status", "message", "timestamp", "request_id"}, Properties: p}
 }
 
 // successEnvelope is one action's answer: the envelope with its data.

@@ -189,8 +189,9 @@ func (r *response) expectMessage(t *testing.T, msg string) {
 // fail checks an error: the status and exactly {"success": false, "error": msg}.
 func (r *response) fail(t *testing.T, code int, msg string) {
 	t.Helper()
-	if r.Code != code || r.JSON["success"] != false || r.JSON["error"] != msg || len(r.JSON) != 2 {
-		t.Fatalf("got %d %s, want %d %q", r.Code, r.Body, code, msg)
+	if r.Code != code || r.JSON["success"] != false || r.JSON["error"] != msg || len(r.JSON) != 3 ||
+		r.JSON["request_id"] == "" || r.JSON["request_id"] != r.Header.Get("X-Request-ID") {
+		t.Fatalf("got %d %s, want %d %q with the request ID", r.Code, r.Body, code, msg)
 	}
 }
 

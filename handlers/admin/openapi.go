@@ -60,10 +60,11 @@ func addAdminAPI(doc *apidocs.Document, server, group string) {
 	}
 	c.SecuritySchemes["bearerAuth"] = &apidocs.SecurityScheme{Type: "http", Scheme: "bearer", BearerFormat: "JWT",
 		Description: "An admin API token from `POST /api/` on the admin listener, sent as `Authorization: Bearer ACCESS_TOKEN`."}
-	c.Schemas["AdminError"] = &apidocs.Schema{Title: "Admin API error", Type: "object", Required: []string{"success", "error"},
+	c.Schemas["AdminError"] = &apidocs.Schema{Title: "Admin API error", Type: "object", Required: []string{"success", "error", "request_id"},
 		Properties: apidocs.Properties{
 			{Name: "success", Schema: &apidocs.Schema{Type: "boolean", Const: false}},
 			{Name: "error", Schema: &apidocs.Schema{Type: "string", Description: "What went wrong, for people"}},
+			{Name: "request_id", Schema: &apidocs.Schema{Type: "string", Description: "The X-Request-ID of the request, to quote to whoever reads the logs"}},
 		}}
 	userTags := tagsInUse(doc)
 
@@ -256,7 +257,7 @@ func requestIDHeader() *apidocs.Header {
 func errorResponse(r route, e errorDoc) *apidocs.Response {
 	mt := &apidocs.MediaType{Schema: apidocs.Ref("AdminError"), Examples: map[string]*apidocs.Example{}}
 	for i, msg := range e.Messages {
-		mt.Examples[fmt.Sprintf("error%d", i+1)] = &apidocs.Example{Summary: msg, Value: map[string]any{"success": false, "error": msg}}
+		mt.Examples[fmt.Sprintf("error%d", i+1)] = &apidocs.Example{Summary: msg, Value: map[string]any{"success": false, "error": msg, "request_id": "6f1c2a9e-3b0d-4f7e-9a51-2c8d7e4b1f03"}}
 	}
 	desc := statusDocs[e.Status]
 	if e.Status == http.StatusUnauthorized && r.Auth == authNone {

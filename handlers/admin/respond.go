@@ -15,10 +15,12 @@ type reply struct {
 	Success  bool `json:"success"`
 }
 
-// failure is every error: {"success": false, "error": "…"}.
+// failure is every error: {"success": false, "error": "…", "request_id": "…"}; the request ID is
+// the X-Request-ID header's, to quote to whoever reads the logs.
 type failure struct {
-	Success bool   `json:"success"`
-	Error   string `json:"error"`
+	Success   bool   `json:"success"`
+	Error     string `json:"error"`
+	RequestID string `json:"request_id"`
 }
 
 // ok answers 200 with data as the response. A nil slice is written as [].
@@ -47,5 +49,5 @@ var echoMessages = map[int]string{
 
 // renderError writes {"success": false, "error": …}.
 func renderError(c echo.Context, f httpkit.Failure) error {
-	return c.JSON(f.Status, failure{Success: false, Error: f.Message})
+	return c.JSON(f.Status, failure{Success: false, Error: f.Message, RequestID: httpkit.RequestIDOf(c)})
 }
