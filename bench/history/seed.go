@@ -7,7 +7,7 @@ package main
 //
 // Every large table is written by one set-based statement, INSERT … SELECT FROM MariaDB's
 // sequence engine (seq_1_to_N), so the whole year takes seconds, not the hours the API would.
-// Row n of N is dated start + (n-1)·(now-start)/N: the history is spread evenly over the 365 UTC
+// Row n of N is dated start + (n-1)·(now-start)/(N-1): the history is spread evenly over the 365 UTC
 // days that end today, and ids follow time, as they do when rows are written as things happen.
 // Values that vary (statuses, types, amounts) come from a multiplicative hash of n, so that they
 // are mixed but the same on every run.
@@ -124,10 +124,11 @@ func (s *seeder) exec(ctx context.Context, table, query string, args ...any) err
 // ts is a time as a SQL literal.
 func ts(t time.Time) string { return "TIMESTAMP '" + t.UTC().Format("2006-01-02 15:04:05") + "'" }
 
-// spread is the SQL date of row seq of n: evenly from start to now.
+// spread is the SQL date of row seq of n: evenly from start to now, both included, so that the last
+// row is today's whatever the time of day.
 func (s *seeder) spread(n int) string {
 	span := int64(s.now.Sub(s.start) / time.Second)
-	return fmt.Sprintf("%s + INTERVAL FLOOR((seq - 1) * %d / %d) SECOND", ts(s.start), span, n)
+	return fmt.Sprintf("%s + INTERVAL FLOOR((seq - 1) * %d / %d) SECOND", ts(s.start), span, max(n-1, 1))
 }
 
 // hash is a well-mixed value of seq in [0, mod): what varies between rows. Multiplicative hashing
