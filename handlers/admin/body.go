@@ -13,6 +13,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"sharepanel/handlers/httpkit"
 	"sharepanel/wire"
 )
 
@@ -36,16 +37,13 @@ func readFields(c echo.Context) (fields, error) {
 	switch {
 	case len(raw) == 0:
 	case raw[0] == '{':
-		dec := json.NewDecoder(bytes.NewReader(raw))
-		if err := dec.Decode(&f); err != nil {
-			return nil, wire.Errorf(wire.EINVALID, "Invalid JSON body")
+		obj, err := httpkit.JSONObject(raw)
+		if err != nil {
+			return nil, err
 		}
-		if dec.More() {
-			return nil, wire.Errorf(wire.EINVALID, "Invalid JSON body: one JSON object expected")
-		}
-		for k, v := range f {
-			if string(v) == "null" {
-				delete(f, k)
+		for k, v := range obj {
+			if string(v) != "null" {
+				f[k] = v
 			}
 		}
 	case strings.HasPrefix(c.Request().Header.Get("Content-Type"), "application/x-www-form-urlencoded"):
@@ -84,7 +82,9 @@ func (f fields) has(name string) bool { _, ok := f[name]; return ok }
 //   - a pointer field stays nil when its member is absent;
 //   - text (string) takes a JSON string, or a number or boolean as written;
 //   - the request value types (amount, integer, flag) read themselves (fieldDecoder);
-//   - anything else is decoded by encoding/json.
+//   - anything else is decoded by encoding/json;
+//   - text refuses control characters, but for fields tagged text:"multiline" (tab and newline
+//     allowed) or text:"raw" (anything: passwords).
 //
 // Members the struct does not have are ignored; bodies that refuse them say so (onlyFields).
 func (f fields) bind(dst any) error {
@@ -130,6 +130,11 @@ func (f fields) bindStruct(v reflect.Value) error {
 		}
 		if err := decodeMember(name, raw, fv); err != nil {
 			return err
+		}
+		if fv.Kind() == reflect.String && sf.Tag.Get("text") != "raw" {
+			if err := wire.CheckText(name, fv.String(), sf.Tag.Get("text") == "multiline"); err != nil {
+				return err
+			}
 		}
 		if required && fv.Kind() == reflect.String && strings.TrimSpace(fv.String()) == "" {
 			return missing()
