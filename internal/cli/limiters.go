@@ -3,20 +3,29 @@ package cli
 import (
 	"context"
 	"log/slog"
+	"time"
 
 	"sharepanel/config"
 	"sharepanel/ratelimit"
+	"sharepanel/revocation"
 )
 
 // limiters are the request limiter and the login guard: over Redis (shared by every replica, with
 // the in-process limiter or a fixed answer behind it when Redis fails) or, without
-// SHAREPANEL_REDIS_URL, in process.
+// SHAREPANEL_REDIS_URL, in process; and, with Redis, the bus that carries revocations between
+// replicas.
 type limiters struct {
 	Requests ratelimit.Limiter
 	Login    *ratelimit.Auth
 	Redis    func(context.Context) error // Redis health check; nil without Redis
-	Close    func()
+	// Revocations carries cache invalidations between replicas; nil without Redis.
+	Revocations *revocation.Bus
+	Close       func()
 }
+
+// revocationTimeout is the default timeout of the revocation bus's client: a subscription and a
+// publication may take longer than a limiter call, and nothing waits on them in a request.
+const revocationTimeout = time.Second
 
 func newLimiters(cfg config.Config, log *slog.Logger) (*limiters, error) {
 	if cfg.RedisURL == "" {
@@ -43,18 +52,27 @@ func newLimiters(cfg config.Config, log *slog.Logger) (*limiters, error) {
 		client.Close()
 		return nil, err
 	}
-	logins, err := ratelimit.NewFailover(shared, ratelimit.NewMemory(ratelimit.MemoryOptions{}), cfg.OnRedisError, log.With("limiter", "logins"))
+	// Login limits fall back to the in-process limiter whatever SHAREPANEL_RATELIMIT_ON_REDIS_ERROR
+	// says: "open" must not switch password-guessing protection off, nor "closed" lock every
+	// login out, because Redis is down.
+	logins, err := ratelimit.NewFailover(shared, ratelimit.NewMemory(ratelimit.MemoryOptions{}), ratelimit.ModeLocal, log.With("limiter", "logins"))
 	if err != nil {
 		client.Close()
 		return nil, err
 	}
-	log.Info("rate limits: Redis", "on_redis_error", cfg.OnRedisError)
+	busClient, err := ratelimit.NewRedisClientTimeout(cfg.RedisURL, max(cfg.RedisTimeout, revocationTimeout))
+	if err != nil {
+		client.Close()
+		return nil, err
+	}
+	log.Info("rate limits: Redis", "on_redis_error", cfg.OnRedisError, "logins_on_redis_error", ratelimit.ModeLocal)
 	return &limiters{
 		// A key over its limit is refused from memory until its retry time: abusive clients cost
 		// no Redis call (exact: see ratelimit.Refusals).
-		Requests: ratelimit.NewRefusals(requests, ratelimit.RefusalOptions{}),
-		Login:    ratelimit.NewAuth(logins, ratelimit.AuthLimits{}),
-		Redis:    func(ctx context.Context) error { return client.Ping(ctx).Err() },
-		Close:    func() { client.Close() },
+		Requests:    ratelimit.NewRefusals(requests, ratelimit.RefusalOptions{}),
+		Login:       ratelimit.NewAuth(logins, ratelimit.AuthLimits{}),
+		Redis:       func(ctx context.Context) error { return client.Ping(ctx).Err() },
+		Revocations: revocation.New(busClient, revocation.DefaultChannel, log),
+		Close:       func() { client.Close(); busClient.Close() },
 	}, nil
 }
