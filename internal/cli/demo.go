@@ -38,6 +38,7 @@ func demoCommand(ctx context.Context, cfg config.Config, log *slog.Logger, args 
 		return err
 	}
 	defer store.Close()
+	defer publishRevocations(store, cfg, log)()
 	acct, err := store.SeedDemo(ctx, *email, *password)
 	if err != nil {
 		return errors.New("demo: " + err.Error())

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"sharepanel/config"
+	"sharepanel/models"
 	"sharepanel/ratelimit"
 	"sharepanel/revocation"
 )
@@ -75,4 +76,20 @@ func newLimiters(cfg config.Config, log *slog.Logger) (*limiters, error) {
 		Revocations: revocation.New(busClient, revocation.DefaultChannel, log),
 		Close:       func() { client.Close(); busClient.Close() },
 	}, nil
+}
+
+// publishRevocations lets a command that revokes keys (demo, which replaces the demo account's)
+// tell the running replicas over Redis, as serve does; it returns what to call when done. Without
+// Redis there is nothing to tell.
+func publishRevocations(store *models.Store, cfg config.Config, log *slog.Logger) func() {
+	if cfg.RedisURL == "" {
+		return func() {}
+	}
+	client, err := ratelimit.NewRedisClientTimeout(cfg.RedisURL, max(cfg.RedisTimeout, revocationTimeout))
+	if err != nil {
+		log.Warn("revocations will not be published", "err", err)
+		return func() {}
+	}
+	store.Broadcast = revocation.New(client, revocation.DefaultChannel, log)
+	return func() { client.Close() }
 }
