@@ -9,11 +9,11 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/url"
-	"os"
 	"strings"
 
 	"github.com/labstack/echo/v4"
 
+	"sharepanel/handlers/httpkit"
 	"sharepanel/wire"
 )
 
@@ -82,23 +82,10 @@ func (b *body) readUpTo(n int64) error {
 			return nil
 		}
 		if err != nil {
-			return readError(err)
+			return httpkit.BodyReadError(err)
 		}
 	}
 	return nil
-}
-
-// readError is a failed body read as an answer: 408 when the client was too slow (the listener's
-// read deadline, SHAREPANEL_READ_TIMEOUT), 413 from a MaxBytesReader, 400 otherwise.
-func readError(err error) error {
-	var tooLarge *http.MaxBytesError
-	switch {
-	case errors.Is(err, os.ErrDeadlineExceeded):
-		return wire.Errorf(wire.ETIMEOUT, "Request body not received in time")
-	case errors.As(err, &tooLarge):
-		return err
-	}
-	return wire.Errorf(wire.EINVALID, "Could not read the request body")
 }
 
 // size is the body's size as far as it is known before the rest is read: its Content-Length, or

@@ -3,9 +3,7 @@ package admin
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"io"
-	"net/http"
 	"net/url"
 	"reflect"
 	"strconv"
@@ -26,11 +24,7 @@ type fields map[string]json.RawMessage
 func readFields(c echo.Context) (fields, error) {
 	raw, err := io.ReadAll(c.Request().Body)
 	if err != nil {
-		var tooLarge *http.MaxBytesError
-		if errors.As(err, &tooLarge) {
-			return nil, err
-		}
-		return nil, wire.Errorf(wire.EINVALID, "Could not read the request body")
+		return nil, httpkit.BodyReadError(err)
 	}
 	raw = bytes.TrimSpace(raw)
 	f := fields{}

@@ -3,7 +3,8 @@ package httpkit
 import (
 	"context"
 	"errors"
-	"fmt"
+	"net/http"
+	"os"
 	"sync/atomic"
 	"time"
 
@@ -106,5 +107,16 @@ func (b *BodyBudget) Middleware(limit func(method, path string) int64) echo.Midd
 
 const budgetKey = "httpkit.bodyBudget"
 
-// String describes the budget for the start-up log.
-func (b *BodyBudget) String() string { return fmt.Sprintf("%d bytes, wait %s", b.total, b.wait) }
+// BodyReadError is a failed read of a request body as an answer: 408 when the client was too slow
+// (the listener's read deadline, SHAREPANEL_READ_TIMEOUT), an http.MaxBytesReader's refusal as it
+// is (413), 400 otherwise.
+func BodyReadError(err error) error {
+	var tooLarge *http.MaxBytesError
+	switch {
+	case errors.Is(err, os.ErrDeadlineExceeded):
+		return wire.Errorf(wire.ETIMEOUT, "Request body not received in time")
+	case errors.As(err, &tooLarge):
+		return err
+	}
+	return wire.Errorf(wire.EINVALID, "Could not read the request body")
+}
