@@ -22,7 +22,18 @@ type fields map[string]json.RawMessage
 // readFields reads the request body as a JSON object (whatever Content-Type says, when it starts
 // with '{'), or as a urlencoded form. An empty body has no fields.
 func readFields(c echo.Context) (fields, error) {
-	raw, err := io.ReadAll(c.Request().Body)
+	// The body is held whole: room for it in the process's body budget first (its declared length,
+	// or the most this route takes). Only here, where a handler reads it: after the token check on
+	// every route but the token's own, whose body is small.
+	r := c.Request()
+	n := r.ContentLength
+	if n < 0 {
+		n = bodyLimit(r.Method, r.URL.Path)
+	}
+	if err := httpkit.ReserveFor(c, n); err != nil {
+		return nil, err
+	}
+	raw, err := io.ReadAll(r.Body)
 	if err != nil {
 		return nil, httpkit.BodyReadError(err)
 	}

@@ -3,15 +3,19 @@ package admin_test
 import (
 	"context"
 	"errors"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"gorm.io/gorm"
 
+	"sharepanel/handlers/admin"
+	"sharepanel/handlers/httpkit"
 	"sharepanel/internal/testenv"
 	"sharepanel/ratelimit"
 )
@@ -223,4 +227,28 @@ func TestAutologinIsOneTransaction(t *testing.T) {
 	fail.Store(false)
 	e.Get(map[string]string{"mode": "auth", "autologin_token": token}).Expect(t, http.StatusOK, "Authentication successful")
 	e.Get(map[string]string{"mode": "auth", "autologin_token": token}).Expect(t, http.StatusUnauthorized, "Invalid or expired autologin token")
+}
+
+// Point 1, on the admin API: bodies count in the process's body budget only once a handler reads
+// them, after the token check (an unauthenticated request reserves nothing, however large it says
+// it is); the token request, read before anyone is known, takes at most 64 KB.
+func TestAdminBodiesBeforeTheToken(t *testing.T) {
+	budget := httpkit.NewBodyBudget(1<<20, 50*time.Millisecond)
+	e := newEnv(t, envOptions{Deps: func(d *admin.Deps) { d.Bodies = budget }})
+	chunked := func(path, token string) *response {
+		req := httptest.NewRequest(http.MethodPost, path, struct{ io.Reader }{strings.NewReader(`{"backup": {}}`)})
+		req.ContentLength = -1 // chunked: the route's most (64 MB for a restore) would be reserved
+		req.Header.Set("Content-Type", "application/json")
+		if token != "" {
+			req.Header.Set("Authorization", "Bearer "+token)
+		}
+		return e.do(t, req)
+	}
+	chunked("/api/backups", "").fail(t, http.StatusUnauthorized, "Missing token: send the header Authorization: Bearer ACCESS_TOKEN")
+	chunked("/api/backups", e.Token).fail(t, http.StatusRequestEntityTooLarge, "Payload too large. This server holds at most 1048576 bytes of request bodies at once")
+	if budget.InUse() != 0 {
+		t.Fatalf("%d bytes held after the requests", budget.InUse())
+	}
+	big := `{"username":"root","password":"` + strings.Repeat("x", 64<<10) + `"}`
+	e.call(t, http.MethodPost, "/api/", big, "").fail(t, http.StatusRequestEntityTooLarge, "Request body too large: at most 65536 bytes")
 }

@@ -111,11 +111,15 @@ func routerPath(p string) string {
 	return p
 }
 
-// bodyLimit is the most a request may send: a restore carries a whole account; nothing else needs
-// more than a small JSON object.
+// bodyLimit is the most a request may send: a restore carries a whole account; the token request,
+// read before anyone is known, no more than a username and a password; nothing else more than a
+// small JSON object.
 func bodyLimit(method, path string) int64 {
-	if method == http.MethodPost && path == "/api/backups" {
+	switch {
+	case method == http.MethodPost && path == "/api/backups":
 		return maxBackupBody
+	case method == http.MethodPost && (path == "/api" || path == "/api/"):
+		return maxTokenBody
 	}
 	return maxBody
 }

@@ -62,6 +62,7 @@ const minSecret = 32
 const (
 	maxBody       = 1 << 20
 	maxBackupBody = 64 << 20
+	maxTokenBody  = 64 << 10 // read before the administrator is known
 )
 
 // New builds the admin API's echo instance.
@@ -100,7 +101,7 @@ func New(d Deps) *echo.Echo {
 		EchoMessages: echoMessages,
 	})
 	e.Pre(middleware.RemoveTrailingSlash())
-	e.Use(limitBody, d.Bodies.Middleware(bodyLimit), s.requireSwitch, s.audit)
+	e.Use(limitBody, d.Bodies.Attach, s.requireSwitch, s.audit)
 	s.register(e)
 	// The admin API's document and its viewer, behind the switch like everything here.
 	spec, err := apidocs.Static(document())

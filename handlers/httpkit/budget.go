@@ -85,25 +85,25 @@ func (b *BodyBudget) Release(c echo.Context) {
 	b.sem.Release(held)
 }
 
-// Middleware reserves room for the declared body of every request (its Content-Length, or limit
-// when it has none) before the handler runs, and releases it after: for an API whose bodies are
-// small and read whole (the admin API). limit gives a request's most, by method and path.
-func (b *BodyBudget) Middleware(limit func(method, path string) int64) echo.MiddlewareFunc {
-	return func(next echo.HandlerFunc) echo.HandlerFunc {
-		return func(c echo.Context) error {
-			r := c.Request()
-			n := r.ContentLength
-			if n < 0 {
-				n = limit(r.Method, r.URL.Path)
-			}
-			if err := b.Reserve(c, n); err != nil {
-				return err
-			}
-			defer b.Release(c)
-			return next(c)
-		}
+// Attach makes b the budget of every request through it, for handlers that read their bodies
+// themselves (ReserveFor); what a request reserved is given back when it ends.
+func (b *BodyBudget) Attach(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		c.Set(attachedKey, b)
+		defer b.Release(c)
+		return next(c)
 	}
 }
+
+// ReserveFor reserves n bytes, for c's request, of the budget Attach gave it (none: nothing to do).
+func ReserveFor(c echo.Context, n int64) error {
+	if b, ok := c.Get(attachedKey).(*BodyBudget); ok {
+		return b.Reserve(c, n)
+	}
+	return nil
+}
+
+const attachedKey = "httpkit.attachedBudget"
 
 const budgetKey = "httpkit.bodyBudget"
 
