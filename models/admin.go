@@ -13,7 +13,7 @@ import (
 // admin; changing the password bumps it, so tokens issued before stop working.
 type Admin struct {
 	ID           int64         `gorm:"primaryKey" json:"id"`
-	Username     string        `gorm:"size:64;uniqueIndex;not null" json:"username"`
+	Username     string        `gorm:"size:64;uniqueIndex;not null" json:"username"` // binary collation on MySQL
 	PasswordHash string        `gorm:"size:255;not null" json:"-"`
 	TokenVersion int           `gorm:"not null;default:1" json:"-"`
 	CreatedAt    wire.DateTime `gorm:"not null" json:"created_at"`

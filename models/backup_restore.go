@@ -123,7 +123,9 @@ func (r *restorer) account(a BackupAccount) error {
 		return err
 	}
 	var n int64
-	if err := r.tx.Model(&User{}).Where("email_key = ? OR username = ?", key, a.Username).Count(&n).Error; err != nil {
+	cond, args := keyless(key)
+	if err := r.tx.Model(&User{}).Where("email_key = ? OR username = ? OR ("+cond+")", append([]any{key, a.Username}, args...)...).
+		Count(&n).Error; err != nil {
 		return err
 	}
 	if n > 0 {

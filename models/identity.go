@@ -60,6 +60,13 @@ func emailKey(email string) (string, error) {
 	return k, nil
 }
 
+// keyless is the condition, in an account query, of an account that has no key yet but whose email
+// is key: one that a replica of the previous version made during a rolling upgrade (migration 2),
+// which stored emails lower-cased, so that an ASCII email is its own key.
+func keyless(key string) (string, []any) {
+	return "email_key IS NULL AND email = ?", []any{key}
+}
+
 // BeforeCreate fills an account's email_key from its email when the code that made the row did not
 // (bulk inserts, seeds).
 func (u *User) BeforeCreate(*gorm.DB) error {
@@ -95,9 +102,12 @@ func migrateIdentities(s migrationStep) error {
 	}
 	m := s.db.Migrator()
 	if !m.HasColumn(&User{}, "email_key") {
-		ddl := "ALTER TABLE users ADD COLUMN email_key VARCHAR(320) NOT NULL DEFAULT ''"
+		// Nullable: a replica of the previous version, still running during a rolling upgrade,
+		// inserts accounts without a key (NULL, which the unique index allows any number of);
+		// Authenticate gives them theirs.
+		ddl := "ALTER TABLE users ADD COLUMN email_key VARCHAR(320)"
 		if s.mysql {
-			ddl = "ALTER TABLE users ADD COLUMN email_key VARCHAR(320) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL DEFAULT '' AFTER email"
+			ddl = "ALTER TABLE users ADD COLUMN email_key VARCHAR(320) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NULL AFTER email"
 		}
 		if err := s.exec(ddl); err != nil {
 			return err
@@ -106,9 +116,14 @@ func migrateIdentities(s migrationStep) error {
 	var rows []struct {
 		ID       int64
 		Email    string
-		EmailKey string
+		EmailKey *string
 	}
 	if err := s.db.Table("users").Select("id, email, email_key").Order("id").Scan(&rows).Error; err != nil {
+		return err
+	}
+	// Most emails are their own key (lower-case ASCII): one statement fills those; the others, and
+	// the collisions, are written one by one. No unique index yet, so no order matters.
+	if err := s.exec("UPDATE users SET email_key = email WHERE email_key IS NULL"); err != nil {
 		return err
 	}
 	owner := make(map[string]int64, len(rows))
@@ -121,7 +136,11 @@ func migrateIdentities(s migrationStep) error {
 			k = fmt.Sprintf("%s #%d", k, r.ID)
 		}
 		owner[k] = r.ID
-		if k != r.EmailKey {
+		current := r.Email // as the statement above made it, when it had none
+		if r.EmailKey != nil {
+			current = *r.EmailKey
+		}
+		if k != current {
 			if err := s.exec("UPDATE users SET email_key = ? WHERE id = ?", k, r.ID); err != nil {
 				return err
 			}

@@ -127,3 +127,32 @@ func TestUpgradeFillsIdentitiesAndKeySources(t *testing.T) {
 		t.Fatalf("v1 login key after an 11th login key: %d, want revoked", code)
 	}
 }
+
+// During a rolling upgrade a replica of the previous version keeps making accounts after migration
+// 2: without an email_key (NULL, which the unique index allows). They log in on the new version,
+// which gives them their key then, and their email stays taken.
+func TestAccountsMadeByThePreviousVersionDuringAnUpgrade(t *testing.T) {
+	ctx := context.Background()
+	s := testenv.NewStore(t)
+	now := time.Now().UTC().Format("2006-01-02 15:04:05")
+	h, _ := bcrypt.GenerateFromPassword([]byte("old-replica-1"), bcrypt.MinCost)
+	for i, email := range []string{"old1@example.com", "old2@example.com"} { // two: NULL keys do not collide
+		err := s.DB().Exec(`INSERT INTO users (username, email, password_hash, bio, pfp, plan_id, verified, balance, first_name,
+			last_name, phone, address, suspended, created_at, updated_at) VALUES (?, ?, ?, '', '', 1, 0, 0, '', '', '', '', 0, ?, ?)`,
+			fmt.Sprintf("old%d", i+1), email, string(h), now, now).Error
+		if err != nil {
+			t.Fatalf("insert as the previous version did: %v", err)
+		}
+	}
+	if _, err := s.CreateAccount(ctx, models.NewAccount{Email: "OLD2@example.com", Password: "new-replica-1", PlanName: "free"}); err == nil {
+		t.Fatal("an email taken by a keyless account was given again")
+	}
+	env := testenv.New(t, testenv.Options{Store: s})
+	env.Get(map[string]string{"mode": "auth", "email": "Old1@Example.com", "password": "old-replica-1"}).Expect(t, http.StatusOK, "Authentication successful")
+	var key string
+	s.DB().Raw("SELECT email_key FROM users WHERE username = 'old1'").Scan(&key)
+	if key != "old1@example.com" {
+		t.Fatalf("email_key after the first login %q", key)
+	}
+	env.Get(map[string]string{"mode": "auth", "email": "old1@example.com", "password": "old-replica-1"}).Expect(t, http.StatusOK, "Authentication successful")
+}

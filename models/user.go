@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"errors"
 	"net/mail"
 	"regexp"
 	"strings"
@@ -15,10 +16,11 @@ import (
 // User is an account of the user API.
 type User struct {
 	ID       int64  `gorm:"primaryKey"`
-	Username string `gorm:"size:64;uniqueIndex;not null"`
+	Username string `gorm:"size:64;uniqueIndex;not null"`  // binary collation on MySQL
 	Email    string `gorm:"size:255;uniqueIndex;not null"` // as given, lower-cased; binary collation on MySQL
 	// EmailKey is the email as logins compare it (IdentityKey), unique: the account's identity.
-	EmailKey     string        `gorm:"size:320;uniqueIndex;not null;default:''"`
+	// NULL only for an account made by a previous version's replica during a rolling upgrade.
+	EmailKey     string        `gorm:"size:320;uniqueIndex"`
 	PasswordHash string        `gorm:"size:255;not null"`
 	Bio          string        `gorm:"type:text"`
 	Pfp          string        `gorm:"size:1024;not null;default:''"`
@@ -153,7 +155,9 @@ func (s *Store) CreateAccount(ctx context.Context, in NewAccount) (*User, error)
 		}
 		u.PlanID = plan.ID
 		var taken int64
-		if err := tx.Model(&User{}).Where("email_key = ? OR username = ?", u.EmailKey, u.Username).Count(&taken).Error; err != nil {
+		cond, args := keyless(u.EmailKey)
+		if err := tx.Model(&User{}).Where("email_key = ? OR username = ? OR ("+cond+")", append([]any{u.EmailKey, u.Username}, args...)...).
+			Count(&taken).Error; err != nil {
 			return err
 		}
 		if taken > 0 {
@@ -192,6 +196,9 @@ func (s *Store) Authenticate(ctx context.Context, email, password string) (*User
 	}
 	var u User
 	err = s.db.WithContext(ctx).Where("email_key = ?", key).First(&u).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		err = s.adoptKeyless(ctx, key, &u)
+	}
 	if err != nil {
 		passwordMatches(dummyHash, password)
 		return nil, notFoundAs(err, wire.EUNAUTHORIZED, "Invalid email or password")
@@ -213,4 +220,18 @@ func (s *Store) AccountByID(ctx context.Context, id int64) (*User, error) {
 		return nil, notFound(err, "User not found")
 	}
 	return &u, nil
+}
+
+// adoptKeyless finds the account that a previous version's replica made without a key during a
+// rolling upgrade, whose email is key, and gives it its key (once: a concurrent login may have).
+func (s *Store) adoptKeyless(ctx context.Context, key string, u *User) error {
+	cond, args := keyless(key)
+	if err := s.db.WithContext(ctx).Where(cond, args...).First(u).Error; err != nil {
+		return err
+	}
+	err := s.db.WithContext(ctx).Model(&User{}).Where("id = ? AND email_key IS NULL", u.ID).Update("email_key", key).Error
+	if isDuplicate(err) {
+		return gorm.ErrRecordNotFound // the key belongs to another account: this one is not it
+	}
+	return err
 }
