@@ -63,13 +63,18 @@ func startServe(t *testing.T, env map[string]string, before ...[]string) served 
 		}
 		closeLog()
 	})
-	// The listeners are up once /healthz answers: a bounded poll on a server that is starting.
+	// The listeners are up once the user API answers /healthz and the admin listener accepts: a
+	// bounded poll on a server that is starting.
 	deadline := time.Now().Add(20 * time.Second)
 	for {
 		res, err := http.Get("http://" + s.user + "/healthz")
 		if err == nil {
 			res.Body.Close()
-			return s
+			var conn net.Conn
+			if conn, err = net.Dial("tcp", s.admin); err == nil {
+				conn.Close()
+				return s
+			}
 		}
 		select {
 		case err := <-done:
