@@ -38,7 +38,7 @@ type Config struct {
 	MaxBodyMemory    int64         // SHAREPANEL_MAX_BODY_MEMORY: bytes of request bodies held at once, process-wide
 	AdminCORSOrigins []string      // SHAREPANEL_ADMIN_CORS_ORIGINS: empty means no CORS on the admin API
 	// PublicURL (SHAREPANEL_PUBLIC_URL) is the gateway's public origin, an absolute http(s) URL
-	// without query or fragment, as clients reach it; empty when unset.
+	// without query or fragment, as clients reach it: the value as given, empty when unset.
 	PublicURL string
 	// AutoMigrate (SHAREPANEL_AUTO_MIGRATE) lets every command bring the schema up to date itself;
 	// without it they refuse a schema that is not this build's. Default: on for SQLite (one process
@@ -228,7 +228,7 @@ func (l *loader) size(name string, def int64, units bool) int64 {
 	return n * mult
 }
 
-// publicURL reads an absolute http(s) URL without query or fragment; a trailing slash is dropped.
+// publicURL reads an absolute http(s) URL without query or fragment, kept as given.
 func (l *loader) publicURL(name string) string {
 	v := l.str(name, "")
 	if v == "" {
@@ -240,5 +240,5 @@ func (l *loader) publicURL(name string) string {
 		l.fail(name, fmt.Sprintf("must be an absolute http or https URL without query or fragment, such as https://api.example.com, got %q", v))
 		return ""
 	}
-	return strings.TrimSuffix(v, "/")
+	return v
 }

@@ -127,7 +127,7 @@ func TestHostileClientSettings(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.ReadTimeout != 5*time.Second || c.MaxConns != 64 || c.MaxBodyMemory != 1<<30 || len(c.AdminCORSOrigins) != 1 || c.PublicURL != "https://api.example.com" {
+	if c.ReadTimeout != 5*time.Second || c.MaxConns != 64 || c.MaxBodyMemory != 1<<30 || len(c.AdminCORSOrigins) != 1 || c.PublicURL != "https://api.example.com/" {
 		t.Fatalf("set: %+v", c)
 	}
 	for _, bad := range []string{"ftp://api.example.com", "https://api.example.com/?x=1", "https://api.example.com/#top", "https://", "/api", "https://u:p@api.example.com"} {

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/netip"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -125,7 +126,7 @@ func logAttrs(c echo.Context) []slog.Attr {
 // DocsOrigins are a listener's docs origins: its public URL when there is one, else the relative
 // server "/" and cURL lines to the listener's local address (addr, or def when empty).
 func DocsOrigins(publicURL, addr, def string) apidocs.Origins {
-	if publicURL != "" {
+	if publicURL = strings.TrimSuffix(publicURL, "/"); publicURL != "" {
 		return apidocs.Origins{Server: publicURL, Examples: publicURL}
 	}
 	if addr == "" {
