@@ -99,6 +99,19 @@ func TestLargeBodiesNameTheCallerInTheirHead(t *testing.T) {
 	// The key in a header, and an action past the head that differs from the query's.
 	env.Do(http.MethodPost, "/api?mode=profile&action=view", `{"pad":"`+pad+`","action":"stats"}`, http.Header{"Content-Type": {"application/json"}, "X-Api-Key": {acct.Key}}).
 		Expect(t, http.StatusBadRequest, "action must be in the query string or the first 65536 bytes of the body")
+	// Chunked (no Content-Length): read on as it comes, to the plan's cap (3 MB of enterprise's 50).
+	big := `{"mode":"profile","action":"update","api_key":"` + acct.Key + `","last_name":"Lovelace","pad":"` + strings.Repeat("y", 3<<20) + `"}`
+	req := httptest.NewRequest(http.MethodPost, "/api", struct{ io.Reader }{strings.NewReader(big)})
+	req.ContentLength = -1
+	req.Header.Set("Content-Type", "application/json")
+	rec := httptest.NewRecorder()
+	env.Echo.ServeHTTP(rec, req)
+	if rec.Code != http.StatusOK {
+		t.Fatalf("chunked 3 MB: %d %s", rec.Code, rec.Body)
+	}
+	if name := env.Get(map[string]string{"mode": "profile", "action": "view", "api_key": acct.Key}).DataMap(t)["last_name"]; name != "Lovelace" {
+		t.Fatalf("last_name %v", name)
+	}
 	// Without a key, no more than the head is accepted.
 	env.Do(http.MethodPost, "/api?mode=auth", `{"email":"a@example.com","password":"`+pad+`"}`, jsonType).
 		Expect(t, http.StatusRequestEntityTooLarge, "Payload too large. Requests without an API key may send at most 65536 bytes")

@@ -22,7 +22,7 @@ import (
 // is known, up to its plan's maximum payload.
 const HeadLimit = 64 << 10
 
-// restChunk is how much of a body without Content-Length is reserved and read at a time.
+// restChunk is the least a buffer for a body without Content-Length grows by (it doubles).
 const restChunk = 256 << 10
 
 // body is a request body as the pipeline reads it: the head first, the rest once the caller's plan
@@ -31,8 +31,7 @@ type body struct {
 	c        echo.Context
 	api      *API
 	data     []byte
-	complete bool  // data is the whole body
-	largest  int64 // the largest plan's maximum payload, when the body has bytes
+	complete bool // data is the whole body
 }
 
 // readHead reads the body when it fits in the head, else its first HeadLimit bytes. Nothing past
@@ -47,7 +46,6 @@ func (a *API) readHead(c echo.Context) (*body, error) {
 	if err != nil {
 		return nil, err
 	}
-	b.largest = largest
 	if r.ContentLength > largest {
 		return nil, errNoPlanAccepts(largest)
 	}
@@ -97,11 +95,11 @@ func (b *body) size() int64 {
 	return int64(len(b.data))
 }
 
-// readRest reads the rest of a body that did not fit in the head, refusing it with 413 past max
+// readRest reads the rest of a body that did not fit in the head, refusing it with 413 past limit
 // bytes (the caller's plan's maximum payload).
-func (b *body) readRest(max int64, tooLarge func() error) error {
+func (b *body) readRest(limit int64, tooLarge func() error) error {
 	r := b.c.Request()
-	if r.ContentLength > max {
+	if r.ContentLength > limit {
 		return tooLarge()
 	}
 	if r.ContentLength >= 0 {
@@ -111,23 +109,24 @@ func (b *body) readRest(max int64, tooLarge func() error) error {
 		b.data = append(make([]byte, 0, r.ContentLength), b.data...)
 		return b.readUpTo(r.ContentLength)
 	}
-	// No Content-Length: reserve and read a chunk at a time, one byte past max at most.
+	// No Content-Length: grow the buffer as the body comes, reserving each growth first; one byte
+	// past limit at most.
 	for {
-		before := len(b.data)
-		chunk := min(int64(restChunk), max+1-int64(before))
-		if err := b.api.Bodies.Reserve(b.c, chunk); err != nil {
-			return err
+		if len(b.data) == cap(b.data) {
+			grown := min(max(2*int64(cap(b.data)), int64(len(b.data))+restChunk), limit+1)
+			if err := b.api.Bodies.Reserve(b.c, grown-int64(cap(b.data))); err != nil {
+				return err
+			}
+			b.data = append(make([]byte, 0, grown), b.data...)
 		}
-		grown := make([]byte, before, int64(before)+chunk)
-		copy(grown, b.data)
-		b.data = grown
-		if err := b.readUpTo(int64(before) + chunk); err != nil {
+		before := len(b.data)
+		if err := b.readUpTo(int64(cap(b.data))); err != nil {
 			return err
 		}
 		switch {
-		case int64(len(b.data)) > max:
+		case int64(len(b.data)) > limit:
 			return tooLarge()
-		case int64(len(b.data)) < int64(before)+chunk:
+		case len(b.data) < cap(b.data) || len(b.data) == before:
 			return nil // the body ended
 		}
 	}
