@@ -38,6 +38,7 @@ var (
 	dateTimeType = reflect.TypeFor[wire.DateTime]()
 	flagType     = reflect.TypeFor[wire.Flag]()
 	jsonTextType = reflect.TypeFor[wire.JSONText]()
+	optTextType  = reflect.TypeFor[wire.OptText]()
 )
 
 // For returns the schema of values of type t; named structs become $refs to components.
@@ -54,6 +55,8 @@ func (r *Reflector) For(t reflect.Type) *Schema {
 		return &Schema{Type: "integer", Enum: []any{0, 1}, Description: "Flag: 0 or 1"}
 	case jsonTextType:
 		return &Schema{Type: "object", Description: "JSON object"}
+	case optTextType:
+		return &Schema{Type: []string{"string", "null"}}
 	}
 	switch t.Kind() {
 	case reflect.Pointer:

@@ -6,21 +6,44 @@ import (
 	"embed"
 	"encoding/json"
 	"io/fs"
+	"net"
 	"net/http"
-	"regexp"
+	"net/netip"
 	"strings"
 
 	"github.com/labstack/echo/v4"
 )
 
-// OriginPlaceholder stands for the server's own origin in a built document (server URL, cURL
-// lines). The /docs handler replaces it with the origin each request came to, so that the
-// examples work against the server that shows them.
+// OriginPlaceholder stands for the server's origin in a built document's cURL lines and prose. The
+// /docs handler replaces it with Origins.Examples.
 const OriginPlaceholder = "http://sharepanel.invalid"
 
-// HostPlaceholder stands for the host name (no scheme, no port) the document was fetched from:
-// the admin API's server URL is this host on the admin listener's port.
-const HostPlaceholder = "sharepanel-host.invalid"
+// ServerPlaceholder stands for the document's servers entry, replaced with Origins.Server.
+const ServerPlaceholder = "http://sharepanel-server.invalid"
+
+// Origins are where a served document says its API is. They are configuration, never the
+// request's Host header: a document a cache keeps, or a page an attacker links to, must not point
+// clients (and their keys) at whatever host a request named.
+type Origins struct {
+	// Server is the servers entry: the public URL (SHAREPANEL_PUBLIC_URL) or "/", the origin the
+	// document is read from.
+	Server string
+	// Examples is the origin of the cURL lines: the public URL, or the listener's local address.
+	Examples string
+}
+
+// LocalOrigin is the origin of a listener address as a client on the same machine reaches it:
+// http://HOST:PORT, localhost when the listener has no address of its own (":8080", "0.0.0.0:8080").
+func LocalOrigin(addr string) string {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return "http://localhost:8080"
+	}
+	if ip, err := netip.ParseAddr(host); host == "" || err == nil && ip.IsUnspecified() {
+		host = "localhost"
+	}
+	return "http://" + net.JoinHostPort(host, port)
+}
 
 //go:embed ui/index.html ui/init.js ui/vendor
 var uiFiles embed.FS
@@ -43,8 +66,8 @@ func Static(doc *Document) (Spec, error) {
 }
 
 // Register mounts the docs on e: /docs/index.html (the viewer), /docs/openapi.json (spec's
-// document, with its origin filled in per request) and /docs/ui/* (the viewer's assets).
-func Register(e *echo.Echo, spec Spec) error {
+// document, with origins filled in) and /docs/ui/* (the viewer's assets).
+func Register(e *echo.Echo, spec Spec, origins Origins) error {
 	ui, err := fs.Sub(uiFiles, "ui")
 	if err != nil {
 		return err
@@ -69,9 +92,8 @@ func Register(e *echo.Echo, spec Spec) error {
 			return err
 		}
 		c.Response().Header().Set("Cache-Control", "no-cache")
-		origin := Origin(c)
-		body := bytes.ReplaceAll(spec, []byte(OriginPlaceholder), []byte(origin))
-		body = bytes.ReplaceAll(body, []byte(HostPlaceholder), []byte(hostName(origin)))
+		body := bytes.ReplaceAll(spec, []byte(ServerPlaceholder), []byte(origins.Server))
+		body = bytes.ReplaceAll(body, []byte(OriginPlaceholder), []byte(origins.Examples))
 		return c.Blob(http.StatusOK, "application/json", body)
 	})
 	assets := http.StripPrefix("/docs/ui/", http.FileServerFS(ui))
@@ -86,30 +108,4 @@ func Register(e *echo.Echo, spec Spec) error {
 		return nil
 	})
 	return nil
-}
-
-// saneHost is a host[:port] that can go into a URL, JSON and Markdown as it is.
-var saneHost = regexp.MustCompile(`^([A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(:[0-9]{1,5})?$`)
-
-// hostName is origin's host without scheme and port; an IPv6 address keeps its brackets.
-func hostName(origin string) string {
-	host := origin[strings.Index(origin, "://")+3:]
-	if i := strings.LastIndex(host, ":"); i > strings.LastIndex(host, "]") {
-		host = host[:i]
-	}
-	return host
-}
-
-// Origin is the scheme and host the request came to (echo's Scheme honours X-Forwarded-Proto), or
-// http://localhost:8080 when the Host header is not a plain host.
-func Origin(c echo.Context) string {
-	host := c.Request().Host
-	if !saneHost.MatchString(host) {
-		return "http://localhost:8080"
-	}
-	scheme := c.Scheme()
-	if scheme != "https" {
-		scheme = "http"
-	}
-	return scheme + "://" + host
 }

@@ -34,11 +34,17 @@ type Config struct {
 	AdminTokenTTL    time.Duration // SHAREPANEL_ADMIN_TOKEN_TTL
 	MetricsAddr      string        // SHAREPANEL_METRICS_ADDR: empty means off
 	UsageFlushPeriod time.Duration // SHAREPANEL_USAGE_FLUSH_INTERVAL
+	ReadTimeout      time.Duration // SHAREPANEL_READ_TIMEOUT: the whole request, body included, must arrive within it
+	MaxConns         int           // SHAREPANEL_MAX_CONNS: connections per listener at once
+	MaxBodyMemory    int64         // SHAREPANEL_MAX_BODY_MEMORY: bytes of request bodies held at once, process-wide
+	AdminCORSOrigins []string      // SHAREPANEL_ADMIN_CORS_ORIGINS: empty means no CORS on the admin API
+	// PublicURL (SHAREPANEL_PUBLIC_URL) is the gateway's public origin, an absolute http(s) URL
+	// without query or fragment, as clients reach it: the value as given, empty when unset.
+	PublicURL string
 	// AutoMigrate (SHAREPANEL_AUTO_MIGRATE) lets every command bring the schema up to date itself;
 	// without it they refuse a schema that is not this build's. Default: on for SQLite (one process
 	// owns the file), off for MySQL (replicas migrate once, on purpose: sharepanel migrate).
 	AutoMigrate bool
-	PublicURL   string // SHAREPANEL_PUBLIC_URL: the user API as people reach it (publicurl.go)
 }
 
 // Load reads the environment. getenv is os.Getenv in production and a map in tests.
@@ -61,9 +67,17 @@ func Load(getenv func(string) string) (Config, error) {
 		AdminTokenTTL:    l.duration("SHAREPANEL_ADMIN_TOKEN_TTL", time.Hour),
 		MetricsAddr:      l.str("SHAREPANEL_METRICS_ADDR", ""),
 		UsageFlushPeriod: l.duration("SHAREPANEL_USAGE_FLUSH_INTERVAL", time.Second),
+		ReadTimeout:      l.duration("SHAREPANEL_READ_TIMEOUT", 30*time.Second),
+		MaxConns:         int(l.size("SHAREPANEL_MAX_CONNS", 10_000, false)),
+		MaxBodyMemory:    l.size("SHAREPANEL_MAX_BODY_MEMORY", 256<<20, true),
+		AdminCORSOrigins: l.list("SHAREPANEL_ADMIN_CORS_ORIGINS", ""),
+		PublicURL:        l.publicURL("SHAREPANEL_PUBLIC_URL"),
+	}
+	if c.JWTSecret != "" && len(c.JWTSecret) < minJWTSecret {
+		l.fail("SHAREPANEL_JWT_SECRET", fmt.Sprintf("must be at least %d bytes (it signs admin tokens: a short one can be guessed "+
+			"offline and tokens forged); leave it unset to have one generated and kept in the database", minJWTSecret))
 	}
 	l.addr("SHAREPANEL_ADDR", c.Addr)
-	c.PublicURL = l.publicURL("SHAREPANEL_PUBLIC_URL", c.Addr)
 	l.addr("SHAREPANEL_ADMIN_ADDR", c.AdminAddr)
 	if c.MetricsAddr != "" {
 		l.addr("SHAREPANEL_METRICS_ADDR", c.MetricsAddr)
@@ -80,6 +94,9 @@ func Load(getenv func(string) string) (Config, error) {
 }
 
 var currencyCode = regexp.MustCompile(`^[A-Z]{3}$`)
+// minJWTSecret is the shortest SHAREPANEL_JWT_SECRET accepted: HS256's key should be as long as its
+// hash.
+const minJWTSecret = 32
 
 type loader struct {
 	getenv func(string) string
@@ -258,3 +275,31 @@ func (l *loader) origins(name string, list []string) {
 		}
 	}
 }
+
+// size reads a positive whole number; with units, also with a KB, MB or GB suffix (powers of 1024).
+func (l *loader) size(name string, def int64, units bool) int64 {
+	v := strings.ToUpper(strings.ReplaceAll(l.str(name, ""), " ", ""))
+	if v == "" {
+		return def
+	}
+	mult := int64(1)
+	if units {
+		for suffix, m := range map[string]int64{"KB": 1 << 10, "MB": 1 << 20, "GB": 1 << 30} {
+			if strings.HasSuffix(v, suffix) {
+				v, mult = strings.TrimSuffix(v, suffix), m
+				break
+			}
+		}
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || n <= 0 || n > (1<<62)/mult {
+		hint := "a positive whole number"
+		if units {
+			hint += " of bytes, or with KB, MB or GB (e.g. 256MB)"
+		}
+		l.fail(name, fmt.Sprintf("must be %s, got %q", hint, l.str(name, "")))
+		return def
+	}
+	return n * mult
+}
+

@@ -33,6 +33,11 @@ func TestBadValuesNameTheVariable(t *testing.T) {
 		"SHAREPANEL_LOG_FORMAT":               "xml",
 		"SHAREPANEL_CURRENCY":                 "dollars",
 		"SHAREPANEL_JWT_SECRET_FILE":          "/nonexistent/secret",
+		"SHAREPANEL_JWT_SECRET":               "abc",
+		"SHAREPANEL_READ_TIMEOUT":             "0s",
+		"SHAREPANEL_MAX_CONNS":                "-1",
+		"SHAREPANEL_MAX_BODY_MEMORY":          "lots",
+		"SHAREPANEL_PUBLIC_URL":               "api.example.com",
 	} {
 		_, err := Load(env(map[string]string{name: value}))
 		if err == nil || !strings.Contains(err.Error(), name) {
@@ -43,7 +48,7 @@ func TestBadValuesNameTheVariable(t *testing.T) {
 
 func TestTrustedProxiesAndSecretFile(t *testing.T) {
 	secret := filepath.Join(t.TempDir(), "jwt")
-	if err := os.WriteFile(secret, []byte("s3cret\n"), 0o600); err != nil {
+	if err := os.WriteFile(secret, []byte("s3cret-s3cret-s3cret-s3cret-s3cret\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	c, err := Load(env(map[string]string{
@@ -57,7 +62,7 @@ func TestTrustedProxiesAndSecretFile(t *testing.T) {
 	if len(c.TrustedProxies) != 3 || c.TrustedProxies[1].String() != "192.0.2.1/32" {
 		t.Fatalf("trusted proxies %v", c.TrustedProxies)
 	}
-	if c.JWTSecret != "s3cret" {
+	if c.JWTSecret != "s3cret-s3cret-s3cret-s3cret-s3cret" {
 		t.Fatal("secret file not read and trimmed")
 	}
 	if len(c.CORSOrigins) != 2 || c.CORSOrigins[1] != "https://b.example" {
@@ -116,5 +121,56 @@ func TestValuesAreCheckedInFull(t *testing.T) {
 	cfg, err := Load(env(map[string]string{"SHAREPANEL_CURRENCY": "eur", "SHAREPANEL_ADDR": "127.0.0.1:9000", "SHAREPANEL_CORS_ORIGINS": "https://panel.example.com:8443"}))
 	if err != nil || cfg.Currency != "EUR" || cfg.Addr != "127.0.0.1:9000" {
 		t.Fatalf("good values: %+v %v", cfg, err)
+	}
+}
+
+// Issue 10, point 7: a JWT secret shorter than 32 bytes refuses the start, naming the variable
+// (a 3-byte secret was once only a warning, and a token forged offline was accepted).
+func TestShortJWTSecretRefusesToStart(t *testing.T) {
+	for _, secret := range []string{"abc", strings.Repeat("x", 31)} {
+		_, err := Load(env(map[string]string{"SHAREPANEL_JWT_SECRET": secret}))
+		if err == nil || !strings.Contains(err.Error(), "SHAREPANEL_JWT_SECRET must be at least 32 bytes") {
+			t.Errorf("%d-byte secret: %v", len(secret), err)
+		}
+	}
+	file := filepath.Join(t.TempDir(), "jwt")
+	if err := os.WriteFile(file, []byte("short\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Load(env(map[string]string{"SHAREPANEL_JWT_SECRET_FILE": file})); err == nil || !strings.Contains(err.Error(), "SHAREPANEL_JWT_SECRET") {
+		t.Errorf("short secret file: %v", err)
+	}
+	c, err := Load(env(map[string]string{"SHAREPANEL_JWT_SECRET": strings.Repeat("x", 32)}))
+	if err != nil || len(c.JWTSecret) != 32 {
+		t.Fatalf("32-byte secret: %v", err)
+	}
+}
+
+// The settings of issue 10: their defaults, and the forms they take.
+func TestHostileClientSettings(t *testing.T) {
+	c, err := Load(env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.ReadTimeout != 30*time.Second || c.MaxConns != 10_000 || c.MaxBodyMemory != 256<<20 || len(c.AdminCORSOrigins) != 0 || c.PublicURL != "" {
+		t.Fatalf("defaults: read %s, conns %d, body memory %d, admin CORS %v, public URL %q", c.ReadTimeout, c.MaxConns, c.MaxBodyMemory, c.AdminCORSOrigins, c.PublicURL)
+	}
+	c, err = Load(env(map[string]string{"SHAREPANEL_READ_TIMEOUT": "5s", "SHAREPANEL_MAX_CONNS": "64", "SHAREPANEL_MAX_BODY_MEMORY": "1GB",
+		"SHAREPANEL_ADMIN_CORS_ORIGINS": "https://console.example", "SHAREPANEL_PUBLIC_URL": "https://api.example.com/"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.ReadTimeout != 5*time.Second || c.MaxConns != 64 || c.MaxBodyMemory != 1<<30 || len(c.AdminCORSOrigins) != 1 || c.PublicURL != "https://api.example.com" {
+		t.Fatalf("set: %+v", c)
+	}
+	for _, bad := range []string{"ftp://api.example.com", "https://api.example.com/?x=1", "https://api.example.com/#top", "https://", "/api", "https://u:p@api.example.com"} {
+		if _, err := Load(env(map[string]string{"SHAREPANEL_PUBLIC_URL": bad})); err == nil || !strings.Contains(err.Error(), "SHAREPANEL_PUBLIC_URL") {
+			t.Errorf("public URL %q: %v", bad, err)
+		}
+	}
+	for v, want := range map[string]int64{"1048576": 1 << 20, "64KB": 64 << 10, "512 MB": 512 << 20} {
+		if c, err := Load(env(map[string]string{"SHAREPANEL_MAX_BODY_MEMORY": v})); err != nil || c.MaxBodyMemory != want {
+			t.Errorf("body memory %q: %d %v", v, c.MaxBodyMemory, err)
+		}
 	}
 }

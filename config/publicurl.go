@@ -8,14 +8,13 @@ import (
 )
 
 // publicURL reads SHAREPANEL_PUBLIC_URL: where people reach the user API's listener, for the links
-// the service hands out (the admin API's autologin_url opens the account console there). It must be
-// an absolute http(s) URL without query or fragment; a path is kept (a proxy may serve the gateway
-// under one), without its trailing slash. Unset, it is derived from the listener's address as a
-// client on this machine would reach it: ":8080" → http://localhost:8080.
-func (l *loader) publicURL(name, addr string) string {
+// the service hands out and the docs' server. It must be an absolute http(s) URL without query or
+// fragment; a path is kept (a proxy may serve the gateway under one), without its trailing slash.
+// Unset, it is "" (Config.BaseURL then derives one from the listener's address).
+func (l *loader) publicURL(name string) string {
 	raw := l.str(name, "")
 	if raw == "" {
-		return localURL(addr)
+		return ""
 	}
 	u, err := url.Parse(raw)
 	switch {
@@ -33,6 +32,16 @@ func (l *loader) publicURL(name, addr string) string {
 		return u.Scheme + "://" + u.Host + strings.TrimRight(u.EscapedPath(), "/")
 	}
 	return ""
+}
+
+// BaseURL is where people reach the user API: SHAREPANEL_PUBLIC_URL, or where a client on this
+// machine reaches the listener (":8080" → http://localhost:8080). The links the service hands out
+// (the admin API's autologin_url, demo's hints) start with it.
+func (c Config) BaseURL() string {
+	if c.PublicURL != "" {
+		return c.PublicURL
+	}
+	return localURL(c.Addr)
 }
 
 // localURL is where a client on this machine reaches a listener on addr.

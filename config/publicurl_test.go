@@ -5,6 +5,7 @@ import (
 	"testing"
 )
 
+// BaseURL is SHAREPANEL_PUBLIC_URL, normalised, or the listener as this machine reaches it.
 func TestPublicURL(t *testing.T) {
 	for _, tc := range []struct {
 		addr, public, want string
@@ -25,7 +26,7 @@ func TestPublicURL(t *testing.T) {
 			t.Errorf("ADDR=%q PUBLIC_URL=%q: %v", tc.addr, tc.public, err)
 			continue
 		}
-		if c.PublicURL != tc.want {
+		if c.BaseURL() != tc.want {
 			t.Errorf("ADDR=%q PUBLIC_URL=%q: %q, want %q", tc.addr, tc.public, c.PublicURL, tc.want)
 		}
 	}

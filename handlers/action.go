@@ -30,6 +30,7 @@ type Action struct {
 	Name    string // the selector's value; "" in a single-action mode
 	Summary string
 	Write   bool // changes data: POST only, and the key needs write permission
+	Secret  bool // the answer carries a secret (a key): Cache-Control: no-store
 	Params  []Param
 	Handle  func(a *API, c *Call) (Reply, error)
 	// Response is a value of the data's type (nil: no data), for the generated docs and the
@@ -64,8 +65,12 @@ const (
 	KindInt         // a positive integer ID, or a bounded integer (Min/Max)
 	KindFlag        // true/false, 1/0, yes/no
 	KindEnum        // one of Enum, matched case-insensitively, normalised to the listed spelling
-	KindTime        // ISO 8601 date or date-time
+	KindTime        // ISO 8601 date or date-time in the future, at most MaxFuture ahead (an expiry)
 )
+
+// MaxFuture bounds time parameters: nothing past it is a sane expiry, and the databases' DATETIME
+// ends at year 9999.
+const MaxFuture = 10 * 365 * 24 * time.Hour
 
 // Param describes one parameter: how it is checked, and what the docs say of it.
 type Param struct {
@@ -77,7 +82,10 @@ type Param struct {
 	Default  string
 	Min, Max int64 // KindInt bounds; Min 0 and Max 0 mean "a positive ID"
 	MaxLen   int   // KindString
-	Doc      string
+	// Multiline lets a KindString hold tab, newline and carriage return (long text: a bio); Raw lets
+	// it hold any character (a password). Other text refuses control characters.
+	Multiline, Raw bool
+	Doc            string
 }
 
 func (p Param) label() string {
@@ -117,13 +125,22 @@ func (p Param) check(raw string) (string, error) {
 		}
 		return "", wire.Errorf(wire.EINVALID, "Invalid %s. Allowed values: %s", p.Name, strings.Join(p.Enum, ", "))
 	case KindTime:
-		if _, err := parseTime(raw); err != nil {
+		t, err := parseTime(raw)
+		if err != nil {
 			return "", wire.Errorf(wire.EINVALID, "%s must be an ISO 8601 date or date-time, e.g. 2025-12-31T23:59:59Z", p.Name)
+		}
+		if now := time.Now(); !t.After(now) || t.After(now.Add(MaxFuture)) {
+			return "", wire.Errorf(wire.EINVALID, "%s must be in the future and at most 10 years from now", p.Name)
 		}
 		return strings.TrimSpace(raw), nil
 	}
 	if p.MaxLen > 0 && len([]rune(raw)) > p.MaxLen {
 		return "", wire.Errorf(wire.EINVALID, "%s must be at most %d characters", p.label(), p.MaxLen)
+	}
+	if !p.Raw {
+		if err := wire.CheckText(p.label(), raw, p.Multiline); err != nil {
+			return "", err
+		}
 	}
 	return raw, nil
 }

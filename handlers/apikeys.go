@@ -1,10 +1,7 @@
 package handlers
 
 import (
-	"time"
-
 	"sharepanel/models"
-	"sharepanel/wire"
 )
 
 func (a *API) apiKeysList(c *Call) (Reply, error) {
@@ -15,14 +12,12 @@ func (a *API) apiKeysList(c *Call) (Reply, error) {
 	return ok("API keys retrieved successfully", keys)
 }
 
+// apiKeysCreate makes a key with at most the calling key's permissions and lifetime (by default,
+// the same): a key cannot mint a stronger one.
 func (a *API) apiKeysCreate(c *Call) (Reply, error) {
-	perms, err := models.ParsePermissions(c.Str("permissions"))
+	perms, expires, err := c.Caller.Grant(c.Str("permissions"), c.Time("expires_at"))
 	if err != nil {
 		return Reply{}, err
-	}
-	expires := c.Time("expires_at")
-	if expires != nil && !expires.After(time.Now()) {
-		return Reply{}, wire.Errorf(wire.EINVALID, "expires_at must be in the future")
 	}
 	name := c.Str("name")
 	if name == "" {

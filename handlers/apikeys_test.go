@@ -63,7 +63,7 @@ func TestAPIKeysCreateValidation(t *testing.T) {
 	}{
 		{map[string]any{"permissions": "admin"}, "Invalid permissions: use read, write or read,write"},
 		{map[string]any{"expires_at": "tomorrow"}, "expires_at must be an ISO 8601 date or date-time, e.g. 2025-12-31T23:59:59Z"},
-		{map[string]any{"expires_at": "2001-01-01"}, "expires_at must be in the future"},
+		{map[string]any{"expires_at": "2001-01-01"}, "expires_at must be in the future and at most 10 years from now"},
 		{map[string]any{"name": strings.Repeat("n", 101)}, "name must be at most 100 characters"},
 	} {
 		tc.params["mode"], tc.params["action"], tc.params["api_key"] = "api_keys", "create", key

@@ -3,6 +3,7 @@ package handlers
 import (
 	"strings"
 
+	"sharepanel/models"
 	"sharepanel/ratelimit"
 	"sharepanel/wire"
 )
@@ -27,14 +28,20 @@ func (a *API) authLogin(c *Call) (Reply, error) {
 	if email == "" || password == "" {
 		return Reply{}, wire.Errorf(wire.EINVALID, "Email and password are required")
 	}
-	d, err = a.Login.CheckLogin(ctx, email)
+	// The limits count the identity as the database compares it: every spelling of an email that
+	// reaches an account shares that account's budget.
+	identity, err := models.IdentityKey("email", email)
+	if err != nil {
+		return Reply{}, err
+	}
+	d, err = a.Login.CheckLogin(ctx, identity)
 	if err := a.loginRefused(c, d, err); err != nil {
 		return Reply{}, err
 	}
-	secret, err := a.Store.Login(ctx, email, password, c.Str("name"))
+	secret, err := a.Store.Login(ctx, identity, password, c.Str("name"))
 	if err != nil {
 		if wire.ErrorCode(err) == wire.EUNAUTHORIZED {
-			if ferr := a.Login.RecordFailedLogin(ctx, email); ferr != nil {
+			if ferr := a.Login.RecordFailedLogin(ctx, identity); ferr != nil {
 				a.Log.Warn("recording a failed login failed", "err", ferr)
 			}
 		}

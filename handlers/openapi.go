@@ -105,8 +105,8 @@ func (d *docsSpec) get(ctx context.Context) ([]byte, error) {
 }
 
 // OpenAPI returns a new OpenAPI 3.1 document of the user API, whose prose gives the limits of plans
-// (cheapest first). Its server URL is apidocs.OriginPlaceholder, which the /docs handler replaces
-// with the origin it is served from.
+// (cheapest first). Its server URL is apidocs.ServerPlaceholder and its cURL lines use
+// apidocs.OriginPlaceholder, which the /docs handler replaces with the configured origins.
 func OpenAPI(plans []models.Plan) *apidocs.Document {
 	acts := docActions()
 	errs := errorDocs(plans)
@@ -115,7 +115,7 @@ func OpenAPI(plans []models.Plan) *apidocs.Document {
 		OpenAPI: apidocs.Version,
 		Info: apidocs.Info{Title: "SharePanel API", Version: "2.0", Description: docIntro(origin, plans),
 			License: &apidocs.License{Name: "Proprietary: the SharePanel terms of service", URL: origin + "/docs/"}},
-		Servers: []apidocs.Server{{URL: origin, Description: "This gateway"}},
+		Servers: []apidocs.Server{{URL: apidocs.ServerPlaceholder, Description: "This gateway"}},
 		Paths:   map[string]*apidocs.PathItem{},
 		Components: apidocs.Components{
 			Schemas:         map[string]*apidocs.Schema{},

@@ -138,8 +138,8 @@ func b3(b bool) int {
 }
 
 var (
-	curlGet  = regexp.MustCompile(`^curl "http://example\.com(/api\?[^"]*)"( -H "X-API-Key: \$SHAREPANEL_API_KEY")?$`)
-	curlPost = regexp.MustCompile(`^curl -X POST "http://example\.com(/api)" -H "X-API-Key: \$SHAREPANEL_API_KEY" -H "Content-Type: application/json" -d '([^']*)'$`)
+	curlGet  = regexp.MustCompile(`^curl "http://localhost:8080(/api\?[^"]*)"( -H "X-API-Key: \$SHAREPANEL_API_KEY")?$`)
+	curlPost = regexp.MustCompile(`^curl -X POST "http://localhost:8080(/api)" -H "X-API-Key: \$SHAREPANEL_API_KEY" -H "Content-Type: application/json" -d '([^']*)'$`)
 	shBlock  = regexp.MustCompile("(?s)```sh\n(.*?)\n```")
 )
 

@@ -42,11 +42,12 @@ func TestOpenAPIDocumentIsValid(t *testing.T) {
 	if err := doc.Validate(context.Background()); err != nil {
 		t.Fatalf("kin-openapi rejects the document: %v", err)
 	}
-	// The server's own origin replaces the placeholder everywhere (httptest's Host is example.com).
-	if bytes.Contains(raw, []byte("sharepanel.invalid")) {
-		t.Fatal("the origin placeholder is still in the served document")
+	// The configured origins replace the placeholders everywhere: without a public URL, the
+	// relative server "/".
+	if bytes.Contains(raw, []byte(".invalid")) {
+		t.Fatal("a placeholder is still in the served document")
 	}
-	if got := doc.Servers[0].URL; got != "http://example.com" {
+	if got := doc.Servers[0].URL; got != "/" {
 		t.Fatalf("server URL %q", got)
 	}
 
@@ -57,35 +58,43 @@ func TestOpenAPIDocumentIsValid(t *testing.T) {
 	}
 }
 
-func TestOpenAPIOriginFollowsTheRequest(t *testing.T) {
-	env := testenv.New(t, testenv.Options{})
+// Issue 10, point 11: the document's servers entry and cURL lines come from the configuration
+// (SHAREPANEL_PUBLIC_URL, else "/" and the listener's address), never from the Host header or
+// X-Forwarded-Proto: a cached document must not send clients' keys to a host a request named.
+func TestOpenAPIOriginsIgnoreTheHostHeader(t *testing.T) {
 	for _, tc := range []struct {
-		remote, host, proto, want string
+		publicURL, addr, server, curl string
 	}{
-		// X-Forwarded-Proto is believed from a proxy on a private or loopback address (echo's rule)...
-		{"10.0.0.5:4000", "api.sharepanel.test:8443", "https", "https://api.sharepanel.test:8443"},
-		// ...and not from anywhere else.
-		{"203.0.113.9:4000", "api.sharepanel.test", "https", "http://api.sharepanel.test"},
-		{"127.0.0.1:4000", "127.0.0.1:18080", "", "http://127.0.0.1:18080"},
-		{"127.0.0.1:4000", "[::1]:8080", "", "http://[::1]:8080"},
-		{"127.0.0.1:4000", `evil"host`, "", "http://localhost:8080"}, // not a host: never copied into the document
+		{"", "", "/", "http://localhost:8080"},
+		{"", "127.0.0.1:18080", "/", "http://127.0.0.1:18080"},
+		{"https://api.sharepanel.test", ":8080", "https://api.sharepanel.test", "https://api.sharepanel.test"},
 	} {
-		req := http.Header{}
-		if tc.proto != "" {
-			req.Set("X-Forwarded-Proto", tc.proto)
-		}
-		res := doWithHost(env, "/docs/openapi.json", tc.remote, tc.host, req)
-		var doc struct {
-			Servers []struct{ URL string } `json:"servers"`
-		}
-		if err := json.Unmarshal(res.Body, &doc); err != nil || len(doc.Servers) == 0 {
-			t.Fatalf("host %q: %v %s", tc.host, err, res.Body)
-		}
-		if doc.Servers[0].URL != tc.want {
-			t.Errorf("host %q proto %q: server %q, want %q", tc.host, tc.proto, doc.Servers[0].URL, tc.want)
-		}
-		if !bytes.Contains(res.Body, []byte(`curl \"`+tc.want+`/api?mode=auth`)) {
-			t.Errorf("host %q: the cURL lines do not use %s", tc.host, tc.want)
+		env := testenv.New(t, testenv.Options{Deps: func(d *handlers.Deps) { d.PublicURL, d.Addr = tc.publicURL, tc.addr }})
+		for _, req := range []struct{ remote, host, proto string }{
+			{"203.0.113.9:4000", "evil.example", ""},
+			{"10.0.0.5:4000", "evil.example:8443", "https"}, // a proxy's X-Forwarded-Proto changes nothing either
+			{"127.0.0.1:4000", `evil"host`, ""},
+		} {
+			h := http.Header{}
+			if req.proto != "" {
+				h.Set("X-Forwarded-Proto", req.proto)
+			}
+			res := doWithHost(env, "/docs/openapi.json", req.remote, req.host, h)
+			var doc struct {
+				Servers []struct{ URL string } `json:"servers"`
+			}
+			if err := json.Unmarshal(res.Body, &doc); err != nil || len(doc.Servers) == 0 {
+				t.Fatalf("host %q: %v %s", req.host, err, res.Body)
+			}
+			if doc.Servers[0].URL != tc.server {
+				t.Errorf("public URL %q, host %q: server %q, want %q", tc.publicURL, req.host, doc.Servers[0].URL, tc.server)
+			}
+			if !bytes.Contains(res.Body, []byte(`curl \"`+tc.curl+`/api?mode=auth`)) {
+				t.Errorf("public URL %q, host %q: the cURL lines do not use %s", tc.publicURL, req.host, tc.curl)
+			}
+			if bytes.Contains(res.Body, []byte("evil")) {
+				t.Errorf("host %q is in the document", req.host)
+			}
 		}
 	}
 }

@@ -38,19 +38,22 @@ func errorDocs(plans []models.Plan) []errorDoc {
 			"Invalid or expired API key", "Invalid email or password"}},
 		{403, "Forbidden", wire.EFORBIDDEN, "The account is suspended, the key lacks the permission, or a business rule refuses.", []string{
 			"This API key does not have write permission", "Account suspended",
+			"An API key may only create keys with its own permissions or fewer: this key has write",
 			"You do not have permission to delete this organization", "Organization limit reached for your plan"}},
 		{404, "NotFound", wire.ENOTFOUND, "The object does not exist, or belongs to another account: the message is the same either way.", []string{
 			"API key not found"}},
 		{405, "MethodNotAllowed", wire.EMETHOD, "A GET on an action that changes data (the Allow header says POST).", []string{
 			"Method not allowed. Use POST for this action"}},
+		{408, "RequestTimeout", wire.ETIMEOUT, "The request's body did not arrive within the server's read timeout (SHAREPANEL_READ_TIMEOUT, 30 s by default); the connection is closed.", []string{
+			"Request body not received in time"}},
 		{409, "Conflict", wire.ECONFLICT, "A duplicate, such as an organization path that is taken.", nil},
 		{413, "PayloadTooLarge", wire.ETOOLARGE, "The body is larger than the plan allows (" + payloadFigures(plans) + ").", tooLarge},
-		{429, "TooManyRequests", wire.ERATELIMITED, "The plan's per-minute or daily limit is used up; Retry-After says when to try again. A refused request is not charged.", []string{
-			"Rate limit exceeded. Please try again later."}},
+		{429, "TooManyRequests", wire.ERATELIMITED, "The plan's per-minute or daily limit is used up, or the client's address sent too many unknown keys; Retry-After says when to try again. A refused request is not charged.", []string{
+			"Rate limit exceeded. Please try again later.", "Too many invalid API keys from this address. Please try again later."}},
 		{500, "InternalError", wire.EINTERNAL, "Something unexpected; the cause is in the server's log under the X-Request-ID.", []string{
 			"Internal server error"}},
-		{503, "Unavailable", wire.EUNAVAILABLE, "The rate limiter cannot decide and is configured to refuse.", []string{
-			wire.ErrorMessage(ratelimit.ErrUnavailable)}},
+		{503, "Unavailable", wire.EUNAVAILABLE, "The rate limiter cannot decide and is configured to refuse, or the server holds as many request bodies as it may (Retry-After says when to try again).", []string{
+			wire.ErrorMessage(ratelimit.ErrUnavailable), "The server is receiving too much data at once. Please try again later."}},
 	}
 }
 
@@ -68,7 +71,7 @@ func errorResponses(docs []errorDoc) map[string]*apidocs.Response {
 		}
 		r := &apidocs.Response{Description: e.Meaning, Content: map[string]*apidocs.MediaType{"application/json": mt},
 			Headers: map[string]*apidocs.Header{"X-Request-ID": {Ref: "#/components/headers/X-Request-ID"}}}
-		if e.Status == 429 {
+		if e.Status == 429 || e.Status == 503 {
 			r.Headers["Retry-After"] = &apidocs.Header{Ref: "#/components/headers/Retry-After"}
 		}
 		if e.Status == 405 {
@@ -119,7 +122,7 @@ func errorEnvelope() *apidocs.Schema {
 	p := envelopeProps("error", nil)
 	p = append(p, apidocs.Property{Name: "code", Schema: &apidocs.Schema{Type: "string", Description: "Machine-readable reason",
 		Enum: []any{wire.EINVALID, wire.EUNAUTHORIZED, wire.EFORBIDDEN, wire.ENOTFOUND, wire.EMETHOD,
-			wire.ECONFLICT, wire.ETOOLARGE, wire.ERATELIMITED, wire.EUNAVAILABLE, wire.EINTERNAL}}},
+			wire.ETIMEOUT, wire.ECONFLICT, wire.ETOOLARGE, wire.ERATELIMITED, wire.EUNAVAILABLE, wire.EINTERNAL}}},
 		apidocs.Property{Name: "request_id", Schema: &apidocs.Schema{Type: "string",
 			Description: "The request's ID, as in the X-Request-ID header: quote it to support"}})
 	return &apidocs.Schema{Title: "Error", Type: "object", Required: []string{"status", "message", "timestamp", "request_id"}, Properties: p}

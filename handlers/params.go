@@ -3,7 +3,6 @@ package handlers
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"io"
 	"mime"
 	"mime/multipart"
@@ -12,6 +11,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"sharepanel/handlers/httpkit"
 	"sharepanel/wire"
 )
 
@@ -28,8 +28,12 @@ func parseParams(r *http.Request, body []byte) (Params, error) {
 	p := Params{}
 	parseQuery(r.URL.RawQuery, p)
 	if len(bytes.TrimSpace(body)) > 0 {
-		if err := parseBody(r.Header.Get("Content-Type"), body, p); err != nil {
+		fromBody := Params{}
+		if err := parseBody(r.Header.Get("Content-Type"), body, fromBody); err != nil {
 			return nil, err
+		}
+		for k, v := range fromBody { // the body wins over the query
+			p[k] = v
 		}
 	}
 	for k, v := range p {
@@ -81,38 +85,27 @@ func parseBody(contentType string, body []byte, p Params) error {
 }
 
 func parseJSON(body []byte, p Params) error {
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.UseNumber()
-	var obj map[string]any
-	if err := dec.Decode(&obj); err != nil {
-		var typeErr *json.UnmarshalTypeError
-		if errors.As(err, &typeErr) {
-			return wire.Errorf(wire.EINVALID, "Request body must be a JSON object")
-		}
-		return wire.Errorf(wire.EINVALID, "Invalid JSON body")
+	obj, err := httpkit.JSONObject(body)
+	if err != nil {
+		return err
 	}
-	if dec.More() {
-		return wire.Errorf(wire.EINVALID, "Invalid JSON body: one JSON object expected")
-	}
-	if obj == nil {
-		return wire.Errorf(wire.EINVALID, "Request body must be a JSON object")
-	}
-	for k, v := range obj {
-		switch x := v.(type) {
-		case nil: // null: as if absent
-		case string:
-			p[k] = x
-		case json.Number:
-			p[k] = x.String()
-		case bool:
-			if x {
-				p[k] = "true"
-			} else {
-				p[k] = "false"
+	for k, raw := range obj {
+		switch raw[0] {
+		case 'n': // null: as if absent
+		case '"':
+			var s string
+			if err := json.Unmarshal(raw, &s); err != nil {
+				return wire.Errorf(wire.EINVALID, "Invalid JSON body")
 			}
-		default: // objects and arrays keep their JSON text
-			b, _ := json.Marshal(x)
-			p[k] = string(b)
+			p[k] = s
+		case '{', '[': // objects and arrays keep their JSON text
+			var b bytes.Buffer
+			if err := json.Compact(&b, raw); err != nil {
+				return wire.Errorf(wire.EINVALID, "Invalid JSON body")
+			}
+			p[k] = b.String()
+		default: // numbers, true and false as written
+			p[k] = string(raw)
 		}
 	}
 	return nil
@@ -151,6 +144,8 @@ func parseMultipart(body []byte, boundary string, p Params) error {
 		if err != nil || len(v) > maxFormField {
 			return wire.Errorf(wire.EINVALID, "Invalid multipart body: field %s too large", part.FormName())
 		}
-		p[part.FormName()] = string(v)
+		if _, seen := p[part.FormName()]; !seen { // the first of a name, as in a query or a form
+			p[part.FormName()] = string(v)
+		}
 	}
 }

@@ -3,7 +3,6 @@ package handlers
 import (
 	"context"
 	"fmt"
-	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -21,9 +20,9 @@ import (
 )
 
 // serve is the whole /api pipeline, in the order a request meets it:
-// body (bounded) → parameters → mode and action → method → key → rate limit → suspension →
-// payload → permission → parameter checks → handler. Usage is recorded for every request
-// whose key resolved, off the request path.
+// body head (bounded) → parameters → mode and action → method → key → rate limit → suspension →
+// payload → permission → the rest of the body → parameter checks → handler. Usage is recorded for
+// every request whose key resolved, off the request path.
 func (a *API) serve(c echo.Context) error {
 	start := time.Now()
 	r := c.Request()
@@ -34,13 +33,19 @@ func (a *API) serve(c echo.Context) error {
 		return wire.Errorf(wire.EMETHOD, "Method not allowed. Use GET or POST")
 	}
 
-	body, err := a.readBody(c)
+	defer a.Bodies.Release(c)
+	body, err := a.readHead(c)
 	if err != nil {
 		return err
 	}
-	raw, err := parseParams(r, body)
-	if err != nil {
-		return err
+	var raw Params
+	if body.complete {
+		raw, err = parseParams(r, body.data)
+		if err != nil {
+			return err
+		}
+	} else {
+		raw = headParams(r, body.data)
 	}
 	rt, err := lookup(c, raw)
 	if err != nil {
@@ -51,23 +56,67 @@ func (a *API) serve(c echo.Context) error {
 		c.Response().Header().Set("Allow", "POST")
 		return wire.Errorf(wire.EMETHOD, "Method not allowed. Use POST for this action")
 	}
+	if action.Secret {
+		noStore(c)
+	}
 
 	call := &Call{Context: c, IP: c.RealIP()}
 	c.SetRequest(r.WithContext(models.WithClientIP(r.Context(), call.IP)))
-	if !rt.mode.Public {
-		var status int
-		defer func() { a.recordUsage(call, c, status, start) }()
-		err := a.authorize(call, raw, action, int64(len(body)))
-		if err == nil {
-			err = a.run(call, action, raw)
+	if rt.mode.Public {
+		if r.Method == http.MethodHead {
+			// A HEAD answer has no body: a key it made would be lost.
+			c.Response().Header().Set("Allow", "GET, POST")
+			return wire.Errorf(wire.EMETHOD, "Method not allowed. Use GET or POST")
 		}
-		status = c.Response().Status
-		if err != nil {
-			status = httpkit.FailureOf(err, nil).Status
+		if !body.complete {
+			return wire.Errorf(wire.ETOOLARGE, "Payload too large. Requests without an API key may send at most %s", formatBytes(HeadLimit))
 		}
-		return err
+		return a.run(call, action, raw)
 	}
-	return a.run(call, action, raw)
+	var status int
+	defer func() { a.recordUsage(call, c, status, start) }()
+	err = a.authorize(call, raw, action, body)
+	if err == nil && !body.complete {
+		raw, err = a.readAll(call, raw, rt, body)
+	}
+	if err == nil {
+		err = a.run(call, action, raw)
+	}
+	status = c.Response().Status
+	if err != nil {
+		status = httpkit.FailureOf(err, nil).Status
+	}
+	return err
+}
+
+// readAll reads the rest of a body larger than the head, up to the caller's plan's maximum payload,
+// and parses it whole. The mode, the action and the key it names must be those the head named:
+// they were checked on the head's.
+func (a *API) readAll(call *Call, head Params, rt route, b *body) (Params, error) {
+	plan, err := a.Store.Plans.Limits(call.Ctx(), call.Caller.PlanID)
+	if err != nil {
+		return nil, err
+	}
+	if err := b.readRest(plan.MaxPayloadBytes, func() error { return errPlanPayload(plan) }); err != nil {
+		return nil, err
+	}
+	raw, err := parseParams(call.Request(), b.data)
+	if err != nil {
+		return nil, err
+	}
+	for _, name := range []string{"mode", rt.mode.Selector, "api_key"} {
+		if name != "" && raw[name] != head[name] {
+			return nil, wire.Errorf(wire.EINVALID, "%s must be in the query string or the first %s of the body", name, formatBytes(HeadLimit))
+		}
+	}
+	return raw, nil
+}
+
+// noStore keeps an answer that carries a secret (a key) out of every cache.
+func noStore(c echo.Context) {
+	h := c.Response().Header()
+	h.Set("Cache-Control", "no-store")
+	h.Set("Pragma", "no-cache")
 }
 
 // run checks the parameters and calls the handler.
@@ -82,33 +131,6 @@ func (a *API) run(call *Call, action *Action, raw Params) error {
 		return err
 	}
 	return success(call, reply.Message, reply.Data)
-}
-
-// readBody reads the body, never more than the largest plan's maximum payload: before the key is
-// known, that is all anyone may send.
-func (a *API) readBody(c echo.Context) ([]byte, error) {
-	if r := c.Request(); r.ContentLength == 0 && (r.Body == nil || r.Body == http.NoBody) {
-		return nil, nil // most calls are GETs: nothing to read, nothing to allocate
-	}
-	largest, err := a.Store.Plans.LargestPayload(c.Request().Context())
-	if err != nil {
-		return nil, err
-	}
-	r := c.Request()
-	tooLarge := func() error {
-		return wire.Errorf(wire.ETOOLARGE, "Payload too large. No plan accepts more than %s", formatBytes(largest))
-	}
-	if r.ContentLength > largest {
-		return nil, tooLarge()
-	}
-	body, err := io.ReadAll(io.LimitReader(r.Body, largest+1))
-	if err != nil {
-		return nil, wire.Errorf(wire.EINVALID, "Could not read the request body")
-	}
-	if int64(len(body)) > largest {
-		return nil, tooLarge()
-	}
-	return body, nil
 }
 
 // lookup finds the mode and action in the dispatch table: from the path in the path form
@@ -156,15 +178,21 @@ func apiKeyFrom(r *http.Request, p Params) string {
 }
 
 // authorize resolves the key and applies the caller's rate limit, suspension, payload cap and the
-// key's permissions.
-func (a *API) authorize(call *Call, raw Params, action *Action, bodySize int64) error {
+// key's permissions. A key that the cache cannot answer is looked up only while the client's
+// address has not failed too many lookups (KeyLookups).
+func (a *API) authorize(call *Call, raw Params, action *Action, b *body) error {
 	ctx := call.Ctx()
 	secret := apiKeyFrom(call.Request(), raw)
 	if secret == "" || len(secret) > 256 {
 		return wire.Errorf(wire.EUNAUTHORIZED, "Invalid or expired API key")
 	}
-	p, err := a.Store.Keys.Resolve(ctx, secret)
+	p, err := a.Store.Keys.ResolveGated(ctx, secret, func() error { return a.keyLookupAllowed(call) })
 	if err != nil {
+		if wire.ErrorCode(err) == wire.EUNAUTHORIZED {
+			if ferr := a.KeyLookups.Failed(ctx, call.IP); ferr != nil {
+				a.Log.Warn("counting a failed key lookup failed", "err", ferr)
+			}
+		}
 		return err
 	}
 	call.Caller = p
@@ -184,8 +212,8 @@ func (a *API) authorize(call *Call, raw Params, action *Action, bodySize int64) 
 	if p.Suspended {
 		return wire.Errorf(wire.EFORBIDDEN, "Account suspended")
 	}
-	if bodySize > plan.MaxPayloadBytes {
-		return wire.Errorf(wire.ETOOLARGE, "Payload too large. The %s plan accepts at most %s", plan.Name, formatBytes(plan.MaxPayloadBytes))
+	if b.size() > plan.MaxPayloadBytes {
+		return errPlanPayload(plan)
 	}
 	if action.Write && !p.CanWrite {
 		return wire.Errorf(wire.EFORBIDDEN, "This API key does not have write permission")
@@ -214,6 +242,22 @@ func (a *API) allow(ctx context.Context, key string, limits ratelimit.Limits) (r
 		span.End()
 	}
 	return d, err
+}
+
+// keyLookupAllowed refuses, with 429 and Retry-After, a key lookup from an address that has
+// failed too many.
+func (a *API) keyLookupAllowed(call *Call) error {
+	d, err := a.KeyLookups.Allow(call.Ctx(), call.IP)
+	if err != nil || d.Allowed {
+		return err
+	}
+	d.WriteHeaders(call.Response().Header())
+	return wire.Errorf(wire.ERATELIMITED, "Too many invalid API keys from this address. Please try again later.")
+}
+
+// errPlanPayload is the answer to a body over the caller's plan's maximum.
+func errPlanPayload(plan models.PlanLimits) error {
+	return wire.Errorf(wire.ETOOLARGE, "Payload too large. The %s plan accepts at most %s", plan.Name, formatBytes(plan.MaxPayloadBytes))
 }
 
 // limiterKey is the rate-limit bucket of an account: every key of an account shares its plan's limits.

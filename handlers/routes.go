@@ -26,10 +26,10 @@ var (
 // Read-only: nothing changes it after start.
 var Routes = []Mode{
 	{Name: "auth", Public: true, Actions: []Action{
-		{Name: "", Summary: "Exchange email and password for a new API key", Handle: (*API).authLogin, Response: authData{},
+		{Name: "", Summary: "Exchange email and password for a new API key", Secret: true, Handle: (*API).authLogin, Response: authData{},
 			Params: []Param{
-				{Name: "email", Kind: KindString, Doc: "Your SharePanel email"},
-				{Name: "password", Kind: KindString, Doc: "Your SharePanel password"},
+				{Name: "email", Kind: KindString, Raw: true, Doc: "Your SharePanel email"}, // models.IdentityKey checks it
+				{Name: "password", Kind: KindString, Raw: true, Doc: "Your SharePanel password"},
 				{Name: "name", Kind: KindString, MaxLen: 100, Doc: "Name for the new API key (default: \"API Key for <username>\")"},
 				{Name: "autologin_token", Kind: KindString, MaxLen: 128, Doc: "One-time token from the admin API's autologin, instead of email and password"},
 			}},
@@ -37,7 +37,7 @@ var Routes = []Mode{
 	{Name: "profile", Selector: "action", Actions: []Action{
 		{Name: "view", Summary: "Get the user profile", Handle: (*API).profileView, Response: models.Profile{}},
 		{Name: "update", Summary: "Update the profile", Write: true, Handle: (*API).profileUpdate, Params: []Param{
-			{Name: "bio", Kind: KindString, MaxLen: 1000, Doc: "Bio"},
+			{Name: "bio", Kind: KindString, MaxLen: 1000, Multiline: true, Doc: "Bio (may hold tabs and line breaks)"},
 			{Name: "pfp", Kind: KindString, MaxLen: 1024, Doc: "Profile picture URL (http or https)"},
 			{Name: "first_name", Kind: KindString, MaxLen: 100, Doc: "First name"},
 			{Name: "last_name", Kind: KindString, MaxLen: 100, Doc: "Last name"},
@@ -100,10 +100,10 @@ var Routes = []Mode{
 	}},
 	{Name: "api_keys", Selector: "action", Actions: []Action{
 		{Name: "list", Summary: "List API keys (never their secrets)", Handle: (*API).apiKeysList, Response: []models.APIKey{}},
-		{Name: "create", Summary: "Create an API key", Write: true, Handle: (*API).apiKeysCreate, Response: authData{}, Params: []Param{
+		{Name: "create", Summary: "Create an API key", Write: true, Secret: true, Handle: (*API).apiKeysCreate, Response: authData{}, Params: []Param{
 			{Name: "name", Kind: KindString, MaxLen: 100, Default: "New API Key", Doc: "Name of the key"},
-			{Name: "permissions", Kind: KindString, Default: "read,write", Doc: "read, write or read,write"},
-			{Name: "expires_at", Kind: KindTime, Doc: "Expiry, ISO 8601 (e.g. 2025-12-31T23:59:59Z)"},
+			{Name: "permissions", Kind: KindString, Doc: "read, write or read,write: at most the calling key's own, which are the default (read,write for a key of mode=auth)"},
+			{Name: "expires_at", Kind: KindTime, Doc: "Expiry, ISO 8601 (e.g. 2030-12-31T23:59:59Z): in the future, at most 10 years ahead, and no later than the calling key's own expiry, which is the default"},
 		}},
 		{Name: "delete", Summary: "Delete an API key", Write: true, Handle: (*API).apiKeysDelete, Params: []Param{keyIDParam}},
 		{Name: "usage", Summary: "Usage of one API key", Handle: (*API).apiKeysUsage, Params: []Param{keyIDParam}, Response: models.KeyUsage{}},

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/netip"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -37,6 +38,17 @@ type Deps struct {
 	// Tracer, when not nil, traces each request (a server span, the child of an incoming
 	// traceparent) and its limiter call; queries get spans from the store's plugin.
 	Tracer trace.Tracer
+	// Bodies bounds the request bodies held in memory at once (shared with the admin API); nil: a
+	// budget of httpkit.DefaultBodyBudget of this API's own.
+	Bodies *httpkit.BodyBudget
+	// KeyLookups throttles failed key lookups per client address; nil: the default limits.
+	KeyLookups *ratelimit.KeyLookups
+	// PublicURL is the gateway's public origin (SHAREPANEL_PUBLIC_URL): the docs' server and the
+	// origin of their cURL lines. Empty: the relative server "/", and cURL lines to Addr.
+	PublicURL string
+	// Addr is the listener's address (SHAREPANEL_ADDR), for the docs' cURL lines when PublicURL
+	// is empty; default ":8080".
+	Addr string
 	// DocsHooks may add to the OpenAPI document served at /docs/openapi.json before it is
 	// frozen: the admin API adds its operations there (apidocs.Document.AddPath, with a path-level
 	// server for its own port).
@@ -52,6 +64,15 @@ type API struct {
 func New(d Deps) (*echo.Echo, *API) {
 	if d.Login == nil {
 		d.Login = ratelimit.NewInProcessAuth()
+	}
+	if d.Bodies == nil {
+		d.Bodies = httpkit.NewBodyBudget(httpkit.DefaultBodyBudget, 0)
+	}
+	if d.KeyLookups == nil {
+		d.KeyLookups = ratelimit.NewKeyLookups(ratelimit.Limits{})
+	}
+	if d.Log == nil {
+		d.Log = slog.New(slog.DiscardHandler)
 	}
 	a := &API{Deps: d}
 
@@ -80,7 +101,7 @@ func New(d Deps) (*echo.Echo, *API) {
 	e.GET("/healthz", func(c echo.Context) error { return c.JSON(http.StatusOK, map[string]string{"status": "ok"}) })
 	e.GET("/readyz", a.ready)
 	docs := &docsSpec{store: d.Store, hooks: d.DocsHooks}
-	if err := apidocs.Register(e, docs.get); err != nil {
+	if err := apidocs.Register(e, docs.get, DocsOrigins(d.PublicURL, d.Addr, ":8080")); err != nil {
 		panic("apidocs: " + err.Error()) // the document is built from static data: a bug, not a condition
 	}
 	console.Register(e) // the account console at /
@@ -109,4 +130,16 @@ func logAttrs(c echo.Context) []slog.Attr {
 	mode, _ := c.Get("mode").(string)
 	action, _ := c.Get("action").(string)
 	return []slog.Attr{slog.String("mode", mode), slog.String("action", action)}
+}
+
+// DocsOrigins are a listener's docs origins: its public URL when there is one, else the relative
+// server "/" and cURL lines to the listener's local address (addr, or def when empty).
+func DocsOrigins(publicURL, addr, def string) apidocs.Origins {
+	if publicURL = strings.TrimSuffix(publicURL, "/"); publicURL != "" {
+		return apidocs.Origins{Server: publicURL, Examples: publicURL}
+	}
+	if addr == "" {
+		addr = def
+	}
+	return apidocs.Origins{Server: "/", Examples: apidocs.LocalOrigin(addr)}
 }

@@ -145,7 +145,7 @@ func (s *Store) AccountIDByUsername(ctx context.Context, username string) (int64
 }
 
 // changeAccount runs change on the account named username, its row locked, in one transaction.
-// Once it commits, this replica's cached keys of the account are forgotten, so that the change
+// Once it commits, the account's cached keys are forgotten on every replica, so that the change
 // applies from the very next request.
 func (s *Store) changeAccount(ctx context.Context, username string, change func(tx *gorm.DB, u *User) error) error {
 	var userID int64
@@ -160,7 +160,7 @@ func (s *Store) changeAccount(ctx context.Context, username string, change func(
 	if err != nil {
 		return err
 	}
-	s.Keys.ForgetUser(userID)
+	s.Invalidate(ctx, Invalidation{UserID: userID})
 	return nil
 }
 

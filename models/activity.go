@@ -17,8 +17,10 @@ type Activity struct {
 	ResourceType string        `gorm:"size:32;not null;default:''" json:"resource_type"`
 	ResourceID   *int64        `json:"resource_id"`
 	Details      wire.JSONText `gorm:"type:text" json:"details"`
-	IPAddress    string        `gorm:"size:45;not null;default:''" json:"ip_address"`
-	CreatedAt    wire.DateTime `gorm:"not null" json:"created_at"`
+	// IPAddress is the address of the account's client that made the change; empty (shown as
+	// null) for changes an administrator made.
+	IPAddress wire.OptText  `gorm:"size:45;not null;default:''" json:"ip_address"`
+	CreatedAt wire.DateTime `gorm:"not null" json:"created_at"`
 }
 
 // TableName keeps the reference's name for the activity log.
@@ -35,7 +37,7 @@ func WithClientIP(ctx context.Context, ip string) context.Context {
 // details is marshalled to JSON.
 func logActivity(tx *gorm.DB, userID int64, action, resourceType string, resourceID int64, details map[string]any) error {
 	ip, _ := tx.Statement.Context.Value(clientIPKey{}).(string)
-	a := Activity{UserID: userID, Action: action, ResourceType: resourceType, IPAddress: ip, CreatedAt: wire.Now()}
+	a := Activity{UserID: userID, Action: action, ResourceType: resourceType, IPAddress: wire.OptText(ip), CreatedAt: wire.Now()}
 	if resourceID != 0 {
 		a.ResourceID = &resourceID
 	}

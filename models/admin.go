@@ -13,7 +13,7 @@ import (
 // admin; changing the password bumps it, so tokens issued before stop working.
 type Admin struct {
 	ID           int64         `gorm:"primaryKey" json:"id"`
-	Username     string        `gorm:"size:64;uniqueIndex;not null" json:"username"`
+	Username     string        `gorm:"size:64;uniqueIndex;not null" json:"username"` // binary collation on MySQL
 	PasswordHash string        `gorm:"size:255;not null" json:"-"`
 	TokenVersion int           `gorm:"not null;default:1" json:"-"`
 	CreatedAt    wire.DateTime `gorm:"not null" json:"created_at"`
@@ -91,11 +91,20 @@ func (s *Store) SetAdminPassword(ctx context.Context, username, password string)
 	return nil
 }
 
-// AuthenticateAdmin checks an administrator's username and password. A wrong username and a wrong
-// password are the same EUNAUTHORIZED, and cost the same time.
+// AuthenticateAdmin checks an administrator's username and password. The username is compared as
+// IdentityKey makes it, exactly (administrators' names are ASCII, so their key is the name itself).
+// A wrong username and a wrong password are the same EUNAUTHORIZED, and cost the same time.
 func (s *Store) AuthenticateAdmin(ctx context.Context, username, password string) (*Admin, error) {
+	key, err := IdentityKey("username", username)
+	if err != nil {
+		return nil, err
+	}
 	var a Admin
-	err := s.db.WithContext(ctx).Where("username = ?", strings.ToLower(strings.TrimSpace(username))).First(&a).Error
+	if !usernamePattern.MatchString(key) {
+		err = gorm.ErrRecordNotFound // no administrator has such a name
+	} else {
+		err = s.db.WithContext(ctx).Where("username = ?", key).First(&a).Error
+	}
 	if err != nil {
 		passwordMatches(string(dummyHash), password)
 		return nil, notFoundAs(err, wire.EUNAUTHORIZED, "Invalid username or password")

@@ -28,10 +28,26 @@ type APIKey struct {
 	CreatedAt   wire.DateTime  `gorm:"not null" json:"created_at"`
 	LastUsedAt  *wire.DateTime `json:"last_used_at"`
 	ExpiresAt   *wire.DateTime `gorm:"index" json:"expires_at"`
+	// Source is what made the key: KeySourceAPI (api_keys create, and keys made before sources
+	// were recorded) or KeySourceLogin (mode=auth, with a password or an autologin token). The two
+	// are capped apart.
+	Source string `gorm:"size:16;not null;default:'api'" json:"-"`
 }
 
-// MaxActiveKeys is how many unexpired keys one account may hold.
+// Key sources.
+const (
+	KeySourceAPI   = "api"
+	KeySourceLogin = "login"
+)
+
+// MaxActiveKeys is how many unexpired keys made with api_keys create one account may hold; past it,
+// creating one is refused.
 const MaxActiveKeys = 25
+
+// MaxLoginKeys is how many keys made by logins (mode=auth) one account holds: a login past it
+// revokes the account's oldest login key, as GitHub does with OAuth tokens, so that a script that
+// logs in on every run is never locked out.
+const MaxLoginKeys = 10
 
 // keyPrefix marks SharePanel keys so that secret scanners and people can recognise them.
 const keyPrefix = "sp_"
@@ -79,46 +95,96 @@ type NewKey struct {
 	Name        string
 	Permissions string     // normalised by ParsePermissions
 	ExpiresAt   *time.Time // nil: never
-	Via         string     // "login" or "api", for the activity log
+	Via         string     // "login", "autologin" or "api", for the activity log; the first two make login keys
+}
+
+// source is the key's Source.
+func (in NewKey) source() string {
+	if in.Via == "login" || in.Via == "autologin" {
+		return KeySourceLogin
+	}
+	return KeySourceAPI
 }
 
 // CreateAPIKey makes a key for userID and returns its secret, which is not stored. An account holds
-// at most MaxActiveKeys unexpired keys.
+// at most MaxActiveKeys unexpired keys made with api_keys create; a login key past MaxLoginKeys
+// revokes the oldest. The account's expired keys are purged on the way.
 func (s *Store) CreateAPIKey(ctx context.Context, userID int64, in NewKey) (string, *APIKey, error) {
-	secret := newSecret()
-	key := &APIKey{UserID: userID, Name: in.Name, KeyHash: HashKey(secret), KeyPrefix: secret[:10],
-		Permissions: in.Permissions, IsActive: true, CreatedAt: wire.Now()}
-	if in.ExpiresAt != nil {
-		t := wire.DateTime(in.ExpiresAt.UTC())
-		key.ExpiresAt = &t
-	}
+	var made createdKey
 	err := s.tx(ctx, func(tx *gorm.DB) error {
-		// Lock the account row so that concurrent creations count each other.
-		var u User
-		if err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).Select("id").First(&u, userID).Error; err != nil {
-			return notFound(err, "User not found")
-		}
-		var active int64
-		if err := activeKeys(tx, userID).Count(&active).Error; err != nil {
-			return err
-		}
-		if active >= MaxActiveKeys {
-			return wire.Errorf(wire.EFORBIDDEN, "API key limit reached: an account may hold %d active keys. Delete one first", MaxActiveKeys)
-		}
-		if err := tx.Create(key).Error; err != nil {
-			return err
-		}
-		return logActivity(tx, userID, "api_key_created", "api_key", key.ID,
-			map[string]any{"key_name": key.Name, "permissions": key.Permissions, "via": in.Via})
+		var err error
+		made, err = createAPIKey(tx, userID, in)
+		return err
 	})
 	if err != nil {
 		return "", nil, err
 	}
-	return secret, key, nil
+	s.forgetRevoked(ctx, made.revoked)
+	return made.secret, made.key, nil
 }
 
-func activeKeys(tx *gorm.DB, userID int64) *gorm.DB {
-	return tx.Model(&APIKey{}).Where("user_id = ? AND is_active = ? AND (expires_at IS NULL OR expires_at > ?)", userID, true, time.Now().UTC())
+// createdKey is what createAPIKey made: the secret, the row, and the login keys it revoked.
+type createdKey struct {
+	secret  string
+	key     *APIKey
+	revoked []int64
+}
+
+// createAPIKey is CreateAPIKey inside a transaction; once it commits, the caller forgets the
+// revoked keys (forgetRevoked).
+func createAPIKey(tx *gorm.DB, userID int64, in NewKey) (createdKey, error) {
+	secret := newSecret()
+	now := time.Now().UTC()
+	key := &APIKey{UserID: userID, Name: in.Name, KeyHash: HashKey(secret), KeyPrefix: secret[:10],
+		Permissions: in.Permissions, IsActive: true, CreatedAt: wire.Now(), Source: in.source()}
+	if in.ExpiresAt != nil {
+		t := wire.DateTime(in.ExpiresAt.UTC())
+		key.ExpiresAt = &t
+	}
+	out := createdKey{secret: secret, key: key}
+	// Lock the account row so that concurrent creations count each other.
+	var u User
+	if err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).Select("id").First(&u, userID).Error; err != nil {
+		return out, notFound(err, "User not found")
+	}
+	if err := tx.Where("user_id = ? AND expires_at IS NOT NULL AND expires_at <= ?", userID, now).Delete(&APIKey{}).Error; err != nil {
+		return out, err
+	}
+	var active []int64
+	if err := activeKeys(tx, userID, now).Where("source = ?", key.Source).Order("id").Pluck("id", &active).Error; err != nil {
+		return out, err
+	}
+	switch {
+	case key.Source == KeySourceLogin && len(active) >= MaxLoginKeys:
+		out.revoked = active[:len(active)-MaxLoginKeys+1]
+		if err := tx.Where("id IN ?", out.revoked).Delete(&APIKey{}).Error; err != nil {
+			return out, err
+		}
+		for _, id := range out.revoked {
+			if err := logActivity(tx, userID, "api_key_deleted", "api_key", id, map[string]any{"reason": "login key limit"}); err != nil {
+				return out, err
+			}
+		}
+	case key.Source == KeySourceAPI && len(active) >= MaxActiveKeys:
+		return out, wire.Errorf(wire.EFORBIDDEN, "API key limit reached: an account may hold %d active keys. Delete one first", MaxActiveKeys)
+	}
+	if err := tx.Create(key).Error; err != nil {
+		return out, err
+	}
+	return out, logActivity(tx, userID, "api_key_created", "api_key", key.ID,
+		map[string]any{"key_name": key.Name, "permissions": key.Permissions, "via": in.Via})
+}
+
+// forgetRevoked makes keys that a committed change revoked fail on their next request, on every
+// replica.
+func (s *Store) forgetRevoked(ctx context.Context, keyIDs []int64) {
+	for _, id := range keyIDs {
+		s.Invalidate(ctx, Invalidation{KeyID: id})
+	}
+}
+
+func activeKeys(tx *gorm.DB, userID int64, now time.Time) *gorm.DB {
+	return tx.Model(&APIKey{}).Where("user_id = ? AND is_active = ? AND (expires_at IS NULL OR expires_at > ?)", userID, true, now)
 }
 
 // ListAPIKeys returns the account's keys, oldest first, without secrets.
@@ -131,11 +197,11 @@ func (s *Store) ListAPIKeys(ctx context.Context, userID int64) ([]APIKey, error)
 // CountActiveAPIKeys counts the account's usable keys.
 func (s *Store) CountActiveAPIKeys(ctx context.Context, userID int64) (int64, error) {
 	var n int64
-	err := activeKeys(s.db.WithContext(ctx), userID).Count(&n).Error
+	err := activeKeys(s.db.WithContext(ctx), userID, time.Now().UTC()).Count(&n).Error
 	return n, err
 }
 
-// DeleteAPIKey deletes one of the account's keys; it fails on the very next request on this replica.
+// DeleteAPIKey deletes one of the account's keys; it fails on the very next request, on every replica.
 func (s *Store) DeleteAPIKey(ctx context.Context, userID, keyID int64) error {
 	err := s.tx(ctx, func(tx *gorm.DB) error {
 		res := tx.Where("id = ? AND user_id = ?", keyID, userID).Delete(&APIKey{})
@@ -150,7 +216,7 @@ func (s *Store) DeleteAPIKey(ctx context.Context, userID, keyID int64) error {
 	if err != nil {
 		return err
 	}
-	s.Keys.ForgetKey(keyID)
+	s.Invalidate(ctx, Invalidation{KeyID: keyID})
 	return nil
 }
 
@@ -163,6 +229,44 @@ type Principal struct {
 	CanWrite  bool
 	ExpiresAt time.Time // zero: never
 	Suspended bool
+}
+
+// Permissions are the principal's key's permissions, as ParsePermissions spells them.
+func (p *Principal) Permissions() string {
+	switch {
+	case p.CanRead && p.CanWrite:
+		return "read,write"
+	case p.CanWrite:
+		return "write"
+	}
+	return "read"
+}
+
+// Grant checks what a key made by p's key may be: requested permissions (empty: p's own) no more
+// than p's, and an expiry (nil: p's own, or never when p's key never expires) no later than p's.
+// It returns the new key's permissions and expiry.
+func (p *Principal) Grant(requested string, expires *time.Time) (string, *time.Time, error) {
+	perms := p.Permissions()
+	if strings.TrimSpace(requested) != "" {
+		want, err := ParsePermissions(requested)
+		if err != nil {
+			return "", nil, err
+		}
+		if strings.Contains(want, "read") && !p.CanRead || strings.Contains(want, "write") && !p.CanWrite {
+			return "", nil, wire.Errorf(wire.EFORBIDDEN, "An API key may only create keys with its own permissions or fewer: this key has %s", perms)
+		}
+		perms = want
+	}
+	if !p.ExpiresAt.IsZero() {
+		if expires == nil {
+			own := p.ExpiresAt
+			expires = &own
+		} else if expires.After(p.ExpiresAt) {
+			return "", nil, wire.Errorf(wire.EFORBIDDEN, "An API key that expires may only create keys that expire no later: this key expires at %s UTC",
+				p.ExpiresAt.UTC().Format(wire.DateTimeLayout))
+		}
+	}
+	return perms, expires, nil
 }
 
 // Expired tells whether the key has expired at now.
@@ -211,4 +315,18 @@ func (s *Store) Login(ctx context.Context, email, password, name string) (string
 	}
 	secret, _, err := s.CreateAPIKey(ctx, u.ID, NewKey{Name: name, Permissions: "read,write", Via: "login"})
 	return secret, err
+}
+
+// migrateKeySources is migration 20: api_keys.source. Keys that logins made before it are found in
+// the activity log (api_key_created, via login or autologin); every other key is "api". Safe to
+// run again: the column is added once, and the update only moves keys that are still "api".
+func migrateKeySources(s migrationStep) error {
+	if !s.db.Migrator().HasColumn(&APIKey{}, "source") {
+		if err := s.exec("ALTER TABLE api_keys ADD COLUMN source VARCHAR(16) NOT NULL DEFAULT 'api'"); err != nil {
+			return err
+		}
+	}
+	return s.exec(`UPDATE api_keys SET source = 'login' WHERE source = 'api' AND id IN (
+		SELECT resource_id FROM activity_logs WHERE action = 'api_key_created' AND resource_type = 'api_key'
+		AND (details LIKE '%"via":"login"%' OR details LIKE '%"via":"autologin"%'))`)
 }

@@ -69,19 +69,22 @@ func errBadAutologin() error {
 }
 
 // RedeemAutologin exchanges an autologin token for a new API key named "Autologin key for
-// <username>" (or name). The token is spent by a conditional UPDATE, so of concurrent redemptions
-// exactly one wins. A suspended account is refused and its token is left unspent.
+// <username>" (or name), a login key (MaxLoginKeys). Spending the token and making the key are one
+// transaction: a key that cannot be made leaves the token unspent. The token is spent by a
+// conditional UPDATE, so of concurrent redemptions exactly one wins. A suspended account is refused
+// and its token is left unspent.
 func (s *Store) RedeemAutologin(ctx context.Context, secret, name string) (string, error) {
 	if len(secret) > 128 {
 		return "", errBadAutologin()
 	}
 	hash := HashKey(secret)
-	var u User
+	var made createdKey
 	err := s.tx(ctx, func(tx *gorm.DB) error {
 		var t AutologinToken
 		if err := tx.Where("token_hash = ?", hash).First(&t).Error; err != nil {
 			return notFoundAs(err, wire.EUNAUTHORIZED, "Invalid or expired autologin token")
 		}
+		var u User
 		if err := tx.First(&u, t.UserID).Error; err != nil {
 			return notFoundAs(err, wire.EUNAUTHORIZED, "Invalid or expired autologin token")
 		}
@@ -96,14 +99,16 @@ func (s *Store) RedeemAutologin(ctx context.Context, secret, name string) (strin
 		if res.RowsAffected != 1 {
 			return errBadAutologin()
 		}
-		return nil
+		if name == "" {
+			name = "Autologin key for " + u.Username
+		}
+		var err error
+		made, err = createAPIKey(tx, u.ID, NewKey{Name: name, Permissions: "read,write", Via: "autologin"})
+		return err
 	})
 	if err != nil {
 		return "", err
 	}
-	if name == "" {
-		name = "Autologin key for " + u.Username
-	}
-	secretKey, _, err := s.CreateAPIKey(ctx, u.ID, NewKey{Name: name, Permissions: "read,write", Via: "autologin"})
-	return secretKey, err
+	s.forgetRevoked(ctx, made.revoked)
+	return made.secret, nil
 }

@@ -20,8 +20,9 @@ type RestoreOptions struct {
 type RestoreResult struct {
 	Username string `json:"username"`
 	UserID   int64  `json:"user_id"`
-	// Skipped lists the links to other accounts' data that no longer exist (a member of one of its
-	// organizations, an organization it belonged to); everything of its own is always restored.
+	// Skipped lists the links to other accounts' data that are not restored: a member of one of its
+	// organizations who no longer exists, and every membership of (and instance in) an organization
+	// that the backup does not restore itself. Everything of its own is always restored.
 	Skipped []string `json:"skipped"`
 }
 
@@ -117,8 +118,14 @@ func (r *restorer) account(a BackupAccount) error {
 	if err := r.tx.Where("name = ?", a.Plan).First(&plan).Error; err != nil {
 		return notFoundAs(err, wire.EINVALID, "Unknown plan: "+a.Plan)
 	}
+	key, err := emailKey(a.Email)
+	if err != nil {
+		return err
+	}
 	var n int64
-	if err := r.tx.Model(&User{}).Where("email = ? OR username = ?", a.Email, a.Username).Count(&n).Error; err != nil {
+	cond, args := keyless(key)
+	if err := r.tx.Model(&User{}).Where("email_key = ? OR username = ? OR ("+cond+")", append([]any{key, a.Username}, args...)...).
+		Count(&n).Error; err != nil {
 		return err
 	}
 	if n > 0 {
@@ -128,7 +135,7 @@ func (r *restorer) account(a BackupAccount) error {
 	if err != nil {
 		return err
 	}
-	u := User{ID: id, Username: a.Username, Email: a.Email, PasswordHash: a.PasswordHash, Bio: a.Bio, Pfp: a.Pfp,
+	u := User{ID: id, Username: a.Username, Email: a.Email, EmailKey: key, PasswordHash: a.PasswordHash, Bio: a.Bio, Pfp: a.Pfp,
 		PlanID: plan.ID, Verified: a.Verified, Balance: a.Balance, FirstName: a.FirstName, LastName: a.LastName,
 		Phone: a.Phone, Address: a.Address, Suspended: bool(a.Suspended), CreatedAt: a.CreatedAt, UpdatedAt: a.UpdatedAt}
 	if err := r.tx.Omit("Plan").Create(&u).Error; err != nil {
@@ -183,25 +190,20 @@ func (r *restorer) organizations(BackupAccount) error {
 	return nil
 }
 
-// orgID finds an organization by path: one just restored, or one that exists (0: none).
-func (r *restorer) orgID(path string) (int64, error) {
-	if id, ok := r.orgByPath[path]; ok {
-		return id, nil
-	}
-	var o Organization
-	err := r.tx.Select("id").Where("path = ?", path).Limit(1).Find(&o).Error
-	return o.ID, err
-}
-
+// memberships restores the account's memberships of organizations that the backup itself
+// restores. A membership of any other organization is not restored, and said so in Skipped: a
+// backup is a document anyone can edit, and it must not make its account a member, let alone an
+// administrator, of another account's organization.
 func (r *restorer) memberships(BackupAccount) error {
 	for _, m := range r.b.Memberships {
-		id, err := r.orgID(m.OrgPath)
-		if err != nil {
-			return err
-		}
-		if id == 0 {
-			r.res.Skipped = append(r.res.Skipped, fmt.Sprintf("membership of organization %s: no such organization", m.OrgPath))
+		id, ok := r.orgByPath[m.OrgPath]
+		if !ok {
+			r.res.Skipped = append(r.res.Skipped, fmt.Sprintf("membership of organization %s: not in this backup; a restore cannot grant access to another account's organization", m.OrgPath))
 			continue
+		}
+		var n int64
+		if err := r.tx.Model(&OrgMember{}).Where("organization_id = ? AND user_id = ?", id, r.userID).Count(&n).Error; err != nil || n > 0 {
+			continue // already a member, as its administrator's organization lists it
 		}
 		mem := OrgMember{OrganizationID: id, UserID: r.userID, IsAdmin: m.IsAdmin, PermissionLevel: m.PermissionLevel, CreatedAt: m.CreatedAt}
 		if err := r.tx.Create(&mem).Error; err != nil {
@@ -211,19 +213,17 @@ func (r *restorer) memberships(BackupAccount) error {
 	return nil
 }
 
+// instances restores the account's instances, in their organization when the backup restores it,
+// outside any organization otherwise (said so in Skipped).
 func (r *restorer) instances(BackupAccount) error {
 	for _, bi := range r.b.Instances {
 		in := bi.Instance
 		in.UserID, in.OrganizationID = r.userID, nil
 		if bi.OrgPath != nil {
-			id, err := r.orgID(*bi.OrgPath)
-			if err != nil {
-				return err
-			}
-			if id == 0 {
-				r.res.Skipped = append(r.res.Skipped, fmt.Sprintf("organization %s of instance %s: no such organization", *bi.OrgPath, in.InstancePath))
-			} else {
+			if id, ok := r.orgByPath[*bi.OrgPath]; ok {
 				in.OrganizationID = &id
+			} else {
+				r.res.Skipped = append(r.res.Skipped, fmt.Sprintf("organization %s of instance %s: not in this backup; the instance is restored outside any organization", *bi.OrgPath, in.InstancePath))
 			}
 		}
 		var err error

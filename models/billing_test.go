@@ -119,7 +119,7 @@ func TestCreateNotificationValidates(t *testing.T) {
 		{models.NewNotification{Title: "  "}, "title is required"},
 		{models.NewNotification{Title: strings.Repeat("x", 256)}, "title must be at most 255 characters"},
 		{models.NewNotification{Title: "t", Type: "urgent"}, "Invalid type. Allowed values: info, success, warning, error"},
-		{models.NewNotification{Title: "t", Link: "javascript:alert(1)"}, "link must be a path starting with / or an http or https URL"},
+		{models.NewNotification{Title: "t", Link: "javascript:alert(1)"}, "link must be a path starting with a single / or an https URL"},
 		{models.NewNotification{Title: "t", Message: strings.Repeat("x", 65536)}, "message must be at most 65535 bytes"},
 	} {
 		_, err := s.CreateNotification(ctx, u.ID, c.in)

@@ -85,15 +85,20 @@ func (s *Store) SeedDemo(ctx context.Context, email, password string) (*DemoAcco
 	if err != nil {
 		return nil, err
 	}
-	s.Keys.ForgetUser(out.UserID) // the old keys are gone
-	s.Keys.ForgetUser(memberID)
+	s.Invalidate(ctx, Invalidation{UserID: out.UserID}) // the old keys are gone
+	s.Invalidate(ctx, Invalidation{UserID: memberID})
 	return out, nil
 }
 
 // upsertDemoUser creates the account with want's username, or resets the existing one to want.
 func upsertDemoUser(tx *gorm.DB, want User) (*User, bool, error) {
+	key, err := emailKey(want.Email)
+	if err != nil {
+		return nil, false, err
+	}
+	want.EmailKey = key
 	var byEmail User
-	if err := tx.Where("email = ?", want.Email).Limit(1).Find(&byEmail).Error; err != nil {
+	if err := tx.Where("email_key = ?", key).Limit(1).Find(&byEmail).Error; err != nil {
 		return nil, false, err
 	}
 	if byEmail.ID != 0 && byEmail.Username != want.Username {
@@ -112,8 +117,8 @@ func upsertDemoUser(tx *gorm.DB, want User) (*User, bool, error) {
 		return &want, false, nil
 	}
 	want.ID = u.ID
-	err := tx.Model(&User{}).Where("id = ?", u.ID).Updates(map[string]any{
-		"email": want.Email, "password_hash": want.PasswordHash, "plan_id": want.PlanID, "bio": want.Bio, "pfp": "",
+	err = tx.Model(&User{}).Where("id = ?", u.ID).Updates(map[string]any{
+		"email": want.Email, "email_key": want.EmailKey, "password_hash": want.PasswordHash, "plan_id": want.PlanID, "bio": want.Bio, "pfp": "",
 		"first_name": want.FirstName, "last_name": want.LastName, "phone": want.Phone, "address": want.Address,
 		"verified": want.Verified, "balance": want.Balance, "suspended": false, "created_at": want.CreatedAt, "updated_at": want.UpdatedAt,
 	}).Error

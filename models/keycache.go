@@ -13,11 +13,13 @@ import (
 )
 
 // KeyCache resolves API keys to principals without a database query on every request. Entries live
-// for a short TTL (so a change made on another replica applies within it); a change made through
-// this replica's Store (deleting a key, suspending or deleting an account, changing a plan) forgets
-// the affected entries at once. Unknown keys are remembered too, briefly, so that a client hammering
-// with a bad key costs no query per request. Expiry is checked on every hit against the cached
-// expires_at, so it applies to the second everywhere.
+// for a short TTL; a change made through any replica's Store (deleting a key, suspending or
+// deleting an account, changing its plan or password) forgets the affected entries at once on that
+// replica and, through the Store's Broadcaster (Redis pub/sub), on every other one. While a replica
+// is not sure to hear those messages (its subscription is down), it caches for DegradedTTL only,
+// so that a lost message cannot extend a revoked key's life. Unknown keys are remembered too,
+// briefly, so that a client hammering with a bad key costs no query per request. Expiry is checked
+// on every hit against the cached expires_at, so it applies to the second everywhere.
 type KeyCache struct {
 	store  *Store
 	opts   KeyCacheOptions
@@ -29,6 +31,8 @@ type KeyCache struct {
 	// gen counts invalidations: a lookup that began before one must not cache what it read, or a
 	// key deleted while the lookup was in flight would live on until the TTL.
 	gen uint64
+	// degraded: invalidations from other replicas may be missed; entries get DegradedTTL.
+	degraded bool
 }
 
 // keyHash is a key's SHA-256, the cache's index: an array, so a hit costs no hex encoding.
@@ -43,7 +47,10 @@ type keyEntry struct {
 type KeyCacheOptions struct {
 	TTL         time.Duration // default 30s
 	NegativeTTL time.Duration // default 5s
-	MaxEntries  int           // default 100,000
+	// DegradedTTL replaces both while the replica may miss other replicas' invalidations
+	// (SetDegraded); default 3s.
+	DegradedTTL time.Duration
+	MaxEntries  int // default 100,000
 }
 
 // NewKeyCache returns an empty cache over s.
@@ -54,6 +61,9 @@ func NewKeyCache(s *Store, opts KeyCacheOptions) *KeyCache {
 	if opts.NegativeTTL <= 0 {
 		opts.NegativeTTL = 5 * time.Second
 	}
+	if opts.DegradedTTL <= 0 {
+		opts.DegradedTTL = 3 * time.Second
+	}
 	if opts.MaxEntries <= 0 {
 		opts.MaxEntries = 100_000
 	}
@@ -63,6 +73,12 @@ func NewKeyCache(s *Store, opts KeyCacheOptions) *KeyCache {
 // Resolve returns the principal of a key secret, or EUNAUTHORIZED "Invalid or expired API key".
 // Suspension is reported by the caller, from Principal.Suspended, after the request is counted.
 func (c *KeyCache) Resolve(ctx context.Context, secret string) (*Principal, error) {
+	return c.ResolveGated(ctx, secret, nil)
+}
+
+// ResolveGated is Resolve that asks gate (when not nil) before a database lookup, that is when the
+// cache has no live entry for the key; gate's error is returned without a lookup.
+func (c *KeyCache) ResolveGated(ctx context.Context, secret string, gate func() error) (*Principal, error) {
 	hash := keyHash(sha256.Sum256([]byte(secret)))
 	now := time.Now()
 	c.mu.RLock()
@@ -70,6 +86,11 @@ func (c *KeyCache) Resolve(ctx context.Context, secret string) (*Principal, erro
 	gen := c.gen
 	c.mu.RUnlock()
 	if !ok || now.After(e.until) {
+		if gate != nil {
+			if err := gate(); err != nil {
+				return nil, err
+			}
+		}
 		hexHash := hex.EncodeToString(hash[:]) // as stored (HashKey)
 		v, err, _ := c.flight.Do(hexHash, func() (any, error) {
 			p, err := c.store.lookupKey(ctx, hexHash)
@@ -99,6 +120,9 @@ func (c *KeyCache) put(hash keyHash, p *Principal, gen uint64, now time.Time) {
 	defer c.mu.Unlock()
 	if gen != c.gen {
 		return
+	}
+	if c.degraded {
+		ttl = min(ttl, c.opts.DegradedTTL)
 	}
 	if len(c.entries) >= c.opts.MaxEntries {
 		c.evictLocked(now)
@@ -154,4 +178,33 @@ func (c *KeyCache) ForgetUser(userID int64) {
 			c.dropLocked(h, e)
 		}
 	}
+}
+
+// ForgetAll drops every entry.
+func (c *KeyCache) ForgetAll() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.gen++
+	clear(c.entries)
+	clear(c.byKeyID)
+}
+
+// SetDegraded says whether this replica may be missing other replicas' invalidations: while it
+// may, entries are cached for DegradedTTL only. Either change forgets every entry: what was cached
+// before going degraded may have been revoked by a message that was lost, and what was cached
+// while degraded is short-lived anyway.
+func (c *KeyCache) SetDegraded(degraded bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.degraded = degraded
+	c.gen++
+	clear(c.entries)
+	clear(c.byKeyID)
+}
+
+// Degraded reports whether entries are cached for DegradedTTL only.
+func (c *KeyCache) Degraded() bool {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return c.degraded
 }

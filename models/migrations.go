@@ -14,6 +14,8 @@ import (
 // must be safe to run again after failing halfway.
 var migrations = []migration{
 	{Version: 1, Name: "initial schema", Up: sqlFile("0001_initial")},
+	{Version: 2, Name: "normalised identities: users.email_key, binary collation of emails and usernames", Up: migrateIdentities},
+	{Version: 20, Name: "api_keys.source: login keys are capped apart", Up: migrateKeySources},
 }
 
 // migration is one numbered step.

@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -39,7 +40,7 @@ type NewNotification struct {
 	Title   string // required, at most 255 characters
 	Message string // at most 65,535 bytes (a MySQL TEXT)
 	Type    string // one of NotificationTypes; default info
-	Link    string // a path in the panel ("/billing/invoice/1") or an http(s) URL; at most 1,024 characters
+	Link    string // a path in the panel ("/billing/invoice/1") or an https URL; at most 1,024 characters
 }
 
 func (n *NewNotification) normalise() error {
@@ -59,10 +60,24 @@ func (n *NewNotification) normalise() error {
 	if err := checkText("link", n.Link, false, 1024); err != nil {
 		return err
 	}
-	if n.Link != "" && !strings.HasPrefix(n.Link, "/") && !strings.HasPrefix(n.Link, "https://") && !strings.HasPrefix(n.Link, "http://") {
-		return wire.Errorf(wire.EINVALID, "link must be a path starting with / or an http or https URL")
+	if n.Link != "" && !sameSiteOrHTTPS(n.Link) {
+		return wire.Errorf(wire.EINVALID, "link must be a path starting with a single / or an https URL")
 	}
 	return nil
+}
+
+// sameSiteOrHTTPS tells whether a notification link stays on the panel or goes to an https URL:
+// a path with one leading slash, or https://host…. No backslash anywhere and no second leading
+// slash: browsers read "//evil.example" and "/\evil.example" as links to another site.
+func sameSiteOrHTTPS(link string) bool {
+	if strings.ContainsRune(link, '\\') || wire.CheckText("link", link, false) != nil {
+		return false
+	}
+	if strings.HasPrefix(link, "/") {
+		return !strings.HasPrefix(link, "//")
+	}
+	u, err := url.Parse(link)
+	return err == nil && u.Scheme == "https" && u.Host != "" && u.Opaque == "" && strings.HasPrefix(link, "https://")
 }
 
 // CreateNotification sends userID a notification, unread.

@@ -171,7 +171,7 @@ func (s *Store) CreatePlan(ctx context.Context, in PlanInput) (*PlanDetails, err
 		}
 		return nil, err
 	}
-	s.Plans.Invalidate()
+	s.Invalidate(ctx, Invalidation{Plans: true})
 	d := planDetails(p, 0)
 	return &d, nil
 }
@@ -215,7 +215,7 @@ func (s *Store) UpdatePlan(ctx context.Context, name string, in PlanInput) (*Pla
 	if err != nil {
 		return nil, err
 	}
-	s.Plans.Invalidate()
+	s.Invalidate(ctx, Invalidation{Plans: true})
 	return out, nil
 }
 
@@ -252,6 +252,6 @@ func (s *Store) DeletePlan(ctx context.Context, name string) error {
 	if err != nil {
 		return err
 	}
-	s.Plans.Invalidate()
+	s.Invalidate(ctx, Invalidation{Plans: true})
 	return nil
 }

@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"time"
 
 	"gorm.io/gorm"
 )
@@ -28,7 +29,7 @@ func (s *Store) StatsOverviewOf(ctx context.Context, userID int64) (*StatsOvervi
 		if err != nil {
 			return err
 		}
-		if err := activeKeys(tx, userID).Count(&st.APIKeys).Error; err != nil {
+		if err := activeKeys(tx, userID, time.Now().UTC()).Count(&st.APIKeys).Error; err != nil {
 			return err
 		}
 		var u User

@@ -35,6 +35,10 @@ type Store struct {
 	// SHAREPANEL_CURRENCY (wire.DefaultCurrency when the store is opened).
 	DefaultCurrency string
 
+	// Broadcast carries this replica's cache invalidations to the others (nil: one replica, or no
+	// Redis): see Invalidate.
+	Broadcast Broadcaster
+
 	settings settingsCache // runtime settings (setting.go)
 }
 

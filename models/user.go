@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"errors"
 	"net/mail"
 	"regexp"
 	"strings"
@@ -14,9 +15,12 @@ import (
 
 // User is an account of the user API.
 type User struct {
-	ID           int64         `gorm:"primaryKey"`
-	Username     string        `gorm:"size:64;uniqueIndex;not null"`
-	Email        string        `gorm:"size:255;uniqueIndex;not null"`
+	ID       int64  `gorm:"primaryKey"`
+	Username string `gorm:"size:64;uniqueIndex;not null"`  // binary collation on MySQL
+	Email    string `gorm:"size:255;uniqueIndex;not null"` // as given, lower-cased; binary collation on MySQL
+	// EmailKey is the email as logins compare it (IdentityKey), unique: the account's identity.
+	// NULL only for an account made by a previous version's replica during a rolling upgrade.
+	EmailKey     string        `gorm:"size:320;uniqueIndex"`
 	PasswordHash string        `gorm:"size:255;not null"`
 	Bio          string        `gorm:"type:text"`
 	Pfp          string        `gorm:"size:1024;not null;default:''"`
@@ -62,11 +66,18 @@ type NewAccount struct {
 	PasswordHash string
 }
 
-// ValidateEmail returns a clear error for an address that is not one.
+// ValidateEmail returns a clear error for an address that is not one, or that holds control or
+// invisible characters (IdentityKey).
 func ValidateEmail(email string) error {
+	if _, err := IdentityKey("email", email); err != nil {
+		return err
+	}
 	a, err := mail.ParseAddress(email)
 	if err != nil || a.Address != email || !strings.Contains(email[strings.LastIndex(email, "@")+1:], ".") || len(email) > 255 {
 		return wire.Errorf(wire.EINVALID, "Invalid email address")
+	}
+	if _, err := emailKey(email); err != nil {
+		return err
 	}
 	return nil
 }
@@ -132,15 +143,21 @@ func (s *Store) CreateAccount(ctx context.Context, in NewAccount) (*User, error)
 			return nil, err
 		}
 	}
-	u := &User{Email: in.Email, Username: in.Username, PasswordHash: hash}
-	err := s.tx(ctx, func(tx *gorm.DB) error {
+	key, err := emailKey(in.Email)
+	if err != nil {
+		return nil, err
+	}
+	u := &User{Email: in.Email, EmailKey: key, Username: in.Username, PasswordHash: hash}
+	err = s.tx(ctx, func(tx *gorm.DB) error {
 		var plan Plan
 		if err := tx.Where("name = ?", strings.ToLower(in.PlanName)).First(&plan).Error; err != nil {
 			return notFoundAs(err, wire.EINVALID, "Unknown plan: "+in.PlanName)
 		}
 		u.PlanID = plan.ID
 		var taken int64
-		if err := tx.Model(&User{}).Where("email = ? OR username = ?", u.Email, u.Username).Count(&taken).Error; err != nil {
+		cond, args := keyless(u.EmailKey)
+		if err := tx.Model(&User{}).Where("email_key = ? OR username = ? OR ("+cond+")", append([]any{u.EmailKey, u.Username}, args...)...).
+			Count(&taken).Error; err != nil {
 			return err
 		}
 		if taken > 0 {
@@ -168,12 +185,20 @@ func notFoundAs(err error, code, message string) error {
 	return err
 }
 
-// Authenticate checks an email and password. Both a wrong email and a wrong password are
-// "Invalid email or password"; a suspended account is "Account suspended" (only after the password
-// matched, so suspension does not reveal that an email exists).
+// Authenticate checks an email and password. The email is compared as IdentityKey makes it, exactly.
+// Both a wrong email and a wrong password are "Invalid email or password"; a suspended account is
+// "Account suspended" (only after the password matched, so suspension does not reveal that an email
+// exists).
 func (s *Store) Authenticate(ctx context.Context, email, password string) (*User, error) {
+	key, err := IdentityKey("email", email)
+	if err != nil {
+		return nil, err
+	}
 	var u User
-	err := s.db.WithContext(ctx).Where("email = ?", strings.TrimSpace(strings.ToLower(email))).First(&u).Error
+	err = s.db.WithContext(ctx).Where("email_key = ?", key).First(&u).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		err = s.adoptKeyless(ctx, key, &u)
+	}
 	if err != nil {
 		passwordMatches(dummyHash, password)
 		return nil, notFoundAs(err, wire.EUNAUTHORIZED, "Invalid email or password")
@@ -195,4 +220,18 @@ func (s *Store) AccountByID(ctx context.Context, id int64) (*User, error) {
 		return nil, notFound(err, "User not found")
 	}
 	return &u, nil
+}
+
+// adoptKeyless finds the account that a previous version's replica made without a key during a
+// rolling upgrade, whose email is key, and gives it its key (once: a concurrent login may have).
+func (s *Store) adoptKeyless(ctx context.Context, key string, u *User) error {
+	cond, args := keyless(key)
+	if err := s.db.WithContext(ctx).Where(cond, args...).First(u).Error; err != nil {
+		return err
+	}
+	err := s.db.WithContext(ctx).Model(&User{}).Where("id = ? AND email_key IS NULL", u.ID).Update("email_key", key).Error
+	if isDuplicate(err) {
+		return gorm.ErrRecordNotFound // the key belongs to another account: this one is not it
+	}
+	return err
 }

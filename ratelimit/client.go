@@ -1,7 +1,9 @@
 package ratelimit
 
 import (
+	"context"
 	"fmt"
+	"net"
 	"net/url"
 	"strings"
 	"time"
@@ -26,6 +28,15 @@ func NewRedisClient(rawURL string) (redis.UniversalClient, error) {
 // set: the limiter's own deadline (SHAREPANEL_REDIS_TIMEOUT), so that a longer one is not cut short
 // by the client's.
 func NewRedisClientTimeout(rawURL string, timeout time.Duration) (redis.UniversalClient, error) {
+	return NewRedisClientDialer(rawURL, timeout, nil)
+}
+
+// Dialer opens a connection to a Redis node (go-redis's Options.Dialer).
+type Dialer func(ctx context.Context, network, addr string) (net.Conn, error)
+
+// NewRedisClientDialer is NewRedisClientTimeout whose connections, to every node, are opened by
+// dial (nil: go-redis's own). Tests use it to cut a client off from Redis.
+func NewRedisClientDialer(rawURL string, timeout time.Duration, dial Dialer) (redis.UniversalClient, error) {
 	u, addrs, cluster, err := splitRedisURL(rawURL)
 	if err != nil {
 		return nil, err
@@ -55,6 +66,9 @@ func NewRedisClientTimeout(rawURL string, timeout time.Duration) (redis.Universa
 		}
 		limiterDefaults(q, timeout, &opt.DialTimeout, &opt.ReadTimeout, &opt.WriteTimeout, &opt.PoolTimeout,
 			&opt.DialerRetries, &opt.MaxRetries, &opt.ContextTimeoutEnabled)
+		if dial != nil {
+			opt.Dialer = dial
+		}
 		return redis.NewClusterClient(opt), nil
 	}
 
@@ -65,6 +79,9 @@ func NewRedisClientTimeout(rawURL string, timeout time.Duration) (redis.Universa
 	}
 	limiterDefaults(q, timeout, &opt.DialTimeout, &opt.ReadTimeout, &opt.WriteTimeout, &opt.PoolTimeout,
 		&opt.DialerRetries, &opt.MaxRetries, &opt.ContextTimeoutEnabled)
+	if dial != nil {
+		opt.Dialer = dial
+	}
 	return redis.NewClient(opt), nil
 }
 

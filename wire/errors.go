@@ -17,6 +17,7 @@ const (
 	EFORBIDDEN    = "forbidden"          // the caller may not do this: 403
 	ENOTFOUND     = "not_found"          // missing, or someone else's: 404
 	EMETHOD       = "method_not_allowed" // wrong HTTP method: 405
+	ETIMEOUT      = "request_timeout"    // the client did not send its request in time: 408
 	ECONFLICT     = "conflict"           // duplicate: 409
 	ETOOLARGE     = "payload_too_large"  // payload over the plan: 413
 	ERATELIMITED  = "rate_limited"       // 429

@@ -158,28 +158,29 @@ func (s *seeder) moveToBenchPlan(ctx context.Context, username string) error {
 	return s.exec(ctx, "users", "UPDATE users SET plan_id = (SELECT id FROM plans WHERE name = ?) WHERE username = ?", BenchPlan, username)
 }
 
-// users: users (username, email, password_hash, bio, plan_id, verified, balance, first_name,
-// last_name, created_at, updated_at). The account and the members of its organizations; nobody
-// logs in with a password, so it is a random one.
+// users: users (username, email, email_key, password_hash, bio, plan_id, verified, balance,
+// first_name, last_name, created_at, updated_at). The account and the members of its
+// organizations; nobody logs in with a password, so it is a random one. The emails are lower-case
+// ASCII: their identity key (models.IdentityKey) is the email itself.
 func (s *seeder) users(ctx context.Context) error {
 	hash, err := bcrypt.GenerateFromPassword([]byte(rand.Text()), bcrypt.MinCost)
 	if err != nil {
 		return err
 	}
 	created := s.start.AddDate(0, 0, -30)
-	err = s.exec(ctx, "users", `INSERT INTO users (username, email, password_hash, bio, plan_id, verified, balance, first_name, last_name, created_at, updated_at)
-		VALUES (?, ?, ?, 'A year of history.', ?, 1, 250.00, 'Hedda', 'History', ?, ?)`,
-		YearUsername, YearUsername+"@"+emailDomain, string(hash), s.planID, created, s.now)
+	err = s.exec(ctx, "users", `INSERT INTO users (username, email, email_key, password_hash, bio, plan_id, verified, balance, first_name, last_name, created_at, updated_at)
+		VALUES (?, ?, ?, ?, 'A year of history.', ?, 1, 250.00, 'Hedda', 'History', ?, ?)`,
+		YearUsername, YearUsername+"@"+emailDomain, YearUsername+"@"+emailDomain, string(hash), s.planID, created, s.now)
 	if err != nil {
 		return err
 	}
 	if err := s.db.QueryRowContext(ctx, "SELECT id FROM users WHERE username = ?", YearUsername).Scan(&s.userID); err != nil {
 		return err
 	}
-	return s.exec(ctx, "users", fmt.Sprintf(`INSERT INTO users (username, email, password_hash, bio, plan_id, verified, balance, first_name, last_name, created_at, updated_at)
-		SELECT CONCAT('history-member-', LPAD(seq, 3, '0')), CONCAT('history-member-', LPAD(seq, 3, '0'), '@%s'), ?, '', ?, 1, 0,
-			'Member', LPAD(seq, 3, '0'), ?, ?
-		FROM seq_1_to_%d`, emailDomain, s.sizes.Members), string(hash), s.planID, created, s.now)
+	return s.exec(ctx, "users", fmt.Sprintf(`INSERT INTO users (username, email, email_key, password_hash, bio, plan_id, verified, balance, first_name, last_name, created_at, updated_at)
+		SELECT CONCAT('history-member-', LPAD(seq, 3, '0')), CONCAT('history-member-', LPAD(seq, 3, '0'), '@%s'),
+			CONCAT('history-member-', LPAD(seq, 3, '0'), '@%s'), ?, '', ?, 1, 0, 'Member', LPAD(seq, 3, '0'), ?, ?
+		FROM seq_1_to_%d`, emailDomain, emailDomain, s.sizes.Members), string(hash), s.planID, created, s.now)
 }
 
 // apiKeys: api_keys (user_id, name, key_hash, key_prefix, permissions, is_active, created_at,

@@ -57,7 +57,13 @@ func (s *server) token(c echo.Context) error {
 	if _, err := decodeBody(c, &b); err != nil {
 		return err
 	}
-	username, password := strings.ToLower(strings.TrimSpace(b.Username)), b.Password
+	// The limits count the name as the database compares it: every spelling that reaches an
+	// administrator shares that administrator's budget.
+	username, err := models.IdentityKey("username", b.Username)
+	if err != nil {
+		return err
+	}
+	password := b.Password
 	if err := s.checkLogin(c, username); err != nil {
 		return err
 	}
@@ -136,8 +142,9 @@ func (s *server) requireToken(next echo.HandlerFunc) echo.HandlerFunc {
 			return err
 		}
 		c.Set(adminKey, a)
-		// The admin's IP goes into the activity entries that its changes make.
-		c.SetRequest(c.Request().WithContext(models.WithClientIP(c.Request().Context(), c.RealIP())))
+		// The activity entries that an administrator's changes make carry no IP address: the
+		// account's owner reads them, and the administrator's address is none of their business
+		// (the admin audit log has it).
 		return next(c)
 	}
 }

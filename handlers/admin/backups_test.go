@@ -123,8 +123,26 @@ func TestBackupDeleteRestoreRoundTrip(t *testing.T) {
 
 	// Restore from the export's whole answer, as `curl -d @backup.json` sends a saved export.
 	restored := e.as(t, http.MethodPost, "/api/backups", string(res.Body)).object(t)
-	if restored["message"] != "Backup restored into user ada" || len(restored["skipped"].([]any)) != 0 {
+	skipped, _ := json.Marshal(restored["skipped"])
+	// A backup cannot grant a membership of another account's organization (bob's): that
+	// membership, and the instance's place in that organization, are reported and not restored.
+	wantSkipped := `["membership of organization bob-co: not in this backup; a restore cannot grant access to another account's organization",` +
+		`"organization bob-co of instance in-bob-co: not in this backup; the instance is restored outside any organization"]`
+	if restored["message"] != "Backup restored into user ada" || string(skipped) != wantSkipped {
 		t.Fatalf("restore %v", restored)
+	}
+	// Bob, bob-co's administrator, grants them again; then everything is as it was.
+	var bobOrg models.Organization
+	db := e.Store.DB()
+	if err := db.Where("path = ?", "bob-co").First(&bobOrg).Error; err != nil {
+		t.Fatal(err)
+	}
+	at, _ := time.Parse(time.DateTime, "2024-01-06 09:00:00")
+	if err := db.Create(&models.OrgMember{OrganizationID: bobOrg.ID, UserID: adaID, PermissionLevel: models.PermissionMember, CreatedAt: wire.DateTime(at)}).Error; err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Model(&models.Instance{}).Where("instance_path = ? AND user_id = ?", "in-bob-co", adaID).Update("organization_id", bobOrg.ID).Error; err != nil {
+		t.Fatal(err)
 	}
 	// Keys are not in backups: the restored account logs in with its old password for a new one.
 	auth := e.Get(map[string]string{"mode": "auth", "email": "ada@example.com", "password": "pw-ada-123"})
@@ -164,7 +182,9 @@ func TestRestoreIntoAnotherUsername(t *testing.T) {
 	e.as(t, http.MethodDelete, "/api/users/bob", nil).object(t)
 	res := e.as(t, http.MethodPost, "/api/backups?username=ada2&email=ada2@example.com", map[string]any{"backup": doc}).object(t)
 	skipped, _ := json.Marshal(res["skipped"])
-	want := `["member bob of organization ada-labs: no such user","membership of organization bob-co: no such organization","organization bob-co of instance in-bob-co: no such organization"]`
+	want := `["member bob of organization ada-labs: no such user",` +
+		`"membership of organization bob-co: not in this backup; a restore cannot grant access to another account's organization",` +
+		`"organization bob-co of instance in-bob-co: not in this backup; the instance is restored outside any organization"]`
 	if res["username"] != "ada2" || string(skipped) != want {
 		t.Fatalf("restore as ada2: %v", res)
 	}

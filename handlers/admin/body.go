@@ -3,9 +3,7 @@ package admin
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"io"
-	"net/http"
 	"net/url"
 	"reflect"
 	"strconv"
@@ -13,6 +11,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"sharepanel/handlers/httpkit"
 	"sharepanel/wire"
 )
 
@@ -23,29 +22,33 @@ type fields map[string]json.RawMessage
 // readFields reads the request body as a JSON object (whatever Content-Type says, when it starts
 // with '{'), or as a urlencoded form. An empty body has no fields.
 func readFields(c echo.Context) (fields, error) {
-	raw, err := io.ReadAll(c.Request().Body)
+	// The body is held whole: room for it in the process's body budget first (its declared length,
+	// or the most this route takes). Only here, where a handler reads it: after the token check on
+	// every route but the token's own, whose body is small.
+	r := c.Request()
+	n := r.ContentLength
+	if n < 0 {
+		n = bodyLimit(r.Method, r.URL.Path)
+	}
+	if err := httpkit.ReserveFor(c, n); err != nil {
+		return nil, err
+	}
+	raw, err := io.ReadAll(r.Body)
 	if err != nil {
-		var tooLarge *http.MaxBytesError
-		if errors.As(err, &tooLarge) {
-			return nil, err
-		}
-		return nil, wire.Errorf(wire.EINVALID, "Could not read the request body")
+		return nil, httpkit.BodyReadError(err)
 	}
 	raw = bytes.TrimSpace(raw)
 	f := fields{}
 	switch {
 	case len(raw) == 0:
 	case raw[0] == '{':
-		dec := json.NewDecoder(bytes.NewReader(raw))
-		if err := dec.Decode(&f); err != nil {
-			return nil, wire.Errorf(wire.EINVALID, "Invalid JSON body")
+		obj, err := httpkit.JSONObject(raw)
+		if err != nil {
+			return nil, err
 		}
-		if dec.More() {
-			return nil, wire.Errorf(wire.EINVALID, "Invalid JSON body: one JSON object expected")
-		}
-		for k, v := range f {
-			if string(v) == "null" {
-				delete(f, k)
+		for k, v := range obj {
+			if string(v) != "null" {
+				f[k] = v
 			}
 		}
 	case strings.HasPrefix(c.Request().Header.Get("Content-Type"), "application/x-www-form-urlencoded"):
@@ -84,7 +87,9 @@ func (f fields) has(name string) bool { _, ok := f[name]; return ok }
 //   - a pointer field stays nil when its member is absent;
 //   - text (string) takes a JSON string, or a number or boolean as written;
 //   - the request value types (amount, integer, flag) read themselves (fieldDecoder);
-//   - anything else is decoded by encoding/json.
+//   - anything else is decoded by encoding/json;
+//   - text refuses control characters, but for fields tagged text:"multiline" (tab and newline
+//     allowed) or text:"raw" (anything: passwords).
 //
 // Members the struct does not have are ignored; bodies that refuse them say so (onlyFields).
 func (f fields) bind(dst any) error {
@@ -130,6 +135,11 @@ func (f fields) bindStruct(v reflect.Value) error {
 		}
 		if err := decodeMember(name, raw, fv); err != nil {
 			return err
+		}
+		if fv.Kind() == reflect.String && sf.Tag.Get("text") != "raw" {
+			if err := wire.CheckText(name, fv.String(), sf.Tag.Get("text") == "multiline"); err != nil {
+				return err
+			}
 		}
 		if required && fv.Kind() == reflect.String && strings.TrimSpace(fv.String()) == "" {
 			return missing()

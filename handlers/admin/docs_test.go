@@ -38,7 +38,7 @@ func loadServed(t *testing.T, h http.Handler) (*openapi3.T, []byte) {
 func userDocs(t *testing.T, adminAddr string) (*openapi3.T, []byte) {
 	t.Helper()
 	env := testenv.New(t, testenv.Options{Deps: func(d *handlers.Deps) {
-		d.DocsHooks = append(d.DocsHooks, admin.DocsHook(adminAddr))
+		d.DocsHooks = append(d.DocsHooks, admin.DocsHook(adminAddr, ""))
 	}})
 	return loadServed(t, env.Echo)
 }
@@ -77,7 +77,7 @@ func TestOpenAPIIncludesTheAdminAPI(t *testing.T) {
 	if err := doc.Validate(context.Background()); err != nil {
 		t.Fatalf("kin-openapi rejects the document: %v", err)
 	}
-	if strings.Contains(string(raw), "sharepanel-host.invalid") || strings.Contains(string(raw), "sharepanel.invalid") {
+	if strings.Contains(string(raw), ".invalid") {
 		t.Fatal("a placeholder is still in the served document")
 	}
 	if doc.Paths.Value("/api") == nil || doc.Paths.Value("/api").Post.OperationID != "api_post" || doc.Paths.Value("/api/orgs/list") == nil {
@@ -89,8 +89,8 @@ func TestOpenAPIIncludesTheAdminAPI(t *testing.T) {
 	}
 	for _, o := range ops {
 		name := o.Method + " " + o.Path
-		if len(o.Item.Servers) != 1 || o.Item.Servers[0].URL != "http://example.com:2087" {
-			t.Errorf("%s: servers %v, want the admin listener http://example.com:2087", name, o.Item.Servers)
+		if len(o.Item.Servers) != 1 || o.Item.Servers[0].URL != "http://localhost:2087" {
+			t.Errorf("%s: servers %v, want the admin listener http://localhost:2087", name, o.Item.Servers)
 		}
 		if o.Op.Summary == "" || len(o.Op.Tags) != 1 || !strings.HasPrefix(o.Op.Tags[0], "Admin: ") {
 			t.Errorf("%s: summary %q, tags %v", name, o.Op.Summary, o.Op.Tags)
@@ -100,7 +100,7 @@ func TestOpenAPIIncludesTheAdminAPI(t *testing.T) {
 			t.Errorf("%s: no cURL example", name)
 		}
 		for _, s := range samples {
-			if src := s.(map[string]any)["source"].(string); !strings.Contains(src, `"http://example.com:2087/api`) {
+			if src := s.(map[string]any)["source"].(string); !strings.Contains(src, `"http://localhost:2087/api`) {
 				t.Errorf("%s: cURL line not on the admin listener: %s", name, src)
 			}
 		}
@@ -130,7 +130,7 @@ func TestOpenAPIIncludesTheAdminAPI(t *testing.T) {
 	if !strings.Contains(string(groups), `{"name":"User API","tags":["The /api form","auth","profile","orgs",`) || !strings.Contains(string(groups), `"name":"Admin API (port 2087)"`) {
 		t.Errorf("x-tagGroups %s", groups)
 	}
-	if !strings.Contains(doc.Info.Description, "\n# Admin API\n") || !strings.Contains(doc.Info.Description, `"http://example.com:2087/api/whoami"`) {
+	if !strings.Contains(doc.Info.Description, "\n# Admin API\n") || !strings.Contains(doc.Info.Description, `"http://localhost:2087/api/whoami"`) {
 		t.Error("info.description has no admin section with the admin listener's URL")
 	}
 
@@ -141,31 +141,32 @@ func TestOpenAPIIncludesTheAdminAPI(t *testing.T) {
 	}
 }
 
-// TestAdminServerURL: the admin paths' server is the admin listener's port, on the host the
-// document came from unless the listener has an address of its own.
+// TestAdminServerURL: the admin paths' server is the admin listener's port, on the listener's own
+// address if it has one, else on the public URL's host or localhost: never the host a request named.
 func TestAdminServerURL(t *testing.T) {
-	for addr, want := range map[string]string{
-		":2087": "http://" + apidocs.HostPlaceholder + ":2087", "0.0.0.0:3000": "http://" + apidocs.HostPlaceholder + ":3000",
-		"[::]:2087": "http://" + apidocs.HostPlaceholder + ":2087", "10.1.2.3:2099": "http://10.1.2.3:2099",
-		"[fd00::1]:2087": "http://[fd00::1]:2087", "localhost:2087": "http://localhost:2087",
+	for _, tc := range []struct{ addr, public, want string }{
+		{":2087", "", "http://localhost:2087"}, {"0.0.0.0:3000", "", "http://localhost:3000"},
+		{"[::]:2087", "", "http://localhost:2087"}, {"10.1.2.3:2099", "", "http://10.1.2.3:2099"},
+		{"[fd00::1]:2087", "", "http://[fd00::1]:2087"}, {"localhost:2087", "", "http://localhost:2087"},
+		{":2087", "https://api.example.com", "http://api.example.com:2087"}, {"10.1.2.3:2099", "https://api.example.com", "http://10.1.2.3:2099"},
 	} {
 		doc := &apidocs.Document{Paths: map[string]*apidocs.PathItem{}}
-		admin.DocsHook(addr)(doc)
-		if got := doc.Paths["/api/users"].Servers[0].URL; got != want {
-			t.Errorf("%s: %s, want %s", addr, got, want)
+		admin.DocsHook(tc.addr, tc.public)(doc)
+		if got := doc.Paths["/api/users"].Servers[0].URL; got != tc.want {
+			t.Errorf("%s %s: %s, want %s", tc.addr, tc.public, got, tc.want)
 		}
 	}
 }
 
 // TestAdminListenerServesItsDocument: the admin listener serves the admin API's part, with itself
-// as the server, and the same operations as the user API's document.
+// ("/") as the server, and the same operations as the user API's document.
 func TestAdminListenerServesItsDocument(t *testing.T) {
 	e := newEnv(t, envOptions{})
 	doc, _ := loadServed(t, e.Admin)
 	if err := doc.Validate(context.Background()); err != nil {
 		t.Fatalf("kin-openapi rejects the admin listener's document: %v", err)
 	}
-	if len(doc.Servers) != 1 || doc.Servers[0].URL != "http://example.com" || doc.Paths.Value("/api") != nil {
+	if len(doc.Servers) != 1 || doc.Servers[0].URL != "/" || doc.Paths.Value("/api") != nil {
 		t.Fatalf("servers %v", doc.Servers)
 	}
 	full, _ := userDocs(t, ":2087")

@@ -26,7 +26,7 @@ type env struct {
 }
 
 type envOptions struct {
-	Login   *ratelimit.Auth // default: no login limits
+	Login   *ratelimit.Auth // both APIs'; default: no login limits
 	Secret  string
 	APIOff  bool
 	Deps    func(*admin.Deps)
@@ -37,10 +37,10 @@ const rootPassword = "root-password-1"
 
 func newEnv(t *testing.T, opts envOptions) *env {
 	t.Helper()
-	user := testenv.New(t, testenv.Options{Limiter: opts.Limiter})
 	if opts.Login == nil {
 		opts.Login = testenv.UnlimitedLogins()
 	}
+	user := testenv.New(t, testenv.Options{Limiter: opts.Limiter, Login: opts.Login}) // one login limiter, as main wires it
 	d := admin.Deps{Store: user.Store, Log: testenv.Logger(t), JWTSecret: opts.Secret, Login: opts.Login,
 		CORSOrigins: []string{"*"}}
 	if opts.Deps != nil {

@@ -197,7 +197,7 @@ func TestNotifications(t *testing.T) {
 		{map[string]any{"username": "ada"}, 400, "title is required"},
 		{map[string]any{"all": true}, 400, "title is required"},
 		{map[string]any{"username": "ada", "title": "x", "type": "urgent"}, 400, "Invalid type. Allowed values: info, success, warning, error"},
-		{map[string]any{"username": "ada", "title": "x", "link": "javascript:alert(1)"}, 400, "link must be a path starting with / or an http or https URL"},
+		{map[string]any{"username": "ada", "title": "x", "link": "javascript:alert(1)"}, 400, "link must be a path starting with a single / or an https URL"},
 		{map[string]any{"username": "nobody", "title": "x"}, 404, "User not found"},
 		{map[string]any{"all": "perhaps", "title": "x"}, 400, "all must be true or false"},
 	} {

@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
+	"net/url"
 	"reflect"
 	"regexp"
 	"slices"
@@ -20,28 +21,31 @@ import (
 
 // DocsHook returns a hook for handlers.Deps.DocsHooks that adds the admin API to the user API's
 // document. addr is the admin listener's address (SHAREPANEL_ADMIN_ADDR): the admin paths' server
-// is its port on the host the document was fetched from, or on addr's host when it listens on one
-// address only.
-func DocsHook(addr string) func(*apidocs.Document) {
+// is its port on addr's host when it listens on one address, else on the host of publicURL
+// (SHAREPANEL_PUBLIC_URL) or, without one, localhost. Never the host a request named.
+func DocsHook(addr, publicURL string) func(*apidocs.Document) {
 	host, port := "", "2087"
 	if h, p, err := net.SplitHostPort(addr); err == nil {
 		host, port = h, p
 	}
 	if ip, err := netip.ParseAddr(host); host == "" || err == nil && ip.IsUnspecified() {
-		host = apidocs.HostPlaceholder // replaced per request by the host the document came from
+		host = "localhost"
+		if u, err := url.Parse(publicURL); publicURL != "" && err == nil {
+			host = u.Hostname()
+		}
 	}
 	server := "http://" + net.JoinHostPort(host, port)
 	return func(doc *apidocs.Document) { addAdminAPI(doc, server, "Admin API (port "+port+")") }
 }
 
 // document is the admin API's own OpenAPI document, which the admin listener serves at
-// /docs/openapi.json: its server is the origin it is fetched from.
+// /docs/openapi.json: its server is "/", the listener it is read from.
 func document() *apidocs.Document {
 	doc := &apidocs.Document{
 		OpenAPI: apidocs.Version,
 		Info: apidocs.Info{Title: "SharePanel admin API", Version: "1.0",
 			Description: "The user API's document, at /docs/ on the user API's listener, describes this API as well."},
-		Servers: []apidocs.Server{{URL: apidocs.OriginPlaceholder, Description: "This admin listener"}},
+		Servers: []apidocs.Server{{URL: apidocs.ServerPlaceholder, Description: "This admin listener"}},
 		Paths:   map[string]*apidocs.PathItem{},
 	}
 	addAdminAPI(doc, apidocs.OriginPlaceholder, "Admin API")

@@ -90,14 +90,14 @@ type anyOf []any
 
 // credentials is POST /api/'s body.
 type credentials struct {
-	Username string `json:"username" required:"username and password are required" doc:"An administrator (sharepanel admin new USERNAME PASSWORD)"`
-	Password string `json:"password" required:"username and password are required"`
+	Username string `json:"username" required:"username and password are required" doc:"An administrator (sharepanel admin new USERNAME PASSWORD)" text:"raw"` // IdentityKey checks it
+	Password string `json:"password" required:"username and password are required" text:"raw"`
 }
 
 // newUserBody is POST /api/users's body.
 type newUserBody struct {
 	Email    string `json:"email"`
-	Password string `json:"password" doc:"8 to 72 characters"`
+	Password string `json:"password" doc:"8 to 72 characters" text:"raw"`
 	Username string `json:"username,omitempty" doc:"2-32 lowercase letters, digits, '.', '_' or '-'. Default: made from the email"`
 	PlanName string `json:"plan_name,omitempty" doc:"Default: the default_plan setting"`
 }
@@ -109,7 +109,7 @@ type suspendBody struct {
 
 // passwordBody sets an account's password.
 type passwordBody struct {
-	Password string `json:"password" doc:"8 to 72 characters. The account's API keys keep working"`
+	Password string `json:"password" doc:"8 to 72 characters. The account's API keys keep working" text:"raw"`
 }
 
 // planChangeBody moves an account to another plan.
@@ -125,7 +125,7 @@ type planFieldsBody struct {
 	FileLimit         *integer `json:"filelimit,omitempty" doc:"0 or more"`
 	StorageLimit      *integer `json:"storagelimit,omitempty" doc:"0 or more"`
 	Description       *string  `json:"description,omitempty" doc:"At most 255 characters"`
-	Features          *string  `json:"features,omitempty"`
+	Features          *string  `json:"features,omitempty" text:"multiline"`
 	RequestsPerDay    *integer `json:"requests_per_day,omitempty" doc:"0: unlimited"`
 	RequestsPerMinute *integer `json:"requests_per_minute,omitempty" doc:"0: unlimited"`
 	MaxPayloadBytes   *integer `json:"max_payload_bytes,omitempty" doc:"1024 (1 KB) to 1073741824 (1 GB)"`
@@ -184,9 +184,9 @@ type balanceBody struct {
 // notificationFields are a notification's content.
 type notificationFields struct {
 	Title   string `json:"title" doc:"At most 255 characters"`
-	Message string `json:"message,omitempty" doc:"At most 65535 bytes"`
+	Message string `json:"message,omitempty" doc:"At most 65535 bytes; may hold tabs and line breaks" text:"multiline"`
 	Type    string `json:"type,omitempty" enum:"info,success,warning,error" doc:"Default: info"`
-	Link    string `json:"link,omitempty" doc:"A path starting with / or an http(s) URL, at most 1024 characters"`
+	Link    string `json:"link,omitempty" doc:"A path starting with a single / (no backslash) or an https URL, at most 1024 characters"`
 }
 
 func (n notificationFields) notification() models.NewNotification {

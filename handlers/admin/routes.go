@@ -33,6 +33,9 @@ type route struct {
 	// Also are further "METHOD /path" routes to the same handler that OpenAPI cannot describe:
 	// CONNECT, which OpenPanel uses for autologin.
 	Also []string
+	// Secret: the answer carries a secret (a token, the password hash of a backup), so it is
+	// marked Cache-Control: no-store.
+	Secret bool
 }
 
 // auth is what a route needs.
@@ -84,6 +87,9 @@ var pathParams = map[string]queryParam{
 func (s *server) register(e *echo.Echo) {
 	for _, r := range routeTable {
 		var mw []echo.MiddlewareFunc
+		if r.Secret {
+			mw = append(mw, noStore)
+		}
 		if r.Auth == authToken {
 			mw = append(mw, s.requireToken)
 		}
@@ -105,13 +111,27 @@ func routerPath(p string) string {
 	return p
 }
 
-// bodyLimit is the most a request may send: a restore carries a whole account; nothing else needs
-// more than a small JSON object.
+// bodyLimit is the most a request may send: a restore carries a whole account; the token request,
+// read before anyone is known, no more than a username and a password; nothing else more than a
+// small JSON object.
 func bodyLimit(method, path string) int64 {
-	if method == http.MethodPost && path == "/api/backups" {
+	switch {
+	case method == http.MethodPost && path == "/api/backups":
 		return maxBackupBody
+	case method == http.MethodPost && (path == "/api" || path == "/api/"):
+		return maxTokenBody
 	}
 	return maxBody
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// noStore keeps an answer that carries a secret out of every cache, errors included.
+func noStore(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		h := c.Response().Header()
+		h.Set("Cache-Control", "no-store")
+		h.Set("Pragma", "no-cache")
+		return next(c)
+	}
+}

@@ -19,7 +19,7 @@ const (
 
 // routeTable is the whole admin API. Everything but POST /api/ (the token) needs a token.
 var routeTable = []route{
-	{ID: "token", Method: http.MethodPost, Path: "/api/", Handler: (*server).token, Auth: authNone, Tag: tagTokens,
+	{ID: "token", Secret: true, Method: http.MethodPost, Path: "/api/", Handler: (*server).token, Auth: authNone, Tag: tagTokens,
 		Summary: "Get a token",
 		Doc: "Exchanges an administrator's username and password for a JWT. A wrong username and a wrong password " +
 			"are the same 401. Failed logins are limited per client IP and per username, together with the user " +
@@ -97,7 +97,7 @@ var routeTable = []route{
 		Answer:   messageAnswer{},
 		Errors:   []errorDoc{{404, []string{"User not found"}}},
 		Examples: []example{{Path: "/api/users/ada"}}},
-	{ID: "autologin", Method: http.MethodPost, Path: "/api/users/:username/autologin", Handler: (*server).autologin, Tag: tagAccounts,
+	{ID: "autologin", Secret: true, Method: http.MethodPost, Path: "/api/users/:username/autologin", Handler: (*server).autologin, Tag: tagAccounts,
 		Summary: "Make an autologin token",
 		Doc: "OpenPanel's `CONNECT /api/users/{username}` does the same, and is served too; OpenAPI cannot describe CONNECT, " +
 			"and browsers cannot send it, so this is its POST form.\n\nThe one-time token is valid 60 seconds; the user API " +
@@ -188,7 +188,7 @@ var routeTable = []route{
 		Errors: []errorDoc{
 			{400, []string{`Send "username" for one account or "all": true for every account`, "Send either username or all, not both",
 				"title is required", "Invalid type. Allowed values: info, success, warning, error",
-				"link must be a path starting with / or an http or https URL"}},
+				"link must be a path starting with a single / or an https URL"}},
 			{404, []string{"User not found"}},
 		},
 		Examples: []example{
@@ -238,7 +238,7 @@ var routeTable = []route{
 		Answer:   []serviceHealth{},
 		Examples: []example{{Path: "/api/services"}}},
 
-	{ID: "exportBackup", Method: http.MethodGet, Path: "/api/backups/:username", Handler: (*server).exportBackup, Tag: tagBackups,
+	{ID: "exportBackup", Secret: true, Method: http.MethodGet, Path: "/api/backups/:username", Handler: (*server).exportBackup, Tag: tagBackups,
 		Summary: "Export an account",
 		Doc: "Everything the account owns except its API keys, as one document. It holds the password hash, so that the " +
 			"restored account logs in with its password: a backup is as sensitive as the database, and each export is in " +

@@ -35,12 +35,20 @@ type Deps struct {
 	TokenTTL  time.Duration // default 1h
 	// Login limits token requests per client IP and failed logins per username: the user API's
 	// login limits (shared with mode=auth, and by every replica over Redis); nil: in-process limits.
-	Login          *ratelimit.Auth
+	Login *ratelimit.Auth
+	// CORSOrigins are the browser origins allowed to call the admin API
+	// (SHAREPANEL_ADMIN_CORS_ORIGINS); none: no CORS at all.
 	CORSOrigins    []string
 	TrustedProxies []netip.Prefix
 	Redis          func(ctx context.Context) error // Redis health check; nil when there is no Redis
 	Tracer         trace.Tracer                    // traces each request when not nil
 	PublicURL      string                          // the user API as people reach it (SHAREPANEL_PUBLIC_URL); default http://localhost:8080
+	// Bodies bounds the request bodies held in memory at once (shared with the user API); nil: a
+	// budget of this API's own.
+	Bodies *httpkit.BodyBudget
+	// Addr is the admin listener's address (SHAREPANEL_ADMIN_ADDR), for its docs' cURL lines;
+	// default ":2087".
+	Addr string
 }
 
 // server is the admin API's state shared by its handlers.
@@ -50,10 +58,14 @@ type server struct {
 	secret   []byte // signing key, once known
 }
 
+// minSecret is the shortest JWT secret New accepts.
+const minSecret = 32
+
 // Body limits: a restore carries a whole account; nothing else needs more than a small JSON object.
 const (
 	maxBody       = 1 << 20
 	maxBackupBody = 64 << 20
+	maxTokenBody  = 64 << 10 // read before the administrator is known
 )
 
 // New builds the admin API's echo instance.
@@ -70,8 +82,12 @@ func New(d Deps) *echo.Echo {
 	if d.PublicURL == "" {
 		d.PublicURL = "http://localhost:8080"
 	}
-	if d.JWTSecret != "" && len(d.JWTSecret) < 32 {
-		d.Log.Warn("SHAREPANEL_JWT_SECRET is shorter than 32 bytes: admin tokens can be forged by guessing it")
+	if d.JWTSecret != "" && len(d.JWTSecret) < minSecret {
+		// config refuses such a secret (SHAREPANEL_JWT_SECRET); reaching here is a wiring bug.
+		panic("admin: a JWT secret shorter than 32 bytes can be guessed offline and tokens forged")
+	}
+	if d.Bodies == nil {
+		d.Bodies = httpkit.NewBodyBudget(httpkit.DefaultBodyBudget, 0)
 	}
 	s := &server{Deps: d}
 
@@ -92,12 +108,16 @@ func New(d Deps) *echo.Echo {
 		Tracer:       d.Tracer,
 	})
 	e.Pre(middleware.RemoveTrailingSlash())
-	e.Use(limitBody, s.requireSwitch, s.audit)
+	e.Use(limitBody, d.Bodies.Attach, s.requireSwitch, s.audit)
 	s.register(e)
 	// The admin API's document and its viewer, behind the switch like everything here.
 	spec, err := apidocs.Static(document())
 	if err == nil {
-		err = apidocs.Register(e, spec)
+		addr := d.Addr
+		if addr == "" {
+			addr = ":2087"
+		}
+		err = apidocs.Register(e, spec, apidocs.Origins{Server: "/", Examples: apidocs.LocalOrigin(addr)})
 	}
 	if err != nil {
 		panic("admin: " + err.Error()) // the document is built from static data: a bug, not a condition

@@ -26,7 +26,7 @@ import (
 type Edge struct {
 	Log            *slog.Logger
 	TrustedProxies []netip.Prefix
-	CORS           middleware.CORSConfig
+	CORS           middleware.CORSConfig // no AllowOrigins: no CORS
 	// LogMessage is the access log line's message ("request", "admin request"); LogAttrs adds the
 	// API's own attributes to it, once the handler has run. The line never holds the query string,
 	// the body or the Authorization header: they may carry a key, a password or a token.
@@ -65,7 +65,9 @@ func New(edge Edge) *echo.Echo {
 			return err
 		},
 	}))
-	e.Use(middleware.CORSWithConfig(edge.CORS))
+	if len(edge.CORS.AllowOrigins) > 0 { // none: no CORS headers at all (echo would allow "*")
+		e.Use(middleware.CORSWithConfig(edge.CORS))
+	}
 	return e
 }
 

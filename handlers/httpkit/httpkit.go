@@ -23,6 +23,7 @@ var statusByCode = map[string]int{
 	wire.EFORBIDDEN:    http.StatusForbidden,
 	wire.ENOTFOUND:     http.StatusNotFound,
 	wire.EMETHOD:       http.StatusMethodNotAllowed,
+	wire.ETIMEOUT:      http.StatusRequestTimeout,
 	wire.ECONFLICT:     http.StatusConflict,
 	wire.ETOOLARGE:     http.StatusRequestEntityTooLarge,
 	wire.ERATELIMITED:  http.StatusTooManyRequests,

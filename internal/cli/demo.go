@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"net/url"
 	"path/filepath"
 	"strings"
@@ -38,6 +37,7 @@ func demoCommand(ctx context.Context, cfg config.Config, log *slog.Logger, args 
 		return err
 	}
 	defer store.Close()
+	defer publishRevocations(store, cfg, log)()
 	acct, err := store.SeedDemo(ctx, *email, *password)
 	if err != nil {
 		return errors.New("demo: " + err.Error())
@@ -47,28 +47,15 @@ func demoCommand(ctx context.Context, cfg config.Config, log *slog.Logger, args 
 	if acct.Reset {
 		what = "Reset"
 	}
-	base := baseURL(cfg.Addr)
+	base := cfg.BaseURL()
 	fmt.Fprintf(stdout, "%s the demo account in %s\n\n", what, redactURL(cfg.DatabaseURL))
 	fmt.Fprintf(stdout, "  email:     %s\n", acct.Email)
 	fmt.Fprintf(stdout, "  password:  %s\n", acct.Password)
 	fmt.Fprintf(stdout, "  API key:   %s   (read-write; shown only now)\n", acct.APIKey)
 	fmt.Fprintf(stdout, "  member:    %s   (same password; shares the organization Demo Agency)\n\n", acct.MemberEmail)
-	fmt.Fprintf(stdout, "Start the service (sharepanel serve), then open the console at %s/ and sign in with that\nemail and password; or try:\n\n", cfg.PublicURL)
+	fmt.Fprintf(stdout, "Start the service (sharepanel serve), then open the console at %s/ and sign in with that\nemail and password; or try:\n\n", cfg.BaseURL())
 	fmt.Fprintf(stdout, "  curl \"%s/api?mode=billing&action=invoices&api_key=%s\"\n", base, url.QueryEscape(acct.APIKey))
 	return nil
-}
-
-// baseURL is where a client on this machine reaches the listener at addr (":8080" →
-// http://localhost:8080).
-func baseURL(addr string) string {
-	host, port, err := net.SplitHostPort(addr)
-	if err != nil {
-		return "http://localhost:8080"
-	}
-	if host == "" || host == "0.0.0.0" || host == "::" {
-		host = "localhost"
-	}
-	return "http://" + net.JoinHostPort(host, port)
 }
 
 // redactURL hides a database password before the URL is printed, and shows where a relative

@@ -161,9 +161,4 @@ func TestRedactURL(t *testing.T) {
 	if got := redactURL("sqlite://sp.db"); !strings.HasPrefix(got, "sqlite://sp.db (/") {
 		t.Fatalf("relative sqlite %q: want the absolute path too", got)
 	}
-	for addr, want := range map[string]string{":8080": "http://localhost:8080", "0.0.0.0:9000": "http://localhost:9000", "127.0.0.1:80": "http://127.0.0.1:80", "[::]:8080": "http://localhost:8080"} {
-		if got := baseURL(addr); got != want {
-			t.Errorf("baseURL(%q) = %q, want %q", addr, got, want)
-		}
-	}
 }

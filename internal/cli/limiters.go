@@ -3,21 +3,31 @@ package cli
 import (
 	"context"
 	"log/slog"
+	"time"
 
 	"sharepanel/config"
 	"sharepanel/internal/tracing"
+	"sharepanel/models"
 	"sharepanel/ratelimit"
+	"sharepanel/revocation"
 )
 
 // limiters are the request limiter and the login guard: over Redis (shared by every replica, with
 // the in-process limiter or a fixed answer behind it when Redis fails) or, without
-// SHAREPANEL_REDIS_URL, in process.
+// SHAREPANEL_REDIS_URL, in process; and, with Redis, the bus that carries revocations between
+// replicas.
 type limiters struct {
 	Requests ratelimit.Limiter
 	Login    *ratelimit.Auth
 	Redis    func(context.Context) error // Redis health check; nil without Redis
-	Close    func()
+	// Revocations carries cache invalidations between replicas; nil without Redis.
+	Revocations *revocation.Bus
+	Close       func()
 }
+
+// revocationTimeout is the default timeout of the revocation bus's client: a subscription and a
+// publication may take longer than a limiter call, and nothing waits on them in a request.
+const revocationTimeout = time.Second
 
 func newLimiters(cfg config.Config, log *slog.Logger, tr *tracing.Tracing) (*limiters, error) {
 	if cfg.RedisURL == "" {
@@ -48,18 +58,43 @@ func newLimiters(cfg config.Config, log *slog.Logger, tr *tracing.Tracing) (*lim
 		client.Close()
 		return nil, err
 	}
-	logins, err := ratelimit.NewFailover(shared, ratelimit.NewMemory(ratelimit.MemoryOptions{}), cfg.OnRedisError, log.With("limiter", "logins"))
+	// Login limits fall back to the in-process limiter whatever SHAREPANEL_RATELIMIT_ON_REDIS_ERROR
+	// says: "open" must not switch password-guessing protection off, nor "closed" lock every
+	// login out, because Redis is down.
+	logins, err := ratelimit.NewFailover(shared, ratelimit.NewMemory(ratelimit.MemoryOptions{}), ratelimit.ModeLocal, log.With("limiter", "logins"))
 	if err != nil {
 		client.Close()
 		return nil, err
 	}
-	log.Info("rate limits: Redis", "on_redis_error", cfg.OnRedisError)
+	busClient, err := ratelimit.NewRedisClientTimeout(cfg.RedisURL, max(cfg.RedisTimeout, revocationTimeout))
+	if err != nil {
+		client.Close()
+		return nil, err
+	}
+	log.Info("rate limits: Redis", "on_redis_error", cfg.OnRedisError, "logins_on_redis_error", ratelimit.ModeLocal)
 	return &limiters{
 		// A key over its limit is refused from memory until its retry time: abusive clients cost
 		// no Redis call (exact: see ratelimit.Refusals).
-		Requests: ratelimit.NewRefusals(requests, ratelimit.RefusalOptions{}),
-		Login:    ratelimit.NewAuth(logins, ratelimit.AuthLimits{}),
-		Redis:    func(ctx context.Context) error { return client.Ping(ctx).Err() },
-		Close:    func() { client.Close() },
+		Requests:    ratelimit.NewRefusals(requests, ratelimit.RefusalOptions{}),
+		Login:       ratelimit.NewAuth(logins, ratelimit.AuthLimits{}),
+		Redis:       func(ctx context.Context) error { return client.Ping(ctx).Err() },
+		Revocations: revocation.New(busClient, revocation.DefaultChannel, log),
+		Close:       func() { client.Close(); busClient.Close() },
 	}, nil
+}
+
+// publishRevocations lets a command that revokes keys (demo, which replaces the demo account's)
+// tell the running replicas over Redis, as serve does; it returns what to call when done. Without
+// Redis there is nothing to tell.
+func publishRevocations(store *models.Store, cfg config.Config, log *slog.Logger) func() {
+	if cfg.RedisURL == "" {
+		return func() {}
+	}
+	client, err := ratelimit.NewRedisClientTimeout(cfg.RedisURL, max(cfg.RedisTimeout, revocationTimeout))
+	if err != nil {
+		log.Warn("revocations will not be published", "err", err)
+		return func() {}
+	}
+	store.Broadcast = revocation.New(client, revocation.DefaultChannel, log)
+	return func() { client.Close() }
 }

@@ -24,5 +24,5 @@ func newMetrics(cfg config.Config, store *models.Store, usage *models.UsageRecor
 		log.Warn("metrics: no database pool statistics", "err", err)
 	}
 	m.WatchUsageBuffer(usage.Pending)
-	return m, newServer(cfg.MetricsAddr, m.Handler())
+	return m, newServer(cfg.MetricsAddr, m.Handler(), cfg)
 }

@@ -2,11 +2,13 @@ package cli
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"os"
 	"time"
@@ -16,6 +18,7 @@ import (
 	"sharepanel/handlers"
 	"sharepanel/handlers/admin"
 	"sharepanel/internal/tracing"
+	"sharepanel/handlers/httpkit"
 )
 
 // serveCommand is sharepanel [serve] [--addr ADDR] [--admin-addr ADDR]: the flags override the
@@ -74,32 +77,58 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	}
 	defer limits.Close()
 
+	// Revocations: this replica publishes its invalidations and applies everyone's.
+	busCtx, stopBus := context.WithCancel(context.Background())
+	busDone := make(chan struct{})
+	if limits.Revocations != nil {
+		store.Broadcast = limits.Revocations
+		go func() { limits.Revocations.Run(busCtx, store); close(busDone) }()
+	} else {
+		close(busDone)
+	}
+	defer func() { stopBus(); <-busDone }()
+
 	usageCtx, stopUsage := context.WithCancel(context.Background())
 	usage := store.NewUsageRecorder(log, cfg.UsageFlushPeriod, 1000)
 	usageDone := make(chan struct{})
 	go func() { usage.Run(usageCtx); close(usageDone) }()
 
+	// One budget of request bodies in memory for the whole process, both APIs.
+	bodies := httpkit.NewBodyBudget(cfg.MaxBodyMemory, 0)
 	observer, metricsServer := newMetrics(cfg, store, usage, log)
 	userAPI, _ := handlers.New(handlers.Deps{
 		Store: store, Limiter: limits.Requests, Login: limits.Login, Usage: usage, Log: log,
 		CORSOrigins: cfg.CORSOrigins, TrustedProxies: cfg.TrustedProxies, Redis: limits.Redis,
-		Metrics: observer, DocsHooks: []func(*apidocs.Document){admin.DocsHook(cfg.AdminAddr)}, Tracer: tr.Tracer(),
+		Metrics: observer, Bodies: bodies, PublicURL: cfg.PublicURL, Addr: cfg.Addr, Tracer: tr.Tracer(),
+		DocsHooks: []func(*apidocs.Document){admin.DocsHook(cfg.AdminAddr, cfg.PublicURL)},
 	})
-	servers := []*http.Server{newServer(cfg.Addr, userAPI)}
 	adminAPI := admin.New(admin.Deps{Store: store, Log: log, JWTSecret: cfg.JWTSecret, TokenTTL: cfg.AdminTokenTTL,
-		CORSOrigins: cfg.CORSOrigins, TrustedProxies: cfg.TrustedProxies, Redis: limits.Redis, Login: limits.Login,
-		PublicURL: cfg.PublicURL, Tracer: tr.Tracer()})
-	servers = append(servers, newServer(cfg.AdminAddr, adminAPI))
+		CORSOrigins: cfg.AdminCORSOrigins, TrustedProxies: cfg.TrustedProxies, Redis: limits.Redis, Login: limits.Login,
+		Bodies: bodies, Addr: cfg.AdminAddr, PublicURL: cfg.BaseURL(), Tracer: tr.Tracer()})
+	listeners := []listener{
+		{newServer(cfg.Addr, userAPI, cfg), userRefusal},
+		{newServer(cfg.AdminAddr, adminAPI, cfg), adminRefusal},
+	}
 	if metricsServer != nil {
-		servers = append(servers, metricsServer)
+		listeners = append(listeners, listener{metricsServer, userRefusal})
 	}
 
-	errc := make(chan error, len(servers))
-	for _, srv := range servers {
-		log.Info("listening", "addr", srv.Addr)
+	errc := make(chan error, len(listeners))
+	var servers []*http.Server
+	for _, l := range listeners {
+		ln, err := net.Listen("tcp", l.srv.Addr)
+		if err != nil {
+			err = fmt.Errorf("listen on %s: %w", l.srv.Addr, err)
+			shutdown(servers, cfg, log)
+			stopUsage()
+			<-usageDone
+			return err
+		}
+		log.Info("listening", "addr", ln.Addr().String(), "max_conns", cfg.MaxConns)
+		servers = append(servers, l.srv)
 		go func() {
-			if err := srv.ListenAndServe(); err != nil && !errors.Is(err, http.ErrServerClosed) {
-				errc <- fmt.Errorf("listen on %s: %w", srv.Addr, err)
+			if err := l.srv.Serve(httpkit.LimitConns(ln, cfg.MaxConns, l.refusal)); err != nil && !errors.Is(err, http.ErrServerClosed) {
+				errc <- fmt.Errorf("serve on %s: %w", l.srv.Addr, err)
 			}
 		}()
 	}
@@ -108,20 +137,50 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		log.Info("shutting down")
 	case err = <-errc:
 	}
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
-	defer cancel()
-	for _, srv := range servers {
-		if serr := srv.Shutdown(shutdownCtx); serr != nil {
-			log.Error("shutdown", "addr", srv.Addr, "err", serr)
-		}
-	}
+	shutdown(servers, cfg, log)
 	stopUsage()
 	<-usageDone
 	log.Info("stopped")
 	return err
 }
 
-// newServer is a listener with the timeouts every listener of the service has.
-func newServer(addr string, h http.Handler) *http.Server {
-	return &http.Server{Addr: addr, Handler: h, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
+// listener is a server and the body of its 503 to connections past SHAREPANEL_MAX_CONNS.
+type listener struct {
+	srv     *http.Server
+	refusal func() []byte
+}
+
+const tooManyConnections = "Too many connections. Please try again later."
+
+// userRefusal is the user API's envelope of a refused connection.
+func userRefusal() []byte {
+	b, _ := json.Marshal(handlers.Envelope{Status: "error", Message: tooManyConnections, Code: "unavailable",
+		Timestamp: time.Now().UTC().Format(handlers.TimestampLayout)})
+	return b
+}
+
+// adminRefusal is the admin API's error shape of a refused connection.
+func adminRefusal() []byte {
+	b, _ := json.Marshal(map[string]any{"success": false, "error": tooManyConnections})
+	return b
+}
+
+// shutdown stops the servers, letting requests in flight finish within SHAREPANEL_SHUTDOWN_TIMEOUT.
+func shutdown(servers []*http.Server, cfg config.Config, log *slog.Logger) {
+	ctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
+	defer cancel()
+	for _, srv := range servers {
+		if err := srv.Shutdown(ctx); err != nil {
+			log.Error("shutdown", "addr", srv.Addr, "err", err)
+		}
+	}
+}
+
+// newServer is a listener with the timeouts every listener of the service has: the headers within
+// 10 s, the whole request, body included, within SHAREPANEL_READ_TIMEOUT (a client that stalls or
+// trickles its body is cut off, with 408 when the handler was reading it), idle connections for
+// 2 minutes.
+func newServer(addr string, h http.Handler, cfg config.Config) *http.Server {
+	return &http.Server{Addr: addr, Handler: h, ReadHeaderTimeout: min(10*time.Second, cfg.ReadTimeout), ReadTimeout: cfg.ReadTimeout,
+		IdleTimeout: 2 * time.Minute}
 }

@@ -383,7 +383,7 @@ SHAPES: Dict[str, Dict[str, Tuple[str, bool]]] = {
         "resource_type": ("string", True),
         "resource_id": ("integer?", True),
         "details": ("object", True),
-        "ip_address": ("string", True),
+        "ip_address": ("string?", True),
         "created_at": ("string", True),
     },
     "SpendingDay": {

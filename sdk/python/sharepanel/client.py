@@ -42,7 +42,7 @@ class ProfileMode:
         POST /api?mode=profile&action=update
 
         Args:
-            bio: Bio (at most 1000 characters)
+            bio: Bio (may hold tabs and line breaks) (at most 1000 characters)
             pfp: Profile picture URL (http or https) (at most 1024 characters)
             first_name: First name (at most 100 characters)
             last_name: Last name (at most 100 characters)
@@ -728,8 +728,10 @@ class ApiKeysMode:
 
         Args:
             name: Name of the key (at most 100 characters; default New API Key)
-            permissions: read, write or read,write (default read,write)
-            expires_at: Expiry, ISO 8601 (e.g. 2025-12-31T23:59:59Z) (ISO 8601)
+            permissions: read, write or read,write: at most the calling key's own, which are the default
+                (read,write for a key of mode=auth)
+            expires_at: Expiry, ISO 8601 (e.g. 2030-12-31T23:59:59Z): in the future, at most 10 years ahead, and
+                no later than the calling key's own expiry, which is the default (ISO 8601)
             idempotency_key: the Idempotency-Key to send (default: a new UUID when retries are on).
 
         Returns the answer's data; raises a SharePanelError subclass on failure.

@@ -200,7 +200,7 @@ class Activity(TypedDict):
     resource_type: str
     resource_id: Optional[int]
     details: Dict[str, Any]  # JSON object
-    ip_address: str
+    ip_address: Optional[str]
     created_at: str  # UTC date-time, YYYY-MM-DD HH:MM:SS
 
 

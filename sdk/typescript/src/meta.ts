@@ -399,7 +399,7 @@ export const SHAPES: Readonly<Record<string, Readonly<Record<string, readonly [s
     resource_type: ["string", true],
     resource_id: ["integer?", true],
     details: ["object", true],
-    ip_address: ["string", true],
+    ip_address: ["string?", true],
     created_at: ["string", true],
   },
   SpendingDay: {

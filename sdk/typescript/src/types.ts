@@ -199,7 +199,7 @@ export interface Activity {
   resource_id: number | null;
   /** JSON object */
   details: Record<string, unknown>;
-  ip_address: string;
+  ip_address: string | null;
   /** UTC date-time, YYYY-MM-DD HH:MM:SS */
   created_at: string;
 }
@@ -318,7 +318,7 @@ export type ProfileViewParams = Record<string, never>;
 
 /** Parameters of profile.update: update the profile. */
 export interface ProfileUpdateParams {
-  /** Bio (at most 1000 characters) */
+  /** Bio (may hold tabs and line breaks) (at most 1000 characters) */
   bio?: string;
   /** Profile picture URL (http or https) (at most 1024 characters) */
   pfp?: string;
@@ -502,9 +502,9 @@ export type ApiKeysListParams = Record<string, never>;
 export interface ApiKeysCreateParams {
   /** Name of the key (at most 100 characters; default New API Key) */
   name?: string;
-  /** read, write or read,write (default read,write) */
+  /** read, write or read,write: at most the calling key's own, which are the default (read,write for a key of mode=auth) */
   permissions?: string;
-  /** Expiry, ISO 8601 (e.g. 2025-12-31T23:59:59Z) (ISO 8601) */
+  /** Expiry, ISO 8601 (e.g. 2030-12-31T23:59:59Z): in the future, at most 10 years ahead, and no later than the calling key's own expiry, which is the default (ISO 8601) */
   expires_at?: string | Date;
 }
 

@@ -53,8 +53,8 @@ final class ApiKeysMode
      * POST /api?mode=api_keys&action=create
      *
      * @param ?string $name Name of the key (at most 100 characters; default New API Key)
-     * @param ?string $permissions read, write or read,write (default read,write)
-     * @param string|\DateTimeInterface|null $expires_at Expiry, ISO 8601 (e.g. 2025-12-31T23:59:59Z) (ISO 8601)
+     * @param ?string $permissions read, write or read,write: at most the calling key's own, which are the default (read,write for a key of mode=auth)
+     * @param string|\DateTimeInterface|null $expires_at Expiry, ISO 8601 (e.g. 2030-12-31T23:59:59Z): in the future, at most 10 years ahead, and no later than the calling key's own expiry, which is the default (ISO 8601)
      * @param ?string $idempotencyKey the Idempotency-Key to send (default: a new UUID when retries are on)
      * @return AuthData
      * @throws \SharePanel\Exception\SharePanelException on failure (a subclass per kind)

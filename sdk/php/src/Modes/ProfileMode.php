@@ -36,7 +36,7 @@ final class ProfileMode
      *
      * POST /api?mode=profile&action=update
      *
-     * @param ?string $bio Bio (at most 1000 characters)
+     * @param ?string $bio Bio (may hold tabs and line breaks) (at most 1000 characters)
      * @param ?string $pfp Profile picture URL (http or https) (at most 1024 characters)
      * @param ?string $first_name First name (at most 100 characters)
      * @param ?string $last_name Last name (at most 100 characters)

@@ -17,7 +17,7 @@ final class Activity implements \JsonSerializable
         public readonly ?int $resource_id,
         /** JSON object @var array<string, mixed> */
         public readonly array $details,
-        public readonly string $ip_address,
+        public readonly ?string $ip_address,
         /** UTC date-time, YYYY-MM-DD HH:MM:SS */
         public readonly string $created_at,
     ) {
