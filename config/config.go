@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/netip"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -31,6 +32,12 @@ type Config struct {
 	AdminTokenTTL    time.Duration // SHAREPANEL_ADMIN_TOKEN_TTL
 	MetricsAddr      string        // SHAREPANEL_METRICS_ADDR: empty means off
 	UsageFlushPeriod time.Duration // SHAREPANEL_USAGE_FLUSH_INTERVAL
+	RequestTimeout   time.Duration // SHAREPANEL_REQUEST_TIMEOUT: every request's deadline
+	DBStartupTimeout time.Duration // SHAREPANEL_DB_STARTUP_TIMEOUT: how long a start waits for the database
+	// SpoolDir (SHAREPANEL_SPOOL_DIR) is where a stop writes the usage records it could not write
+	// to the database, for the next start to replay. Default: the SQLite file's directory, or the
+	// working directory.
+	SpoolDir string
 	// AutoMigrate (SHAREPANEL_AUTO_MIGRATE) lets every command bring the schema up to date itself;
 	// without it they refuse a schema that is not this build's. Default: on for SQLite (one process
 	// owns the file), off for MySQL (replicas migrate once, on purpose: sharepanel migrate).
@@ -57,7 +64,10 @@ func Load(getenv func(string) string) (Config, error) {
 		AdminTokenTTL:    l.duration("SHAREPANEL_ADMIN_TOKEN_TTL", time.Hour),
 		MetricsAddr:      l.str("SHAREPANEL_METRICS_ADDR", ""),
 		UsageFlushPeriod: l.duration("SHAREPANEL_USAGE_FLUSH_INTERVAL", time.Second),
+		RequestTimeout:   l.duration("SHAREPANEL_REQUEST_TIMEOUT", 10*time.Second),
+		DBStartupTimeout: l.duration("SHAREPANEL_DB_STARTUP_TIMEOUT", time.Minute),
 	}
+	c.SpoolDir = l.str("SHAREPANEL_SPOOL_DIR", defaultSpoolDir(c.DatabaseURL))
 	l.addr("SHAREPANEL_ADDR", c.Addr)
 	l.addr("SHAREPANEL_ADMIN_ADDR", c.AdminAddr)
 	if c.MetricsAddr != "" {
@@ -74,6 +84,15 @@ func Load(getenv func(string) string) (Config, error) {
 		l.fail("SHAREPANEL_CURRENCY", "must be a three-letter currency code")
 	}
 	return c, l.err
+}
+
+// defaultSpoolDir is the directory of an SQLite database's file, or the working directory.
+func defaultSpoolDir(databaseURL string) string {
+	path, ok := strings.CutPrefix(databaseURL, "sqlite://")
+	if !ok || path == "" || path == ":memory:" {
+		return "."
+	}
+	return filepath.Dir(path)
 }
 
 type loader struct {
