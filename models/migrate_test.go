@@ -238,7 +238,7 @@ func TestConcurrentMigrateAppliesEachStepOnce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(st.Pending) != 0 || len(total) != st.Latest {
+	if len(st.Pending) != 0 || len(total) != len(st.Applied) || st.Current() != st.Latest {
 		t.Fatalf("steps applied %v; status %+v", total, st)
 	}
 	for v, n := range total {

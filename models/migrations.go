@@ -14,6 +14,7 @@ import (
 // must be safe to run again after failing halfway.
 var migrations = []migration{
 	{Version: 1, Name: "initial schema", Up: sqlFile("0001_initial")},
+	{Version: 8, Name: "usage batches written once", Up: sqlFile("0008_usage_batches")},
 }
 
 // migration is one numbered step.
