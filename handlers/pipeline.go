@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"net/http"
@@ -186,6 +187,18 @@ func (a *API) authorize(call *Call, raw Params, action *Action, bodySize int64) 
 
 // limiterKey is the rate-limit bucket of an account: every key of an account shares its plan's limits.
 func limiterKey(userID int64) string { return "u:" + strconv.FormatInt(userID, 10) }
+
+// UsageToday is the request limiter's seed (ratelimit.FailoverOptions.Seed): today's requests of
+// the account behind a limiter key, as the database has them.
+func UsageToday(store *models.Store) func(ctx context.Context, key string) (int64, error) {
+	return func(ctx context.Context, key string) (int64, error) {
+		id, err := strconv.ParseInt(strings.TrimPrefix(key, "u:"), 10, 64)
+		if err != nil || !strings.HasPrefix(key, "u:") {
+			return 0, fmt.Errorf("not an account's limiter key: %q", key)
+		}
+		return store.RequestsToday(ctx, id)
+	}
+}
 
 // recordUsage hands the request to the usage recorder; refused (429) requests are not usage.
 func (a *API) recordUsage(call *Call, c echo.Context, status int, start time.Time) {
