@@ -61,8 +61,12 @@ func NewKeyCache(s *Store, opts KeyCacheOptions) *KeyCache {
 }
 
 // Resolve returns the principal of a key secret, or EUNAUTHORIZED "Invalid or expired API key".
-// Suspension is reported by the caller, from Principal.Suspended, after the request is counted.
+// Suspension is reported by the caller, from Principal.Suspended, after the request is counted. A
+// secret that cannot be a key (KeyLooksValid) is refused before the cache and the database.
 func (c *KeyCache) Resolve(ctx context.Context, secret string) (*Principal, error) {
+	if !KeyLooksValid(secret) {
+		return nil, wire.Errorf(wire.EUNAUTHORIZED, "Invalid or expired API key")
+	}
 	hash := keyHash(sha256.Sum256([]byte(secret)))
 	now := time.Now()
 	c.mu.RLock()

@@ -20,7 +20,8 @@ import (
 // of the request: its error becomes wire's EUNAVAILABLE (503 with Retry-After, "Service
 // temporarily unavailable"), with the driver's error as the cause for the log. It happens in one
 // place: every error gorm records passes the dialector's Translate (gorm.Config.TranslateError),
-// and unavailableDialector adds this mapping to the driver's own.
+// and unavailableDialector adds this mapping to the driver's own. (Only a *sql.Row taken from gorm
+// reports its error outside gorm: scanRow; and Store.Ping, which uses the pool directly.)
 
 // unavailableDialector is the driver's dialector with Translate extended. It forwards the optional
 // interfaces gorm looks for on a dialector (savepoints, Apply), which embedding alone would hide.
@@ -57,6 +58,12 @@ func (d unavailableDialector) Apply(c *gorm.Config) error {
 		return a.Apply(c)
 	}
 	return nil
+}
+
+// scanRow is row.Scan for the few reads that take a *sql.Row from gorm (Row()): its error comes
+// from database/sql after gorm is done, so it gets the same mapping here.
+func scanRow(row *sql.Row, dest ...any) error {
+	return unavailable(row.Scan(dest...))
 }
 
 // unavailable returns err as EUNAVAILABLE when it is a dependency's failure, else err itself.

@@ -212,6 +212,12 @@ func (r *UsageRecorder) Pending() int {
 func (r *UsageRecorder) Run(ctx context.Context) {
 	t := time.NewTicker(r.interval)
 	defer t.Stop()
+	if r.Pending() > 0 { // a spool read at the start: replay it now
+		select {
+		case r.kick <- struct{}{}:
+		default:
+		}
+	}
 	for {
 		select {
 		case <-ctx.Done():
@@ -284,7 +290,7 @@ func (r *UsageRecorder) Close(ctx context.Context) error {
 func (r *UsageRecorder) Flush(ctx context.Context) error {
 	r.flushMu.Lock()
 	defer r.flushMu.Unlock()
-	made := false
+	made, wrote := false, false
 	for {
 		r.mu.Lock()
 		var b *usageBatch
@@ -309,6 +315,7 @@ func (r *UsageRecorder) Flush(ctx context.Context) error {
 		if err := r.write(ctx, b); err != nil {
 			return err
 		}
+		wrote = true
 	}
 	r.mu.Lock()
 	used := r.keysUsed
@@ -318,7 +325,9 @@ func (r *UsageRecorder) Flush(ctx context.Context) error {
 		r.requeueUsed(used)
 		return err
 	}
-	r.prune(ctx)
+	if wrote { // an idle gateway sends the database nothing
+		r.prune(ctx)
+	}
 	return nil
 }
 

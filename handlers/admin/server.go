@@ -38,6 +38,8 @@ type Deps struct {
 	CORSOrigins    []string
 	TrustedProxies []netip.Prefix
 	Redis          func(ctx context.Context) error // Redis health check; nil when there is no Redis
+	// RequestTimeout is every request's deadline (SHAREPANEL_REQUEST_TIMEOUT); 0: none.
+	RequestTimeout time.Duration
 }
 
 // server is the admin API's state shared by its handlers.
@@ -79,10 +81,11 @@ func New(d Deps) *echo.Echo {
 			ExposeHeaders: []string{"X-Total-Count", "Retry-After", echo.HeaderXRequestID},
 			MaxAge:        600,
 		},
-		LogMessage:   "admin request",
-		LogAttrs:     func(c echo.Context) []slog.Attr { return []slog.Attr{slog.String("admin", adminName(c))} },
-		RenderError:  renderError,
-		EchoMessages: echoMessages,
+		LogMessage:     "admin request",
+		LogAttrs:       func(c echo.Context) []slog.Attr { return []slog.Attr{slog.String("admin", adminName(c))} },
+		RenderError:    renderError,
+		EchoMessages:   echoMessages,
+		RequestTimeout: d.RequestTimeout,
 	})
 	e.Pre(middleware.RemoveTrailingSlash())
 	e.Use(limitBody, s.requireSwitch, s.audit)

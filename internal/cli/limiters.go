@@ -15,10 +15,15 @@ type limiters struct {
 	Requests ratelimit.Limiter
 	Login    *ratelimit.Auth
 	Redis    func(context.Context) error // Redis health check; nil without Redis
-	Close    func()
+	// Failover is the request limiter's Redis failover (nil without Redis), for readiness and
+	// metrics; LoginFailover the login limits'.
+	Failover, LoginFailover *ratelimit.Failover
+	Close                   func()
 }
 
-func newLimiters(cfg config.Config, log *slog.Logger) (*limiters, error) {
+// newLimiters builds the limiters; seed is the request limiter's today's usage of a caller
+// (handlers.UsageToday), from which it seeds a daily count Redis has lost and starts its fallback.
+func newLimiters(cfg config.Config, log *slog.Logger, seed func(context.Context, string) (int64, error)) (*limiters, error) {
 	if cfg.RedisURL == "" {
 		log.Info("rate limits: in-process (set SHAREPANEL_REDIS_URL to share them between replicas)")
 		return &limiters{
@@ -38,7 +43,8 @@ func newLimiters(cfg config.Config, log *slog.Logger) (*limiters, error) {
 	}
 	// Requests and logins get separate in-process fallbacks and separate failover state, so that a
 	// burst of one cannot evict the other's counters.
-	requests, err := ratelimit.NewFailover(shared, ratelimit.NewMemory(ratelimit.MemoryOptions{}), cfg.OnRedisError, log.With("limiter", "requests"))
+	requests, err := ratelimit.NewFailoverWith(shared, ratelimit.NewMemory(ratelimit.MemoryOptions{}),
+		ratelimit.FailoverOptions{Mode: cfg.OnRedisError, Log: log.With("limiter", "requests"), Seed: seed})
 	if err != nil {
 		client.Close()
 		return nil, err
@@ -52,9 +58,11 @@ func newLimiters(cfg config.Config, log *slog.Logger) (*limiters, error) {
 	return &limiters{
 		// A key over its limit is refused from memory until its retry time: abusive clients cost
 		// no Redis call (exact: see ratelimit.Refusals).
-		Requests: ratelimit.NewRefusals(requests, ratelimit.RefusalOptions{}),
-		Login:    ratelimit.NewAuth(logins, ratelimit.AuthLimits{}),
-		Redis:    func(ctx context.Context) error { return client.Ping(ctx).Err() },
-		Close:    func() { client.Close() },
+		Requests:      ratelimit.NewRefusals(requests, ratelimit.RefusalOptions{}),
+		Login:         ratelimit.NewAuth(logins, ratelimit.AuthLimits{}),
+		Redis:         func(ctx context.Context) error { return client.Ping(ctx).Err() },
+		Failover:      requests,
+		LoginFailover: logins,
+		Close:         func() { client.Close() },
 	}, nil
 }
