@@ -49,7 +49,7 @@ func errorDocs(plans []models.Plan) []errorDoc {
 			"Rate limit exceeded. Please try again later."}},
 		{500, "InternalError", wire.EINTERNAL, "Something unexpected; the cause is in the server's log under the X-Request-ID.", []string{
 			"Internal server error"}},
-		{503, "Unavailable", wire.EUNAVAILABLE, "The rate limiter cannot decide and is configured to refuse.", []string{
+		{503, "Unavailable", wire.EUNAVAILABLE, "A dependency did not answer within the request's deadline (the database, or Redis when the rate limiter is configured to refuse without it); Retry-After says when to try again. The request is counted as usage.", []string{
 			wire.ErrorMessage(ratelimit.ErrUnavailable)}},
 	}
 }
@@ -67,7 +67,7 @@ func errorResponses(docs []errorDoc) map[string]*apidocs.Response {
 		}
 		r := &apidocs.Response{Description: e.Meaning, Content: map[string]*apidocs.MediaType{"application/json": mt},
 			Headers: map[string]*apidocs.Header{"X-Request-ID": {Ref: "#/components/headers/X-Request-ID"}}}
-		if e.Status == 429 {
+		if e.Status == 429 || e.Status == 503 {
 			r.Headers["Retry-After"] = &apidocs.Header{Ref: "#/components/headers/Retry-After"}
 		}
 		if e.Status == 405 {
@@ -81,7 +81,7 @@ func errorResponses(docs []errorDoc) map[string]*apidocs.Response {
 func responseHeaders() map[string]*apidocs.Header {
 	return map[string]*apidocs.Header{
 		"X-Request-ID": {Description: "The request's ID: yours if you sent a sane X-Request-ID, else a new UUID", Schema: &apidocs.Schema{Type: "string"}},
-		"Retry-After":  {Description: "Seconds until a request would be allowed", Schema: &apidocs.Schema{Type: "integer"}},
+		"Retry-After":  {Description: "Seconds until a request would be allowed (429), or until trying again is worth it (503)", Schema: &apidocs.Schema{Type: "integer"}},
 	}
 }
 

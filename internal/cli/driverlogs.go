@@ -5,29 +5,40 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	mysqldriver "github.com/go-sql-driver/mysql"
 	"github.com/redis/go-redis/v9"
 )
 
 // routeDriverLogs sends what go-redis and the MySQL driver log on their own (plain text on stderr
-// by default, which breaks a JSON log stream) through the service's logger, as warnings tagged with
-// their source. Both libraries keep one logger per process, so this sets it for the process.
+// by default, which breaks a JSON log stream) through log, as warnings tagged with their source.
+// Both libraries keep one logger per process; it is set once, to adapters that write to the
+// logger given last (a process runs one command; tests run several).
 func routeDriverLogs(log *slog.Logger) {
-	redis.SetLogger(redisLog{log.With("source", "go-redis")})
-	_ = mysqldriver.SetLogger(mysqlLog{log.With("source", "mysql-driver")})
+	driverLog.Store(log)
+	driverLogsOnce.Do(func() {
+		redis.SetLogger(redisLog{})
+		_ = mysqldriver.SetLogger(mysqlLog{})
+	})
 }
 
-// redisLog is go-redis's logging interface on slog.
-type redisLog struct{ log *slog.Logger }
+var (
+	driverLog      atomic.Pointer[slog.Logger]
+	driverLogsOnce sync.Once
+)
 
-func (l redisLog) Printf(ctx context.Context, format string, v ...any) {
-	l.log.WarnContext(ctx, strings.TrimSpace(fmt.Sprintf(format, v...)))
+// redisLog is go-redis's logging interface on slog.
+type redisLog struct{}
+
+func (redisLog) Printf(ctx context.Context, format string, v ...any) {
+	driverLog.Load().WarnContext(ctx, strings.TrimSpace(fmt.Sprintf(format, v...)), "source", "go-redis")
 }
 
 // mysqlLog is the MySQL driver's logging interface on slog.
-type mysqlLog struct{ log *slog.Logger }
+type mysqlLog struct{}
 
-func (l mysqlLog) Print(v ...any) {
-	l.log.Warn(strings.TrimSpace(fmt.Sprint(v...)))
+func (mysqlLog) Print(v ...any) {
+	driverLog.Load().Warn(strings.TrimSpace(fmt.Sprint(v...)), "source", "mysql-driver")
 }
