@@ -68,9 +68,15 @@ func newSecret() string {
 	return body + keyChecksum(body)
 }
 
-// keyChecksum is the base62 CRC-32 (IEEE) of a key's first 46 characters.
+// keyChecksum is the base62 CRC-32 (IEEE) of a key's first 46 characters, 6 digits (62^6 > 2^32).
 func keyChecksum(body string) string {
-	return padBase62(new(big.Int).SetUint64(uint64(crc32.ChecksumIEEE([]byte(body)))), keyCheckLen)
+	n := crc32.ChecksumIEEE([]byte(body))
+	var b [keyCheckLen]byte
+	for i := keyCheckLen - 1; i >= 0; i-- {
+		b[i] = base62[n%62]
+		n /= 62
+	}
+	return string(b[:])
 }
 
 // padBase62 writes n in base62 (0-9, a-z, A-Z: big.Int's digits), left-padded with '0' to width.
