@@ -12,6 +12,9 @@ import (
 	"testing"
 	"time"
 
+	"gorm.io/gorm"
+
+	"sharepanel/internal/testenv"
 	"sharepanel/models"
 )
 
@@ -138,5 +141,39 @@ func TestConnectRefusesABadURLAtOnce(t *testing.T) {
 	}
 	if n, _ := logs.about("trying again"); n != 0 {
 		t.Fatal("a bad URL was tried again")
+	}
+}
+
+// On SQLite, reads do not wait for the one writer connection: a transaction holding it (waiting
+// for another process's lock, say) leaves every read free.
+func TestSQLiteReadsDoNotWaitForTheWriter(t *testing.T) {
+	if testenv.IsMySQL() {
+		t.Skip("SQLite's pools")
+	}
+	s := testenv.NewStore(t)
+	u := billingUser(t, s, "reader@example.com")
+	holding, release := make(chan struct{}), make(chan struct{})
+	done := make(chan error, 1)
+	go func() {
+		done <- s.DB().Transaction(func(tx *gorm.DB) error {
+			if err := tx.Exec("UPDATE users SET bio = 'held' WHERE id = ?", u.ID).Error; err != nil {
+				return err
+			}
+			close(holding)
+			<-release
+			return nil
+		})
+	}()
+	<-holding
+	// Bounded, so that a read stuck behind the writer fails instead of hanging the test.
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	p, err := s.ProfileOf(ctx, u.ID)
+	cancel()
+	close(release)
+	if err != nil || p.Email != "reader@example.com" {
+		t.Fatalf("a read while the writer is held: %+v, %v", p, err)
+	}
+	if err := <-done; err != nil {
+		t.Fatal(err)
 	}
 }
