@@ -27,22 +27,22 @@ func Connect(ctx context.Context, rawURL string, log *slog.Logger, opts Options,
 			return s, nil
 		}
 		if ctx.Err() != nil {
-			return nil, fmt.Errorf("stopped while waiting for the database (%d attempts in %s): %w",
-				attempt, time.Since(start).Round(time.Millisecond), ctx.Err())
+			return nil, fmt.Errorf("stopped while waiting for the database (%s in %s): %w",
+				attempts(attempt), time.Since(start).Round(time.Millisecond), ctx.Err())
 		}
 		if errors.Is(err, errBadDatabaseURL) {
 			return nil, err
 		}
 		wait := min(backoff, time.Until(deadline))
 		if wait <= 0 {
-			return nil, fmt.Errorf("database not reachable within SHAREPANEL_DB_STARTUP_TIMEOUT (%s, %d attempts): %w", timeout, attempt, err)
+			return nil, fmt.Errorf("database not reachable within SHAREPANEL_DB_STARTUP_TIMEOUT (%s, %s): %w", timeout, attempts(attempt), err)
 		}
 		log.Warn("database not reachable yet; trying again", "attempt", attempt, "err", err,
 			"retry_in", wait.Round(time.Millisecond).String(), "gives_up_in", time.Until(deadline).Round(time.Millisecond).String())
 		select {
 		case <-ctx.Done():
-			return nil, fmt.Errorf("stopped while waiting for the database (%d attempts in %s): %w",
-				attempt, time.Since(start).Round(time.Millisecond), ctx.Err())
+			return nil, fmt.Errorf("stopped while waiting for the database (%s in %s): %w",
+				attempts(attempt), time.Since(start).Round(time.Millisecond), ctx.Err())
 		case <-time.After(wait):
 		}
 		backoff = min(2*backoff, 5*time.Second)
@@ -78,4 +78,11 @@ func openAttempt(ctx context.Context, rawURL string, log *slog.Logger, opts Opti
 		}()
 		return nil, fmt.Errorf("no answer within %s: %w", d.Round(time.Millisecond), actx.Err())
 	}
+}
+
+func attempts(n int) string {
+	if n == 1 {
+		return "1 attempt"
+	}
+	return fmt.Sprintf("%d attempts", n)
 }
