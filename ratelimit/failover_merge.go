@@ -61,7 +61,7 @@ func (c *localCharges) take() (n map[string]int64, day, since int64) {
 func (c *localCharges) putBack(n map[string]int64, day, since int64) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.n == nil || len(c.n) == 0 {
+	if len(c.n) == 0 {
 		c.n, c.day, c.since = map[string]int64{}, day, since
 	} else if c.day != day {
 		return // the day turned: they no longer count
