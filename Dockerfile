@@ -39,8 +39,9 @@ EXPOSE 8080 2087 9090
 # Liveness: the process answers. Readiness (database and Redis reachable) is /readyz.
 HEALTHCHECK --interval=15s --timeout=3s --start-period=20s --retries=3 \
   CMD wget -q -O /dev/null http://127.0.0.1:8080/healthz || exit 1
-# SIGTERM (docker stop) makes the gateway stop accepting, finish requests in flight within
-# SHAREPANEL_SHUTDOWN_TIMEOUT and flush buffered usage before it exits.
+# SIGTERM (docker stop) makes the gateway stop accepting, finish requests in flight and write
+# buffered usage (or spool it to SHAREPANEL_SPOOL_DIR, by default the working directory /data, when
+# the database cannot take it) within SHAREPANEL_SHUTDOWN_TIMEOUT, whatever the dependencies do.
 STOPSIGNAL SIGTERM
 ENTRYPOINT ["sharepanel"]
 CMD ["serve"]

@@ -2,7 +2,7 @@
 # The fault-injection suite (issue 12; docs/RELIABILITY.md): builds the gateway from this checkout
 # and runs ./faults, which starts its OWN redis-server and mariadbd on ports 18300-18399 (never the
 # shared 6379/3306 instances), injects each fault under load and prints one table; non-zero exit
-# when any row fails. About 2.5 minutes on 2 cores, plus the build.
+# when any row fails. About 1.5 minutes on 2 cores, plus the build.
 #
 #   bash .ci/faults.sh [-only name,name]        # table and logs in $FAULTS_OUT or a temp directory
 #

@@ -8,6 +8,7 @@ import (
 	"net/netip"
 	"net/url"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -40,7 +41,13 @@ type Config struct {
 	AdminCORSOrigins []string      // SHAREPANEL_ADMIN_CORS_ORIGINS: empty means no CORS on the admin API
 	// PublicURL (SHAREPANEL_PUBLIC_URL) is the gateway's public origin, an absolute http(s) URL
 	// without query or fragment, as clients reach it: the value as given, empty when unset.
-	PublicURL string
+	PublicURL        string
+	RequestTimeout   time.Duration // SHAREPANEL_REQUEST_TIMEOUT: every request's deadline
+	DBStartupTimeout time.Duration // SHAREPANEL_DB_STARTUP_TIMEOUT: how long a start waits for the database
+	// SpoolDir (SHAREPANEL_SPOOL_DIR) is where a stop writes the usage records it could not write
+	// to the database, for the next start to replay. Default: the SQLite file's directory, or the
+	// working directory.
+	SpoolDir string
 	// AutoMigrate (SHAREPANEL_AUTO_MIGRATE) lets every command bring the schema up to date itself;
 	// without it they refuse a schema that is not this build's. Default: on for SQLite (one process
 	// owns the file), off for MySQL (replicas migrate once, on purpose: sharepanel migrate).
@@ -72,11 +79,14 @@ func Load(getenv func(string) string) (Config, error) {
 		MaxBodyMemory:    l.size("SHAREPANEL_MAX_BODY_MEMORY", 256<<20, true),
 		AdminCORSOrigins: l.list("SHAREPANEL_ADMIN_CORS_ORIGINS", ""),
 		PublicURL:        l.publicURL("SHAREPANEL_PUBLIC_URL"),
+		RequestTimeout:   l.duration("SHAREPANEL_REQUEST_TIMEOUT", 10*time.Second),
+		DBStartupTimeout: l.duration("SHAREPANEL_DB_STARTUP_TIMEOUT", time.Minute),
 	}
 	if c.JWTSecret != "" && len(c.JWTSecret) < minJWTSecret {
 		l.fail("SHAREPANEL_JWT_SECRET", fmt.Sprintf("must be at least %d bytes (it signs admin tokens: a short one can be guessed "+
 			"offline and tokens forged); leave it unset to have one generated and kept in the database", minJWTSecret))
 	}
+	c.SpoolDir = l.str("SHAREPANEL_SPOOL_DIR", defaultSpoolDir(c.DatabaseURL))
 	l.addr("SHAREPANEL_ADDR", c.Addr)
 	l.addr("SHAREPANEL_ADMIN_ADDR", c.AdminAddr)
 	if c.MetricsAddr != "" {
@@ -94,9 +104,19 @@ func Load(getenv func(string) string) (Config, error) {
 }
 
 var currencyCode = regexp.MustCompile(`^[A-Z]{3}$`)
+
 // minJWTSecret is the shortest SHAREPANEL_JWT_SECRET accepted: HS256's key should be as long as its
 // hash.
 const minJWTSecret = 32
+
+// defaultSpoolDir is the directory of an SQLite database's file, or the working directory.
+func defaultSpoolDir(databaseURL string) string {
+	path, ok := strings.CutPrefix(databaseURL, "sqlite://")
+	if !ok || path == "" || path == ":memory:" {
+		return "."
+	}
+	return filepath.Dir(path)
+}
 
 type loader struct {
 	getenv func(string) string
@@ -302,4 +322,3 @@ func (l *loader) size(name string, def int64, units bool) int64 {
 	}
 	return n * mult
 }
-

@@ -17,8 +17,30 @@ func TestDefaults(t *testing.T) {
 	}
 	if c.Addr != ":8080" || c.AdminAddr != ":2087" || c.DatabaseURL != "sqlite://sharepanel.db" || c.RedisURL != "" ||
 		c.OnRedisError != "local" || c.RedisTimeout != 50*time.Millisecond || c.Currency != "USD" ||
-		len(c.CORSOrigins) != 1 || c.CORSOrigins[0] != "*" || c.AdminTokenTTL != time.Hour {
+		len(c.CORSOrigins) != 1 || c.CORSOrigins[0] != "*" || c.AdminTokenTTL != time.Hour ||
+		c.RequestTimeout != 10*time.Second || c.DBStartupTimeout != time.Minute || c.ShutdownTimeout != 15*time.Second ||
+		c.SpoolDir != "." {
 		t.Fatalf("defaults: %+v", c)
+	}
+}
+
+// The spool lives next to the SQLite file, or in the working directory.
+func TestSpoolDirDefaults(t *testing.T) {
+	for dbURL, want := range map[string]string{
+		"sqlite://sharepanel.db":       ".",
+		"sqlite:///var/lib/sp/data.db": "/var/lib/sp",
+		"sqlite://data/sp.db":          "data",
+		"sqlite://:memory:":            ".",
+		"mysql://u:p@db:3306/sp":       ".",
+	} {
+		c, err := Load(env(map[string]string{"SHAREPANEL_DATABASE_URL": dbURL}))
+		if err != nil || c.SpoolDir != want {
+			t.Errorf("%s: spool dir %q, %v; want %q", dbURL, c.SpoolDir, err, want)
+		}
+	}
+	c, err := Load(env(map[string]string{"SHAREPANEL_SPOOL_DIR": "/srv/spool"}))
+	if err != nil || c.SpoolDir != "/srv/spool" {
+		t.Errorf("explicit: %q, %v", c.SpoolDir, err)
 	}
 }
 
@@ -38,6 +60,8 @@ func TestBadValuesNameTheVariable(t *testing.T) {
 		"SHAREPANEL_MAX_CONNS":                "-1",
 		"SHAREPANEL_MAX_BODY_MEMORY":          "lots",
 		"SHAREPANEL_PUBLIC_URL":               "api.example.com",
+		"SHAREPANEL_REQUEST_TIMEOUT":          "0s",
+		"SHAREPANEL_DB_STARTUP_TIMEOUT":       "soon",
 	} {
 		_, err := Load(env(map[string]string{name: value}))
 		if err == nil || !strings.Contains(err.Error(), name) {

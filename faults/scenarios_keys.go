@@ -3,15 +3,16 @@ package main
 import (
 	"context"
 	"crypto/rand"
-	"encoding/base64"
+	"math/big"
 	"net/http"
 )
 
 // forgedCount is how many forged keys the forged-keys scenario sends.
 const forgedCount = 10_000
 
-// forgedKeys: 10,000 requests, each with a random well-formed key (sp_ + 32 random bytes,
-// base64url, like real ones), counting the statements MariaDB ran meanwhile.
+// forgedKeys: 10,000 requests, each with a random well-formed key of the shape keys are issued in
+// (sp_ + 49 base62 characters, like real ones; a forger copies the look, not the checksum it
+// cannot know is there), counting the statements MariaDB ran meanwhile.
 // Done when they cost the database nothing: 0 statements.
 func forgedKeys(s *suite, r *row) {
 	gw, err := s.gateway(r.name, s.mysqlEnv(r.name))
@@ -55,9 +56,14 @@ func forgedKeys(s *suite, r *row) {
 		"answers other than 401 and 429 to forged keys: %s", t.errorsText())
 }
 
-// forgedKey is a key of the real keys' shape that nobody was given.
+// forgedKey is a key of the real keys' shape that nobody was given: "sp_" and 49 random base62
+// characters (keys issued since issue 12 are sp_ + 43 base62 + a 6-character checksum).
 func forgedKey() string {
-	b := make([]byte, 32)
-	_, _ = rand.Read(b)
-	return "sp_" + base64.RawURLEncoding.EncodeToString(b)
+	const alphabet = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	b := make([]byte, 49)
+	for i := range b {
+		n, _ := rand.Int(rand.Reader, big.NewInt(int64(len(alphabet))))
+		b[i] = alphabet[n.Int64()]
+	}
+	return "sp_" + string(b)
 }

@@ -31,7 +31,7 @@ const (
 )
 
 // The gateway's settings under test, short so that the fault windows can be short. The first three
-// are understood once issue 12 is fixed; today's gateway ignores them.
+// came with issue 12's fixes (a gateway before them ignores them).
 const (
 	requestTimeout   = 2 * time.Second        // SHAREPANEL_REQUEST_TIMEOUT
 	dbStartupTimeout = 5 * time.Second        // SHAREPANEL_DB_STARTUP_TIMEOUT

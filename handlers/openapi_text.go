@@ -52,7 +52,7 @@ func errorDocs(plans []models.Plan) []errorDoc {
 			"Rate limit exceeded. Please try again later.", "Too many invalid API keys from this address. Please try again later."}},
 		{500, "InternalError", wire.EINTERNAL, "Something unexpected; the cause is in the server's log under the X-Request-ID.", []string{
 			"Internal server error"}},
-		{503, "Unavailable", wire.EUNAVAILABLE, "The rate limiter cannot decide and is configured to refuse, or the server holds as many request bodies as it may (Retry-After says when to try again).", []string{
+		{503, "Unavailable", wire.EUNAVAILABLE, "A dependency did not answer within the request's deadline (the database, or Redis when the rate limiter is configured to refuse without it), or the server holds as many request bodies as it may; Retry-After says when to try again.", []string{
 			wire.ErrorMessage(ratelimit.ErrUnavailable), "The server is receiving too much data at once. Please try again later."}},
 	}
 }
@@ -85,7 +85,7 @@ func errorResponses(docs []errorDoc) map[string]*apidocs.Response {
 func responseHeaders() map[string]*apidocs.Header {
 	return map[string]*apidocs.Header{
 		"X-Request-ID":          {Description: "The request's ID: yours if you sent a sane X-Request-ID, else a new UUID", Schema: &apidocs.Schema{Type: "string"}},
-		"Retry-After":           {Description: "Seconds until a request would be allowed", Schema: &apidocs.Schema{Type: "integer"}},
+		"Retry-After":           {Description: "Seconds until a request would be allowed (429), or until trying again is worth it (503)", Schema: &apidocs.Schema{Type: "integer"}},
 		"X-RateLimit-Limit":     {Description: "Requests allowed in the tightest window (minute or day)", Schema: &apidocs.Schema{Type: "integer"}},
 		"X-RateLimit-Remaining": {Description: "Requests left in that window", Schema: &apidocs.Schema{Type: "integer"}},
 		"X-RateLimit-Reset":     {Description: "When that window is whole again (Unix seconds)", Schema: &apidocs.Schema{Type: "integer"}},

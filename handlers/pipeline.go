@@ -182,11 +182,7 @@ func apiKeyFrom(r *http.Request, p Params) string {
 // address has not failed too many lookups (KeyLookups).
 func (a *API) authorize(call *Call, raw Params, action *Action, b *body) error {
 	ctx := call.Ctx()
-	secret := apiKeyFrom(call.Request(), raw)
-	if secret == "" || len(secret) > 256 {
-		return wire.Errorf(wire.EUNAUTHORIZED, "Invalid or expired API key")
-	}
-	p, err := a.Store.Keys.ResolveGated(ctx, secret, func() error { return a.keyLookupAllowed(call) })
+	p, err := a.resolveKey(call, apiKeyFrom(call.Request(), raw))
 	if err != nil {
 		if wire.ErrorCode(err) == wire.EUNAUTHORIZED {
 			if ferr := a.KeyLookups.Failed(ctx, call.IP); ferr != nil {
@@ -260,8 +256,32 @@ func errPlanPayload(plan models.PlanLimits) error {
 	return wire.Errorf(wire.ETOOLARGE, "Payload too large. The %s plan accepts at most %s", plan.Name, formatBytes(plan.MaxPayloadBytes))
 }
 
+// resolveKey is the key-resolution path: who the key belongs to, or 401. A secret that cannot be a
+// key — none, too long, another shape, a checksum that does not match — is refused here without
+// any lookup (models.KeyLooksValid), so a forged key of today's shape costs nothing; only keys of
+// the shape issued before checksums can cost a database query, and those are throttled per client
+// address (keyLookupAllowed, asked only when the key cache has no entry for the key).
+func (a *API) resolveKey(call *Call, secret string) (*models.Principal, error) {
+	if secret == "" || len(secret) > 256 || !models.KeyLooksValid(secret) {
+		return nil, wire.Errorf(wire.EUNAUTHORIZED, "Invalid or expired API key")
+	}
+	return a.Store.Keys.ResolveGated(call.Ctx(), secret, func() error { return a.keyLookupAllowed(call) })
+}
+
 // limiterKey is the rate-limit bucket of an account: every key of an account shares its plan's limits.
 func limiterKey(userID int64) string { return "u:" + strconv.FormatInt(userID, 10) }
+
+// UsageToday is the request limiter's seed (ratelimit.FailoverOptions.Seed): today's requests of
+// the account behind a limiter key, as the database has them.
+func UsageToday(store *models.Store) func(ctx context.Context, key string) (int64, error) {
+	return func(ctx context.Context, key string) (int64, error) {
+		id, err := strconv.ParseInt(strings.TrimPrefix(key, "u:"), 10, 64)
+		if err != nil || !strings.HasPrefix(key, "u:") {
+			return 0, fmt.Errorf("not an account's limiter key: %q", key)
+		}
+		return store.RequestsToday(ctx, id)
+	}
+}
 
 // recordUsage hands the request to the usage recorder; refused (429) requests are not usage.
 func (a *API) recordUsage(call *Call, c echo.Context, status int, start time.Time) {

@@ -261,7 +261,10 @@ func TestRedisDown(t *testing.T) {
 			}
 			switch mode {
 			case ratelimit.ModeClosed:
-				res.Expect(t, http.StatusServiceUnavailable, "Rate limiting is unavailable. Please try again later.")
+				res.Expect(t, http.StatusServiceUnavailable, "Service temporarily unavailable. Please try again later.")
+				if got := res.Header.Get("Retry-After"); got != "5" {
+					t.Fatalf("Retry-After %q, want 5", got)
+				}
 			default:
 				res.Expect(t, 200, "Profile retrieved successfully")
 			}

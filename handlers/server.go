@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/netip"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -33,6 +34,14 @@ type Deps struct {
 	CORSOrigins    []string
 	TrustedProxies []netip.Prefix
 	Redis          func(ctx context.Context) error // Redis health check; nil when there is no Redis
+	// LimiterDegraded reports whether the request limiter has switched to its fallback
+	// (ratelimit.Failover.Degraded); nil without Redis.
+	LimiterDegraded func() bool
+	// RedisRequired is SHAREPANEL_RATELIMIT_ON_REDIS_ERROR=closed: without Redis no request is
+	// served, so /readyz is 503 while it is away. Otherwise the fallback serves: degraded, ready.
+	RedisRequired bool
+	// RequestTimeout is every request's deadline (SHAREPANEL_REQUEST_TIMEOUT); 0: none.
+	RequestTimeout time.Duration
 	// Metrics observes requests and limiter decisions (metrics/); nil observes nothing.
 	Metrics Observer
 	// Tracer, when not nil, traces each request (a server span, the child of an incoming
@@ -87,12 +96,13 @@ func New(d Deps) (*echo.Echo, *API) {
 			ExposeHeaders: []string{"X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset", "Retry-After", "RateLimit", "RateLimit-Policy", echo.HeaderXRequestID, "Link", "X-Total-Count", "Idempotent-Replayed"},
 			MaxAge:        600,
 		},
-		LogMessage:  "request",
-		LogAttrs:    logAttrs,
-		Observe:     func(c echo.Context, start time.Time) { observeRequest(d.Metrics, c, start) },
-		RenderError: renderError,
-		Allow:       "GET, POST, OPTIONS",
-		Tracer:      d.Tracer,
+		LogMessage:     "request",
+		LogAttrs:       logAttrs,
+		Observe:        func(c echo.Context, start time.Time) { observeRequest(d.Metrics, c, start) },
+		RenderError:    renderError,
+		Allow:          "GET, POST, OPTIONS",
+		Tracer:         d.Tracer,
+		RequestTimeout: d.RequestTimeout,
 	})
 	// The reference's /api, and the path form of each action (/api/orgs/list): the same pipeline.
 	for _, path := range []string{"/api", "/api/", "/api/:mode", "/api/:mode/:action"} {
@@ -108,19 +118,55 @@ func New(d Deps) (*echo.Echo, *API) {
 	return e, a
 }
 
+// Readiness checks' own deadlines: each check has its own, so that a frozen database does not
+// also make Redis look unreachable.
+const (
+	readyDatabaseTimeout = 2 * time.Second
+	readyRedisTimeout    = time.Second
+)
+
+// ready is /readyz: "can serve requests as configured". The database is needed (503 without it).
+// Redis is needed only in the limiter's closed mode; otherwise, while Redis is unreachable or the
+// limiter is on its fallback, the gateway serves from the fallback: 200, status "degraded".
+// Body: {"status": "ok" | "degraded" | "unavailable", "database": "ok" | "unreachable",
+// "redis": "ok" | "unreachable" (with Redis), "ratelimit": "redis" | "fallback" (with Redis)}.
 func (a *API) ready(c echo.Context) error {
-	ctx, cancel := context.WithTimeout(c.Request().Context(), 2*time.Second)
-	defer cancel()
-	checks := map[string]string{"database": "ok"}
-	status := http.StatusOK
-	if err := a.Store.Ping(ctx); err != nil {
-		checks["database"], status = "unreachable", http.StatusServiceUnavailable
-	}
+	ctx := c.Request().Context()
+	var dbErr, redisErr error
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		cctx, cancel := context.WithTimeout(ctx, readyDatabaseTimeout)
+		defer cancel()
+		dbErr = a.Store.Ping(cctx)
+	})
 	if a.Redis != nil {
-		checks["redis"] = "ok"
-		if err := a.Redis(ctx); err != nil {
-			checks["redis"], status = "unreachable", http.StatusServiceUnavailable
+		wg.Go(func() {
+			cctx, cancel := context.WithTimeout(ctx, readyRedisTimeout)
+			defer cancel()
+			redisErr = a.Redis(cctx)
+		})
+	}
+	wg.Wait()
+	checks := map[string]string{"status": "ok", "database": "ok"}
+	status := http.StatusOK
+	degraded := false
+	if a.Redis != nil {
+		checks["redis"], checks["ratelimit"] = "ok", "redis"
+		if redisErr != nil {
+			checks["redis"], degraded = "unreachable", true
 		}
+		if a.LimiterDegraded != nil && a.LimiterDegraded() {
+			checks["ratelimit"], degraded = "fallback", true
+		}
+	}
+	if degraded {
+		checks["status"] = "degraded"
+		if a.RedisRequired {
+			checks["status"], status = "unavailable", http.StatusServiceUnavailable
+		}
+	}
+	if dbErr != nil {
+		checks["database"], checks["status"], status = "unreachable", "unavailable", http.StatusServiceUnavailable
 	}
 	return c.JSON(status, checks)
 }

@@ -76,6 +76,43 @@ func (m *Metrics) WatchUsageBuffer(pending func() int) {
 	}, func() float64 { return float64(pending()) }))
 }
 
+// WatchUsageLoss exports the usage records never written (too many waiting while the database was
+// down, or a stop that could not spool them) and those a stop spooled for the next start, read at
+// scrape time.
+func (m *Metrics) WatchUsageLoss(dropped, spooled func() int64) {
+	m.reg.MustRegister(
+		prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Namespace: namespace, Name: "usage_records_dropped_total",
+			Help: "Usage records never written: too many waiting while the database was unreachable, or lost at a stop.",
+		}, func() float64 { return float64(dropped()) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Namespace: namespace, Name: "usage_records_spooled_total",
+			Help: "Usage records a stop could not write and spooled to SHAREPANEL_SPOOL_DIR for the next start.",
+		}, func() float64 { return float64(spooled()) }),
+	)
+}
+
+// WatchLimiterFailover exports whether a limiter is on its fallback (Redis unreachable: readiness
+// "degraded") and how often it switched to it, read at scrape time.
+func (m *Metrics) WatchLimiterFailover(limiter string, degraded func() bool, switches func() int64) {
+	labels := prometheus.Labels{"limiter": limiter}
+	m.reg.MustRegister(
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Namespace: namespace, Name: "ratelimit_degraded", ConstLabels: labels,
+			Help: "1 while the limiter bypasses Redis for its fallback (SHAREPANEL_RATELIMIT_ON_REDIS_ERROR), else 0.",
+		}, func() float64 {
+			if degraded() {
+				return 1
+			}
+			return 0
+		}),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Namespace: namespace, Name: "ratelimit_fallback_switches_total", ConstLabels: labels,
+			Help: "Switches of the limiter from Redis to its fallback.",
+		}, func() float64 { return float64(switches()) }),
+	)
+}
+
 // Handler serves /metrics and /debug/pprof/ for the metrics listener. pprof is mounted on this
 // mux explicitly, so it is reachable only here and never on the API's port.
 func (m *Metrics) Handler() http.Handler {

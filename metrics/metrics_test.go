@@ -117,3 +117,18 @@ func TestPprofOnlyOnMetricsListener(t *testing.T) {
 }
 
 var _ handlers.Observer = (*metrics.Metrics)(nil)
+
+// Usage records lost or spooled, and the limiters' fallback, are metrics (read at scrape time).
+func TestDependencyMetrics(t *testing.T) {
+	m := metrics.New()
+	dropped, spooled, switches, degraded := int64(3), int64(41), int64(2), true
+	m.WatchUsageLoss(func() int64 { return dropped }, func() int64 { return spooled })
+	m.WatchLimiterFailover("requests", func() bool { return degraded }, func() int64 { return switches })
+	text := scrape(t, m)
+	expectLine(t, text, `sharepanel_usage_records_dropped_total 3`)
+	expectLine(t, text, `sharepanel_usage_records_spooled_total 41`)
+	expectLine(t, text, `sharepanel_ratelimit_degraded{limiter="requests"} 1`)
+	expectLine(t, text, `sharepanel_ratelimit_fallback_switches_total{limiter="requests"} 2`)
+	degraded = false
+	expectLine(t, scrape(t, m), `sharepanel_ratelimit_degraded{limiter="requests"} 0`)
+}

@@ -4,8 +4,11 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
+	"crypto/subtle"
 	"encoding/base64"
 	"encoding/hex"
+	"hash/crc32"
+	"math/big"
 	"strings"
 	"time"
 
@@ -52,19 +55,77 @@ const MaxLoginKeys = 10
 // keyPrefix marks SharePanel keys so that secret scanners and people can recognise them.
 const keyPrefix = "sp_"
 
+// Key shapes. Keys issued now are "sp_", 32 random bytes in base62 (43 characters), and a checksum:
+// the CRC-32 of the first 46 characters in base62 (6), 52 characters in all, like GitHub's tokens.
+// A key whose checksum does not match is refused without a lookup: a forged or mistyped key costs
+// no database query. Keys issued before checksums, "sp_" and the 32 bytes in base64url (46
+// characters), keep working; only they can cost a lookup when forged.
+const (
+	keyBodyLen   = 43
+	keyCheckLen  = 6
+	keyLen       = len(keyPrefix) + keyBodyLen + keyCheckLen // 52
+	legacyKeyLen = len(keyPrefix) + 43                       // 46
+	base62       = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+)
+
 // HashKey returns the hex SHA-256 under which a key is stored.
 func HashKey(secret string) string {
 	sum := sha256.Sum256([]byte(secret))
 	return hex.EncodeToString(sum[:])
 }
 
-// newSecret returns a fresh key: "sp_" and 32 random bytes, base64url.
+// newSecret returns a fresh key: "sp_", 32 random bytes in base62, and their checksum.
 func newSecret() string {
 	var b [32]byte
 	if _, err := rand.Read(b[:]); err != nil {
 		panic("crypto/rand failed: " + err.Error()) // never happens on a supported OS
 	}
-	return keyPrefix + base64.RawURLEncoding.EncodeToString(b[:])
+	body := keyPrefix + padBase62(new(big.Int).SetBytes(b[:]), keyBodyLen)
+	return body + keyChecksum(body)
+}
+
+// keyChecksum is the base62 CRC-32 (IEEE) of a key's first 46 characters, 6 digits (62^6 > 2^32).
+func keyChecksum(body string) string {
+	n := crc32.ChecksumIEEE([]byte(body))
+	var b [keyCheckLen]byte
+	for i := keyCheckLen - 1; i >= 0; i-- {
+		b[i] = base62[n%62]
+		n /= 62
+	}
+	return string(b[:])
+}
+
+// padBase62 writes n in base62 (0-9, a-z, A-Z: big.Int's digits), left-padded with '0' to width.
+func padBase62(n *big.Int, width int) string {
+	s := n.Text(62)
+	return strings.Repeat("0", width-len(s)) + s
+}
+
+// KeyLooksValid reports, without any lookup, whether secret can be a key at all: a checksummed key
+// whose checksum matches, or a key of the shape issued before checksums.
+func KeyLooksValid(secret string) bool {
+	switch len(secret) {
+	case keyLen:
+		if !strings.HasPrefix(secret, keyPrefix) || !onlyIn(secret[len(keyPrefix):], base62) {
+			return false
+		}
+		body := secret[:keyLen-keyCheckLen]
+		return subtle.ConstantTimeCompare([]byte(keyChecksum(body)), []byte(secret[len(body):])) == 1
+	case legacyKeyLen:
+		_, err := base64.RawURLEncoding.DecodeString(strings.TrimPrefix(secret, keyPrefix))
+		return strings.HasPrefix(secret, keyPrefix) && err == nil
+	}
+	return false
+}
+
+// onlyIn reports whether every byte of s is one of alphabet's.
+func onlyIn(s, alphabet string) bool {
+	for i := range len(s) {
+		if strings.IndexByte(alphabet, s[i]) < 0 {
+			return false
+		}
+	}
+	return true
 }
 
 // ParsePermissions normalises "read", "write" and "read,write" (in any order, any spacing).

@@ -71,14 +71,19 @@ func NewKeyCache(s *Store, opts KeyCacheOptions) *KeyCache {
 }
 
 // Resolve returns the principal of a key secret, or EUNAUTHORIZED "Invalid or expired API key".
-// Suspension is reported by the caller, from Principal.Suspended, after the request is counted.
+// Suspension is reported by the caller, from Principal.Suspended, after the request is counted. A
+// secret that cannot be a key (KeyLooksValid) is refused before the cache and the database.
 func (c *KeyCache) Resolve(ctx context.Context, secret string) (*Principal, error) {
 	return c.ResolveGated(ctx, secret, nil)
 }
 
 // ResolveGated is Resolve that asks gate (when not nil) before a database lookup, that is when the
-// cache has no live entry for the key; gate's error is returned without a lookup.
+// cache has no live entry for the key; gate's error is returned without a lookup. A secret that
+// cannot be a key (KeyLooksValid) is refused before either.
 func (c *KeyCache) ResolveGated(ctx context.Context, secret string, gate func() error) (*Principal, error) {
+	if !KeyLooksValid(secret) {
+		return nil, wire.Errorf(wire.EUNAUTHORIZED, "Invalid or expired API key")
+	}
 	hash := keyHash(sha256.Sum256([]byte(secret)))
 	now := time.Now()
 	c.mu.RLock()

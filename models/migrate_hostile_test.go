@@ -54,7 +54,7 @@ func TestUpgradeFillsIdentitiesAndKeySources(t *testing.T) {
 	}
 	// A key that mode=auth made under v1, recorded as such in the activity log.
 	if err := db.Exec(`INSERT INTO api_keys (id, user_id, name, key_hash, key_prefix, permissions, is_active, created_at)
-		VALUES (50, 101, 'API Key for upgrade-101', ?, 'sp_login00', 'read,write', 1, ?)`, models.HashKey("sp_v1-login-key"), now).Error; err != nil {
+		VALUES (50, 101, 'API Key for upgrade-101', ?, 'sp_login00', 'read,write', 1, ?)`, models.HashKey(v1LoginKey), now).Error; err != nil {
 		t.Fatal(err)
 	}
 	if err := db.Exec(`INSERT INTO activity_logs (user_id, action, resource_type, resource_id, details, ip_address, created_at)
@@ -117,7 +117,7 @@ func TestUpgradeFillsIdentitiesAndKeySources(t *testing.T) {
 		login("zoë@fixture.example", "zoe-password-1")
 	}
 	view := func() int {
-		return env.Get(map[string]string{"mode": "profile", "action": "view", "api_key": "sp_v1-login-key"}).Code
+		return env.Get(map[string]string{"mode": "profile", "action": "view", "api_key": v1LoginKey}).Code
 	}
 	if code := view(); code != http.StatusOK {
 		t.Fatalf("v1 login key with 10 login keys: %d", code)
@@ -156,3 +156,6 @@ func TestAccountsMadeByThePreviousVersionDuringAnUpgrade(t *testing.T) {
 	}
 	env.Get(map[string]string{"mode": "auth", "email": "old1@example.com", "password": "old-replica-1"}).Expect(t, http.StatusOK, "Authentication successful")
 }
+
+// v1LoginKey has the shape keys had before checksums: "sp_" and 43 base64url characters.
+const v1LoginKey = "sp_v1-login-key-000000000000000000000000000000"

@@ -15,6 +15,7 @@ import (
 var migrations = []migration{
 	{Version: 1, Name: "initial schema", Up: sqlFile("0001_initial")},
 	{Version: 2, Name: "normalised identities: users.email_key, binary collation of emails and usernames", Up: migrateIdentities},
+	{Version: 8, Name: "usage batches written once", Up: sqlFile("0008_usage_batches")},
 	{Version: 20, Name: "api_keys.source: login keys are capped apart", Up: migrateKeySources},
 }
 

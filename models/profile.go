@@ -25,7 +25,7 @@ const profileSQL = `SELECT id, username, email, COALESCE(bio, ''), pfp, plan_id,
 func (s *Store) ProfileOf(ctx context.Context, userID int64) (*Profile, error) {
 	var p Profile
 	var planID int64
-	err := s.db.WithContext(ctx).Raw(profileSQL, userID).Row().Scan(&p.ID, &p.Username, &p.Email, &p.Bio, &p.Pfp,
+	err := scanRow(s.db.WithContext(ctx).Raw(profileSQL, userID).Row(), &p.ID, &p.Username, &p.Email, &p.Bio, &p.Pfp,
 		&planID, &p.Verified, &p.Balance, &p.CreatedAt, &p.FirstName, &p.LastName, &p.Phone, &p.Address)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, wire.Errorf(wire.ENOTFOUND, "User not found")
@@ -117,7 +117,7 @@ func memberOrgs(tx *gorm.DB, userID int64) *gorm.DB {
 // totalSpent sums the account's paid invoices.
 func totalSpent(tx *gorm.DB, userID int64) (wire.Money, error) {
 	var m wire.Money
-	err := tx.Model(&Invoice{}).Where("user_id = ? AND status = ?", userID, InvoicePaid).
-		Select("COALESCE(SUM(total_amount), 0)").Row().Scan(&m)
+	err := scanRow(tx.Model(&Invoice{}).Where("user_id = ? AND status = ?", userID, InvoicePaid).
+		Select("COALESCE(SUM(total_amount), 0)").Row(), &m)
 	return m, err
 }

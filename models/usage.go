@@ -125,3 +125,14 @@ func (s *Store) UsageDays(ctx context.Context, userID int64, period int) ([]Usag
 
 // roundSeconds keeps response times to the microsecond they were measured in.
 func roundSeconds(s float64) float64 { return math.Round(s*1e6) / 1e6 }
+
+// RequestsToday is how many requests of the account the database has recorded today (UTC), of
+// every status: the daily quota's count as far as the database knows it (the rate limiter seeds a
+// Redis counter found missing from it, and starts its in-process fallback from it). It lags by what
+// the usage recorders have not flushed yet (up to a flush interval). The one place that reads it.
+func (s *Store) RequestsToday(ctx context.Context, userID int64) (int64, error) {
+	var n int64
+	err := s.db.WithContext(ctx).Model(&APIUsage{}).Where("user_id = ? AND day = ?", userID, time.Now().UTC().Format("2006-01-02")).
+		Select("COALESCE(SUM(request_count), 0)").Scan(&n).Error
+	return n, err
+}

@@ -2,10 +2,14 @@ package models
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/google/uuid"
+	"gorm.io/gorm"
 
 	"sharepanel/wire"
 )
@@ -23,24 +27,45 @@ type UsageRecord struct {
 // UsageRecorder aggregates usage records in memory and writes them in batches, so that recording
 // adds no database write to a request: each flush writes one api_usage row per group (user, key,
 // endpoint, UTC day, status code) with the group's request count, total duration and newest time.
-// It also keeps api_keys.last_used_at, written at most once a minute per key. Run flushes on a
-// timer and once more when its context ends, so a clean stop loses nothing.
+// It also keeps api_keys.last_used_at, written at most once a minute per key.
+//
+// Each batch is written in one transaction together with its id (usage_batches), so a batch is
+// counted once whatever fails: a flush that fails before its commit is rolled back and its groups
+// wait for the next one, merged with those recorded meanwhile; a batch whose commit went
+// unanswered may have been written, so it keeps its id and is tried again as it is (the id, if it
+// is there, says it was). Close writes what is left; what it cannot write in time it spools to a
+// file (usage_spool.go) that the next start replays, by the same ids.
 type UsageRecorder struct {
 	store     *Store
 	log       *slog.Logger
 	interval  time.Duration
 	maxGroups int
+	// SpoolDir is where Close spools what it could not write, and where LoadSpool looks.
+	SpoolDir string
 
-	mu          sync.Mutex
-	groups      map[usageGroup]*usageTotals
-	pending     int                 // requests in groups
-	keysUsed    map[int64]time.Time // since the last flush
-	lastWritten map[int64]time.Time // last_used_at as last written, per key
-	dropped     int
+	mu       sync.Mutex
+	groups   map[usageGroup]*usageTotals // recorded, not in a batch yet
+	pending  int                         // requests in groups
+	keysUsed map[int64]time.Time         // since the last flush
+	dropped  int                         // since the last flush, for its log line
+	unsent   []*usageBatch               // batches made and not known to be written, oldest first
+	spooled  map[string]int              // spool file → its batches still unsent
+
+	lastWritten map[int64]time.Time // last_used_at as last written, per key (under flushMu)
+	lastPrune   time.Time           // usage_batches pruned (under flushMu)
 	kick        chan struct{}
 	flushMu     sync.Mutex // one flush at a time, so batches stay in order
 
+	// abort ends every flush in progress: Close cancels it before its own deadline, so that a flush
+	// stuck on a frozen database leaves time to spool.
+	abort     context.Context
+	abortNow  context.CancelFunc
+	failingAt time.Time // when flushes began failing (zero: they succeed); under flushMu
+	lastWarn  time.Time
+
 	written, rows, inserts atomic.Int64 // totals, for Stats
+	droppedTotal           atomic.Int64 // records never written: too many groups waiting, or a failed spool
+	spooledTotal           atomic.Int64 // records written to a spool file
 }
 
 // usageGroup is what one api_usage row of a flush stands for. The day is counted in days since
@@ -67,19 +92,56 @@ func (t *usageTotals) add(o usageTotals) {
 	}
 }
 
-// usageBatchRows is how many rows (groups) one INSERT statement carries.
-const usageBatchRows = 500
+// usageBatch is groups written together, under one id.
+type usageBatch struct {
+	id     string
+	groups map[usageGroup]*usageTotals
+	file   string // the spool file it was read from; "" when made by this process
+}
+
+func (b *usageBatch) requests() int64 {
+	var n int64
+	for _, t := range b.groups {
+		n += t.count
+	}
+	return n
+}
+
+// UsageBatch is the id of a batch of usage rows, written in the same transaction as the rows; kept
+// for usageBatchRetention, which bounds how late a spool may be replayed without risk of counting
+// an unanswered batch twice.
+type UsageBatch struct {
+	ID        string    `gorm:"primaryKey;size:36"`
+	CreatedAt time.Time `gorm:"not null;index:idx_usage_batches_created_at"`
+}
+
+// TableName is usage_batches.
+func (UsageBatch) TableName() string { return "usage_batches" }
+
+const (
+	// usageBatchRows is how many rows (groups) one INSERT statement carries.
+	usageBatchRows = 500
+	// usageBatchRetention is how long batch ids are kept; older ones are deleted hourly.
+	usageBatchRetention = 7 * 24 * time.Hour
+	// flushTimeout bounds one periodic flush.
+	flushTimeout = 30 * time.Second
+	// failureLogEvery spaces the log lines of a run of failed flushes.
+	failureLogEvery = 30 * time.Second
+)
 
 // UsageStats are a recorder's totals since it was made.
 type UsageStats struct {
 	Written int64 // requests written to the database
 	Rows    int64 // api_usage rows that hold them
 	Inserts int64 // INSERT statements that wrote the rows
+	Dropped int64 // requests never written: too many groups waiting (the database down), or a spool that failed
+	Spooled int64 // requests written to a spool file by Close
 }
 
 // Stats returns the recorder's totals: Written/Inserts is how many requests one write carries.
 func (r *UsageRecorder) Stats() UsageStats {
-	return UsageStats{Written: r.written.Load(), Rows: r.rows.Load(), Inserts: r.inserts.Load()}
+	return UsageStats{Written: r.written.Load(), Rows: r.rows.Load(), Inserts: r.inserts.Load(),
+		Dropped: r.droppedTotal.Load(), Spooled: r.spooledTotal.Load()}
 }
 
 // NewUsageRecorder returns a recorder that flushes every interval (default 1s) or when maxGroups
@@ -92,8 +154,10 @@ func (s *Store) NewUsageRecorder(log *slog.Logger, interval time.Duration, maxGr
 	if maxGroups <= 0 {
 		maxGroups = 1000
 	}
-	return &UsageRecorder{store: s, log: log, interval: interval, maxGroups: maxGroups, groups: map[usageGroup]*usageTotals{},
-		keysUsed: map[int64]time.Time{}, lastWritten: map[int64]time.Time{}, kick: make(chan struct{}, 1)}
+	abort, abortNow := context.WithCancel(context.Background())
+	return &UsageRecorder{store: s, log: log, interval: interval, maxGroups: maxGroups, SpoolDir: ".",
+		groups: map[usageGroup]*usageTotals{}, keysUsed: map[int64]time.Time{}, spooled: map[string]int{},
+		lastWritten: map[int64]time.Time{}, kick: make(chan struct{}, 1), abort: abort, abortNow: abortNow}
 }
 
 // Record counts one request into its group. It never blocks on the database.
@@ -107,6 +171,7 @@ func (r *UsageRecorder) Record(rec UsageRecord) {
 		if len(r.groups) >= 100*r.maxGroups {
 			r.dropped++
 			r.mu.Unlock()
+			r.droppedTotal.Add(1)
 			return
 		}
 		t = &usageTotals{}
@@ -131,88 +196,208 @@ func (r *UsageRecorder) Record(rec UsageRecord) {
 	}
 }
 
-// Pending is the number of requests waiting to be written.
+// Pending is the number of requests waiting to be written, in batches or not.
 func (r *UsageRecorder) Pending() int {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	return r.pending
+	n := r.pending
+	for _, b := range r.unsent {
+		n += int(b.requests())
+	}
+	return n
 }
 
-// Run flushes until ctx ends, then flushes what is left with a fresh deadline.
+// Run flushes every interval, or as soon as maxGroups groups wait, until ctx ends. Close writes
+// what is left.
 func (r *UsageRecorder) Run(ctx context.Context) {
 	t := time.NewTicker(r.interval)
 	defer t.Stop()
+	if r.Pending() > 0 { // a spool read at the start: replay it now
+		select {
+		case r.kick <- struct{}{}:
+		default:
+		}
+	}
 	for {
 		select {
 		case <-ctx.Done():
-			final, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-			defer cancel()
-			if err := r.Flush(final); err != nil {
-				r.log.Error("usage: final flush failed", "err", err, "lost", r.Pending())
-			}
-			st := r.Stats()
-			r.log.Info("usage recorder stopped", "records", st.Written, "rows", st.Rows, "inserts", st.Inserts)
 			return
 		case <-t.C:
 		case <-r.kick:
 		}
-		// Not ctx: a stop must not abort a batch half-written; the final flush follows anyway.
-		flushCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		if err := r.Flush(flushCtx); err != nil {
-			r.log.Error("usage: flush failed; will retry", "err", err, "pending", r.Pending())
-		}
+		// Not ctx: a stop must not abort a batch half-written. Close aborts it if it must.
+		flushCtx, cancel := context.WithTimeout(r.abort, flushTimeout)
+		err := r.Flush(flushCtx)
 		cancel()
+		r.logFlush(err)
 	}
 }
 
-// Flush writes every waiting group now, one row each, in batches, and the last_used_at of keys due
-// for it. Each INSERT is one statement, so it is written whole or not at all: groups whose INSERT
-// fails are merged back into the waiting ones for the next flush, and those already written are not.
+// logFlush logs the first failure of a run, then one line every failureLogEvery while it lasts,
+// and the recovery: one line per second of an outage would bury everything else.
+func (r *UsageRecorder) logFlush(err error) {
+	r.flushMu.Lock()
+	defer r.flushMu.Unlock()
+	now := time.Now()
+	switch {
+	case err == nil && !r.failingAt.IsZero():
+		r.log.Info("usage: flushes succeed again", "failed_for", now.Sub(r.failingAt).Round(time.Second).String())
+		r.failingAt = time.Time{}
+	case err != nil && r.failingAt.IsZero():
+		r.failingAt, r.lastWarn = now, now
+		r.log.Warn("usage: flush failed; will retry", "err", err, "pending", r.Pending())
+	case err != nil && now.Sub(r.lastWarn) >= failureLogEvery:
+		r.lastWarn = now
+		r.log.Warn("usage: flushes still failing; will retry", "err", err, "pending", r.Pending(),
+			"failing_for", now.Sub(r.failingAt).Round(time.Second).String())
+	}
+}
+
+// Close writes what is waiting, within ctx, and spools to SpoolDir what it could not write: it
+// stops flushes in progress shortly before ctx's deadline to leave time for the spool. Records
+// that arrive after Close are not written. It returns an error only when records were lost.
+func (r *UsageRecorder) Close(ctx context.Context) error {
+	const spoolMargin = 300 * time.Millisecond
+	flushCtx, cancel := ctx, context.CancelFunc(func() {})
+	if dl, ok := ctx.Deadline(); ok {
+		flushCtx, cancel = context.WithDeadline(ctx, dl.Add(-spoolMargin))
+		stop := context.AfterFunc(flushCtx, r.abortNow) // a periodic flush in progress ends too
+		defer stop()
+	}
+	err := r.Flush(flushCtx)
+	cancel()
+	r.abortNow()
+	st := r.Stats()
+	if err == nil {
+		r.log.Info("usage recorder stopped", "records", st.Written, "rows", st.Rows, "inserts", st.Inserts)
+		return nil
+	}
+	path, n, serr := r.spool()
+	if serr != nil {
+		r.droppedTotal.Add(int64(n))
+		r.log.Error("usage: final flush failed and the spool could not be written: records lost", "flush_err", err, "err", serr, "lost", n)
+		return serr
+	}
+	r.log.Warn("usage: final flush failed; spooled for the next start", "err", err, "spooled", n, "file", path,
+		"records", st.Written)
+	return nil
+}
+
+// Flush writes what is waiting: the batches not known to be written, oldest first, each with its
+// own id, then the groups recorded since, as one new batch (only once every older batch is
+// written, so that at most one batch made here is ever unanswered). Then the last_used_at of keys
+// due for it.
 func (r *UsageRecorder) Flush(ctx context.Context) error {
 	r.flushMu.Lock()
 	defer r.flushMu.Unlock()
+	made, wrote := false, false
+	for {
+		r.mu.Lock()
+		var b *usageBatch
+		switch {
+		case len(r.unsent) > 0:
+			b = r.unsent[0]
+		case !made && len(r.groups) > 0:
+			b = &usageBatch{id: uuid.NewString(), groups: r.groups}
+			r.groups, r.pending = map[usageGroup]*usageTotals{}, 0
+			r.unsent = append(r.unsent, b)
+			made = true
+		}
+		dropped := r.dropped
+		r.dropped = 0
+		r.mu.Unlock()
+		if dropped > 0 {
+			r.log.Error("usage: too many groups waiting, records dropped", "dropped", dropped)
+		}
+		if b == nil {
+			break
+		}
+		if err := r.write(ctx, b); err != nil {
+			return err
+		}
+		wrote = true
+	}
 	r.mu.Lock()
-	groups, used, dropped := r.groups, r.keysUsed, r.dropped
-	r.groups, r.pending, r.keysUsed, r.dropped = map[usageGroup]*usageTotals{}, 0, map[int64]time.Time{}, 0
+	used := r.keysUsed
+	r.keysUsed = map[int64]time.Time{}
 	r.mu.Unlock()
-	if dropped > 0 {
-		r.log.Error("usage: too many groups waiting, records dropped", "dropped", dropped)
+	if err := r.writeLastUsed(ctx, used); err != nil {
+		r.requeueUsed(used)
+		return err
 	}
-	if len(groups) > 0 {
-		keys := make([]usageGroup, 0, len(groups))
-		rows := make([]APIUsage, 0, len(groups))
-		now := wire.DateTime(time.Now().UTC().Truncate(time.Second))
-		for g, t := range groups {
-			keys = append(keys, g)
-			rows = append(rows, APIUsage{UserID: g.userID, KeyID: g.keyID, Endpoint: g.endpoint, StatusCode: g.status,
-				Day: time.Unix(g.day*86400, 0).UTC().Format("2006-01-02"), RequestCount: t.count, TotalDurationMicros: t.micros,
-				LastAt: wire.DateTime(t.last.Truncate(time.Second)), CreatedAt: now})
-		}
-		for i := 0; i < len(rows); i += usageBatchRows {
-			end := min(i+usageBatchRows, len(rows))
-			if err := r.store.db.WithContext(ctx).Create(rows[i:end]).Error; err != nil {
-				for _, g := range keys[:i] {
-					delete(groups, g)
-				}
-				r.requeue(groups, used)
-				return err
-			}
-			var n int64
-			for _, row := range rows[i:end] {
-				n += row.RequestCount
-			}
-			r.written.Add(n)
-			r.rows.Add(int64(end - i))
-			r.inserts.Add(1)
-		}
+	if wrote { // an idle gateway sends the database nothing
+		r.prune(ctx)
 	}
-	return r.writeLastUsed(ctx, used)
+	return nil
 }
 
-// requeue merges groups that were not written, and the keys used, back into the waiting ones.
-func (r *UsageRecorder) requeue(groups map[usageGroup]*usageTotals, used map[int64]time.Time) {
+// errUnanswered marks a batch whose commit got no answer: it may have been written.
+var errUnanswered = errors.New("usage batch commit unanswered")
+
+// write writes b, the first of unsent, in one transaction with its id, and takes it off unsent
+// once it is known written (now, or before: its id is there). A failure before the commit rolls
+// the batch back: a batch made here then goes back to the waiting groups, to be merged with those
+// recorded meanwhile. A commit without an answer leaves it unsent as it is.
+func (r *UsageRecorder) write(ctx context.Context, b *usageBatch) error {
+	now := time.Now().UTC().Truncate(time.Second)
+	rows := make([]APIUsage, 0, len(b.groups))
+	for g, t := range b.groups {
+		rows = append(rows, APIUsage{UserID: g.userID, KeyID: g.keyID, Endpoint: g.endpoint, StatusCode: g.status,
+			Day: time.Unix(g.day*86400, 0).UTC().Format("2006-01-02"), RequestCount: t.count, TotalDurationMicros: t.micros,
+			LastAt: wire.DateTime(t.last.Truncate(time.Second)), CreatedAt: wire.DateTime(now)})
+	}
+	inserts := 0
+	var fnErr error
+	ran := false
+	err := r.store.tx(ctx, func(tx *gorm.DB) error {
+		ran, inserts = true, 0
+		fnErr = tx.Create(&UsageBatch{ID: b.id, CreatedAt: now}).Error
+		for i := 0; fnErr == nil && i < len(rows); i += usageBatchRows {
+			fnErr = tx.Create(rows[i:min(i+usageBatchRows, len(rows))]).Error
+			inserts++
+		}
+		return fnErr
+	})
+	written := err == nil
+	switch {
+	case written:
+	case fnErr != nil && isDuplicate(fnErr):
+		// Its id is there: an earlier try was written, though its commit was not answered.
+	case !ran || fnErr != nil:
+		// Rolled back: nothing of it was written.
+		if b.file == "" {
+			r.mu.Lock()
+			r.unsent = r.unsent[1:]
+			r.mergeLocked(b.groups)
+			r.mu.Unlock()
+		}
+		return err
+	default:
+		return errors.Join(errUnanswered, err)
+	}
 	r.mu.Lock()
-	defer r.mu.Unlock()
+	r.unsent = r.unsent[1:]
+	var remove string
+	if b.file != "" {
+		if r.spooled[b.file]--; r.spooled[b.file] == 0 {
+			delete(r.spooled, b.file)
+			remove = b.file
+		}
+	}
+	r.mu.Unlock()
+	if written {
+		r.written.Add(b.requests())
+		r.rows.Add(int64(len(rows)))
+		r.inserts.Add(int64(inserts))
+	}
+	if remove != "" {
+		r.removeSpool(remove)
+	}
+	return nil
+}
+
+// mergeLocked puts groups back among the waiting ones; the caller holds mu.
+func (r *UsageRecorder) mergeLocked(groups map[usageGroup]*usageTotals) {
 	for g, t := range groups {
 		r.pending += int(t.count)
 		if w := r.groups[g]; w != nil {
@@ -221,6 +406,12 @@ func (r *UsageRecorder) requeue(groups map[usageGroup]*usageTotals, used map[int
 			r.groups[g] = t
 		}
 	}
+}
+
+// requeueUsed merges the keys used back, for the next flush.
+func (r *UsageRecorder) requeueUsed(used map[int64]time.Time) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
 	for k, t := range used {
 		if t.After(r.keysUsed[k]) {
 			r.keysUsed[k] = t
@@ -229,7 +420,8 @@ func (r *UsageRecorder) requeue(groups map[usageGroup]*usageTotals, used map[int
 }
 
 // writeLastUsed sets last_used_at for keys not written within the last minute: one UPDATE per flush.
-// All keys of one flush get its newest time; they were all used within the flush interval.
+// All keys of one flush get its newest time; they were all used within the flush interval. It never
+// moves last_used_at back (a spool replayed late).
 func (r *UsageRecorder) writeLastUsed(ctx context.Context, used map[int64]time.Time) error {
 	now := time.Now()
 	var due []int64
@@ -245,8 +437,9 @@ func (r *UsageRecorder) writeLastUsed(ctx context.Context, used map[int64]time.T
 	if len(due) == 0 {
 		return nil
 	}
-	err := r.store.db.WithContext(ctx).Model(&APIKey{}).Where("id IN ?", due).
-		Update("last_used_at", wire.DateTime(newest.UTC().Truncate(time.Second))).Error
+	at := wire.DateTime(newest.UTC().Truncate(time.Second))
+	err := r.store.db.WithContext(ctx).Model(&APIKey{}).Where("id IN ? AND (last_used_at IS NULL OR last_used_at < ?)", due, at).
+		Update("last_used_at", at).Error
 	if err != nil {
 		return err
 	}
@@ -261,4 +454,16 @@ func (r *UsageRecorder) writeLastUsed(ctx context.Context, used map[int64]time.T
 		}
 	}
 	return nil
+}
+
+// prune deletes batch ids past usageBatchRetention, once an hour; the caller holds flushMu.
+func (r *UsageRecorder) prune(ctx context.Context) {
+	if time.Since(r.lastPrune) < time.Hour {
+		return
+	}
+	r.lastPrune = time.Now()
+	err := r.store.db.WithContext(ctx).Where("created_at < ?", time.Now().UTC().Add(-usageBatchRetention)).Delete(&UsageBatch{}).Error
+	if err != nil {
+		r.log.Warn("usage: pruning old batch ids failed; will retry in an hour", "err", err)
+	}
 }

@@ -13,8 +13,9 @@ import (
 	"sharepanel/models"
 )
 
-// Usage records are aggregated per group and written in batches, and a clean stop (the Run context
-// ending) writes whatever is still waiting: nothing accepted is lost, nothing is counted twice.
+// Usage records are aggregated per group and written in batches, and a clean stop (Run's context
+// ending, then Close) writes whatever is still waiting: nothing accepted is lost, nothing is
+// counted twice.
 func TestUsageRecorderBatchesAndFlushesOnStop(t *testing.T) {
 	s := testenv.NewStore(t)
 	u := billingUser(t, s, "usage@example.com")
@@ -43,6 +44,9 @@ func TestUsageRecorderBatchesAndFlushesOnStop(t *testing.T) {
 	}
 	stop()
 	<-done
+	if err := rec.Close(context.Background()); err != nil {
+		t.Fatal(err)
+	}
 
 	var got struct{ RowCount, Requests, Micros int64 }
 	if err := s.DB().Model(&models.APIUsage{}).Where("user_id = ?", u.ID).

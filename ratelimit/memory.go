@@ -146,3 +146,62 @@ func (sh *memShard) evict(now int64) {
 		delete(sh.m, oldest)
 	}
 }
+
+// mirror makes key's state the one a decision of the shared limiter reported (v, on its clock),
+// as of this process's now: so that if the shared limiter fails, this one goes on from where it
+// was rather than from a fresh minute and a fresh day.
+func (m *Memory) mirror(key string, limits Limits, v verdict) {
+	now := m.now().UnixMicro()
+	s := state{day: now / dayMicros}
+	if limits.PerMinute > 0 {
+		s.hasBucket, s.tokens, s.ts = true, v.tokens, now
+	}
+	if limits.PerDay > 0 {
+		s.used = v.used
+	}
+	sh := &m.shards[maphash.String(m.seed, key)%uint64(len(m.shards))]
+	sh.mu.Lock()
+	if _, known := sh.m[key]; !known && len(sh.m) >= m.perShard {
+		sh.evict(now)
+	}
+	sh.m[key] = memEntry{state: s, fullAt: now + v.fullIn, last: now}
+	sh.mu.Unlock()
+}
+
+// knows reports whether key has a state here (charged, mirrored or seeded).
+func (m *Memory) knows(key string) bool {
+	sh := &m.shards[maphash.String(m.seed, key)%uint64(len(m.shards))]
+	sh.mu.Lock()
+	defer sh.mu.Unlock()
+	_, ok := sh.m[key]
+	return ok
+}
+
+// usedToday is key's daily count here, and whether it has one for today.
+func (m *Memory) usedToday(key string) (int64, bool) {
+	today := m.now().UnixMicro() / dayMicros
+	sh := &m.shards[maphash.String(m.seed, key)%uint64(len(m.shards))]
+	sh.mu.Lock()
+	defer sh.mu.Unlock()
+	e, ok := sh.m[key]
+	if !ok || e.day != today {
+		return 0, false
+	}
+	return e.used, true
+}
+
+// seedDay starts key's daily count at used, unless key has a state here already (a seed read
+// from the database must not overwrite what was counted meanwhile).
+func (m *Memory) seedDay(key string, used int64) {
+	now := m.now().UnixMicro()
+	sh := &m.shards[maphash.String(m.seed, key)%uint64(len(m.shards))]
+	sh.mu.Lock()
+	defer sh.mu.Unlock()
+	if _, known := sh.m[key]; known {
+		return
+	}
+	if len(sh.m) >= m.perShard {
+		sh.evict(now)
+	}
+	sh.m[key] = memEntry{state: state{day: now / dayMicros, used: used}, fullAt: now, last: now}
+}

@@ -26,12 +26,34 @@ const (
 )
 
 // Error is the one error type of the service: a code and a message that is safe to show the caller.
+// Cause, when set, is what went wrong underneath (a driver's error): for the log and for errors.Is,
+// never for the caller.
 type Error struct {
 	Code    string
 	Message string
+	Cause   error
 }
 
-func (e *Error) Error() string { return e.Message }
+// Error is the message, and the cause for the log when there is one (callers see only Message:
+// ErrorMessage).
+func (e *Error) Error() string {
+	if e.Cause != nil {
+		return e.Message + " (" + e.Cause.Error() + ")"
+	}
+	return e.Message
+}
+
+// Unwrap returns the cause.
+func (e *Error) Unwrap() error { return e.Cause }
+
+// UnavailableMessage is the answer to a request that a dependency (the database, or Redis in the
+// limiter's closed mode) could not serve in time: 503 with Retry-After.
+const UnavailableMessage = "Service temporarily unavailable. Please try again later."
+
+// Unavailable is the EUNAVAILABLE error for a dependency's failure cause.
+func Unavailable(cause error) *Error {
+	return &Error{Code: EUNAVAILABLE, Message: UnavailableMessage, Cause: cause}
+}
 
 // Errorf returns an *Error with the given code.
 func Errorf(code, format string, args ...any) *Error {

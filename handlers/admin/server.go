@@ -49,6 +49,8 @@ type Deps struct {
 	// Addr is the admin listener's address (SHAREPANEL_ADMIN_ADDR), for its docs' cURL lines;
 	// default ":2087".
 	Addr string
+	// RequestTimeout is every request's deadline (SHAREPANEL_REQUEST_TIMEOUT); 0: none.
+	RequestTimeout time.Duration
 }
 
 // server is the admin API's state shared by its handlers.
@@ -101,11 +103,12 @@ func New(d Deps) *echo.Echo {
 			ExposeHeaders: []string{"X-Total-Count", "Retry-After", echo.HeaderXRequestID},
 			MaxAge:        600,
 		},
-		LogMessage:   "admin request",
-		LogAttrs:     func(c echo.Context) []slog.Attr { return []slog.Attr{slog.String("admin", adminName(c))} },
-		RenderError:  renderError,
-		EchoMessages: echoMessages,
-		Tracer:       d.Tracer,
+		LogMessage:     "admin request",
+		LogAttrs:       func(c echo.Context) []slog.Attr { return []slog.Attr{slog.String("admin", adminName(c))} },
+		RenderError:    renderError,
+		EchoMessages:   echoMessages,
+		Tracer:         d.Tracer,
+		RequestTimeout: d.RequestTimeout,
 	})
 	e.Pre(middleware.RemoveTrailingSlash())
 	e.Use(limitBody, d.Bodies.Attach, s.requireSwitch, s.audit)

@@ -1,6 +1,7 @@
 package httpkit
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -44,21 +45,30 @@ type Edge struct {
 	// traceparent (and baggage), with the route, the status and LogAttrs as attributes; the access
 	// log line then carries its trace ID.
 	Tracer trace.Tracer
+	// RequestTimeout is every request's deadline (SHAREPANEL_REQUEST_TIMEOUT): it reaches the
+	// database and Redis through the request's context, and a dependency that has not answered by
+	// then makes the request a 503. Zero: no deadline (tests that are not about it).
+	RequestTimeout time.Duration
 }
 
 // propagator reads an incoming W3C traceparent and baggage.
 var propagator = propagation.NewCompositeTextMapPropagator(propagation.TraceContext{}, propagation.Baggage{})
+
+// RetryAfterUnavailable is the Retry-After of a 503 whose handler set none: a dependency failed,
+// and a client that tries again this much later likely finds it back.
+const RetryAfterUnavailable = "5"
 
 // New returns an echo instance with the edge in place; the caller adds its routes.
 func New(edge Edge) *echo.Echo {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.IPExtractor = IPExtractor(edge.TrustedProxies)
-	e.HTTPErrorHandler = edge.errorHandler
+	unavailable := &sampledLog{log: edge.Log, every: unavailableLogInterval}
+	e.HTTPErrorHandler = func(err error, c echo.Context) { edge.handleError(err, c, unavailable) }
 	if edge.Tracer != nil {
 		e.Use(edge.trace)
 	}
-	e.Use(RequestID(), edge.accessLog)
+	e.Use(RequestID(), edge.deadline, edge.accessLog)
 	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{
 		LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
 			edge.Log.Error("panic", "request_id", RequestIDOf(c), "err", err, "stack", string(stack))
@@ -73,6 +83,19 @@ func New(edge Edge) *echo.Echo {
 
 // RequestIDOf is the request's ID, as RequestID set it on the response.
 func RequestIDOf(c echo.Context) string { return c.Response().Header().Get(echo.HeaderXRequestID) }
+
+// deadline gives the request its RequestTimeout.
+func (edge Edge) deadline(next echo.HandlerFunc) echo.HandlerFunc {
+	if edge.RequestTimeout <= 0 {
+		return next
+	}
+	return func(c echo.Context) error {
+		ctx, cancel := context.WithTimeout(c.Request().Context(), edge.RequestTimeout)
+		defer cancel()
+		c.SetRequest(c.Request().WithContext(ctx))
+		return next(c)
+	}
+}
 
 // accessLog writes one line per request after the error handler has made its status final.
 func (edge Edge) accessLog(next echo.HandlerFunc) echo.HandlerFunc {
@@ -166,9 +189,12 @@ func FailureOf(err error, messages map[int]string) Failure {
 	return Failure{Status: Status(code), Code: code, Message: wire.ErrorMessage(err)}
 }
 
-// errorHandler is echo's HTTPErrorHandler: every error becomes the API's error answer with its
-// status. Only unexpected errors are logged, with their cause; the client sees a generic message.
-func (edge Edge) errorHandler(err error, c echo.Context) {
+// handleError is echo's HTTPErrorHandler: every error becomes the API's error answer with its
+// status. Unexpected errors are logged, with their cause; the client sees a generic message. A
+// dependency's failure (503) is logged with its cause too, but sampled (unavailable): during an
+// outage every request fails alike, and one line per request would bury everything else. A 503
+// tells the client when to try again (Retry-After).
+func (edge Edge) handleError(err error, c echo.Context, unavailable *sampledLog) {
 	if c.Response().Committed {
 		return
 	}
@@ -177,8 +203,14 @@ func (edge Edge) errorHandler(err error, c echo.Context) {
 		return
 	}
 	f := FailureOf(err, edge.EchoMessages)
-	if f.Code == wire.EINTERNAL {
+	switch f.Code {
+	case wire.EINTERNAL:
 		edge.Log.Error("unexpected error", "request_id", RequestIDOf(c), "err", err)
+	case wire.EUNAVAILABLE:
+		unavailable.add(RequestIDOf(c), err)
+	}
+	if f.Status == http.StatusServiceUnavailable && c.Response().Header().Get("Retry-After") == "" {
+		c.Response().Header().Set("Retry-After", RetryAfterUnavailable)
 	}
 	if f.Status == http.StatusMethodNotAllowed && edge.Allow != "" && c.Response().Header().Get("Allow") == "" {
 		c.Response().Header().Set("Allow", edge.Allow)

@@ -113,6 +113,7 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) er
 	}
 	log, closeLog := newLogger(cfg, stderr)
 	defer closeLog()
+	routeDriverLogs(log)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	return command(ctx, cfg, log, args, stdout)
@@ -147,11 +148,13 @@ func newLogger(cfg config.Config, w io.Writer) (*slog.Logger, func()) {
 	return slog.New(h), closeLog
 }
 
-// openStore connects, and makes sure the schema is this build's: with SHAREPANEL_AUTO_MIGRATE
-// (the default on SQLite) it migrates; otherwise it refuses a schema that is behind or ahead, with
-// the command to run. Every command but migrate works on an up-to-date schema.
+// openStore connects — trying again for up to SHAREPANEL_DB_STARTUP_TIMEOUT, each attempt logged,
+// and giving up at once on SIGTERM or SIGINT (ctx) — and makes sure the schema is this build's:
+// with SHAREPANEL_AUTO_MIGRATE (the default on SQLite) it migrates; otherwise it refuses a schema
+// that is behind or ahead, with the command to run. Every command but migrate works on an
+// up-to-date schema.
 func openStore(ctx context.Context, cfg config.Config, log *slog.Logger) (*models.Store, error) {
-	store, err := models.Open(ctx, cfg.DatabaseURL, log)
+	store, err := models.Connect(ctx, cfg.DatabaseURL, log, models.Options{}, cfg.DBStartupTimeout)
 	if err != nil {
 		return nil, err
 	}

@@ -22,14 +22,20 @@ type limiters struct {
 	Redis    func(context.Context) error // Redis health check; nil without Redis
 	// Revocations carries cache invalidations between replicas; nil without Redis.
 	Revocations *revocation.Bus
-	Close       func()
+	// Failover is the request limiter's Redis failover (nil without Redis), for readiness and
+	// metrics; LoginFailover the login limits'.
+	Failover, LoginFailover *ratelimit.Failover
+	Close                   func()
 }
 
 // revocationTimeout is the default timeout of the revocation bus's client: a subscription and a
 // publication may take longer than a limiter call, and nothing waits on them in a request.
 const revocationTimeout = time.Second
 
-func newLimiters(cfg config.Config, log *slog.Logger, tr *tracing.Tracing) (*limiters, error) {
+// newLimiters builds the limiters; seed is the request limiter's today's usage of a caller
+// (handlers.UsageToday), from which it seeds a daily count Redis has lost and starts its fallback;
+// the Redis client's commands are traced by tr.
+func newLimiters(cfg config.Config, log *slog.Logger, seed func(context.Context, string) (int64, error), tr *tracing.Tracing) (*limiters, error) {
 	if cfg.RedisURL == "" {
 		log.Info("rate limits: in-process (set SHAREPANEL_REDIS_URL to share them between replicas)")
 		return &limiters{
@@ -53,7 +59,8 @@ func newLimiters(cfg config.Config, log *slog.Logger, tr *tracing.Tracing) (*lim
 	}
 	// Requests and logins get separate in-process fallbacks and separate failover state, so that a
 	// burst of one cannot evict the other's counters.
-	requests, err := ratelimit.NewFailover(shared, ratelimit.NewMemory(ratelimit.MemoryOptions{}), cfg.OnRedisError, log.With("limiter", "requests"))
+	requests, err := ratelimit.NewFailoverWith(shared, ratelimit.NewMemory(ratelimit.MemoryOptions{}),
+		ratelimit.FailoverOptions{Mode: cfg.OnRedisError, Log: log.With("limiter", "requests"), Seed: seed})
 	if err != nil {
 		client.Close()
 		return nil, err
@@ -75,11 +82,13 @@ func newLimiters(cfg config.Config, log *slog.Logger, tr *tracing.Tracing) (*lim
 	return &limiters{
 		// A key over its limit is refused from memory until its retry time: abusive clients cost
 		// no Redis call (exact: see ratelimit.Refusals).
-		Requests:    ratelimit.NewRefusals(requests, ratelimit.RefusalOptions{}),
-		Login:       ratelimit.NewAuth(logins, ratelimit.AuthLimits{}),
-		Redis:       func(ctx context.Context) error { return client.Ping(ctx).Err() },
-		Revocations: revocation.New(busClient, revocation.DefaultChannel, log),
-		Close:       func() { client.Close(); busClient.Close() },
+		Requests:      ratelimit.NewRefusals(requests, ratelimit.RefusalOptions{}),
+		Login:         ratelimit.NewAuth(logins, ratelimit.AuthLimits{}),
+		Redis:         func(ctx context.Context) error { return client.Ping(ctx).Err() },
+		Revocations:   revocation.New(busClient, revocation.DefaultChannel, log),
+		Failover:      requests,
+		LoginFailover: logins,
+		Close:         func() { client.Close(); busClient.Close() },
 	}, nil
 }
 

@@ -13,7 +13,7 @@ import (
 // newMetrics builds the metrics when SHAREPANEL_METRICS_ADDR is set: the observer the user API
 // reports to and the server of /metrics and /debug/pprof/. Both are nil when metrics are off, so
 // the request path does nothing extra.
-func newMetrics(cfg config.Config, store *models.Store, usage *models.UsageRecorder, log *slog.Logger) (handlers.Observer, *http.Server) {
+func newMetrics(cfg config.Config, store *models.Store, usage *models.UsageRecorder, limits *limiters, log *slog.Logger) (handlers.Observer, *http.Server) {
 	if cfg.MetricsAddr == "" {
 		return nil, nil
 	}
@@ -24,5 +24,10 @@ func newMetrics(cfg config.Config, store *models.Store, usage *models.UsageRecor
 		log.Warn("metrics: no database pool statistics", "err", err)
 	}
 	m.WatchUsageBuffer(usage.Pending)
+	m.WatchUsageLoss(func() int64 { return usage.Stats().Dropped }, func() int64 { return usage.Stats().Spooled })
+	if limits.Failover != nil {
+		m.WatchLimiterFailover("requests", limits.Failover.Degraded, limits.Failover.Switches)
+		m.WatchLimiterFailover("logins", limits.LoginFailover.Degraded, limits.LoginFailover.Switches)
+	}
 	return m, newServer(cfg.MetricsAddr, m.Handler(), cfg)
 }

@@ -7,10 +7,14 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"time"
 
 	"sharepanel/config"
 	"sharepanel/models"
 )
+
+// migrateIOTimeout bounds one read or write of sharepanel migrate on MySQL.
+const migrateIOTimeout = time.Hour
 
 // migrateCommand is sharepanel migrate: apply the schema's missing steps and say which, or with
 // --status list the applied and pending ones without changing anything.
@@ -24,7 +28,9 @@ func migrateCommand(ctx context.Context, cfg config.Config, log *slog.Logger, ar
 	if err := noArgs(rest, migrateUsage); err != nil {
 		return err
 	}
-	store, err := models.Open(ctx, cfg.DatabaseURL, log)
+	// A step may rewrite a large table, during which the server sends nothing: the reads of
+	// migrate wait longer than the gateway's (ctx still ends it on SIGTERM or SIGINT).
+	store, err := models.Connect(ctx, cfg.DatabaseURL, log, models.Options{IOTimeout: migrateIOTimeout}, cfg.DBStartupTimeout)
 	if err != nil {
 		return err
 	}

@@ -11,14 +11,16 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"sync"
 	"time"
 
 	"sharepanel/apidocs"
 	"sharepanel/config"
 	"sharepanel/handlers"
 	"sharepanel/handlers/admin"
-	"sharepanel/internal/tracing"
 	"sharepanel/handlers/httpkit"
+	"sharepanel/internal/tracing"
+	"sharepanel/models"
 )
 
 // serveCommand is sharepanel [serve] [--addr ADDR] [--admin-addr ADDR]: the flags override the
@@ -43,8 +45,9 @@ func serveCommand(ctx context.Context, cfg config.Config, log *slog.Logger, args
 	return serve(ctx, cfg, log)
 }
 
-// serve runs the listeners until SIGINT/SIGTERM, then shuts down gracefully: stop accepting,
-// finish requests in flight, flush buffered usage, close the database.
+// serve runs the listeners until SIGINT/SIGTERM, then shuts down within SHAREPANEL_SHUTDOWN_TIMEOUT
+// whatever the dependencies do (stop): stop accepting, finish requests in flight, write buffered
+// usage or spool it for the next start, close the database.
 func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	b := readBuild()
 	log.Info("sharepanel starting", "version", b.Version, "revision", b.Revision, "built", b.Time, "go", b.GoVersion)
@@ -66,12 +69,13 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	defer store.Close()
+	closeStore := sync.OnceFunc(func() { _ = store.Close() })
+	defer closeStore()
 	if err := tr.InstrumentDB(store.DB(), store.Dialect()); err != nil {
 		return err
 	}
 
-	limits, err := newLimiters(cfg, log, tr)
+	limits, err := newLimiters(cfg, log, handlers.UsageToday(store), tr)
 	if err != nil {
 		return err
 	}
@@ -88,23 +92,33 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	}
 	defer func() { stopBus(); <-busDone }()
 
-	usageCtx, stopUsage := context.WithCancel(context.Background())
 	usage := store.NewUsageRecorder(log, cfg.UsageFlushPeriod, 1000)
-	usageDone := make(chan struct{})
-	go func() { usage.Run(usageCtx); close(usageDone) }()
+	usage.SpoolDir = cfg.SpoolDir
+	if files, n, err := usage.LoadSpool(); err != nil {
+		log.Error("usage: reading the spool directory failed", "dir", cfg.SpoolDir, "err", err)
+	} else if files > 0 {
+		log.Info("usage: spooled records found; replaying them", "files", files, "records", n, "dir", cfg.SpoolDir)
+	}
+	usageCtx, stopUsage := context.WithCancel(context.Background())
+	go usage.Run(usageCtx)
 
 	// One budget of request bodies in memory for the whole process, both APIs.
 	bodies := httpkit.NewBodyBudget(cfg.MaxBodyMemory, 0)
-	observer, metricsServer := newMetrics(cfg, store, usage, log)
-	userAPI, _ := handlers.New(handlers.Deps{
+	observer, metricsServer := newMetrics(cfg, store, usage, limits, log)
+	deps := handlers.Deps{
 		Store: store, Limiter: limits.Requests, Login: limits.Login, Usage: usage, Log: log,
 		CORSOrigins: cfg.CORSOrigins, TrustedProxies: cfg.TrustedProxies, Redis: limits.Redis,
-		Metrics: observer, Bodies: bodies, PublicURL: cfg.PublicURL, Addr: cfg.Addr, Tracer: tr.Tracer(),
-		DocsHooks: []func(*apidocs.Document){admin.DocsHook(cfg.AdminAddr, cfg.PublicURL)},
-	})
+		RequestTimeout: cfg.RequestTimeout, Metrics: observer, Bodies: bodies, PublicURL: cfg.PublicURL, Addr: cfg.Addr,
+		Tracer: tr.Tracer(), DocsHooks: []func(*apidocs.Document){admin.DocsHook(cfg.AdminAddr, cfg.PublicURL)},
+	}
+	if limits.Failover != nil {
+		deps.LimiterDegraded = limits.Failover.Degraded
+		deps.RedisRequired = limits.Failover.Mode() == "closed"
+	}
+	userAPI, _ := handlers.New(deps)
 	adminAPI := admin.New(admin.Deps{Store: store, Log: log, JWTSecret: cfg.JWTSecret, TokenTTL: cfg.AdminTokenTTL,
 		CORSOrigins: cfg.AdminCORSOrigins, TrustedProxies: cfg.TrustedProxies, Redis: limits.Redis, Login: limits.Login,
-		Bodies: bodies, Addr: cfg.AdminAddr, PublicURL: cfg.BaseURL(), Tracer: tr.Tracer()})
+		Bodies: bodies, Addr: cfg.AdminAddr, PublicURL: cfg.BaseURL(), Tracer: tr.Tracer(), RequestTimeout: cfg.RequestTimeout})
 	listeners := []listener{
 		{newServer(cfg.Addr, userAPI, cfg), userRefusal},
 		{newServer(cfg.AdminAddr, adminAPI, cfg), adminRefusal},
@@ -116,13 +130,10 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	errc := make(chan error, len(listeners))
 	var servers []*http.Server
 	for _, l := range listeners {
-		ln, err := net.Listen("tcp", l.srv.Addr)
-		if err != nil {
-			err = fmt.Errorf("listen on %s: %w", l.srv.Addr, err)
-			shutdown(servers, cfg, log)
-			stopUsage()
-			<-usageDone
-			return err
+		ln, lerr := net.Listen("tcp", l.srv.Addr)
+		if lerr != nil {
+			err = fmt.Errorf("listen on %s: %w", l.srv.Addr, lerr)
+			break
 		}
 		log.Info("listening", "addr", ln.Addr().String(), "max_conns", cfg.MaxConns)
 		servers = append(servers, l.srv)
@@ -132,15 +143,14 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 			}
 		}()
 	}
-	select {
-	case <-ctx.Done():
-		log.Info("shutting down")
-	case err = <-errc:
+	if err == nil {
+		select {
+		case <-ctx.Done():
+			log.Info("shutting down", "within", cfg.ShutdownTimeout.String())
+		case err = <-errc:
+		}
 	}
-	shutdown(servers, cfg, log)
-	stopUsage()
-	<-usageDone
-	log.Info("stopped")
+	stop(cfg.ShutdownTimeout, servers, usage, stopUsage, closeStore, log)
 	return err
 }
 
@@ -165,15 +175,42 @@ func adminRefusal() []byte {
 	return b
 }
 
-// shutdown stops the servers, letting requests in flight finish within SHAREPANEL_SHUTDOWN_TIMEOUT.
-func shutdown(servers []*http.Server, cfg config.Config, log *slog.Logger) {
-	ctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
+// stop shuts down within timeout: the listeners drain until a reserve before the deadline (the
+// requests in flight end by their own deadline, SHAREPANEL_REQUEST_TIMEOUT, before that when the
+// timeout is longer), then the connections left are closed, so no answer can leave after its usage
+// is written; the usage recorder then writes what waits and spools what it cannot write by the
+// deadline; the database pool is closed without waiting for it.
+func stop(timeout time.Duration, servers []*http.Server, usage *models.UsageRecorder, stopUsage func(), closeStore func(), log *slog.Logger) {
+	start := time.Now()
+	deadline := start.Add(timeout)
+	reserve := min(timeout/4, 2*time.Second) // for the usage's last write or spool
+	drain, cancel := context.WithDeadline(context.Background(), deadline.Add(-reserve))
 	defer cancel()
+	var wg sync.WaitGroup
 	for _, srv := range servers {
-		if err := srv.Shutdown(ctx); err != nil {
-			log.Error("shutdown", "addr", srv.Addr, "err", err)
-		}
+		wg.Go(func() {
+			if err := srv.Shutdown(drain); err != nil {
+				log.Warn("shutdown: requests still in flight at the deadline; closing their connections", "addr", srv.Addr, "err", err)
+				_ = srv.Close()
+			}
+		})
 	}
+	wg.Wait()
+
+	stopUsage()
+	final, cancelFinal := context.WithDeadline(context.Background(), deadline)
+	defer cancelFinal()
+	if err := usage.Close(final); err != nil {
+		log.Error("usage: records lost at stop", "err", err)
+	}
+	closed := make(chan struct{})
+	go func() { closeStore(); close(closed) }()
+	select {
+	case <-closed:
+	case <-final.Done():
+		log.Warn("shutdown: the database pool did not close in time; exiting without it")
+	}
+	log.Info("stopped", "took", time.Since(start).Round(time.Millisecond).String())
 }
 
 // newServer is a listener with the timeouts every listener of the service has: the headers within

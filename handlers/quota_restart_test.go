@@ -1,0 +1,83 @@
+package handlers_test
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+	"testing"
+	"time"
+
+	"sharepanel/handlers"
+	"sharepanel/internal/testenv"
+	"sharepanel/models"
+	"sharepanel/ratelimit"
+)
+
+// A plan's day survives a Redis outage and an empty restart on one gateway: 50 a day allowed
+// before, none more during the outage (the fallback goes on from Redis's count), none more after
+// Redis came back empty (the lost count is seeded from the usage in the database).
+func TestDailyQuotaSurvivesARedisRestart(t *testing.T) {
+	backend := testenv.RedisBackends(t)[0] // miniredis: the one a test may stop and restart
+	store := testenv.NewStore(t)
+	failover, err := ratelimit.NewFailoverWith(backend.Limiter(t), ratelimit.NewMemory(ratelimit.MemoryOptions{}),
+		ratelimit.FailoverOptions{Mode: ratelimit.ModeLocal, Log: testenv.Logger(t), Seed: handlers.UsageToday(store)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// No ratelimit.Refusals in front, unlike production: it would remember the day's refusal
+	// until midnight, and no request would reach Redis after its restart.
+	env := testenv.New(t, testenv.Options{Store: store, Limiter: failover})
+	name, perDay, perMinute := "fifty", int64(50), int64(10_000)
+	if _, err := store.CreatePlan(context.Background(), planInput(name, perDay, perMinute)); err != nil {
+		t.Fatal(err)
+	}
+	acct := env.NewAccount(name)
+	send := func(n int) (ok int) {
+		for range n {
+			res := env.Get(map[string]string{"mode": "profile", "action": "view", "api_key": acct.Key})
+			switch res.Code {
+			case http.StatusOK:
+				ok++
+			case http.StatusTooManyRequests:
+			default:
+				t.Fatalf("%d %s", res.Code, res.Body)
+			}
+		}
+		return ok
+	}
+
+	dayKey := backend.Prefix + "{u:" + strconv.FormatInt(acct.User.ID, 10) + "}:d"
+
+	before := send(100)
+	env.FlushUsage()
+	backend.Mini.Close()
+	during := send(100)
+	if !failover.Degraded() {
+		t.Fatal("the limiter never switched to its fallback")
+	}
+	env.FlushUsage()
+	if err := backend.Mini.Restart(); err != nil {
+		t.Fatal(err)
+	}
+	backend.Mini.FlushAll() // back empty
+	// The fallback tries Redis again once a second: until then requests are the fallback's.
+	after := 0
+	for deadline := time.Now().Add(10 * time.Second); !backend.Mini.Exists(dayKey) && time.Now().Before(deadline); {
+		after += send(1)
+	}
+	if !backend.Mini.Exists(dayKey) || failover.Degraded() {
+		t.Fatal("not back on Redis after its restart")
+	}
+	after += send(100)
+	if n := backend.Mini.HGet(dayKey, "n"); n != "50" {
+		t.Fatalf("Redis's count after the restart %q, want 50, seeded from the database", n)
+	}
+	if before != 50 || during != 0 || after != 0 {
+		t.Fatalf("2xx: %d with Redis, %d during the outage, %d after the empty restart; want 50, 0, 0", before, during, after)
+	}
+}
+
+// planInput is a plan with these request limits and the defaults for the rest.
+func planInput(name string, perDay, perMinute int64) models.PlanInput {
+	return models.PlanInput{Name: &name, RequestsPerDay: &perDay, RequestsPerMinute: &perMinute}
+}
