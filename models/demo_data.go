@@ -18,7 +18,8 @@ type demoSeed struct {
 	now          time.Time
 	demo, member int64
 	pro, free    Plan
-	activity     []Activity // written last, oldest first, so that ids follow time
+	endpoints    map[string]int64 // the numbers of demoEndpoints
+	activity     []Activity       // written last, oldest first, so that ids follow time
 }
 
 // demoIP is the documentation address (RFC 5737) the demo's activity comes from.
@@ -240,11 +241,15 @@ func (d *demoSeed) notifications() error {
 		Update("is_read", true).Error
 }
 
-// usage records a week of requests made with the demo key: a deterministic mix of endpoints,
-// response times and a few errors, one request per row (as if each had its own flush).
+// demoEndpoints are the endpoints of the demo's recorded usage.
+var demoEndpoints = []string{"profile.view", "orgs.list", "instances.list", "billing.invoices", "analytics.overview", "notifications.list", "instances.view"}
+
+// usage records a week of requests made with the demo key, as the usage recorder writes them: a
+// deterministic mix of endpoints, response times and a few errors. numbers are the endpoints'
+// numbers (SeedDemo gives them before its transaction).
 func (d *demoSeed) usage(key *APIKey) error {
-	endpoints := []string{"profile.view", "orgs.list", "instances.list", "billing.invoices", "analytics.overview", "notifications.list", "instances.view"}
-	var rows []APIUsage
+	groups := map[usageGroup]*usageTotals{}
+	var newest time.Time
 	for day := 0; day < 7; day++ {
 		n := 8 + (day*5)%7
 		for i := 0; i < n; i++ {
@@ -253,15 +258,25 @@ func (d *demoSeed) usage(key *APIKey) error {
 			if (i+day)%6 == 5 {
 				status = []int{400, 404}[(i+day)%2]
 			}
-			rows = append(rows, APIUsage{UserID: d.demo, KeyID: key.ID, Endpoint: endpoints[(i+day)%len(endpoints)], StatusCode: status,
-				RequestCount: 1, TotalDurationMicros: int64(20_000 + (i*37_000+day*11_000)%180_000), Day: at.Format("2006-01-02"),
-				LastAt: wire.DateTime(at), CreatedAt: wire.DateTime(at)})
+			g := usageGroup{userID: d.demo, keyID: key.ID, endpoint: demoEndpoints[(i+day)%len(demoEndpoints)], day: at.Unix() / 86400, status: status}
+			if groups[g] == nil {
+				groups[g] = &usageTotals{}
+			}
+			groups[g].add(usageTotals{count: 1, micros: int64(20_000 + (i*37_000+day*11_000)%180_000), last: at})
+			if at.After(newest) {
+				newest = at
+			}
 		}
 	}
-	if err := d.tx.CreateInBatches(rows, 200).Error; err != nil {
+	rows := make([]usageRow, 0, len(groups))
+	for g, t := range groups {
+		rows = append(rows, usageRow{g, *t})
+	}
+	sortUsage(rows)
+	if err := writeUsage(d.tx, rows, d.endpoints, d.now); err != nil {
 		return fmt.Errorf("demo usage: %w", err)
 	}
-	return d.tx.Model(key).Update("last_used_at", rows[0].CreatedAt).Error
+	return d.tx.Model(key).Update("last_used_at", wire.DateTime(newest)).Error
 }
 
 // writeActivity writes the collected entries oldest first.

@@ -14,6 +14,7 @@ import (
 // must be safe to run again after failing halfway.
 var migrations = []migration{
 	{Version: 1, Name: "initial schema", Up: sqlFile("0001_initial")},
+	{Version: 3, Name: "usage rollup: one row per (user, day, key, endpoint, status), per-day and per-key-day summaries, endpoint numbers; api_usage merged into them", Up: usageRollupStep},
 }
 
 // migration is one numbered step.

@@ -35,7 +35,8 @@ type Store struct {
 	// SHAREPANEL_CURRENCY (wire.DefaultCurrency when the store is opened).
 	DefaultCurrency string
 
-	settings settingsCache // runtime settings (setting.go)
+	settings  settingsCache    // runtime settings (setting.go)
+	endpoints endpointRegistry // endpoint numbers of the usage summaries (usage_write.go)
 }
 
 // Open connects to url: "sqlite://relative.db", "sqlite:///abs/path.db", "sqlite://:memory:" or

@@ -7,6 +7,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"gorm.io/gorm"
+
 	"sharepanel/wire"
 )
 
@@ -21,10 +23,12 @@ type UsageRecord struct {
 }
 
 // UsageRecorder aggregates usage records in memory and writes them in batches, so that recording
-// adds no database write to a request: each flush writes one api_usage row per group (user, key,
-// endpoint, UTC day, status code) with the group's request count, total duration and newest time.
-// It also keeps api_keys.last_used_at, written at most once a minute per key. Run flushes on a
-// timer and once more when its context ends, so a clean stop loses nothing.
+// adds no database write to a request: each flush upserts one api_usage_rollup row per group
+// (user, key, endpoint, UTC day, status code) — adding the group's request count and total
+// duration, keeping its newest time — and the per-day and per-key-day summaries the reports read
+// (usage_write.go). It also keeps api_keys.last_used_at, written at most once a minute per key,
+// and drains rows earlier versions wrote to api_usage. Run flushes on a timer and once more when
+// its context ends, so a clean stop loses nothing.
 type UsageRecorder struct {
 	store     *Store
 	log       *slog.Logger
@@ -41,9 +45,10 @@ type UsageRecorder struct {
 	flushMu     sync.Mutex // one flush at a time, so batches stay in order
 
 	written, rows, inserts atomic.Int64 // totals, for Stats
+	lastDrain              time.Time    // when api_usage was last looked at (flushMu)
 }
 
-// usageGroup is what one api_usage row of a flush stands for. The day is counted in days since
+// usageGroup is what one api_usage_rollup row stands for. The day is counted in days since
 // the Unix epoch (UTC), so that recording formats no date.
 type usageGroup struct {
 	userID, keyID int64
@@ -67,17 +72,21 @@ func (t *usageTotals) add(o usageTotals) {
 	}
 }
 
-// usageBatchRows is how many rows (groups) one INSERT statement carries.
+// usageBatchRows is how many groups one batch (one transaction, one upsert statement per table)
+// carries.
 const usageBatchRows = 500
+
+// legacyDrainEvery is how often a flush looks for rows that older versions wrote to api_usage.
+const legacyDrainEvery = 10 * time.Second
 
 // UsageStats are a recorder's totals since it was made.
 type UsageStats struct {
 	Written int64 // requests written to the database
-	Rows    int64 // api_usage rows that hold them
-	Inserts int64 // INSERT statements that wrote the rows
+	Rows    int64 // group upserts: rollup rows inserted or added to (a group a flush wrote counts once)
+	Inserts int64 // batches, each one transaction of three upserts (rollup, day summary, key-day summary)
 }
 
-// Stats returns the recorder's totals: Written/Inserts is how many requests one write carries.
+// Stats returns the recorder's totals: Written/Inserts is how many requests one batch carries.
 func (r *UsageRecorder) Stats() UsageStats {
 	return UsageStats{Written: r.written.Load(), Rows: r.rows.Load(), Inserts: r.inserts.Load()}
 }
@@ -165,12 +174,20 @@ func (r *UsageRecorder) Run(ctx context.Context) {
 	}
 }
 
-// Flush writes every waiting group now, one row each, in batches, and the last_used_at of keys due
-// for it. Each INSERT is one statement, so it is written whole or not at all: groups whose INSERT
-// fails are merged back into the waiting ones for the next flush, and those already written are not.
+// Flush writes every waiting group now, in batches of usageBatchRows groups, and the last_used_at
+// of keys due for it. Each batch is one transaction, written whole or not at all: groups whose
+// batch fails are merged back into the waiting ones for the next flush, and those already written
+// are not. Every legacyDrainEvery it also moves rows older versions wrote to api_usage.
 func (r *UsageRecorder) Flush(ctx context.Context) error {
 	r.flushMu.Lock()
 	defer r.flushMu.Unlock()
+	if time.Since(r.lastDrain) >= legacyDrainEvery {
+		if _, err := r.store.drainLegacy(ctx); err != nil {
+			r.log.Error("usage: moving rows of api_usage into the rollup failed; will retry", "err", err)
+		} else {
+			r.lastDrain = time.Now()
+		}
+	}
 	r.mu.Lock()
 	groups, used, dropped := r.groups, r.keysUsed, r.dropped
 	r.groups, r.pending, r.keysUsed, r.dropped = map[usageGroup]*usageTotals{}, 0, map[int64]time.Time{}, 0
@@ -179,30 +196,37 @@ func (r *UsageRecorder) Flush(ctx context.Context) error {
 		r.log.Error("usage: too many groups waiting, records dropped", "dropped", dropped)
 	}
 	if len(groups) > 0 {
-		keys := make([]usageGroup, 0, len(groups))
-		rows := make([]APIUsage, 0, len(groups))
-		now := wire.DateTime(time.Now().UTC().Truncate(time.Second))
+		rows := make([]usageRow, 0, len(groups))
+		var names []string
 		for g, t := range groups {
-			keys = append(keys, g)
-			rows = append(rows, APIUsage{UserID: g.userID, KeyID: g.keyID, Endpoint: g.endpoint, StatusCode: g.status,
-				Day: time.Unix(g.day*86400, 0).UTC().Format("2006-01-02"), RequestCount: t.count, TotalDurationMicros: t.micros,
-				LastAt: wire.DateTime(t.last.Truncate(time.Second)), CreatedAt: now})
+			rows = append(rows, usageRow{g, *t})
+			names = append(names, g.endpoint)
 		}
+		numbers, err := r.store.endpoints.number(r.store.db.WithContext(ctx), r.log, names)
+		if err != nil {
+			r.requeue(groups, used)
+			return err
+		}
+		sortUsage(rows)
+		now := time.Now()
 		for i := 0; i < len(rows); i += usageBatchRows {
-			end := min(i+usageBatchRows, len(rows))
-			if err := r.store.db.WithContext(ctx).Create(rows[i:end]).Error; err != nil {
-				for _, g := range keys[:i] {
-					delete(groups, g)
+			batch := rows[i:min(i+usageBatchRows, len(rows))]
+			err := retryDeadlock(func() error {
+				return r.store.tx(ctx, func(tx *gorm.DB) error { return writeUsage(tx, batch, numbers, now) })
+			})
+			if err != nil {
+				for _, w := range rows[:i] {
+					delete(groups, w.g)
 				}
 				r.requeue(groups, used)
 				return err
 			}
 			var n int64
-			for _, row := range rows[i:end] {
-				n += row.RequestCount
+			for _, w := range batch {
+				n += w.t.count
 			}
 			r.written.Add(n)
-			r.rows.Add(int64(end - i))
+			r.rows.Add(int64(len(batch)))
 			r.inserts.Add(1)
 		}
 	}

@@ -184,7 +184,7 @@ func seed(ctx context.Context, s *models.Store) (*Expected, error) {
 		KeyID int64
 		N     int64
 	}
-	if err := s.DB().Model(&models.APIUsage{}).Select("key_id, SUM(request_count) AS n").Group("key_id").Scan(&rows).Error; err != nil {
+	if err := s.DB().Model(&models.UsageRollup{}).Select("key_id, SUM(request_count) AS n").Group("key_id").Scan(&rows).Error; err != nil {
 		return nil, err
 	}
 	for _, r := range rows {
