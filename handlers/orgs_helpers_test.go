@@ -82,6 +82,9 @@ func orgsSeedInvoice(t *testing.T, env *testenv.Env, userID int64, amount, statu
 	if err := env.Store.DB().Create(&inv).Error; err != nil {
 		t.Fatal(err)
 	}
+	if err := env.Store.Recount(context.Background(), userID); err != nil { // written behind the totals' back
+		t.Fatal(err)
+	}
 }
 
 // orgsInvoiceSeq makes invoice numbers unique within a test binary.

@@ -31,8 +31,8 @@ func WithClientIP(ctx context.Context, ip string) context.Context {
 	return context.WithValue(ctx, clientIPKey{}, ip)
 }
 
-// logActivity adds an entry to userID's activity log in the transaction of the change it describes.
-// details is marshalled to JSON.
+// logActivity adds an entry to userID's activity log in the transaction of the change it describes,
+// and counts it in the account's totals. details is marshalled to JSON.
 func logActivity(tx *gorm.DB, userID int64, action, resourceType string, resourceID int64, details map[string]any) error {
 	ip, _ := tx.Statement.Context.Value(clientIPKey{}).(string)
 	a := Activity{UserID: userID, Action: action, ResourceType: resourceType, IPAddress: ip, CreatedAt: wire.Now()}
@@ -46,7 +46,12 @@ func logActivity(tx *gorm.DB, userID int64, action, resourceType string, resourc
 		}
 		a.Details = wire.JSONText(b)
 	}
-	return tx.Create(&a).Error
+	if err := tx.Create(&a).Error; err != nil {
+		return err
+	}
+	t := newTally(userID)
+	t.row("activity", listActivity, a.CreatedAt.Time(), 1)
+	return t.apply(tx)
 }
 
 // ListActivity returns the account's activity, newest first.

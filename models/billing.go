@@ -126,14 +126,17 @@ func (s *Store) CreateInvoice(ctx context.Context, userID int64, amount wire.Mon
 		if status == InvoicePaid {
 			initial = InvoicePending
 		}
+		t := newTally(userID)
 		var err error
-		if inv, err = createInvoice(tx, userID, amount, initial, now); err != nil {
+		if inv, err = createInvoice(tx, t, userID, amount, initial, now); err != nil {
 			return err
 		}
 		if status == InvoicePaid {
-			return payInvoice(tx, inv, now)
+			if err := payInvoice(tx, t, inv, now); err != nil {
+				return err
+			}
 		}
-		return nil
+		return t.apply(tx)
 	})
 	if err != nil {
 		return nil, err
@@ -148,10 +151,14 @@ func (s *Store) CreateInvoice(ctx context.Context, userID int64, amount wire.Mon
 func (s *Store) MarkInvoicePaid(ctx context.Context, invoiceID int64) (*Invoice, error) {
 	var inv Invoice
 	err := s.tx(ctx, func(tx *gorm.DB) error {
-		if err := tx.First(&inv, invoiceID).Error; err != nil {
+		if err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).First(&inv, invoiceID).Error; err != nil {
 			return notFound(err, "Invoice not found")
 		}
-		return payInvoice(tx, &inv, time.Now().UTC())
+		t := newTally(inv.UserID)
+		if err := payInvoice(tx, t, &inv, time.Now().UTC()); err != nil {
+			return err
+		}
+		return t.apply(tx)
 	})
 	if err != nil {
 		return nil, err
@@ -160,8 +167,8 @@ func (s *Store) MarkInvoicePaid(ctx context.Context, invoiceID int64) (*Invoice,
 }
 
 // createInvoice inserts an invoice dated at, with a fresh number, and its "New Invoice"
-// notification.
-func createInvoice(tx *gorm.DB, userID int64, amount wire.Money, status string, at time.Time) (*Invoice, error) {
+// notification, and counts both in t.
+func createInvoice(tx *gorm.DB, t *tally, userID int64, amount wire.Money, status string, at time.Time) (*Invoice, error) {
 	inv := &Invoice{UserID: userID, TotalAmount: amount, Status: status, CreatedAt: wire.DateTime(at.Truncate(time.Second))}
 	// 36^6 numbers a day make a clash rare; a clash fails only its own statement on both
 	// databases, so the transaction can go on with another number.
@@ -175,7 +182,8 @@ func createInvoice(tx *gorm.DB, userID int64, amount wire.Money, status string, 
 			return nil, err
 		}
 	}
-	_, err := createNotification(tx, userID, NewNotification{
+	t.invoice(status, inv.CreatedAt.Time(), 1)
+	_, err := createNotification(tx, t, userID, NewNotification{
 		Title:   "New Invoice",
 		Message: fmt.Sprintf("Your invoice %s has been generated", inv.InvoiceNumber),
 		Type:    NotificationInfo,
@@ -184,9 +192,10 @@ func createInvoice(tx *gorm.DB, userID int64, amount wire.Money, status string, 
 	return inv, err
 }
 
-// payInvoice marks inv paid at at and records the payment's transaction. The status condition
-// makes a second payment of the same invoice fail instead of recording the money twice.
-func payInvoice(tx *gorm.DB, inv *Invoice, at time.Time) error {
+// payInvoice marks inv paid at at, records the payment's transaction and counts both in t. inv's
+// status must be the one the invoice has in tx (read locked, or just written). The status
+// condition makes a second payment of the same invoice fail instead of recording the money twice.
+func payInvoice(tx *gorm.DB, t *tally, inv *Invoice, at time.Time) error {
 	paidAt := wire.DateTime(at.Truncate(time.Second))
 	res := tx.Model(&Invoice{}).Where("id = ? AND status <> ?", inv.ID, InvoicePaid).
 		Updates(map[string]any{"status": InvoicePaid, "paid_at": paidAt})
@@ -196,9 +205,21 @@ func payInvoice(tx *gorm.DB, inv *Invoice, at time.Time) error {
 	if res.RowsAffected == 0 {
 		return wire.Errorf(wire.ECONFLICT, "Invoice is already paid")
 	}
+	t.invoice(inv.Status, inv.CreatedAt.Time(), -1)
+	t.invoice(InvoicePaid, inv.CreatedAt.Time(), 1)
+	t.paid(inv.TotalAmount, paidAt.Time())
 	inv.Status, inv.PaidAt = InvoicePaid, &paidAt
-	return tx.Create(&Transaction{UserID: inv.UserID, TransactionID: inv.InvoiceNumber, Amount: inv.TotalAmount,
-		Status: "completed", Date: paidAt, Type: "invoice"}).Error
+	return createTransaction(tx, t, &Transaction{UserID: inv.UserID, TransactionID: inv.InvoiceNumber, Amount: inv.TotalAmount,
+		Status: "completed", Date: paidAt, Type: "invoice"})
+}
+
+// createTransaction inserts a transaction and counts it in t.
+func createTransaction(tx *gorm.DB, t *tally, tr *Transaction) error {
+	if err := tx.Create(tr).Error; err != nil {
+		return err
+	}
+	t.row("transactions", listTransactions, tr.Date.Time(), 1)
+	return nil
 }
 
 // referenceAlphabet is what the random part of an invoice number is made of.
@@ -260,7 +281,12 @@ func (s *Store) CreatePurchase(ctx context.Context, userID int64, in NewPurchase
 		if err := lockUser(tx, userID); err != nil {
 			return err
 		}
-		return tx.Create(p).Error
+		if err := tx.Create(p).Error; err != nil {
+			return err
+		}
+		t := newTally(userID)
+		t.row("purchases", listPurchases, p.CreatedAt.Time(), 1)
+		return t.apply(tx)
 	})
 	if err != nil {
 		return nil, err

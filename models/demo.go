@@ -83,7 +83,7 @@ func (s *Store) SeedDemo(ctx context.Context, email, password string) (*DemoAcco
 		if err := wipeAccounts(tx, demo.ID, member.ID); err != nil {
 			return err
 		}
-		seed := demoSeed{tx: tx, now: now, demo: demo.ID, member: member.ID, pro: pro, free: free, endpoints: numbers}
+		seed := demoSeed{tx: tx, now: now, demo: demo.ID, member: member.ID, pro: pro, free: free, endpoints: numbers, counts: newTally(demo.ID)}
 		out.APIKey, err = seed.run()
 		return err
 	})
@@ -146,7 +146,7 @@ func wipeAccounts(tx *gorm.DB, userIDs ...int64) error {
 		}
 	}
 	for _, model := range []any{&OrgMember{}, &Instance{}, &Invoice{}, &Transaction{}, &Purchase{}, &Notification{}, &Activity{}, &APIUsage{}, &UsageRollup{},
-		&UsageDaySummary{}, &UsageKeyDay{}, &APIKey{}} {
+		&UsageDaySummary{}, &UsageKeyDay{}, &APIKey{}, &AccountTotals{}, &ListDay{}, &SpendingDayTotal{}} {
 		if err := tx.Where("user_id IN ?", userIDs).Delete(model).Error; err != nil {
 			return err
 		}

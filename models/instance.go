@@ -90,6 +90,12 @@ func (s *Store) UpdateInstanceStatus(ctx context.Context, userID, instanceID int
 		if err := tx.Model(&Instance{}).Where("id = ? AND user_id = ?", instanceID, userID).Update("status", status).Error; err != nil {
 			return err
 		}
+		t := newTally(userID)
+		t.instances(in.Status, -1)
+		t.instances(status, 1)
+		if err := t.apply(tx); err != nil {
+			return err
+		}
 		return logActivity(tx, userID, "instance_status_changed", "instance", instanceID, map[string]any{"from": in.Status, "to": status})
 	})
 }
@@ -103,6 +109,11 @@ func (s *Store) DeleteDeadInstances(ctx context.Context, userID int64) (int64, e
 			return res.Error
 		}
 		n = res.RowsAffected
+		t := newTally(userID)
+		t.instances(StatusDead, -n)
+		if err := t.apply(tx); err != nil {
+			return err
+		}
 		return logActivity(tx, userID, "dead_instances_deleted", "instance", 0, map[string]any{"count": n})
 	})
 	return n, err
@@ -129,6 +140,12 @@ func (s *Store) moveInstances(ctx context.Context, userID int64, from, to, actio
 			return res.Error
 		}
 		n = res.RowsAffected
+		t := newTally(userID)
+		t.instances(from, -n)
+		t.instances(to, n)
+		if err := t.apply(tx); err != nil {
+			return err
+		}
 		return logActivity(tx, userID, action, "instance", 0, map[string]any{"count": n})
 	})
 	return n, err
@@ -184,6 +201,11 @@ func (s *Store) CreateInstance(ctx context.Context, userID int64, in NewInstance
 			if isDuplicate(err) {
 				return wire.Errorf(wire.ECONFLICT, "Instance path already exists")
 			}
+			return err
+		}
+		t := newTally(userID)
+		t.instances(inst.Status, 1)
+		if err := t.apply(tx); err != nil {
 			return err
 		}
 		return logActivity(tx, userID, "instance_created", "instance", inst.ID, map[string]any{"instance_name": inst.InstanceName})

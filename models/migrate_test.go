@@ -120,6 +120,14 @@ func TestUpgradeKeepsEveryRow(t *testing.T) {
 			if got := usageReports(t, env, f, true); got != usageBefore {
 				t.Errorf("usage reports after upgrade:\n%s\nbefore, from the old rows:\n%s", got, usageBefore)
 			}
+			// Migration 4 filled the kept totals from the rows: a recount finds them as they are.
+			kept := totalsSnapshot(t, s)
+			if _, err := s.RecountAll(ctx); err != nil {
+				t.Fatal(err)
+			}
+			if got := totalsSnapshot(t, s); got != kept || strings.Count(kept, "list_days") < 10 {
+				t.Errorf("totals after upgrade:\n%s\nrecounted:\n%s", kept, got)
+			}
 
 			// The upgraded schema is the one a fresh database gets.
 			if got, want := schemaOf(t, s), schemaOf(t, testenv.NewStore(t)); got != want {
@@ -169,6 +177,14 @@ func apiView(t *testing.T, env *testenv.Env, f fixture, fromAPI bool) map[string
 		count("notifications", "SELECT COUNT(*) FROM notifications WHERE user_id = ?", demoID)
 		count("activity", "SELECT COUNT(*) FROM activity_logs WHERE user_id = ?", demoID)
 		count("keys", "SELECT COUNT(*) FROM api_keys WHERE user_id = ?", demoID)
+		count("stats invoices", "SELECT COUNT(*) FROM invoices WHERE user_id = ?", demoID)
+		count("stats paid invoices", "SELECT COUNT(*) FROM invoices WHERE user_id = ? AND status = 'paid'", demoID)
+		count("stats pending invoices", "SELECT COUNT(*) FROM invoices WHERE user_id = ? AND status = 'pending'", demoID)
+		count("stats spent cents", "SELECT CAST(ROUND(COALESCE(SUM(total_amount), 0) * 100) AS INTEGER) FROM invoices WHERE user_id = ? AND status = 'paid'", demoID)
+		count("stats active instances", "SELECT COUNT(*) FROM instances WHERE user_id = ? AND status = 'active'", demoID)
+		count("stats asleep instances", "SELECT COUNT(*) FROM instances WHERE user_id = ? AND status = 'sleep'", demoID)
+		count("stats dead instances", "SELECT COUNT(*) FROM instances WHERE user_id = ? AND status = 'dead'", demoID)
+		count("unread", "SELECT COUNT(*) FROM notifications WHERE user_id = ? AND is_read = 0", demoID)
 		for id, n := range f.Expect.KeyRequests {
 			out["usage key "+id] = n
 		}
@@ -209,9 +225,37 @@ func apiView(t *testing.T, env *testenv.Env, f fixture, fromAPI bool) map[string
 			out["usage key "+fmt.Sprint(k["id"])] = int64(n)
 		}
 	}
+	stats := get(f.Expect.DemoKey, "mode", "stats", "type", "overview").DataMap(t)
+	for name, field := range map[string]string{"stats invoices": "total_invoices", "stats paid invoices": "paid_invoices",
+		"stats pending invoices": "pending_invoices", "stats active instances": "active_instances",
+		"stats asleep instances": "asleep_instances", "stats dead instances": "dead_instances"} {
+		out[name] = int64(stats[field].(float64))
+	}
+	out["stats spent cents"] = int64(math.Round(stats["total_spent"].(float64) * 100))
+	out["unread"] = int64(get(f.Expect.DemoKey, "mode", "notifications", "action", "unread_count").DataMap(t)["count"].(float64))
 	out["demo key"] = int64(get(f.Expect.DemoKey, "mode", "profile", "action", "view").Code)
 	out["member key"] = int64(get(f.Expect.MemberKey, "mode", "profile", "action", "view").Code)
 	return out
+}
+
+// totalsSnapshot is every row of the kept totals, as text.
+func totalsSnapshot(t *testing.T, s *models.Store) string {
+	t.Helper()
+	var b strings.Builder
+	for _, q := range []string{
+		"SELECT * FROM account_totals ORDER BY user_id",
+		"SELECT * FROM list_days WHERE n <> 0 ORDER BY user_id, list, day",
+		"SELECT * FROM spending_days ORDER BY user_id, day",
+	} {
+		var rows []map[string]any
+		if err := s.DB().Raw(q).Scan(&rows).Error; err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range rows {
+			fmt.Fprintf(&b, "%s %v\n", strings.Fields(q)[3], r)
+		}
+	}
+	return b.String()
 }
 
 // countsAfterUpgrade is how many rows each table must hold once the fixture is migrated: the
