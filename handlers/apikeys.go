@@ -8,11 +8,11 @@ import (
 )
 
 func (a *API) apiKeysList(c *Call) (Reply, error) {
-	keys, err := a.Store.ListAPIKeys(c.Ctx(), c.UserID())
+	keys, total, err := a.Store.ListAPIKeys(c.Ctx(), c.UserID(), c.Page())
 	if err != nil {
 		return Reply{}, err
 	}
-	return ok("API keys retrieved successfully", keys)
+	return listed("API keys retrieved successfully", keys, c.Page(), total, false)
 }
 
 func (a *API) apiKeysCreate(c *Call) (Reply, error) {

@@ -77,6 +77,9 @@ func (a *API) run(call *Call, action *Action, raw Params) error {
 	if err != nil {
 		return err
 	}
+	if reply.Page != nil {
+		writePaging(call, action, raw, *reply.Page)
+	}
 	return success(call, reply.Message, reply.Data)
 }
 

@@ -11,14 +11,14 @@ import (
 
 // Activity is an entry of a user's activity log: what happened to which resource, from where.
 type Activity struct {
-	ID           int64         `gorm:"primaryKey" json:"id"`
-	UserID       int64         `gorm:"not null;index" json:"user_id"`
+	ID           int64         `gorm:"primaryKey;index:idx_activity_logs_user_time,priority:3" json:"id"`
+	UserID       int64         `gorm:"not null;index:idx_activity_logs_user_time,priority:1" json:"user_id"`
 	Action       string        `gorm:"size:64;not null" json:"action"`
 	ResourceType string        `gorm:"size:32;not null;default:''" json:"resource_type"`
 	ResourceID   *int64        `json:"resource_id"`
 	Details      wire.JSONText `gorm:"type:text" json:"details"`
 	IPAddress    string        `gorm:"size:45;not null;default:''" json:"ip_address"`
-	CreatedAt    wire.DateTime `gorm:"not null" json:"created_at"`
+	CreatedAt    wire.DateTime `gorm:"not null;index:idx_activity_logs_user_time,priority:2" json:"created_at"`
 }
 
 // TableName keeps the reference's name for the activity log.
@@ -54,10 +54,16 @@ func logActivity(tx *gorm.DB, userID int64, action, resourceType string, resourc
 	return t.apply(tx)
 }
 
-// ListActivity returns the account's activity, newest first.
-func (s *Store) ListActivity(ctx context.Context, userID int64, page wire.Page) ([]Activity, error) {
+// ListActivity returns a page of the account's activity, newest first (by time, then id: entries
+// are written as things happen, so ids follow time), and how many entries there are.
+func (s *Store) ListActivity(ctx context.Context, userID int64, page wire.Page) ([]Activity, int64, error) {
+	db := s.db.WithContext(ctx)
+	t, err := totalsOf(db, userID)
+	if err != nil {
+		return nil, 0, err
+	}
 	var out []Activity
-	err := s.db.WithContext(ctx).Where("user_id = ?", userID).Order("id DESC").
-		Limit(page.Limit).Offset(page.Offset).Find(&out).Error
-	return out, err
+	err = fetchPage(db, listQuery{table: "activity_logs", column: "created_at", list: listActivity, userID: userID, total: t.Activity}, page, &out,
+		func(a *Activity) int64 { return a.ID })
+	return out, t.Activity, err
 }

@@ -16,12 +16,12 @@ import (
 
 // Invoice is a bill to a user: pending, paid or overdue.
 type Invoice struct {
-	ID            int64          `gorm:"primaryKey" json:"id"`
-	UserID        int64          `gorm:"not null;index" json:"-"`
+	ID            int64          `gorm:"primaryKey;index:idx_invoices_user_time,priority:3;index:idx_invoices_user_status_time,priority:4" json:"id"`
+	UserID        int64          `gorm:"not null;index:idx_invoices_user_time,priority:1;index:idx_invoices_user_status_time,priority:1" json:"-"`
 	InvoiceNumber string         `gorm:"size:32;uniqueIndex;not null" json:"invoice_number"`
 	TotalAmount   wire.Money     `gorm:"type:decimal(12,2);not null" json:"total_amount"`
-	Status        string         `gorm:"size:16;not null;index" json:"status"`
-	CreatedAt     wire.DateTime  `gorm:"not null" json:"created_at"`
+	Status        string         `gorm:"size:16;not null;index;index:idx_invoices_user_status_time,priority:2" json:"status"`
+	CreatedAt     wire.DateTime  `gorm:"not null;index:idx_invoices_user_time,priority:2;index:idx_invoices_user_status_time,priority:3" json:"created_at"`
 	PaidAt        *wire.DateTime `json:"paid_at"`
 }
 
@@ -37,25 +37,25 @@ var InvoiceStatuses = []string{InvoicePending, InvoicePaid, InvoiceOverdue}
 
 // Transaction is a movement of money on a user's account.
 type Transaction struct {
-	ID            int64         `gorm:"primaryKey" json:"id"`
-	UserID        int64         `gorm:"not null;index" json:"-"`
+	ID            int64         `gorm:"primaryKey;index:idx_transactions_user_date,priority:3" json:"id"`
+	UserID        int64         `gorm:"not null;index:idx_transactions_user_date,priority:1" json:"-"`
 	TransactionID string        `gorm:"column:transaction_id;size:64;not null" json:"transaction_id"`
 	Amount        wire.Money    `gorm:"type:decimal(12,2);not null" json:"amount"`
 	Status        string        `gorm:"size:16;not null" json:"status"`
-	Date          wire.DateTime `gorm:"column:date;not null" json:"date"`
+	Date          wire.DateTime `gorm:"column:date;not null;index:idx_transactions_user_date,priority:2" json:"date"`
 	Type          string        `gorm:"size:16;not null" json:"type"`
 }
 
 // Purchase is something a user bought: an app, a template, tokens.
 type Purchase struct {
-	ID           int64         `gorm:"primaryKey" json:"id"`
-	UserID       int64         `gorm:"not null;index" json:"-"`
+	ID           int64         `gorm:"primaryKey;index:idx_purchases_user_time,priority:3" json:"id"`
+	UserID       int64         `gorm:"not null;index:idx_purchases_user_time,priority:1" json:"-"`
 	ItemID       string        `gorm:"size:64;not null" json:"item_id"`
 	ItemType     string        `gorm:"size:32;not null" json:"item_type"`
 	PurchaseType string        `gorm:"size:32;not null" json:"purchase_type"`
 	Price        wire.Money    `gorm:"type:decimal(12,2);not null" json:"price"`
 	TokensPaid   wire.Money    `gorm:"type:decimal(12,2);not null" json:"tokens_paid"`
-	CreatedAt    wire.DateTime `gorm:"not null" json:"created_at"`
+	CreatedAt    wire.DateTime `gorm:"not null;index:idx_purchases_user_time,priority:2" json:"created_at"`
 }
 
 // MaxMoney is the largest amount a DECIMAL(12,2) column holds: 9,999,999,999.99.
@@ -68,15 +68,22 @@ func (s *Store) BalanceOf(ctx context.Context, userID int64) (wire.Money, error)
 	return u.Balance, notFound(err, "User not found")
 }
 
-// ListInvoices returns the account's invoices, newest first; status "" means every status.
-func (s *Store) ListInvoices(ctx context.Context, userID int64, status string, page wire.Page) ([]Invoice, error) {
-	q := s.db.WithContext(ctx).Where("user_id = ?", userID)
+// ListInvoices returns a page of the account's invoices, newest first, and how many there are;
+// status "" means every status.
+func (s *Store) ListInvoices(ctx context.Context, userID int64, status string, page wire.Page) ([]Invoice, int64, error) {
+	db := s.db.WithContext(ctx)
+	t, err := totalsOf(db, userID)
+	if err != nil {
+		return nil, 0, err
+	}
+	q := listQuery{table: "invoices", column: "created_at", list: listInvoices, userID: userID, total: t.Invoices()}
 	if status != "" {
-		q = q.Where("status = ?", status)
+		q.where, q.args, q.list = "status = ?", []any{status}, listInvoiceStatus(status)
+		q.total = map[string]int64{InvoicePending: t.InvoicesPending, InvoicePaid: t.InvoicesPaid, InvoiceOverdue: t.InvoicesOverdue}[status]
 	}
 	var out []Invoice
-	err := q.Order("created_at DESC, id DESC").Limit(page.Limit).Offset(page.Offset).Find(&out).Error
-	return out, err
+	err = fetchPage(db, q, page, &out, func(i *Invoice) int64 { return i.ID })
+	return out, q.total, err
 }
 
 // InvoiceOf returns one of the account's invoices; another account's is "Invoice not found" too.
@@ -89,20 +96,31 @@ func (s *Store) InvoiceOf(ctx context.Context, userID, invoiceID int64) (*Invoic
 	return &inv, nil
 }
 
-// ListTransactions returns the account's transactions, newest first.
-func (s *Store) ListTransactions(ctx context.Context, userID int64, page wire.Page) ([]Transaction, error) {
+// ListTransactions returns a page of the account's transactions, newest first, and how many there
+// are.
+func (s *Store) ListTransactions(ctx context.Context, userID int64, page wire.Page) ([]Transaction, int64, error) {
+	db := s.db.WithContext(ctx)
+	t, err := totalsOf(db, userID)
+	if err != nil {
+		return nil, 0, err
+	}
 	var out []Transaction
-	err := s.db.WithContext(ctx).Where("user_id = ?", userID).Order("date DESC, id DESC").
-		Limit(page.Limit).Offset(page.Offset).Find(&out).Error
-	return out, err
+	err = fetchPage(db, listQuery{table: "transactions", column: "date", list: listTransactions, userID: userID, total: t.Transactions}, page, &out,
+		func(r *Transaction) int64 { return r.ID })
+	return out, t.Transactions, err
 }
 
-// ListPurchases returns the account's purchases, newest first.
-func (s *Store) ListPurchases(ctx context.Context, userID int64, page wire.Page) ([]Purchase, error) {
+// ListPurchases returns a page of the account's purchases, newest first, and how many there are.
+func (s *Store) ListPurchases(ctx context.Context, userID int64, page wire.Page) ([]Purchase, int64, error) {
+	db := s.db.WithContext(ctx)
+	t, err := totalsOf(db, userID)
+	if err != nil {
+		return nil, 0, err
+	}
 	var out []Purchase
-	err := s.db.WithContext(ctx).Where("user_id = ?", userID).Order("created_at DESC, id DESC").
-		Limit(page.Limit).Offset(page.Offset).Find(&out).Error
-	return out, err
+	err = fetchPage(db, listQuery{table: "purchases", column: "created_at", list: listPurchases, userID: userID, total: t.Purchases}, page, &out,
+		func(p *Purchase) int64 { return p.ID })
+	return out, t.Purchases, err
 }
 
 // CreateInvoice bills userID amount (more than zero) with status pending, paid or overdue. The

@@ -250,15 +250,24 @@ func (d *demoSeed) notifications() error {
 var demoEndpoints = []string{"profile.view", "orgs.list", "instances.list", "billing.invoices", "analytics.overview", "notifications.list", "instances.view"}
 
 // usage records a week of requests made with the demo key, as the usage recorder writes them: a
-// deterministic mix of endpoints, response times and a few errors. numbers are the endpoints'
+// deterministic mix of endpoints, response times and a few errors, on each of the seven UTC days
+// that end today. numbers are the endpoints'
 // numbers (SeedDemo gives them before its transaction).
 func (d *demoSeed) usage(key *APIKey) error {
 	groups := map[usageGroup]*usageTotals{}
 	var newest time.Time
 	for day := 0; day < 7; day++ {
 		n := 8 + (day*5)%7
+		y, m, dd := d.now.AddDate(0, 0, -day).Date()
+		dayStart := time.Date(y, m, dd, 0, 0, 0, 0, time.UTC)
 		for i := 0; i < n; i++ {
 			at := d.ago(day, time.Duration(17*i+1)*time.Minute)
+			if at.Before(dayStart) { // early in the UTC day: the day's requests stay on it
+				at = dayStart.Add(time.Duration(n-i) * time.Second)
+				if at.After(d.now) {
+					at = d.now
+				}
+			}
 			status := 200
 			if (i+day)%6 == 5 {
 				status = []int{400, 404}[(i+day)%2]

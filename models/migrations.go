@@ -16,6 +16,7 @@ var migrations = []migration{
 	{Version: 1, Name: "initial schema", Up: sqlFile("0001_initial")},
 	{Version: 3, Name: "usage rollup: one row per (user, day, key, endpoint, status), per-day and per-key-day summaries, endpoint numbers; api_usage merged into them", Up: usageRollupStep},
 	{Version: 4, Name: "totals kept current: account totals, list rows per day, paid invoices per day, counted from the rows", Up: totalsStep},
+	{Version: 5, Name: "an index for each list's filter and sort (user, status or flag, time, id)", Up: listIndexesStep},
 }
 
 // migration is one numbered step.

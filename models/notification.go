@@ -14,14 +14,14 @@ import (
 
 // Notification is a message to a user.
 type Notification struct {
-	ID        int64         `gorm:"primaryKey" json:"id"`
-	UserID    int64         `gorm:"not null;index:idx_notification_user_read" json:"-"`
+	ID        int64         `gorm:"primaryKey;index:idx_notifications_user_time,priority:3;index:idx_notifications_user_unread,priority:4" json:"id"`
+	UserID    int64         `gorm:"not null;index:idx_notifications_user_time,priority:1;index:idx_notifications_user_unread,priority:1" json:"-"`
 	Title     string        `gorm:"size:255;not null" json:"title"`
 	Message   string        `gorm:"type:text" json:"message"`
 	Type      string        `gorm:"size:16;not null;default:'info'" json:"type"`
-	IsRead    wire.Flag     `gorm:"not null;default:false;index:idx_notification_user_read" json:"is_read"`
+	IsRead    wire.Flag     `gorm:"not null;default:false;index:idx_notifications_user_unread,priority:2" json:"is_read"`
 	Link      string        `gorm:"size:1024;not null;default:''" json:"link"`
-	CreatedAt wire.DateTime `gorm:"not null" json:"created_at"`
+	CreatedAt wire.DateTime `gorm:"not null;index:idx_notifications_user_time,priority:2;index:idx_notifications_user_unread,priority:3" json:"created_at"`
 }
 
 // Notification types.
@@ -138,16 +138,21 @@ func (s *Store) NotifyAll(ctx context.Context, in NewNotification) (int64, error
 	return n, err
 }
 
-// ListNotifications returns the account's notifications, newest first; only the unread ones
-// when unreadOnly.
-func (s *Store) ListNotifications(ctx context.Context, userID int64, unreadOnly bool, page wire.Page) ([]Notification, error) {
-	q := s.db.WithContext(ctx).Where("user_id = ?", userID)
+// ListNotifications returns a page of the account's notifications, newest first, and how many
+// there are; only the unread ones when unreadOnly.
+func (s *Store) ListNotifications(ctx context.Context, userID int64, unreadOnly bool, page wire.Page) ([]Notification, int64, error) {
+	db := s.db.WithContext(ctx)
+	t, err := totalsOf(db, userID)
+	if err != nil {
+		return nil, 0, err
+	}
+	q := listQuery{table: "notifications", column: "created_at", list: listNotifications, userID: userID, total: t.Notifications}
 	if unreadOnly {
-		q = q.Where("is_read = ?", false)
+		q.where, q.args, q.list, q.total = "is_read = ?", []any{false}, listUnread, t.NotificationsUnread
 	}
 	var out []Notification
-	err := q.Order("created_at DESC, id DESC").Limit(page.Limit).Offset(page.Offset).Find(&out).Error
-	return out, err
+	err = fetchPage(db, q, page, &out, func(n *Notification) int64 { return n.ID })
+	return out, q.total, err
 }
 
 // CountUnreadNotifications counts the account's unread notifications (kept in its totals).

@@ -27,6 +27,7 @@ import (
 
 	"sharepanel/internal/sqldump"
 	"sharepanel/models"
+	"sharepanel/wire"
 )
 
 func main() {
@@ -167,7 +168,7 @@ func seed(ctx context.Context, s *models.Store) (*Expected, error) {
 	// Usage through the recorder, as the request path writes it: two flushes of the demo key's
 	// requests, on top of the week SeedDemo made.
 	rec := s.NewUsageRecorder(slog.New(slog.NewTextHandler(io.Discard, nil)), time.Hour, 1000)
-	keys, err := s.ListAPIKeys(ctx, demo.UserID)
+	keys, _, err := s.ListAPIKeys(ctx, demo.UserID, wire.Page{Limit: wire.MaxLimit})
 	if err != nil {
 		return nil, err
 	}
