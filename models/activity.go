@@ -63,7 +63,7 @@ func (s *Store) ListActivity(ctx context.Context, userID int64, page wire.Page) 
 		return nil, 0, err
 	}
 	var out []Activity
-	err = fetchPage(db, listQuery{table: "activity_logs", column: "created_at", list: listActivity, userID: userID, total: t.Activity}, page, &out,
-		func(a *Activity) int64 { return a.ID })
+	err = fetchPage(db, listQuery{table: "activity_logs", index: "idx_activity_logs_user_time", column: "created_at", list: listActivity, userID: userID, total: t.Activity}, page, &out,
+		func(a *Activity) (wire.DateTime, int64) { return a.CreatedAt, a.ID })
 	return out, t.Activity, err
 }

@@ -23,15 +23,21 @@ func (s *Store) AnalyticsOverviewOf(ctx context.Context, userID int64) (*Analyti
 // left out. One row per day, kept by the payments themselves (spending_days), in integer cents.
 func (s *Store) SpendingDays(ctx context.Context, userID int64, period int) ([]SpendingDay, error) {
 	since := time.Now().UTC().AddDate(0, 0, -(period - 1)).Format("2006-01-02")
-	var rows []SpendingDayTotal
-	err := s.db.WithContext(ctx).Select("day", "invoice_count", "spent_cents").
-		Where("user_id = ? AND day >= ? AND invoice_count > 0", userID, since).Order("day DESC").Find(&rows).Error
+	rows, err := s.db.WithContext(ctx).Raw(`SELECT day, invoice_count, spent_cents FROM spending_days
+		WHERE user_id = ? AND day >= ? AND invoice_count > 0 ORDER BY day DESC`, userID, since).Rows()
 	if err != nil {
 		return nil, err
 	}
-	out := make([]SpendingDay, len(rows))
-	for i, r := range rows {
-		out[i] = SpendingDay{Date: r.Day, InvoiceCount: r.InvoiceCount, TotalSpent: wire.Money(r.SpentCents)}
+	defer rows.Close()
+	out := make([]SpendingDay, 0, min(period, 64))
+	for rows.Next() {
+		var d SpendingDay
+		var cents int64
+		if err := rows.Scan(&d.Date, &d.InvoiceCount, &cents); err != nil {
+			return nil, err
+		}
+		d.TotalSpent = wire.Money(cents)
+		out = append(out, d)
 	}
-	return out, nil
+	return out, rows.Err()
 }

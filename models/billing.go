@@ -76,13 +76,13 @@ func (s *Store) ListInvoices(ctx context.Context, userID int64, status string, p
 	if err != nil {
 		return nil, 0, err
 	}
-	q := listQuery{table: "invoices", column: "created_at", list: listInvoices, userID: userID, total: t.Invoices()}
+	q := listQuery{table: "invoices", index: "idx_invoices_user_time", column: "created_at", list: listInvoices, userID: userID, total: t.Invoices()}
 	if status != "" {
-		q.where, q.args, q.list = "status = ?", []any{status}, listInvoiceStatus(status)
+		q.where, q.args, q.list, q.index = "status = ?", []any{status}, listInvoiceStatus(status), "idx_invoices_user_status_time"
 		q.total = map[string]int64{InvoicePending: t.InvoicesPending, InvoicePaid: t.InvoicesPaid, InvoiceOverdue: t.InvoicesOverdue}[status]
 	}
 	var out []Invoice
-	err = fetchPage(db, q, page, &out, func(i *Invoice) int64 { return i.ID })
+	err = fetchPage(db, q, page, &out, func(i *Invoice) (wire.DateTime, int64) { return i.CreatedAt, i.ID })
 	return out, q.total, err
 }
 
@@ -105,8 +105,8 @@ func (s *Store) ListTransactions(ctx context.Context, userID int64, page wire.Pa
 		return nil, 0, err
 	}
 	var out []Transaction
-	err = fetchPage(db, listQuery{table: "transactions", column: "date", list: listTransactions, userID: userID, total: t.Transactions}, page, &out,
-		func(r *Transaction) int64 { return r.ID })
+	err = fetchPage(db, listQuery{table: "transactions", index: "idx_transactions_user_date", column: "date", list: listTransactions, userID: userID, total: t.Transactions}, page, &out,
+		func(r *Transaction) (wire.DateTime, int64) { return r.Date, r.ID })
 	return out, t.Transactions, err
 }
 
@@ -118,8 +118,8 @@ func (s *Store) ListPurchases(ctx context.Context, userID int64, page wire.Page)
 		return nil, 0, err
 	}
 	var out []Purchase
-	err = fetchPage(db, listQuery{table: "purchases", column: "created_at", list: listPurchases, userID: userID, total: t.Purchases}, page, &out,
-		func(p *Purchase) int64 { return p.ID })
+	err = fetchPage(db, listQuery{table: "purchases", index: "idx_purchases_user_time", column: "created_at", list: listPurchases, userID: userID, total: t.Purchases}, page, &out,
+		func(p *Purchase) (wire.DateTime, int64) { return p.CreatedAt, p.ID })
 	return out, t.Purchases, err
 }
 

@@ -45,13 +45,13 @@ type InstanceFilter struct {
 // on user, type and time (an account has at most its plan's instance limit).
 func (s *Store) ListInstances(ctx context.Context, userID int64, f InstanceFilter, page wire.Page) ([]InstanceListItem, int64, error) {
 	db := s.db.WithContext(ctx)
-	q := listQuery{table: "instances", column: "created_at", userID: userID}
+	q := listQuery{table: "instances", index: "idx_instances_user_time", column: "created_at", userID: userID}
 	var conds []string
 	if f.Type != "" && f.Type != "all" {
-		conds, q.args = append(conds, "type = ?"), append(q.args, f.Type)
+		conds, q.args, q.index = append(conds, "type = ?"), append(q.args, f.Type), "idx_instances_user_type_time"
 	}
 	if f.Status != "" {
-		conds, q.args = append(conds, "status = ?"), append(q.args, f.Status)
+		conds, q.args, q.index = append(conds, "status = ?"), append(q.args, f.Status), "idx_instances_user_status_time"
 	}
 	q.where = strings.Join(conds, " AND ")
 	if f.Type == "" || f.Type == "all" {
@@ -64,7 +64,7 @@ func (s *Store) ListInstances(ctx context.Context, userID int64, f InstanceFilte
 		return nil, 0, err
 	}
 	var rows []Instance
-	if err := fetchPage(db, q, page, &rows, func(in *Instance) int64 { return in.ID }); err != nil {
+	if err := fetchPage(db, q, page, &rows, func(in *Instance) (wire.DateTime, int64) { return in.CreatedAt, in.ID }); err != nil {
 		return nil, 0, err
 	}
 	out := make([]InstanceListItem, len(rows))

@@ -146,12 +146,13 @@ func (s *Store) ListNotifications(ctx context.Context, userID int64, unreadOnly 
 	if err != nil {
 		return nil, 0, err
 	}
-	q := listQuery{table: "notifications", column: "created_at", list: listNotifications, userID: userID, total: t.Notifications}
+	q := listQuery{table: "notifications", index: "idx_notifications_user_time", column: "created_at", list: listNotifications, userID: userID, total: t.Notifications}
 	if unreadOnly {
 		q.where, q.args, q.list, q.total = "is_read = ?", []any{false}, listUnread, t.NotificationsUnread
+		q.index = "idx_notifications_user_unread"
 	}
 	var out []Notification
-	err = fetchPage(db, q, page, &out, func(n *Notification) int64 { return n.ID })
+	err = fetchPage(db, q, page, &out, func(n *Notification) (wire.DateTime, int64) { return n.CreatedAt, n.ID })
 	return out, q.total, err
 }
 

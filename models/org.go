@@ -88,7 +88,10 @@ func (s *Store) OrgDetailsOf(ctx context.Context, userID, orgID int64) (*OrgDeta
 func (s *Store) ListOrgMembers(ctx context.Context, userID, orgID int64, page wire.Page) ([]OrgMemberView, int64, error) {
 	out := []OrgMemberView{}
 	var total int64
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	// Reads without a transaction: the membership is checked first, and a change meanwhile shows
+	// as it would on the next page.
+	tx := s.db.WithContext(ctx)
+	err := func() error {
 		if _, _, err := orgOfMember(tx, userID, orgID, false); err != nil {
 			return err
 		}
@@ -101,12 +104,8 @@ func (s *Store) ListOrgMembers(ctx context.Context, userID, orgID int64, page wi
 		// The page's memberships in the order of the index on organization and id, then their
 		// members: no query sorts. MariaDB prefers the unique (organization, user) index and
 		// sorts by id, so it is told which index gives the order.
-		table := "org_members"
-		if s.mysql {
-			table += " FORCE INDEX (idx_org_members_org_id)"
-		}
 		var ids []int64
-		err := tx.Table(table).Where("organization_id = ?", orgID).Order("id").Limit(page.Limit).Offset(page.Offset).Pluck("id", &ids).Error
+		err := tx.Table("org_members"+indexHint(tx, "idx_org_members_org_id")).Where("organization_id = ?", orgID).Order("id").Limit(page.Limit).Offset(page.Offset).Pluck("id", &ids).Error
 		if err != nil || len(ids) == 0 {
 			return err
 		}
@@ -130,7 +129,7 @@ func (s *Store) ListOrgMembers(ctx context.Context, userID, orgID int64, page wi
 			}
 		}
 		return nil
-	})
+	}()
 	return out, total, err
 }
 

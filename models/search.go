@@ -52,7 +52,9 @@ func (s *Store) Search(ctx context.Context, userID int64, query, scope string, p
 	pattern := containsPattern(query)
 	out := []SearchResult{}
 	more := false
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	// Two reads, no transaction: a change between them moves a hit as any later page would see it.
+	tx := s.db.WithContext(ctx)
+	err := func() error {
 		orgs := func() *gorm.DB {
 			return tx.Table("org_members AS m").Joins("JOIN organizations o ON o.id = m.organization_id").Where("m.user_id = ?", userID).
 				Where("("+s.likeLower("o.title")+" OR "+s.likeLower("o.path")+")", pattern, pattern)
@@ -100,6 +102,6 @@ func (s *Store) Search(ctx context.Context, userID int64, query, scope string, p
 		more = len(insts) > want
 		out = append(out, insts[:min(len(insts), want)]...)
 		return nil
-	})
+	}()
 	return out, more, err
 }
