@@ -73,7 +73,7 @@ type seeder struct {
 	userID     int64
 	planID     int64
 	step       func(table string, rows int64, took time.Duration) // reports each statement; may be nil
-	recount    func(ctx context.Context, userIDs ...int64) error   // the gateway's Store.Recount
+	recount    func(ctx context.Context, userIDs ...int64) error  // the gateway's Store.Recount
 }
 
 func newSeeder(store *models.Store, sizes Sizes, now time.Time) (*seeder, error) {
