@@ -1,6 +1,6 @@
 // Package cli is the sharepanel command: it reads the configuration, wires the store, the limiters
-// and both APIs, and runs the command asked for (serve, migrate, user, demo, config, admin). main.go
-// only calls Main.
+// and both APIs, and runs the command asked for (serve, migrate, recount, user, demo, config,
+// admin). main.go only calls Main.
 package cli
 
 import (
@@ -22,6 +22,7 @@ import (
 const usage = `Usage:
   sharepanel [serve]                 run the service
   sharepanel migrate [--status]      apply the schema's missing migrations (--status: list them)
+  sharepanel recount [--user U]      recompute every account's kept totals (or one's) from its rows
   sharepanel user add --email E --password P --plan free|basic|pro|enterprise [--username U]
   sharepanel demo [--email E] [--password P]
                                      create or reset a pro-plan demo account with sample data
@@ -62,6 +63,8 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) er
 		return serve(ctx, cfg, log)
 	case "migrate":
 		return migrateCommand(ctx, cfg, log, args, stdout)
+	case "recount":
+		return recountCommand(ctx, cfg, log, args, stdout)
 	case "user":
 		return userCommand(ctx, cfg, log, args, stdout)
 	case "demo":
