@@ -282,8 +282,27 @@ func run(ctx context.Context, o options) error {
 		sc.srv.Stop()
 		sc.records, sc.rows, sc.inserts, sc.fallbacks = logStats(sc.srv.LogPath)
 	}
-	report(os.Stdout, o, scenarios, cells, time.Since(began))
+	rows, err := usageRows(ctx, statsDB)
+	if err != nil {
+		return err
+	}
+	report(os.Stdout, o, scenarios, cells, rows, time.Since(began))
 	return nil
+}
+
+// usageTable is what the gateways that share MariaDB left in the usage rollup: its rows, the
+// requests they hold, the keys and days they are on, and the most rows one key has on one day.
+type usageTable struct {
+	Rows, Requests, Keys, KeyDays, MaxPerKeyDay int64
+}
+
+// usageRows reads the usage rollup once every gateway has stopped (and flushed).
+func usageRows(ctx context.Context, db *models.Store) (usageTable, error) {
+	var u usageTable
+	err := db.DB().WithContext(ctx).Raw(`SELECT COALESCE(SUM(n), 0) AS rows, COALESCE(SUM(requests), 0) AS requests,
+			COUNT(DISTINCT key_id) AS keys, COUNT(*) AS key_days, COALESCE(MAX(n), 0) AS max_per_key_day
+		FROM (SELECT key_id, day, COUNT(*) AS n, SUM(request_count) AS requests FROM api_usage_rollup GROUP BY key_id, day) g`).Scan(&u).Error
+	return u, err
 }
 
 // check sends a request or three and makes sure the scenario answers what it should.
