@@ -352,6 +352,9 @@ func apiOperation(write bool, success *apidocs.Schema, errs []errorDoc, origin s
 			"X-RateLimit-Remaining": {Description: "Requests left in that window", Schema: &apidocs.Schema{Type: "integer"}},
 			"X-RateLimit-Reset":     {Description: "When that window is whole again (Unix seconds)", Schema: &apidocs.Schema{Type: "integer"}},
 			"X-Request-ID":          {Description: "The request's ID (yours, if you sent a sane one)", Schema: &apidocs.Schema{Type: "string"}},
+			"Link": {Description: "On lists: the first, previous, next and last pages (RFC 8288, rel first, prev, next, last), " +
+				"absolute URLs of the same request with limit and offset set, without api_key", Schema: &apidocs.Schema{Type: "string"}},
+			"X-Total-Count": {Description: "On lists but search: how many items the whole list has", Schema: &apidocs.Schema{Type: "integer"}},
 		},
 		Content: map[string]*apidocs.MediaType{"application/json": {Schema: success}}}
 	for _, e := range errs {
