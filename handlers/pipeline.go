@@ -60,6 +60,9 @@ func (a *API) serve(c echo.Context) error {
 		status = c.Response().Status
 		if err != nil {
 			status = httpkit.FailureOf(err, nil).Status
+			if httpkit.ClientGone(c, err) {
+				status = statusClientClosed
+			}
 		}
 		return err
 	}
@@ -189,6 +192,11 @@ func (a *API) authorize(call *Call, raw Params, action *Action, bodySize int64) 
 
 // limiterKey is the rate-limit bucket of an account: every key of an account shares its plan's limits.
 func limiterKey(userID int64) string { return "u:" + strconv.FormatInt(userID, 10) }
+
+// statusClientClosed is how usage records a request whose client went away before its answer (its
+// context canceled): nginx's 499 "client closed request". It is not the server's error (500), and
+// it still counts among the errors (≥ 400), as it did.
+const statusClientClosed = 499
 
 // recordUsage hands the request to the usage recorder; refused (429) requests are not usage.
 func (a *API) recordUsage(call *Call, c echo.Context, status int, start time.Time) {

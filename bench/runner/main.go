@@ -295,17 +295,27 @@ func run(ctx context.Context, o options) error {
 }
 
 // usageTable is what the gateways that share MariaDB left in the usage rollup: its rows, the
-// requests they hold, the keys and days they are on, and the most rows one key has on one day.
+// requests they hold, the keys and days they are on, the most rows one key has on one day, and the
+// same without the requests wrk cut when its runs ended (recorded with status 499, client closed).
 type usageTable struct {
-	Rows, Requests, Keys, KeyDays, MaxPerKeyDay int64
+	Rows         int64 `gorm:"column:usage_rows"`
+	Requests     int64 `gorm:"column:usage_requests"`
+	Keys         int64 `gorm:"column:usage_keys"`
+	KeyDays      int64 `gorm:"column:key_days"`
+	MaxPerKeyDay int64 `gorm:"column:max_per_key_day"`
+	MaxAnswered  int64 `gorm:"column:max_answered"` // rows per key and day of requests answered (not 499)
+	Closed       int64 `gorm:"column:closed"`       // requests whose client went away (499)
 }
 
 // usageRows reads the usage rollup once every gateway has stopped (and flushed).
 func usageRows(ctx context.Context, db *models.Store) (usageTable, error) {
 	var u usageTable
-	err := db.DB().WithContext(ctx).Raw(`SELECT COALESCE(SUM(n), 0) AS rows, COALESCE(SUM(requests), 0) AS requests,
-			COUNT(DISTINCT key_id) AS keys, COUNT(*) AS key_days, COALESCE(MAX(n), 0) AS max_per_key_day
-		FROM (SELECT key_id, day, COUNT(*) AS n, SUM(request_count) AS requests FROM api_usage_rollup GROUP BY key_id, day) g`).Scan(&u).Error
+	err := db.DB().WithContext(ctx).Raw(`SELECT COALESCE(SUM(n), 0) AS usage_rows, COALESCE(SUM(requests), 0) AS usage_requests,
+			COUNT(DISTINCT key_id) AS usage_keys, COUNT(*) AS key_days, COALESCE(MAX(n), 0) AS max_per_key_day,
+			COALESCE(MAX(answered), 0) AS max_answered, COALESCE(SUM(closed), 0) AS closed
+		FROM (SELECT key_id, day, COUNT(*) AS n, SUM(request_count) AS requests, SUM(status_code <> 499) AS answered,
+				SUM(IF(status_code = 499, request_count, 0)) AS closed
+			FROM api_usage_rollup GROUP BY key_id, day) g`).Scan(&u).Error
 	return u, err
 }
 

@@ -127,8 +127,10 @@ func report(w io.Writer, o options, scenarios []*scenario, cells []*cell, usage 
 		perKey = "**missed**"
 	}
 	fmt.Fprintf(w, "\nUsage rollup after the run (the gateways on MariaDB share it): %d rows holding %d requests, for %d keys on %d key-days; "+
-		"at most %d row per key and day (target: at most 1 for keys that call one endpoint, as every scenario's do): %s.\n",
-		usage.Rows, usage.Requests, usage.Keys, usage.KeyDays, usage.MaxPerKeyDay, perKey)
+		"at most %d rows per key and day (target: at most 1; every scenario's keys call one endpoint): %s. Counting only answered "+
+		"requests, at most %d per key and day; %d requests were cut by wrk when its runs ended and recorded as 499 (client closed), "+
+		"a group of their own.\n",
+		usage.Rows, usage.Requests, usage.Keys, usage.KeyDays, usage.MaxPerKeyDay, perKey, usage.MaxAnswered, usage.Closed)
 	fmt.Fprintln(w, "\nRedis scripts/req and SQL SELECTs/req are the servers' own counters (INFO commandstats, SHOW GLOBAL STATUS)")
 	fmt.Fprintln(w, "read around each measured run, divided by wrk's request count; they include anything else those servers ran")
 	fmt.Fprintln(w, "meanwhile. Requests recorded, group upserts (one per key, endpoint, status and day a flush met, added to the")
