@@ -38,7 +38,7 @@ type options struct {
 	redisURL  string
 	only      map[string]bool
 	skipBuild bool
-	portBase  int // the servers listen on portBase+1 … portBase+44
+	portBase  int    // the servers listen on portBase+1 … portBase+44
 	pprof     string // directory for CPU profiles of the gateways; empty: none
 	// redisTimeout is the limiter's Redis deadline for the gateway and the minimal pipeline alike.
 	redisTimeout time.Duration
