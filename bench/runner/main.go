@@ -295,27 +295,37 @@ func run(ctx context.Context, o options) error {
 }
 
 // usageTable is what the gateways that share MariaDB left in the usage rollup: its rows, the
-// requests they hold, the keys and days they are on, the most rows one key has on one day, and the
-// same without the requests wrk cut when its runs ended (recorded with status 499, client closed).
+// requests they hold, the keys and days they are on, the most rows one key has on one day, the same
+// for successful requests alone, and the failed requests by status (wrk cuts the requests in flight
+// when a run ends: 499, client closed; a saturated database answers 500).
 type usageTable struct {
-	Rows         int64 `gorm:"column:usage_rows"`
-	Requests     int64 `gorm:"column:usage_requests"`
-	Keys         int64 `gorm:"column:usage_keys"`
-	KeyDays      int64 `gorm:"column:key_days"`
-	MaxPerKeyDay int64 `gorm:"column:max_per_key_day"`
-	MaxAnswered  int64 `gorm:"column:max_answered"` // rows per key and day of requests answered (not 499)
-	Closed       int64 `gorm:"column:closed"`       // requests whose client went away (499)
+	Rows          int64 `gorm:"column:usage_rows"`
+	Requests      int64 `gorm:"column:usage_requests"`
+	Keys          int64 `gorm:"column:usage_keys"`
+	KeyDays       int64 `gorm:"column:key_days"`
+	MaxPerKeyDay  int64 `gorm:"column:max_per_key_day"`
+	MaxSuccessful int64 `gorm:"column:max_successful"` // rows of requests with a status below 400, per key and day
+	Failed        []struct {
+		StatusCode int64
+		Rows       int64 `gorm:"column:status_rows"`
+		Requests   int64 `gorm:"column:status_requests"`
+	} `gorm:"-"`
 }
 
 // usageRows reads the usage rollup once every gateway has stopped (and flushed).
 func usageRows(ctx context.Context, db *models.Store) (usageTable, error) {
 	var u usageTable
-	err := db.DB().WithContext(ctx).Raw(`SELECT COALESCE(SUM(n), 0) AS usage_rows, COALESCE(SUM(requests), 0) AS usage_requests,
+	q := db.DB().WithContext(ctx)
+	err := q.Raw(`SELECT COALESCE(SUM(n), 0) AS usage_rows, COALESCE(SUM(requests), 0) AS usage_requests,
 			COUNT(DISTINCT key_id) AS usage_keys, COUNT(*) AS key_days, COALESCE(MAX(n), 0) AS max_per_key_day,
-			COALESCE(MAX(answered), 0) AS max_answered, COALESCE(SUM(closed), 0) AS closed
-		FROM (SELECT key_id, day, COUNT(*) AS n, SUM(request_count) AS requests, SUM(status_code <> 499) AS answered,
-				SUM(IF(status_code = 499, request_count, 0)) AS closed
+			COALESCE(MAX(successful), 0) AS max_successful
+		FROM (SELECT key_id, day, COUNT(*) AS n, SUM(request_count) AS requests, SUM(status_code < 400) AS successful
 			FROM api_usage_rollup GROUP BY key_id, day) g`).Scan(&u).Error
+	if err != nil {
+		return u, err
+	}
+	err = q.Raw(`SELECT status_code, COUNT(*) AS status_rows, SUM(request_count) AS status_requests FROM api_usage_rollup
+		WHERE status_code >= 400 GROUP BY status_code ORDER BY status_code`).Scan(&u.Failed).Error
 	return u, err
 }
 

@@ -123,14 +123,24 @@ func report(w io.Writer, o options, scenarios []*scenario, cells []*cell, usage 
 		fmt.Fprintf(w, "| %s | %d | %d | %d | %s | %s | %d |\n", sc.title, sc.records, sc.rows, sc.inserts, perRow, perInsert, sc.fallbacks)
 	}
 	perKey := "met"
-	if usage.MaxPerKeyDay > 1 {
+	if usage.MaxSuccessful > 1 {
 		perKey = "**missed**"
 	}
-	fmt.Fprintf(w, "\nUsage rollup after the run (the gateways on MariaDB share it): %d rows holding %d requests, for %d keys on %d key-days; "+
-		"at most %d rows per key and day (target: at most 1; every scenario's keys call one endpoint): %s. Counting only answered "+
-		"requests, at most %d per key and day; %d requests were cut by wrk when its runs ended and recorded as 499 (client closed), "+
-		"a group of their own.\n",
-		usage.Rows, usage.Requests, usage.Keys, usage.KeyDays, usage.MaxPerKeyDay, perKey, usage.MaxAnswered, usage.Closed)
+	failed := "none"
+	if len(usage.Failed) > 0 {
+		failed = ""
+		for i, f := range usage.Failed {
+			if i > 0 {
+				failed += ", "
+			}
+			failed += fmt.Sprintf("status %d: %d rows, %d requests", f.StatusCode, f.Rows, f.Requests)
+		}
+	}
+	fmt.Fprintf(w, "\nUsage rollup after the run (the gateways on MariaDB share it): %d rows holding %d requests, for %d keys on %d key-days. "+
+		"Rows of successful requests per key and day: at most %d (target: at most 1; every scenario's keys call one endpoint): %s. "+
+		"With the failed ones, at most %d: each status is a group of its own (%s; 499 is a request wrk cut when its run ended, "+
+		"500 one the database refused).\n",
+		usage.Rows, usage.Requests, usage.Keys, usage.KeyDays, usage.MaxSuccessful, perKey, usage.MaxPerKeyDay, failed)
 	fmt.Fprintln(w, "\nRedis scripts/req and SQL SELECTs/req are the servers' own counters (INFO commandstats, SHOW GLOBAL STATUS)")
 	fmt.Fprintln(w, "read around each measured run, divided by wrk's request count; they include anything else those servers ran")
 	fmt.Fprintln(w, "meanwhile. Requests recorded, group upserts (one per key, endpoint, status and day a flush met, added to the")
