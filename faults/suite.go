@@ -262,7 +262,7 @@ func doJSON(req *http.Request, into any) error {
 }
 
 // usageSQL counts an account's usage records of 2xx answers (what "usage counted" means), in the
-// api_usage table it is given.
+// usage rollup table it is given.
 const usageSQL = "SELECT COALESCE(SUM(request_count), 0) FROM %s WHERE user_id = ? AND status_code BETWEEN 200 AND 299"
 
 // mysqlDatabase is the suite's database on its MariaDB.
@@ -273,7 +273,7 @@ func (s *suite) mysqlUsage(a *account) func() (int64, error) {
 	return func() (int64, error) {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
-		return s.maria.Int(ctx, fmt.Sprintf(usageSQL, mysqlDatabase+".api_usage"), a.id)
+		return s.maria.Int(ctx, fmt.Sprintf(usageSQL, mysqlDatabase+".api_usage_rollup"), a.id)
 	}
 }
 
@@ -291,7 +291,7 @@ func sqliteUsage(path string, a *account) func() (int64, error) {
 		}
 		defer sqlDB.Close()
 		var n int64
-		err = sqlDB.QueryRow(fmt.Sprintf(usageSQL, "api_usage"), a.id).Scan(&n)
+		err = sqlDB.QueryRow(fmt.Sprintf(usageSQL, "api_usage_rollup"), a.id).Scan(&n)
 		return n, err
 	}
 }

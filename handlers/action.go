@@ -38,6 +38,17 @@ type Action struct {
 	Response any
 }
 
+// Paged reports whether the action lists in pages (it takes offset): its answers carry the paging
+// headers.
+func (a *Action) Paged() bool {
+	for _, p := range a.Params {
+		if p.Name == offsetParam.Name {
+			return true
+		}
+	}
+	return false
+}
+
 // Endpoint names an action as usage records and the docs show it: "orgs.new", or "auth" for a
 // single-action mode.
 func Endpoint(mode, action string) string {
@@ -51,10 +62,20 @@ func Endpoint(mode, action string) string {
 type Reply struct {
 	Message string
 	Data    any
+	// Page is set by the actions that list: the page Data is, from which the pipeline writes the
+	// paging headers (Link, X-Total-Count; paging.go). The envelope does not change.
+	Page *wire.Paged
 }
 
 // ok is shorthand for a success reply.
 func ok(message string, data any) (Reply, error) { return Reply{Message: message, Data: data}, nil }
+
+// listed is a success reply holding one page of a list: items, the page asked for, and the list's
+// total (-1 when not counted; more then says whether a page follows).
+func listed[T any](message string, items []T, page wire.Page, total int64, more bool) (Reply, error) {
+	p := wire.PageOf(page, len(items), total, more)
+	return Reply{Message: message, Data: items, Page: &p}, nil
+}
 
 // Kind is the type of a parameter.
 type Kind int
@@ -157,9 +178,10 @@ func parseTime(s string) (time.Time, error) {
 	return time.Time{}, fmt.Errorf("not an ISO 8601 time: %q", s)
 }
 
-// Paging parameters, shared by every list that pages.
+// Paging parameters, shared by every list (each list action takes both).
 var (
-	limitParam  = Param{Name: "limit", Kind: KindInt, Min: 1, Max: wire.MaxLimit, Default: strconv.Itoa(wire.DefaultLimit), Doc: "Number of results (1-500)"}
+	// Their bounds and defaults are documented from Min, Max and Default, not from Doc.
+	limitParam  = Param{Name: "limit", Kind: KindInt, Min: 1, Max: wire.MaxLimit, Default: strconv.Itoa(wire.DefaultLimit), Doc: "Number of results"}
 	offsetParam = Param{Name: "offset", Kind: KindInt, Min: 0, Max: wire.MaxSafeInt, Default: "0", Doc: "Pagination offset"}
 )
 

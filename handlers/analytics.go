@@ -17,11 +17,11 @@ func (a *API) analyticsUsage(c *Call) (Reply, error) {
 }
 
 func (a *API) analyticsActivity(c *Call) (Reply, error) {
-	entries, err := a.Store.ListActivity(c.Ctx(), c.UserID(), c.Page())
+	entries, total, err := a.Store.ListActivity(c.Ctx(), c.UserID(), c.Page())
 	if err != nil {
 		return Reply{}, err
 	}
-	return ok("Activity logs retrieved successfully", entries)
+	return listed("Activity logs retrieved successfully", entries, c.Page(), total, false)
 }
 
 func (a *API) analyticsSpending(c *Call) (Reply, error) {

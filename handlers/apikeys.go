@@ -5,11 +5,11 @@ import (
 )
 
 func (a *API) apiKeysList(c *Call) (Reply, error) {
-	keys, err := a.Store.ListAPIKeys(c.Ctx(), c.UserID())
+	keys, total, err := a.Store.ListAPIKeys(c.Ctx(), c.UserID(), c.Page())
 	if err != nil {
 		return Reply{}, err
 	}
-	return ok("API keys retrieved successfully", keys)
+	return listed("API keys retrieved successfully", keys, c.Page(), total, false)
 }
 
 // apiKeysCreate makes a key with at most the calling key's permissions and lifetime (by default,

@@ -14,11 +14,11 @@ func (a *API) billingBalance(c *Call) (Reply, error) {
 }
 
 func (a *API) billingInvoices(c *Call) (Reply, error) {
-	invoices, err := a.Store.ListInvoices(c.Ctx(), c.UserID(), c.Str("status"), c.Page())
+	invoices, total, err := a.Store.ListInvoices(c.Ctx(), c.UserID(), c.Str("status"), c.Page())
 	if err != nil {
 		return Reply{}, err
 	}
-	return ok("Invoices retrieved successfully", invoices)
+	return listed("Invoices retrieved successfully", invoices, c.Page(), total, false)
 }
 
 func (a *API) billingInvoice(c *Call) (Reply, error) {
@@ -30,26 +30,29 @@ func (a *API) billingInvoice(c *Call) (Reply, error) {
 }
 
 func (a *API) billingTransactions(c *Call) (Reply, error) {
-	txs, err := a.Store.ListTransactions(c.Ctx(), c.UserID(), c.Page())
+	txs, total, err := a.Store.ListTransactions(c.Ctx(), c.UserID(), c.Page())
 	if err != nil {
 		return Reply{}, err
 	}
-	return ok("Transactions retrieved successfully", txs)
+	return listed("Transactions retrieved successfully", txs, c.Page(), total, false)
 }
 
 func (a *API) billingPurchases(c *Call) (Reply, error) {
-	purchases, err := a.Store.ListPurchases(c.Ctx(), c.UserID(), c.Page())
+	purchases, total, err := a.Store.ListPurchases(c.Ctx(), c.UserID(), c.Page())
 	if err != nil {
 		return Reply{}, err
 	}
-	return ok("Purchases retrieved successfully", purchases)
+	return listed("Purchases retrieved successfully", purchases, c.Page(), total, false)
 }
 
-// billingPlans lists every plan, the caller's or not: it is the price list.
+// billingPlans lists every plan, the caller's or not: it is the price list. There are a handful,
+// read whole and paged here.
 func (a *API) billingPlans(c *Call) (Reply, error) {
 	plans, err := a.Store.ListPlans(c.Ctx())
 	if err != nil {
 		return Reply{}, err
 	}
-	return ok("Plans retrieved successfully", plans)
+	p := c.Page()
+	from := min(p.Offset, len(plans))
+	return listed("Plans retrieved successfully", plans[from:min(from+p.Limit, len(plans))], p, int64(len(plans)), false)
 }

@@ -7,11 +7,11 @@ import (
 )
 
 func (a *API) instancesList(c *Call) (Reply, error) {
-	list, err := a.Store.ListInstances(c.Ctx(), c.UserID(), models.InstanceFilter{Type: c.Str("type"), Status: c.Str("status")})
+	list, total, err := a.Store.ListInstances(c.Ctx(), c.UserID(), models.InstanceFilter{Type: c.Str("type"), Status: c.Str("status")}, c.Page())
 	if err != nil {
 		return Reply{}, err
 	}
-	return ok("Instances retrieved successfully", list)
+	return listed("Instances retrieved successfully", list, c.Page(), total, false)
 }
 
 func (a *API) instancesView(c *Call) (Reply, error) {

@@ -90,3 +90,27 @@ func TestClientGoneIsNotLoggedAsAnError(t *testing.T) {
 		t.Fatalf("a cancelled request was logged as an error:\n%s", sink.String())
 	}
 }
+
+// A request whose client went away mid-way is recorded as 499 (client closed request), not as a
+// server error.
+func TestClientGoneIsRecordedAs499(t *testing.T) {
+	env := testenv.New(t, testenv.Options{})
+	acct := env.NewAccount("free")
+	env.Get(map[string]string{"mode": "profile", "action": "view", "api_key": acct.Key}).Expect(t, http.StatusOK, "Profile retrieved successfully")
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel() // the key and the plan are cached: the request gets as far as its handler's query
+	req := httptest.NewRequest(http.MethodGet, "/api?mode=profile&action=stats&api_key="+acct.Key, nil).WithContext(ctx)
+	env.Echo.ServeHTTP(httptest.NewRecorder(), req)
+	env.FlushUsage()
+	var rows []struct {
+		StatusCode   int
+		RequestCount int64
+	}
+	if err := env.Store.DB().Table("api_usage_rollup").Select("status_code, request_count").
+		Where("user_id = ? AND endpoint = ?", acct.User.ID, "profile.stats").Scan(&rows).Error; err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 1 || rows[0].StatusCode != 499 || rows[0].RequestCount != 1 {
+		t.Fatalf("the cancelled request was recorded as %+v, want one request with status 499", rows)
+	}
+}

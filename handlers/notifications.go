@@ -1,11 +1,11 @@
 package handlers
 
 func (a *API) notificationsList(c *Call) (Reply, error) {
-	list, err := a.Store.ListNotifications(c.Ctx(), c.UserID(), c.Flag("unread_only"), c.Page())
+	list, total, err := a.Store.ListNotifications(c.Ctx(), c.UserID(), c.Flag("unread_only"), c.Page())
 	if err != nil {
 		return Reply{}, err
 	}
-	return ok("Notifications retrieved successfully", list)
+	return listed("Notifications retrieved successfully", list, c.Page(), total, false)
 }
 
 func (a *API) notificationsUnreadCount(c *Call) (Reply, error) {

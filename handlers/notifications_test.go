@@ -111,7 +111,7 @@ func TestNotificationsMarkRead(t *testing.T) {
 		t.Fatalf("new account: count %s", n)
 	}
 	ns := notificationsFixture(t, env, acct, other)
-	theirs, err := env.Store.ListNotifications(context.Background(), other.User.ID, false, wire.Page{Limit: 1})
+	theirs, _, err := env.Store.ListNotifications(context.Background(), other.User.ID, false, wire.Page{Limit: 1})
 	if err != nil || len(theirs) != 1 {
 		t.Fatal(theirs, err)
 	}
@@ -168,7 +168,7 @@ func TestNotificationsDelete(t *testing.T) {
 	env := testenv.New(t, testenv.Options{})
 	acct, other := env.NewAccount("pro"), env.NewAccount("pro")
 	ns := notificationsFixture(t, env, acct, other)
-	theirs, err := env.Store.ListNotifications(context.Background(), other.User.ID, false, wire.Page{Limit: 1})
+	theirs, _, err := env.Store.ListNotifications(context.Background(), other.User.ID, false, wire.Page{Limit: 1})
 	if err != nil || len(theirs) != 1 {
 		t.Fatal(theirs, err)
 	}

@@ -231,7 +231,14 @@ func successResponse(d docAction) *apidocs.Response {
 	if d.A.Response != nil {
 		schema = apidocs.Ref("Response." + d.ID())
 	}
-	r := &apidocs.Response{Description: "Success", Headers: successHeaders(!d.M.Public),
+	h := successHeaders(!d.M.Public)
+	if d.A.Paged() { // paging.go
+		h["Link"] = &apidocs.Header{Ref: "#/components/headers/Link"}
+		if d.Mode != "search" {
+			h["X-Total-Count"] = &apidocs.Header{Ref: "#/components/headers/X-Total-Count"}
+		}
+	}
+	r := &apidocs.Response{Description: "Success", Headers: h,
 		Content: map[string]*apidocs.MediaType{"application/json": {Schema: schema}}}
 	return r
 }

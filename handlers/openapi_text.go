@@ -89,6 +89,9 @@ func responseHeaders() map[string]*apidocs.Header {
 		"X-RateLimit-Limit":     {Description: "Requests allowed in the tightest window (minute or day)", Schema: &apidocs.Schema{Type: "integer"}},
 		"X-RateLimit-Remaining": {Description: "Requests left in that window", Schema: &apidocs.Schema{Type: "integer"}},
 		"X-RateLimit-Reset":     {Description: "When that window is whole again (Unix seconds)", Schema: &apidocs.Schema{Type: "integer"}},
+		"Link": {Description: "On lists: the first, previous, next and last pages (RFC 8288, rel first, prev, next, last), " +
+			"absolute URLs of the same request with limit and offset set, without api_key", Schema: &apidocs.Schema{Type: "string"}},
+		"X-Total-Count": {Description: "On lists but search: how many items the whole list has", Schema: &apidocs.Schema{Type: "integer"}},
 	}
 }
 

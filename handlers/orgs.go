@@ -3,11 +3,11 @@ package handlers
 import "sharepanel/models"
 
 func (a *API) orgsList(c *Call) (Reply, error) {
-	orgs, err := a.Store.ListOrgs(c.Ctx(), c.UserID())
+	orgs, total, err := a.Store.ListOrgs(c.Ctx(), c.UserID(), c.Page())
 	if err != nil {
 		return Reply{}, err
 	}
-	return ok("Organizations retrieved successfully", orgs)
+	return listed("Organizations retrieved successfully", orgs, c.Page(), total, false)
 }
 
 func (a *API) orgsView(c *Call) (Reply, error) {
@@ -43,9 +43,9 @@ func (a *API) orgsDelete(c *Call) (Reply, error) {
 }
 
 func (a *API) orgsMembers(c *Call) (Reply, error) {
-	members, err := a.Store.ListOrgMembers(c.Ctx(), c.UserID(), c.Int("org_id"))
+	members, total, err := a.Store.ListOrgMembers(c.Ctx(), c.UserID(), c.Int("org_id"), c.Page())
 	if err != nil {
 		return Reply{}, err
 	}
-	return ok("Members retrieved successfully", members)
+	return listed("Members retrieved successfully", members, c.Page(), total, false)
 }

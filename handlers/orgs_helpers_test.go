@@ -53,7 +53,7 @@ func orgsCreate(t *testing.T, env *testenv.Env, key string, params map[string]an
 // orgsActivity returns userID's activity entries with the given action, newest first.
 func orgsActivity(t *testing.T, env *testenv.Env, userID int64, action string) []models.Activity {
 	t.Helper()
-	all, err := env.Store.ListActivity(context.Background(), userID, wire.Page{Limit: 500})
+	all, _, err := env.Store.ListActivity(context.Background(), userID, wire.Page{Limit: 500})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -80,6 +80,9 @@ func orgsSeedInvoice(t *testing.T, env *testenv.Env, userID int64, amount, statu
 		inv.PaidAt = &now
 	}
 	if err := env.Store.DB().Create(&inv).Error; err != nil {
+		t.Fatal(err)
+	}
+	if err := env.Store.Recount(context.Background(), userID); err != nil { // written behind the totals' back
 		t.Fatal(err)
 	}
 }

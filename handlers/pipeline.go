@@ -85,6 +85,9 @@ func (a *API) serve(c echo.Context) error {
 	status = c.Response().Status
 	if err != nil {
 		status = httpkit.FailureOf(err, nil).Status
+		if httpkit.ClientGone(c, err) {
+			status = statusClientClosed
+		}
 	}
 	return err
 }
@@ -129,6 +132,9 @@ func (a *API) run(call *Call, action *Action, raw Params) error {
 	reply, err := action.Handle(a, call)
 	if err != nil {
 		return err
+	}
+	if reply.Page != nil {
+		writePaging(call, action, raw, *reply.Page)
 	}
 	return success(call, reply.Message, reply.Data)
 }
@@ -282,6 +288,11 @@ func UsageToday(store *models.Store) func(ctx context.Context, key string) (int6
 		return store.RequestsToday(ctx, id)
 	}
 }
+
+// statusClientClosed is how usage records a request whose client went away before its answer (its
+// context canceled): nginx's 499 "client closed request". It is not the server's error (500), and
+// it still counts among the errors (≥ 400), as it did.
+const statusClientClosed = 499
 
 // recordUsage hands the request to the usage recorder; refused (429) requests are not usage.
 func (a *API) recordUsage(call *Call, c echo.Context, status int, start time.Time) {

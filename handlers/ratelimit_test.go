@@ -226,7 +226,7 @@ func TestTrustedProxies(t *testing.T) {
 			if rec.Code != 200 {
 				t.Fatalf("auth: %d %s", rec.Code, rec.Body)
 			}
-			acts, err := env.Store.ListActivity(context.Background(), acct.User.ID, wire.Page{Limit: 1})
+			acts, _, err := env.Store.ListActivity(context.Background(), acct.User.ID, wire.Page{Limit: 1})
 			if err != nil || len(acts) != 1 {
 				t.Fatalf("activity: %v %v", acts, err)
 			}

@@ -47,17 +47,18 @@ var Routes = []Mode{
 		{Name: "stats", Summary: "Get profile statistics", Handle: (*API).profileStats, Response: models.ProfileStats{}},
 	}},
 	{Name: "orgs", Selector: "action", Actions: []Action{
-		{Name: "list", Summary: "List the organizations you belong to", Handle: (*API).orgsList, Response: []models.OrgListItem{}},
+		{Name: "list", Summary: "List the organizations you belong to", Handle: (*API).orgsList, Params: []Param{limitParam, offsetParam}, Response: []models.OrgListItem{}},
 		{Name: "view", Summary: "View an organization", Handle: (*API).orgsView, Params: []Param{orgIDParam}, Response: models.OrgDetails{}},
 		{Name: "new", Summary: "Create an organization", Write: true, Handle: (*API).orgsNew, Params: orgFields, Response: orgCreated{}},
 		{Name: "update", Summary: "Update an organization (admin or manager)", Write: true, Handle: (*API).orgsUpdate, Params: append([]Param{orgIDParam}, orgFields...)},
 		{Name: "delete", Summary: "Delete an organization (its admin only)", Write: true, Handle: (*API).orgsDelete, Params: []Param{orgIDParam}},
-		{Name: "members", Summary: "List an organization's members", Handle: (*API).orgsMembers, Params: []Param{orgIDParam}, Response: []models.OrgMemberView{}},
+		{Name: "members", Summary: "List an organization's members", Handle: (*API).orgsMembers, Params: []Param{orgIDParam, limitParam, offsetParam}, Response: []models.OrgMemberView{}},
 	}},
 	{Name: "instances", Selector: "action", Actions: []Action{
 		{Name: "list", Summary: "List instances", Handle: (*API).instancesList, Response: []models.InstanceListItem{}, Params: []Param{
 			{Name: "type", Kind: KindEnum, Enum: []string{models.TypeSNCS, models.TypeSMS, "all"}, Default: "all", Doc: "Filter by type"},
 			{Name: "status", Kind: KindEnum, Enum: instanceStatusParam.Enum, Doc: "Filter by status"},
+			limitParam, offsetParam,
 		}},
 		{Name: "view", Summary: "View an instance", Handle: (*API).instancesView, Params: []Param{instanceIDParam}, Response: models.InstanceDetails{}},
 		{Name: "update_status", Summary: "Change an instance's status", Write: true, Handle: (*API).instancesUpdateStatus, Params: []Param{
@@ -77,7 +78,7 @@ var Routes = []Mode{
 		{Name: "invoice", Summary: "Get an invoice", Handle: (*API).billingInvoice, Params: []Param{invoiceIDParam}, Response: models.Invoice{}},
 		{Name: "transactions", Summary: "List transactions", Handle: (*API).billingTransactions, Params: []Param{limitParam, offsetParam}, Response: []models.Transaction{}},
 		{Name: "purchases", Summary: "List purchases", Handle: (*API).billingPurchases, Params: []Param{limitParam, offsetParam}, Response: []models.Purchase{}},
-		{Name: "plans", Summary: "List available plans", Handle: (*API).billingPlans, Response: []models.Plan{}},
+		{Name: "plans", Summary: "List available plans", Handle: (*API).billingPlans, Params: []Param{limitParam, offsetParam}, Response: []models.Plan{}},
 	}},
 	{Name: "analytics", Selector: "action", Actions: []Action{
 		{Name: "overview", Summary: "Analytics overview", Handle: (*API).analyticsOverview, Response: models.AnalyticsOverview{}},
@@ -99,7 +100,7 @@ var Routes = []Mode{
 		}},
 	}},
 	{Name: "api_keys", Selector: "action", Actions: []Action{
-		{Name: "list", Summary: "List API keys (never their secrets)", Handle: (*API).apiKeysList, Response: []models.APIKey{}},
+		{Name: "list", Summary: "List API keys (never their secrets)", Handle: (*API).apiKeysList, Params: []Param{limitParam, offsetParam}, Response: []models.APIKey{}},
 		{Name: "create", Summary: "Create an API key", Write: true, Secret: true, Handle: (*API).apiKeysCreate, Response: authData{}, Params: []Param{
 			{Name: "name", Kind: KindString, MaxLen: 100, Default: "New API Key", Doc: "Name of the key"},
 			{Name: "permissions", Kind: KindString, Doc: "read, write or read,write: at most the calling key's own, which are the default (read,write for a key of mode=auth)"},
@@ -112,6 +113,7 @@ var Routes = []Mode{
 		{Name: "", Summary: "Search your organizations and instances", Handle: (*API).search, Response: []models.SearchResult{}, Params: []Param{
 			{Name: "query", Label: "Search query", Kind: KindString, Required: true, MaxLen: 100, Doc: "Text to find in titles, paths and names"},
 			{Name: "type", Kind: KindEnum, Enum: []string{"organizations", "instances", "all"}, Default: "all", Doc: "What to search"},
+			limitParam, offsetParam,
 		}},
 	}},
 	{Name: "stats", Selector: "type", Default: "overview", Actions: []Action{

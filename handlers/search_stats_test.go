@@ -2,6 +2,7 @@ package handlers_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -108,26 +109,58 @@ func TestSearch(t *testing.T) {
 	orgsPost(env, acct.Key, map[string]any{"mode": "search", "query": "alpha"}).Expect(t, 200, "Search completed successfully")
 }
 
-func TestSearchCapsEachType(t *testing.T) {
+// Search pages like every list: its hits are one list, organizations first, then instances, each
+// by ID; a page may start among either, or straddle them. Nothing is counted (no X-Total-Count);
+// a next link says that more follow.
+func TestSearchPages(t *testing.T) {
 	env := testenv.New(t, testenv.Options{})
 	acct := env.NewAccount("enterprise")
-	var first int64
-	for i := range models.SearchLimitPerType + 5 {
-		in := env.SeedInstance(acct.User.ID, models.NewInstance{Name: "bulk"})
-		if i == 0 {
-			first = in.ID
+	var want []string
+	for i := range 3 {
+		orgsCreate(t, env, acct.Key, map[string]any{"title": fmt.Sprintf("Bulk Org %d", i)})
+		want = append(want, fmt.Sprintf("organization:Bulk Org %d", i))
+	}
+	for i := range 7 {
+		env.SeedInstance(acct.User.ID, models.NewInstance{Name: fmt.Sprintf("bulk %d", i)})
+		want = append(want, fmt.Sprintf("instance:bulk %d", i))
+	}
+	env.SeedInstance(acct.User.ID, models.NewInstance{Name: "other"})
+	page := func(typ string, limit, offset int) ([]string, *testenv.Response) {
+		t.Helper()
+		res := orgsGet(env, acct.Key, map[string]string{"mode": "search", "query": "BULK", "type": typ, "limit": fmt.Sprint(limit), "offset": fmt.Sprint(offset)})
+		res.Expect(t, http.StatusOK, "Search completed successfully")
+		var names []string
+		for _, h := range res.DataList(t) {
+			names = append(names, fmt.Sprintf("%s:%s", h["type"], h["name"]))
 		}
+		if res.Header.Get("X-Total-Count") != "" {
+			t.Fatalf("search counted its hits: X-Total-Count %q", res.Header.Get("X-Total-Count"))
+		}
+		return names, res
 	}
-	orgsCreate(t, env, acct.Key, map[string]any{"title": "Bulk Org"})
-	res := orgsGet(env, acct.Key, map[string]string{"mode": "search", "query": "BULK"})
-	res.Expect(t, http.StatusOK, "Search completed successfully")
-	hits := res.DataList(t)
-	if len(hits) != models.SearchLimitPerType+1 || hits[0]["type"] != "organization" || hits[1]["id"] != float64(first) {
-		t.Fatalf("%d hits, first %v %v", len(hits), hits[0], hits[1])
-	}
-	for i := 2; i < len(hits); i++ {
-		if hits[i]["id"].(float64) <= hits[i-1]["id"].(float64) {
-			t.Fatalf("instances not in ID order at %d", i)
+	for _, c := range []struct {
+		typ           string
+		limit, offset int
+		want          []string
+		next          bool
+	}{
+		{"all", 4, 0, want[0:4], true},   // the organizations and the first instance
+		{"all", 4, 4, want[4:8], true},   // instances only, the page past the organizations
+		{"all", 4, 8, want[8:10], false}, // the last two
+		{"all", 2, 2, want[2:4], true},   // straddling
+		{"all", 50, 0, want, false},      // the default page holds them all
+		{"all", 4, 10, nil, false},       // past the end
+		{"organizations", 2, 2, want[2:3], false},
+		{"organizations", 2, 1, want[1:3], false},
+		{"instances", 3, 5, want[8:10], false},
+		{"instances", 3, 0, want[3:6], true},
+	} {
+		got, res := page(c.typ, c.limit, c.offset)
+		if strings.Join(got, ",") != strings.Join(c.want, ",") {
+			t.Errorf("type=%s limit=%d offset=%d: %v, want %v", c.typ, c.limit, c.offset, got, c.want)
+		}
+		if hasNext := strings.Contains(res.Header.Get("Link"), `rel="next"`); hasNext != c.next {
+			t.Errorf("type=%s limit=%d offset=%d: Link %q, want a next link: %v", c.typ, c.limit, c.offset, res.Header.Get("Link"), c.next)
 		}
 	}
 }

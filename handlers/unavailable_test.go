@@ -83,7 +83,7 @@ func TestDatabaseFailuresAnswer503(t *testing.T) {
 
 	env.FlushUsage()
 	var counted int64
-	if err := env.Store.DB().Raw("SELECT COALESCE(SUM(request_count), 0) FROM api_usage WHERE user_id = ? AND status_code = 503", acct.User.ID).Scan(&counted).Error; err != nil {
+	if err := env.Store.DB().Raw("SELECT COALESCE(SUM(request_count), 0) FROM api_usage_rollup WHERE user_id = ? AND status_code = 503", acct.User.ID).Scan(&counted).Error; err != nil {
 		t.Fatal(err)
 	}
 	if counted != failures {

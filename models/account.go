@@ -252,8 +252,9 @@ func (s *Store) DeleteAccount(ctx context.Context, username string) error {
 				return err
 			}
 		}
-		for _, model := range []any{&AutologinToken{}, &APIKey{}, &APIUsage{}, &OrgMember{}, &Instance{}, &Transaction{},
-			&Purchase{}, &Invoice{}, &Notification{}, &Activity{}} {
+		for _, model := range []any{&AutologinToken{}, &APIKey{}, &APIUsage{}, &UsageRollup{}, &UsageDaySummary{}, &UsageKeyDay{},
+			&OrgMember{}, &Instance{}, &Transaction{}, &Purchase{}, &Invoice{}, &Notification{}, &Activity{},
+			&AccountTotals{}, &ListDay{}, &SpendingDayTotal{}} {
 			if err := tx.Where("user_id = ?", u.ID).Delete(model).Error; err != nil {
 				return err
 			}

@@ -248,11 +248,20 @@ func activeKeys(tx *gorm.DB, userID int64, now time.Time) *gorm.DB {
 	return tx.Model(&APIKey{}).Where("user_id = ? AND is_active = ? AND (expires_at IS NULL OR expires_at > ?)", userID, true, now)
 }
 
-// ListAPIKeys returns the account's keys, oldest first, without secrets.
-func (s *Store) ListAPIKeys(ctx context.Context, userID int64) ([]APIKey, error) {
-	var keys []APIKey
-	err := s.db.WithContext(ctx).Where("user_id = ?", userID).Order("id").Find(&keys).Error
-	return keys, err
+// ListAPIKeys returns a page of the account's keys, oldest first, without secrets, and how many
+// there are.
+func (s *Store) ListAPIKeys(ctx context.Context, userID int64, page wire.Page) ([]APIKey, int64, error) {
+	db := s.db.WithContext(ctx)
+	var total int64
+	if err := db.Model(&APIKey{}).Where("user_id = ?", userID).Count(&total).Error; err != nil {
+		return nil, 0, err
+	}
+	keys := []APIKey{}
+	if int64(page.Offset) >= total {
+		return keys, total, nil
+	}
+	err := db.Where("user_id = ?", userID).Order("id").Limit(page.Limit).Offset(page.Offset).Find(&keys).Error
+	return keys, total, err
 }
 
 // CountActiveAPIKeys counts the account's usable keys.

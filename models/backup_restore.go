@@ -64,7 +64,7 @@ func (s *Store) RestoreAccount(ctx context.Context, b *Backup, opts RestoreOptio
 				return err
 			}
 		}
-		return nil
+		return recount(tx, r.userID)
 	})
 	if err != nil {
 		return nil, err

@@ -16,12 +16,12 @@ import (
 
 // Invoice is a bill to a user: pending, paid or overdue.
 type Invoice struct {
-	ID            int64          `gorm:"primaryKey" json:"id"`
-	UserID        int64          `gorm:"not null;index" json:"-"`
+	ID            int64          `gorm:"primaryKey;index:idx_invoices_user_time,priority:3;index:idx_invoices_user_status_time,priority:4" json:"id"`
+	UserID        int64          `gorm:"not null;index:idx_invoices_user_time,priority:1;index:idx_invoices_user_status_time,priority:1" json:"-"`
 	InvoiceNumber string         `gorm:"size:32;uniqueIndex;not null" json:"invoice_number"`
 	TotalAmount   wire.Money     `gorm:"type:decimal(12,2);not null" json:"total_amount"`
-	Status        string         `gorm:"size:16;not null;index" json:"status"`
-	CreatedAt     wire.DateTime  `gorm:"not null" json:"created_at"`
+	Status        string         `gorm:"size:16;not null;index;index:idx_invoices_user_status_time,priority:2" json:"status"`
+	CreatedAt     wire.DateTime  `gorm:"not null;index:idx_invoices_user_time,priority:2;index:idx_invoices_user_status_time,priority:3" json:"created_at"`
 	PaidAt        *wire.DateTime `json:"paid_at"`
 }
 
@@ -37,25 +37,25 @@ var InvoiceStatuses = []string{InvoicePending, InvoicePaid, InvoiceOverdue}
 
 // Transaction is a movement of money on a user's account.
 type Transaction struct {
-	ID            int64         `gorm:"primaryKey" json:"id"`
-	UserID        int64         `gorm:"not null;index" json:"-"`
+	ID            int64         `gorm:"primaryKey;index:idx_transactions_user_date,priority:3" json:"id"`
+	UserID        int64         `gorm:"not null;index:idx_transactions_user_date,priority:1" json:"-"`
 	TransactionID string        `gorm:"column:transaction_id;size:64;not null" json:"transaction_id"`
 	Amount        wire.Money    `gorm:"type:decimal(12,2);not null" json:"amount"`
 	Status        string        `gorm:"size:16;not null" json:"status"`
-	Date          wire.DateTime `gorm:"column:date;not null" json:"date"`
+	Date          wire.DateTime `gorm:"column:date;not null;index:idx_transactions_user_date,priority:2" json:"date"`
 	Type          string        `gorm:"size:16;not null" json:"type"`
 }
 
 // Purchase is something a user bought: an app, a template, tokens.
 type Purchase struct {
-	ID           int64         `gorm:"primaryKey" json:"id"`
-	UserID       int64         `gorm:"not null;index" json:"-"`
+	ID           int64         `gorm:"primaryKey;index:idx_purchases_user_time,priority:3" json:"id"`
+	UserID       int64         `gorm:"not null;index:idx_purchases_user_time,priority:1" json:"-"`
 	ItemID       string        `gorm:"size:64;not null" json:"item_id"`
 	ItemType     string        `gorm:"size:32;not null" json:"item_type"`
 	PurchaseType string        `gorm:"size:32;not null" json:"purchase_type"`
 	Price        wire.Money    `gorm:"type:decimal(12,2);not null" json:"price"`
 	TokensPaid   wire.Money    `gorm:"type:decimal(12,2);not null" json:"tokens_paid"`
-	CreatedAt    wire.DateTime `gorm:"not null" json:"created_at"`
+	CreatedAt    wire.DateTime `gorm:"not null;index:idx_purchases_user_time,priority:2" json:"created_at"`
 }
 
 // MaxMoney is the largest amount a DECIMAL(12,2) column holds: 9,999,999,999.99.
@@ -68,15 +68,22 @@ func (s *Store) BalanceOf(ctx context.Context, userID int64) (wire.Money, error)
 	return u.Balance, notFound(err, "User not found")
 }
 
-// ListInvoices returns the account's invoices, newest first; status "" means every status.
-func (s *Store) ListInvoices(ctx context.Context, userID int64, status string, page wire.Page) ([]Invoice, error) {
-	q := s.db.WithContext(ctx).Where("user_id = ?", userID)
+// ListInvoices returns a page of the account's invoices, newest first, and how many there are;
+// status "" means every status.
+func (s *Store) ListInvoices(ctx context.Context, userID int64, status string, page wire.Page) ([]Invoice, int64, error) {
+	db := s.db.WithContext(ctx)
+	t, err := totalsOf(db, userID)
+	if err != nil {
+		return nil, 0, err
+	}
+	q := listQuery{table: "invoices", index: "idx_invoices_user_time", column: "created_at", list: listInvoices, userID: userID, total: t.Invoices()}
 	if status != "" {
-		q = q.Where("status = ?", status)
+		q.where, q.args, q.list, q.index = "status = ?", []any{status}, listInvoiceStatus(status), "idx_invoices_user_status_time"
+		q.total = map[string]int64{InvoicePending: t.InvoicesPending, InvoicePaid: t.InvoicesPaid, InvoiceOverdue: t.InvoicesOverdue}[status]
 	}
 	var out []Invoice
-	err := q.Order("created_at DESC, id DESC").Limit(page.Limit).Offset(page.Offset).Find(&out).Error
-	return out, err
+	err = fetchPage(db, q, page, &out, func(i *Invoice) (wire.DateTime, int64) { return i.CreatedAt, i.ID })
+	return out, q.total, err
 }
 
 // InvoiceOf returns one of the account's invoices; another account's is "Invoice not found" too.
@@ -89,20 +96,31 @@ func (s *Store) InvoiceOf(ctx context.Context, userID, invoiceID int64) (*Invoic
 	return &inv, nil
 }
 
-// ListTransactions returns the account's transactions, newest first.
-func (s *Store) ListTransactions(ctx context.Context, userID int64, page wire.Page) ([]Transaction, error) {
+// ListTransactions returns a page of the account's transactions, newest first, and how many there
+// are.
+func (s *Store) ListTransactions(ctx context.Context, userID int64, page wire.Page) ([]Transaction, int64, error) {
+	db := s.db.WithContext(ctx)
+	t, err := totalsOf(db, userID)
+	if err != nil {
+		return nil, 0, err
+	}
 	var out []Transaction
-	err := s.db.WithContext(ctx).Where("user_id = ?", userID).Order("date DESC, id DESC").
-		Limit(page.Limit).Offset(page.Offset).Find(&out).Error
-	return out, err
+	err = fetchPage(db, listQuery{table: "transactions", index: "idx_transactions_user_date", column: "date", list: listTransactions, userID: userID, total: t.Transactions}, page, &out,
+		func(r *Transaction) (wire.DateTime, int64) { return r.Date, r.ID })
+	return out, t.Transactions, err
 }
 
-// ListPurchases returns the account's purchases, newest first.
-func (s *Store) ListPurchases(ctx context.Context, userID int64, page wire.Page) ([]Purchase, error) {
+// ListPurchases returns a page of the account's purchases, newest first, and how many there are.
+func (s *Store) ListPurchases(ctx context.Context, userID int64, page wire.Page) ([]Purchase, int64, error) {
+	db := s.db.WithContext(ctx)
+	t, err := totalsOf(db, userID)
+	if err != nil {
+		return nil, 0, err
+	}
 	var out []Purchase
-	err := s.db.WithContext(ctx).Where("user_id = ?", userID).Order("created_at DESC, id DESC").
-		Limit(page.Limit).Offset(page.Offset).Find(&out).Error
-	return out, err
+	err = fetchPage(db, listQuery{table: "purchases", index: "idx_purchases_user_time", column: "created_at", list: listPurchases, userID: userID, total: t.Purchases}, page, &out,
+		func(p *Purchase) (wire.DateTime, int64) { return p.CreatedAt, p.ID })
+	return out, t.Purchases, err
 }
 
 // CreateInvoice bills userID amount (more than zero) with status pending, paid or overdue. The
@@ -126,14 +144,17 @@ func (s *Store) CreateInvoice(ctx context.Context, userID int64, amount wire.Mon
 		if status == InvoicePaid {
 			initial = InvoicePending
 		}
+		t := newTally(userID)
 		var err error
-		if inv, err = createInvoice(tx, userID, amount, initial, now); err != nil {
+		if inv, err = createInvoice(tx, t, userID, amount, initial, now); err != nil {
 			return err
 		}
 		if status == InvoicePaid {
-			return payInvoice(tx, inv, now)
+			if err := payInvoice(tx, t, inv, now); err != nil {
+				return err
+			}
 		}
-		return nil
+		return t.apply(tx)
 	})
 	if err != nil {
 		return nil, err
@@ -148,10 +169,14 @@ func (s *Store) CreateInvoice(ctx context.Context, userID int64, amount wire.Mon
 func (s *Store) MarkInvoicePaid(ctx context.Context, invoiceID int64) (*Invoice, error) {
 	var inv Invoice
 	err := s.tx(ctx, func(tx *gorm.DB) error {
-		if err := tx.First(&inv, invoiceID).Error; err != nil {
+		if err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).First(&inv, invoiceID).Error; err != nil {
 			return notFound(err, "Invoice not found")
 		}
-		return payInvoice(tx, &inv, time.Now().UTC())
+		t := newTally(inv.UserID)
+		if err := payInvoice(tx, t, &inv, time.Now().UTC()); err != nil {
+			return err
+		}
+		return t.apply(tx)
 	})
 	if err != nil {
 		return nil, err
@@ -160,8 +185,8 @@ func (s *Store) MarkInvoicePaid(ctx context.Context, invoiceID int64) (*Invoice,
 }
 
 // createInvoice inserts an invoice dated at, with a fresh number, and its "New Invoice"
-// notification.
-func createInvoice(tx *gorm.DB, userID int64, amount wire.Money, status string, at time.Time) (*Invoice, error) {
+// notification, and counts both in t.
+func createInvoice(tx *gorm.DB, t *tally, userID int64, amount wire.Money, status string, at time.Time) (*Invoice, error) {
 	inv := &Invoice{UserID: userID, TotalAmount: amount, Status: status, CreatedAt: wire.DateTime(at.Truncate(time.Second))}
 	// 36^6 numbers a day make a clash rare; a clash fails only its own statement on both
 	// databases, so the transaction can go on with another number.
@@ -175,7 +200,8 @@ func createInvoice(tx *gorm.DB, userID int64, amount wire.Money, status string, 
 			return nil, err
 		}
 	}
-	_, err := createNotification(tx, userID, NewNotification{
+	t.invoice(status, inv.CreatedAt.Time(), 1)
+	_, err := createNotification(tx, t, userID, NewNotification{
 		Title:   "New Invoice",
 		Message: fmt.Sprintf("Your invoice %s has been generated", inv.InvoiceNumber),
 		Type:    NotificationInfo,
@@ -184,9 +210,10 @@ func createInvoice(tx *gorm.DB, userID int64, amount wire.Money, status string, 
 	return inv, err
 }
 
-// payInvoice marks inv paid at at and records the payment's transaction. The status condition
-// makes a second payment of the same invoice fail instead of recording the money twice.
-func payInvoice(tx *gorm.DB, inv *Invoice, at time.Time) error {
+// payInvoice marks inv paid at at, records the payment's transaction and counts both in t. inv's
+// status must be the one the invoice has in tx (read locked, or just written). The status
+// condition makes a second payment of the same invoice fail instead of recording the money twice.
+func payInvoice(tx *gorm.DB, t *tally, inv *Invoice, at time.Time) error {
 	paidAt := wire.DateTime(at.Truncate(time.Second))
 	res := tx.Model(&Invoice{}).Where("id = ? AND status <> ?", inv.ID, InvoicePaid).
 		Updates(map[string]any{"status": InvoicePaid, "paid_at": paidAt})
@@ -196,9 +223,21 @@ func payInvoice(tx *gorm.DB, inv *Invoice, at time.Time) error {
 	if res.RowsAffected == 0 {
 		return wire.Errorf(wire.ECONFLICT, "Invoice is already paid")
 	}
+	t.invoice(inv.Status, inv.CreatedAt.Time(), -1)
+	t.invoice(InvoicePaid, inv.CreatedAt.Time(), 1)
+	t.paid(inv.TotalAmount, paidAt.Time())
 	inv.Status, inv.PaidAt = InvoicePaid, &paidAt
-	return tx.Create(&Transaction{UserID: inv.UserID, TransactionID: inv.InvoiceNumber, Amount: inv.TotalAmount,
-		Status: "completed", Date: paidAt, Type: "invoice"}).Error
+	return createTransaction(tx, t, &Transaction{UserID: inv.UserID, TransactionID: inv.InvoiceNumber, Amount: inv.TotalAmount,
+		Status: "completed", Date: paidAt, Type: "invoice"})
+}
+
+// createTransaction inserts a transaction and counts it in t.
+func createTransaction(tx *gorm.DB, t *tally, tr *Transaction) error {
+	if err := tx.Create(tr).Error; err != nil {
+		return err
+	}
+	t.row("transactions", listTransactions, tr.Date.Time(), 1)
+	return nil
 }
 
 // referenceAlphabet is what the random part of an invoice number is made of.
@@ -260,7 +299,12 @@ func (s *Store) CreatePurchase(ctx context.Context, userID int64, in NewPurchase
 		if err := lockUser(tx, userID); err != nil {
 			return err
 		}
-		return tx.Create(p).Error
+		if err := tx.Create(p).Error; err != nil {
+			return err
+		}
+		t := newTally(userID)
+		t.row("purchases", listPurchases, p.CreatedAt.Time(), 1)
+		return t.apply(tx)
 	})
 	if err != nil {
 		return nil, err

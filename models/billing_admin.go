@@ -27,8 +27,14 @@ func (s *Store) MarkInvoiceOverdue(ctx context.Context, invoiceID int64) (*Invoi
 		case InvoiceOverdue:
 			return nil
 		}
+		t := newTally(inv.UserID)
+		t.invoice(inv.Status, inv.CreatedAt.Time(), -1)
+		t.invoice(InvoiceOverdue, inv.CreatedAt.Time(), 1)
 		inv.Status = InvoiceOverdue
-		return tx.Model(&Invoice{}).Where("id = ?", inv.ID).Update("status", InvoiceOverdue).Error
+		if err := tx.Model(&Invoice{}).Where("id = ?", inv.ID).Update("status", InvoiceOverdue).Error; err != nil {
+			return err
+		}
+		return t.apply(tx)
 	})
 	if err != nil {
 		return nil, err
@@ -77,7 +83,11 @@ func (s *Store) AdjustBalance(ctx context.Context, userID int64, amount wire.Mon
 		now := time.Now().UTC()
 		t = &Transaction{UserID: userID, TransactionID: newReference(prefix, now), Amount: abs, Status: "completed",
 			Date: wire.DateTime(now.Truncate(time.Second)), Type: typ}
-		if err := tx.Create(t).Error; err != nil {
+		counts := newTally(userID)
+		if err := createTransaction(tx, counts, t); err != nil {
+			return err
+		}
+		if err := counts.apply(tx); err != nil {
 			return err
 		}
 		return logActivity(tx, userID, "balance_"+typ+"ed", "transaction", t.ID,

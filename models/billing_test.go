@@ -57,7 +57,7 @@ func TestCreateInvoice(t *testing.T) {
 	}
 
 	// Its notification, made in the same transaction.
-	ns, err := s.ListNotifications(ctx, u.ID, true, wire.Page{Limit: 10})
+	ns, _, err := s.ListNotifications(ctx, u.ID, true, wire.Page{Limit: 10})
 	if err != nil || len(ns) != 1 {
 		t.Fatalf("notifications %v, %v", ns, err)
 	}
@@ -76,7 +76,7 @@ func TestCreateInvoice(t *testing.T) {
 	requireCode(t, err, wire.ECONFLICT, "Invoice is already paid")
 	_, err = s.MarkInvoicePaid(ctx, inv.ID+1000)
 	requireCode(t, err, wire.ENOTFOUND, "Invoice not found")
-	txs, err := s.ListTransactions(ctx, u.ID, wire.Page{Limit: 10})
+	txs, _, err := s.ListTransactions(ctx, u.ID, wire.Page{Limit: 10})
 	if err != nil || len(txs) != 1 {
 		t.Fatalf("transactions %v, %v", txs, err)
 	}
@@ -90,7 +90,7 @@ func TestCreateInvoice(t *testing.T) {
 	if err != nil || now.Status != "paid" || now.PaidAt == nil {
 		t.Fatalf("created paid: %+v, %v", now, err)
 	}
-	if txs, _ := s.ListTransactions(ctx, u.ID, wire.Page{Limit: 10}); len(txs) != 2 {
+	if txs, _, _ := s.ListTransactions(ctx, u.ID, wire.Page{Limit: 10}); len(txs) != 2 {
 		t.Fatalf("%d transactions, want 2", len(txs))
 	}
 

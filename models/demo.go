@@ -53,6 +53,11 @@ func (s *Store) SeedDemo(ctx context.Context, email, password string) (*DemoAcco
 		return nil, err
 	}
 	out := &DemoAccount{Username: DemoUsername, Email: email, Password: password, MemberEmail: memberEmail}
+	// Endpoint numbers are given outside the transaction: once given, a number is for good.
+	numbers, err := s.endpoints.number(s.db.WithContext(ctx), s.log, demoEndpoints)
+	if err != nil {
+		return nil, err
+	}
 	var memberID int64
 	err = s.tx(ctx, func(tx *gorm.DB) error {
 		var pro, free Plan
@@ -78,7 +83,7 @@ func (s *Store) SeedDemo(ctx context.Context, email, password string) (*DemoAcco
 		if err := wipeAccounts(tx, demo.ID, member.ID); err != nil {
 			return err
 		}
-		seed := demoSeed{tx: tx, now: now, demo: demo.ID, member: member.ID, pro: pro, free: free}
+		seed := demoSeed{tx: tx, now: now, demo: demo.ID, member: member.ID, pro: pro, free: free, endpoints: numbers, counts: newTally(demo.ID)}
 		out.APIKey, err = seed.run()
 		return err
 	})
@@ -145,7 +150,8 @@ func wipeAccounts(tx *gorm.DB, userIDs ...int64) error {
 			return err
 		}
 	}
-	for _, model := range []any{&OrgMember{}, &Instance{}, &Invoice{}, &Transaction{}, &Purchase{}, &Notification{}, &Activity{}, &APIUsage{}, &APIKey{}} {
+	for _, model := range []any{&OrgMember{}, &Instance{}, &Invoice{}, &Transaction{}, &Purchase{}, &Notification{}, &Activity{}, &APIUsage{}, &UsageRollup{},
+		&UsageDaySummary{}, &UsageKeyDay{}, &APIKey{}, &AccountTotals{}, &ListDay{}, &SpendingDayTotal{}} {
 		if err := tx.Where("user_id IN ?", userIDs).Delete(model).Error; err != nil {
 			return err
 		}

@@ -18,7 +18,11 @@ type demoSeed struct {
 	now          time.Time
 	demo, member int64
 	pro, free    Plan
-	activity     []Activity // written last, oldest first, so that ids follow time
+	endpoints    map[string]int64 // the numbers of demoEndpoints
+	activity     []Activity       // written last, oldest first, so that ids follow time
+	// counts is what the helpers that write counted rows count; never applied: the accounts'
+	// totals are recounted once everything is written (run).
+	counts *tally
 }
 
 // demoIP is the documentation address (RFC 5737) the demo's activity comes from.
@@ -54,6 +58,8 @@ func (d *demoSeed) run() (string, error) {
 		d.notifications,
 		func() error { return d.usage(key) },
 		d.writeActivity,
+		func() error { return recount(d.tx, d.demo) },
+		func() error { return recount(d.tx, d.member) },
 	} {
 		if err := step(); err != nil {
 			return "", err
@@ -192,12 +198,12 @@ func (d *demoSeed) billing() error {
 		if status == InvoicePaid {
 			status = InvoicePending // created first, then paid: its notification comes from the creation
 		}
-		made, err := createInvoice(d.tx, d.demo, inv.cents, status, inv.created)
+		made, err := createInvoice(d.tx, d.counts, d.demo, inv.cents, status, inv.created)
 		if err != nil {
 			return err
 		}
 		if inv.status == InvoicePaid {
-			if err := payInvoice(d.tx, made, inv.paid); err != nil {
+			if err := payInvoice(d.tx, d.counts, made, inv.paid); err != nil {
 				return err
 			}
 		}
@@ -232,7 +238,7 @@ func (d *demoSeed) notifications() error {
 		{d.demo, 0, NewNotification{Title: "New API key", Message: "A read-write API key named Demo key was created.", Type: NotificationInfo, Link: "/api-keys"}},
 		{d.member, 39, NewNotification{Title: "Added to Demo Agency", Message: "demo added you to Demo Agency as a manager.", Type: NotificationInfo, Link: "/orgs"}},
 	} {
-		if _, err := createNotification(d.tx, n.user, n.n, d.ago(n.days, 0)); err != nil {
+		if _, err := createNotification(d.tx, d.counts, n.user, n.n, d.ago(n.days, 0)); err != nil {
 			return err
 		}
 	}
@@ -240,12 +246,16 @@ func (d *demoSeed) notifications() error {
 		Update("is_read", true).Error
 }
 
-// usage records a week of requests made with the demo key, one UTC day after another up to today
-// (seven days, whatever the time of day): a deterministic mix of endpoints, response times and a few
-// errors, one request per row (as if each had its own flush).
+// demoEndpoints are the endpoints of the demo's recorded usage.
+var demoEndpoints = []string{"profile.view", "orgs.list", "instances.list", "billing.invoices", "analytics.overview", "notifications.list", "instances.view"}
+
+// usage records a week of requests made with the demo key, as the usage recorder writes them: a
+// deterministic mix of endpoints, response times and a few errors, on each of the seven UTC days
+// that end today (whatever the time of day). The endpoints' numbers, d.endpoints, are given
+// before SeedDemo's transaction.
 func (d *demoSeed) usage(key *APIKey) error {
-	endpoints := []string{"profile.view", "orgs.list", "instances.list", "billing.invoices", "analytics.overview", "notifications.list", "instances.view"}
-	var rows []APIUsage
+	groups := map[usageGroup]*usageTotals{}
+	var newest time.Time
 	for day := 0; day < 7; day++ {
 		n := 8 + (day*5)%7
 		y, m, dd := d.now.AddDate(0, 0, -day).Date()
@@ -261,15 +271,25 @@ func (d *demoSeed) usage(key *APIKey) error {
 			if (i+day)%6 == 5 {
 				status = []int{400, 404}[(i+day)%2]
 			}
-			rows = append(rows, APIUsage{UserID: d.demo, KeyID: key.ID, Endpoint: endpoints[(i+day)%len(endpoints)], StatusCode: status,
-				RequestCount: 1, TotalDurationMicros: int64(20_000 + (i*37_000+day*11_000)%180_000), Day: at.Format("2006-01-02"),
-				LastAt: wire.DateTime(at), CreatedAt: wire.DateTime(at)})
+			g := usageGroup{userID: d.demo, keyID: key.ID, endpoint: demoEndpoints[(i+day)%len(demoEndpoints)], day: at.Unix() / 86400, status: status}
+			if groups[g] == nil {
+				groups[g] = &usageTotals{}
+			}
+			groups[g].add(usageTotals{count: 1, micros: int64(20_000 + (i*37_000+day*11_000)%180_000), last: at})
+			if at.After(newest) {
+				newest = at
+			}
 		}
 	}
-	if err := d.tx.CreateInBatches(rows, 200).Error; err != nil {
+	rows := make([]usageRow, 0, len(groups))
+	for g, t := range groups {
+		rows = append(rows, usageRow{g, *t})
+	}
+	sortUsage(rows)
+	if err := writeUsage(d.tx, rows, d.endpoints, d.now); err != nil {
 		return fmt.Errorf("demo usage: %w", err)
 	}
-	return d.tx.Model(key).Update("last_used_at", rows[0].CreatedAt).Error
+	return d.tx.Model(key).Update("last_used_at", wire.DateTime(newest)).Error
 }
 
 // writeActivity writes the collected entries oldest first.

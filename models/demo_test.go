@@ -43,7 +43,7 @@ func demoShape(t *testing.T, s *models.Store) string {
 	add("purchases", "SELECT item_type AS k, COUNT(*) AS n FROM purchases WHERE user_id IN "+ids+" GROUP BY item_type")
 	add("notifications", "SELECT CASE WHEN is_read THEN 'read' ELSE 'unread' END AS k, COUNT(*) AS n FROM notifications WHERE user_id IN "+ids+" GROUP BY is_read")
 	add("activity", "SELECT action AS k, COUNT(*) AS n FROM activity_logs WHERE user_id IN "+ids+" GROUP BY action")
-	add("usage_days", "SELECT 'days' AS k, COUNT(DISTINCT day) AS n FROM api_usage WHERE user_id IN "+ids)
+	add("usage_days", "SELECT 'days' AS k, COUNT(DISTINCT day) AS n FROM api_usage_days WHERE user_id IN "+ids)
 	add("keys", "SELECT permissions AS k, COUNT(*) AS n FROM api_keys WHERE user_id IN "+ids+" GROUP BY permissions")
 	sort.Strings(parts)
 	return strings.Join(parts, " ")

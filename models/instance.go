@@ -12,15 +12,15 @@ import (
 
 // Instance is a hosted service of a user: type SNCS or SMS, status active, sleep or dead.
 type Instance struct {
-	ID             int64         `gorm:"primaryKey" json:"id"`
-	UserID         int64         `gorm:"not null;index;uniqueIndex:idx_instance_user_path" json:"user_id"`
+	ID             int64         `gorm:"primaryKey;index:idx_instances_user_time,priority:3;index:idx_instances_user_status_time,priority:4;index:idx_instances_user_type_time,priority:4" json:"id"`
+	UserID         int64         `gorm:"not null;index;uniqueIndex:idx_instance_user_path;index:idx_instances_user_time,priority:1;index:idx_instances_user_status_time,priority:1;index:idx_instances_user_type_time,priority:1;index:idx_instances_user_itype,priority:1" json:"user_id"`
 	OrganizationID *int64        `gorm:"index" json:"-"`
 	InstanceName   string        `gorm:"size:255;not null" json:"instance_name"`
 	InstancePath   string        `gorm:"size:128;not null;uniqueIndex:idx_instance_user_path" json:"instance_path"`
-	Status         string        `gorm:"size:16;not null;index" json:"status"`
-	InstanceType   string        `gorm:"size:64;not null;default:'default'" json:"instance_type"`
-	Type           string        `gorm:"size:8;not null" json:"type"`
-	CreatedAt      wire.DateTime `gorm:"not null" json:"created_at"`
+	Status         string        `gorm:"size:16;not null;index;index:idx_instances_user_status_time,priority:2" json:"status"`
+	InstanceType   string        `gorm:"size:64;not null;default:'default';index:idx_instances_user_itype,priority:2" json:"instance_type"`
+	Type           string        `gorm:"size:8;not null;index:idx_instances_user_type_time,priority:2" json:"type"`
+	CreatedAt      wire.DateTime `gorm:"not null;index:idx_instances_user_time,priority:2;index:idx_instances_user_status_time,priority:3;index:idx_instances_user_type_time,priority:3" json:"created_at"`
 }
 
 // Instance statuses and types.
@@ -40,19 +40,39 @@ type InstanceFilter struct {
 	Status string // active, sleep, dead
 }
 
-// ListInstances returns userID's instances, newest first (by creation time, then ID).
-func (s *Store) ListInstances(ctx context.Context, userID int64, f InstanceFilter) ([]InstanceListItem, error) {
-	q := s.db.WithContext(ctx).Model(&Instance{}).Where("user_id = ?", userID)
+// ListInstances returns a page of userID's instances, newest first (by creation time, then ID), and
+// how many match the filter: the account's totals without a type, else counted through the index
+// on user, type and time (an account has at most its plan's instance limit).
+func (s *Store) ListInstances(ctx context.Context, userID int64, f InstanceFilter, page wire.Page) ([]InstanceListItem, int64, error) {
+	db := s.db.WithContext(ctx)
+	q := listQuery{table: "instances", index: "idx_instances_user_time", column: "created_at", userID: userID}
+	var conds []string
 	if f.Type != "" && f.Type != "all" {
-		q = q.Where("type = ?", f.Type)
+		conds, q.args, q.index = append(conds, "type = ?"), append(q.args, f.Type), "idx_instances_user_type_time"
 	}
 	if f.Status != "" {
-		q = q.Where("status = ?", f.Status)
+		conds, q.args, q.index = append(conds, "status = ?"), append(q.args, f.Status), "idx_instances_user_status_time"
 	}
-	var out []InstanceListItem
-	err := q.Select("id, instance_name, instance_path, created_at, status, instance_type, type").
-		Order("created_at DESC, id DESC").Scan(&out).Error
-	return out, err
+	q.where = strings.Join(conds, " AND ")
+	if f.Type == "" || f.Type == "all" {
+		t, err := totalsOf(db, userID)
+		if err != nil {
+			return nil, 0, err
+		}
+		q.total = map[string]int64{"": t.Instances(), StatusActive: t.InstancesActive, StatusSleep: t.InstancesSleep, StatusDead: t.InstancesDead}[f.Status]
+	} else if err := db.Model(&Instance{}).Where("user_id = ?", userID).Where(q.where, q.args...).Count(&q.total).Error; err != nil {
+		return nil, 0, err
+	}
+	var rows []Instance
+	if err := fetchPage(db, q, page, &rows, func(in *Instance) (wire.DateTime, int64) { return in.CreatedAt, in.ID }); err != nil {
+		return nil, 0, err
+	}
+	out := make([]InstanceListItem, len(rows))
+	for i, in := range rows {
+		out[i] = InstanceListItem{ID: in.ID, InstanceName: in.InstanceName, InstancePath: in.InstancePath, CreatedAt: in.CreatedAt,
+			Status: in.Status, InstanceType: in.InstanceType, Type: in.Type}
+	}
+	return out, q.total, nil
 }
 
 // InstanceOf returns one of userID's instances.
@@ -90,6 +110,12 @@ func (s *Store) UpdateInstanceStatus(ctx context.Context, userID, instanceID int
 		if err := tx.Model(&Instance{}).Where("id = ? AND user_id = ?", instanceID, userID).Update("status", status).Error; err != nil {
 			return err
 		}
+		t := newTally(userID)
+		t.instances(in.Status, -1)
+		t.instances(status, 1)
+		if err := t.apply(tx); err != nil {
+			return err
+		}
 		return logActivity(tx, userID, "instance_status_changed", "instance", instanceID, map[string]any{"from": in.Status, "to": status})
 	})
 }
@@ -103,6 +129,11 @@ func (s *Store) DeleteDeadInstances(ctx context.Context, userID int64) (int64, e
 			return res.Error
 		}
 		n = res.RowsAffected
+		t := newTally(userID)
+		t.instances(StatusDead, -n)
+		if err := t.apply(tx); err != nil {
+			return err
+		}
 		return logActivity(tx, userID, "dead_instances_deleted", "instance", 0, map[string]any{"count": n})
 	})
 	return n, err
@@ -129,6 +160,12 @@ func (s *Store) moveInstances(ctx context.Context, userID int64, from, to, actio
 			return res.Error
 		}
 		n = res.RowsAffected
+		t := newTally(userID)
+		t.instances(from, -n)
+		t.instances(to, n)
+		if err := t.apply(tx); err != nil {
+			return err
+		}
 		return logActivity(tx, userID, action, "instance", 0, map[string]any{"count": n})
 	})
 	return n, err
@@ -184,6 +221,11 @@ func (s *Store) CreateInstance(ctx context.Context, userID int64, in NewInstance
 			if isDuplicate(err) {
 				return wire.Errorf(wire.ECONFLICT, "Instance path already exists")
 			}
+			return err
+		}
+		t := newTally(userID)
+		t.instances(inst.Status, 1)
+		if err := t.apply(tx); err != nil {
 			return err
 		}
 		return logActivity(tx, userID, "instance_created", "instance", inst.ID, map[string]any{"instance_name": inst.InstanceName})

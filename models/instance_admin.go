@@ -29,6 +29,11 @@ func (s *Store) DeleteInstance(ctx context.Context, instanceID int64) error {
 		if err := tx.Delete(&Instance{}, in.ID).Error; err != nil {
 			return err
 		}
+		t := newTally(in.UserID)
+		t.instances(in.Status, -1)
+		if err := t.apply(tx); err != nil {
+			return err
+		}
 		return logActivity(tx, in.UserID, "instance_deleted", "instance", in.ID,
 			map[string]any{"instance_name": in.InstanceName, "by": "admin"})
 	})

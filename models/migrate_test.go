@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"net/http"
 	"os"
 	"slices"
@@ -12,10 +13,12 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"sharepanel/internal/sqldump"
 	"sharepanel/internal/testenv"
 	"sharepanel/models"
+	"sharepanel/wire"
 )
 
 // fixture is a database of an earlier schema version (models/testdata, made by
@@ -65,11 +68,11 @@ func loadFixture(t *testing.T, version int) (*models.Store, fixture) {
 	return s, f
 }
 
-// rowCounts counts every table the fixture has rows in, and per account the rows the user API lists.
-func rowCounts(t *testing.T, s *models.Store, f fixture) map[string]int64 {
+// rowCounts counts the rows of each table of tables.
+func rowCounts(t *testing.T, s *models.Store, tables map[string]int64) map[string]int64 {
 	t.Helper()
 	out := map[string]int64{}
-	for table := range f.Expect.Counts {
+	for table := range tables {
 		var n int64
 		if err := s.DB().Table(table).Count(&n).Error; err != nil {
 			t.Fatalf("count %s: %v", table, err)
@@ -89,13 +92,15 @@ func TestUpgradeKeepsEveryRow(t *testing.T) {
 			ctx := context.Background()
 			s, f := loadFixture(t, version)
 			for table, want := range f.Expect.Counts {
-				if got := rowCounts(t, s, f)[table]; got != want {
+				if got := rowCounts(t, s, f.Expect.Counts)[table]; got != want {
 					t.Fatalf("fixture loaded %d rows of %s, its JSON says %d", got, table, want)
 				}
 			}
 			env := testenv.New(t, testenv.Options{Store: s})
 			// What the API lists before the upgrade is read from the tables, as it was.
 			before := apiView(t, env, f, false)
+			wantCounts := countsAfterUpgrade(t, s, f)
+			usageBefore := usageReports(t, env, f, false)
 
 			applied, err := s.Migrate(ctx)
 			if err != nil {
@@ -105,12 +110,23 @@ func TestUpgradeKeepsEveryRow(t *testing.T) {
 			if err != nil || st.Current() != st.Latest || len(st.Pending) != 0 {
 				t.Fatalf("after migrate: %+v, %v (applied %v)", st, err, applied)
 			}
-			if got := rowCounts(t, s, f); fmt.Sprint(got) != fmt.Sprint(f.Expect.Counts) {
-				t.Errorf("rows per table after upgrade %v, want %v", got, f.Expect.Counts)
+			if got := rowCounts(t, s, wantCounts); fmt.Sprint(got) != fmt.Sprint(wantCounts) {
+				t.Errorf("rows per table after upgrade %v, want %v", got, wantCounts)
 			}
 			after := apiView(t, env, f, true)
 			if fmt.Sprint(after) != fmt.Sprint(before) {
 				t.Errorf("through the API after upgrade:\n%v\nbefore:\n%v", after, before)
+			}
+			if got := usageReports(t, env, f, true); got != usageBefore {
+				t.Errorf("usage reports after upgrade:\n%s\nbefore, from the old rows:\n%s", got, usageBefore)
+			}
+			// Migration 4 filled the kept totals from the rows: a recount finds them as they are.
+			kept := totalsSnapshot(t, s)
+			if _, err := s.RecountAll(ctx); err != nil {
+				t.Fatal(err)
+			}
+			if got := totalsSnapshot(t, s); got != kept || strings.Count(kept, "list_days") < 10 {
+				t.Errorf("totals after upgrade:\n%s\nrecounted:\n%s", kept, got)
 			}
 
 			// The upgraded schema is the one a fresh database gets.
@@ -161,6 +177,14 @@ func apiView(t *testing.T, env *testenv.Env, f fixture, fromAPI bool) map[string
 		count("notifications", "SELECT COUNT(*) FROM notifications WHERE user_id = ?", demoID)
 		count("activity", "SELECT COUNT(*) FROM activity_logs WHERE user_id = ?", demoID)
 		count("keys", "SELECT COUNT(*) FROM api_keys WHERE user_id = ?", demoID)
+		count("stats invoices", "SELECT COUNT(*) FROM invoices WHERE user_id = ?", demoID)
+		count("stats paid invoices", "SELECT COUNT(*) FROM invoices WHERE user_id = ? AND status = 'paid'", demoID)
+		count("stats pending invoices", "SELECT COUNT(*) FROM invoices WHERE user_id = ? AND status = 'pending'", demoID)
+		count("stats spent cents", "SELECT CAST(ROUND(COALESCE(SUM(total_amount), 0) * 100) AS INTEGER) FROM invoices WHERE user_id = ? AND status = 'paid'", demoID)
+		count("stats active instances", "SELECT COUNT(*) FROM instances WHERE user_id = ? AND status = 'active'", demoID)
+		count("stats asleep instances", "SELECT COUNT(*) FROM instances WHERE user_id = ? AND status = 'sleep'", demoID)
+		count("stats dead instances", "SELECT COUNT(*) FROM instances WHERE user_id = ? AND status = 'dead'", demoID)
+		count("unread", "SELECT COUNT(*) FROM notifications WHERE user_id = ? AND is_read = 0", demoID)
 		for id, n := range f.Expect.KeyRequests {
 			out["usage key "+id] = n
 		}
@@ -201,9 +225,145 @@ func apiView(t *testing.T, env *testenv.Env, f fixture, fromAPI bool) map[string
 			out["usage key "+fmt.Sprint(k["id"])] = int64(n)
 		}
 	}
+	stats := get(f.Expect.DemoKey, "mode", "stats", "type", "overview").DataMap(t)
+	for name, field := range map[string]string{"stats invoices": "total_invoices", "stats paid invoices": "paid_invoices",
+		"stats pending invoices": "pending_invoices", "stats active instances": "active_instances",
+		"stats asleep instances": "asleep_instances", "stats dead instances": "dead_instances"} {
+		out[name] = int64(stats[field].(float64))
+	}
+	out["stats spent cents"] = int64(math.Round(stats["total_spent"].(float64) * 100))
+	out["unread"] = int64(get(f.Expect.DemoKey, "mode", "notifications", "action", "unread_count").DataMap(t)["count"].(float64))
 	out["demo key"] = int64(get(f.Expect.DemoKey, "mode", "profile", "action", "view").Code)
 	out["member key"] = int64(get(f.Expect.MemberKey, "mode", "profile", "action", "view").Code)
 	return out
+}
+
+// totalsSnapshot is every row of the kept totals, as text.
+func totalsSnapshot(t *testing.T, s *models.Store) string {
+	t.Helper()
+	var b strings.Builder
+	for _, q := range []string{
+		"SELECT * FROM account_totals ORDER BY user_id",
+		"SELECT * FROM list_days WHERE n <> 0 ORDER BY user_id, list, day",
+		"SELECT * FROM spending_days ORDER BY user_id, day",
+	} {
+		var rows []map[string]any
+		if err := s.DB().Raw(q).Scan(&rows).Error; err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range rows {
+			fmt.Fprintf(&b, "%s %v\n", strings.Fields(q)[3], r)
+		}
+	}
+	return b.String()
+}
+
+// countsAfterUpgrade is how many rows each table must hold once the fixture is migrated: the
+// fixture's counts, changed by what the migrations do to data. Migration 3 merges api_usage's rows
+// into api_usage_rollup, one row per (user, day, key, endpoint, status) group, and empties it.
+func countsAfterUpgrade(t *testing.T, s *models.Store, f fixture) map[string]int64 {
+	t.Helper()
+	out := map[string]int64{}
+	for table, n := range f.Expect.Counts {
+		out[table] = n
+	}
+	var groups int64
+	err := s.DB().Raw("SELECT COUNT(*) FROM (SELECT DISTINCT user_id, day, key_id, endpoint, status_code FROM api_usage) g").Scan(&groups).Error
+	if err != nil {
+		t.Fatal(err)
+	}
+	out["api_usage"], out["api_usage_rollup"] = 0, groups
+	return out
+}
+
+// usageReports is analytics usage (a year) of the fixture's demo account and api_keys usage of
+// each of its keys, as JSON. fromAPI false computes them from api_usage as the code before the
+// usage rollup did (the same SQL), for the schema the fixture was made with.
+func usageReports(t *testing.T, env *testenv.Env, f fixture, fromAPI bool) string {
+	t.Helper()
+	var demoID int64
+	db := env.Store.DB()
+	if err := db.Raw("SELECT id FROM users WHERE email = ?", f.Expect.DemoEmail).Scan(&demoID).Error; err != nil {
+		t.Fatal(err)
+	}
+	var keyIDs []int64
+	if err := db.Raw("SELECT id FROM api_keys WHERE user_id = ? ORDER BY id", demoID).Scan(&keyIDs).Error; err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]any{}
+	if fromAPI {
+		get := func(params ...string) any {
+			q := map[string]string{"api_key": f.Expect.DemoKey}
+			for i := 0; i+1 < len(params); i += 2 {
+				q[params[i]] = params[i+1]
+			}
+			res := env.Get(q)
+			if res.Code != http.StatusOK {
+				t.Fatalf("%v: %d %s", params, res.Code, res.Body)
+			}
+			return res.Data()
+		}
+		out["days"] = get("mode", "analytics", "action", "usage", "period", "366")
+		for _, id := range keyIDs {
+			out[fmt.Sprint("key ", id)] = get("mode", "api_keys", "action", "usage", "key_id", fmt.Sprint(id))
+		}
+	} else {
+		const summary = `COALESCE(SUM(request_count), 0) AS total_requests,
+			COUNT(DISTINCT endpoint) AS endpoints_used,
+			COALESCE(SUM(total_duration_micros) * 1.0 / SUM(request_count), 0) / 1000000.0 AS avg_response_time,
+			COALESCE(SUM(CASE WHEN status_code < 400 THEN request_count ELSE 0 END), 0) AS success_count,
+			COALESCE(SUM(CASE WHEN status_code >= 400 THEN request_count ELSE 0 END), 0) AS error_count`
+		round := func(x float64) float64 { return math.Round(x*1e6) / 1e6 }
+		since := time.Now().UTC().AddDate(0, 0, -365).Format("2006-01-02")
+		var days []struct {
+			Day             string
+			TotalRequests   int64
+			EndpointsUsed   int64
+			AvgResponseTime float64
+			SuccessCount    int64
+			ErrorCount      int64
+		}
+		if err := db.Raw("SELECT day, "+summary+" FROM api_usage WHERE user_id = ? AND day >= ? GROUP BY day ORDER BY day DESC", demoID, since).Scan(&days).Error; err != nil {
+			t.Fatal(err)
+		}
+		list := []any{}
+		for _, d := range days {
+			list = append(list, map[string]any{"date": d.Day, "request_count": d.TotalRequests, "unique_endpoints": d.EndpointsUsed,
+				"avg_response_time": round(d.AvgResponseTime), "success_count": d.SuccessCount, "error_count": d.ErrorCount})
+		}
+		out["days"] = list
+		for _, id := range keyIDs {
+			var k struct {
+				TotalRequests   int64
+				EndpointsUsed   int64
+				AvgResponseTime float64
+				SuccessCount    int64
+				ErrorCount      int64
+				ActiveDays      int64
+				LastRequest     *wire.DateTime
+			}
+			if err := db.Raw("SELECT "+summary+", COUNT(DISTINCT day) AS active_days, MAX(last_at) AS last_request FROM api_usage WHERE key_id = ? AND user_id = ?",
+				id, demoID).Scan(&k).Error; err != nil {
+				t.Fatal(err)
+			}
+			out[fmt.Sprint("key ", id)] = map[string]any{"total_requests": k.TotalRequests, "active_days": k.ActiveDays, "endpoints_used": k.EndpointsUsed,
+				"last_request": k.LastRequest, "avg_response_time": round(k.AvgResponseTime), "success_count": k.SuccessCount, "error_count": k.ErrorCount}
+		}
+	}
+	// Both sides as the wire writes them, decoded the same way.
+	raw, err := json.Marshal(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var norm any
+	if err := json.Unmarshal(raw, &norm); err != nil {
+		t.Fatal(err)
+	}
+	raw, err = json.MarshalIndent(norm, "", " ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(raw)
 }
 
 // Replicas that run migrate at once apply each step once, and all of them end up to date.

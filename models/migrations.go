@@ -15,6 +15,9 @@ import (
 var migrations = []migration{
 	{Version: 1, Name: "initial schema", Up: sqlFile("0001_initial")},
 	{Version: 2, Name: "normalised identities: users.email_key, binary collation of emails and usernames", Up: migrateIdentities},
+	{Version: 3, Name: "usage rollup: one row per (user, day, key, endpoint, status), per-day and per-key-day summaries, endpoint numbers; api_usage merged into them", Up: usageRollupStep},
+	{Version: 4, Name: "totals kept current: account totals, list rows per day, paid invoices per day, counted from the rows", Up: totalsStep},
+	{Version: 5, Name: "an index for each list's filter and sort (user, status or flag, time, id)", Up: listIndexesStep},
 	{Version: 8, Name: "usage batches written once", Up: sqlFile("0008_usage_batches")},
 	{Version: 20, Name: "api_keys.source: login keys are capped apart", Up: migrateKeySources},
 }

@@ -8,20 +8,21 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 
 	"sharepanel/wire"
 )
 
 // Notification is a message to a user.
 type Notification struct {
-	ID        int64         `gorm:"primaryKey" json:"id"`
-	UserID    int64         `gorm:"not null;index:idx_notification_user_read" json:"-"`
+	ID        int64         `gorm:"primaryKey;index:idx_notifications_user_time,priority:3;index:idx_notifications_user_unread,priority:4" json:"id"`
+	UserID    int64         `gorm:"not null;index:idx_notifications_user_time,priority:1;index:idx_notifications_user_unread,priority:1" json:"-"`
 	Title     string        `gorm:"size:255;not null" json:"title"`
 	Message   string        `gorm:"type:text" json:"message"`
 	Type      string        `gorm:"size:16;not null;default:'info'" json:"type"`
-	IsRead    wire.Flag     `gorm:"not null;default:false;index:idx_notification_user_read" json:"is_read"`
+	IsRead    wire.Flag     `gorm:"not null;default:false;index:idx_notifications_user_unread,priority:2" json:"is_read"`
 	Link      string        `gorm:"size:1024;not null;default:''" json:"link"`
-	CreatedAt wire.DateTime `gorm:"not null" json:"created_at"`
+	CreatedAt wire.DateTime `gorm:"not null;index:idx_notifications_user_time,priority:2;index:idx_notifications_user_unread,priority:3" json:"created_at"`
 }
 
 // Notification types.
@@ -87,9 +88,12 @@ func (s *Store) CreateNotification(ctx context.Context, userID int64, in NewNoti
 		if err := lockUser(tx, userID); err != nil {
 			return err
 		}
+		t := newTally(userID)
 		var err error
-		n, err = createNotification(tx, userID, in, time.Now().UTC())
-		return err
+		if n, err = createNotification(tx, t, userID, in, time.Now().UTC()); err != nil {
+			return err
+		}
+		return t.apply(tx)
 	})
 	if err != nil {
 		return nil, err
@@ -97,8 +101,8 @@ func (s *Store) CreateNotification(ctx context.Context, userID int64, in NewNoti
 	return n, nil
 }
 
-// createNotification validates and inserts a notification dated at.
-func createNotification(tx *gorm.DB, userID int64, in NewNotification, at time.Time) (*Notification, error) {
+// createNotification validates and inserts a notification dated at, and counts it in t.
+func createNotification(tx *gorm.DB, t *tally, userID int64, in NewNotification, at time.Time) (*Notification, error) {
 	if err := in.normalise(); err != nil {
 		return nil, err
 	}
@@ -107,74 +111,137 @@ func createNotification(tx *gorm.DB, userID int64, in NewNotification, at time.T
 	if err := tx.Create(n).Error; err != nil {
 		return nil, err
 	}
+	t.notification(n.CreatedAt.Time(), true, 1)
 	return n, nil
 }
 
 // NotifyAll sends every account the same notification, in one statement, and returns how many
-// accounts got it.
+// accounts got it; every account's totals count it in the same transaction (the statements that
+// read users lock what they read, so they all see the same accounts).
 func (s *Store) NotifyAll(ctx context.Context, in NewNotification) (int64, error) {
 	if err := in.normalise(); err != nil {
 		return 0, err
 	}
-	res := s.db.WithContext(ctx).Exec(`INSERT INTO notifications (user_id, title, message, type, is_read, link, created_at)
-		SELECT id, ?, ?, ?, ?, ?, ? FROM users`, in.Title, in.Message, in.Type, false, in.Link, wire.Now())
-	return res.RowsAffected, res.Error
+	now := wire.Now()
+	var n int64
+	err := s.tx(ctx, func(tx *gorm.DB) error {
+		res := tx.Exec(`INSERT INTO notifications (user_id, title, message, type, is_read, link, created_at)
+			SELECT id, ?, ?, ?, ?, ?, ? FROM users`, in.Title, in.Message, in.Type, false, in.Link, now)
+		if res.Error != nil {
+			return res.Error
+		}
+		n = res.RowsAffected
+		mysql := isMySQL(tx)
+		onConflict := func(key string, cols ...string) string {
+			if mysql {
+				return " ON DUPLICATE KEY UPDATE " + addAssignments(mysql, cols)
+			}
+			return " WHERE true ON CONFLICT (" + key + ") DO UPDATE SET " + addAssignments(mysql, cols)
+		}
+		if err := tx.Exec(`INSERT INTO account_totals (user_id, notifications, notifications_unread) SELECT id, 1, 1 FROM users` +
+			onConflict("user_id", "notifications", "notifications_unread")).Error; err != nil {
+			return err
+		}
+		for _, list := range []string{listNotifications, listUnread} {
+			if err := tx.Exec(`INSERT INTO list_days (user_id, list, day, n) SELECT id, ?, ?, 1 FROM users`+onConflict("user_id, list, day", "n"),
+				list, utcDay(now.Time())).Error; err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return n, err
 }
 
-// ListNotifications returns the account's notifications, newest first; only the unread ones
-// when unreadOnly.
-func (s *Store) ListNotifications(ctx context.Context, userID int64, unreadOnly bool, page wire.Page) ([]Notification, error) {
-	q := s.db.WithContext(ctx).Where("user_id = ?", userID)
+// ListNotifications returns a page of the account's notifications, newest first, and how many
+// there are; only the unread ones when unreadOnly.
+func (s *Store) ListNotifications(ctx context.Context, userID int64, unreadOnly bool, page wire.Page) ([]Notification, int64, error) {
+	db := s.db.WithContext(ctx)
+	t, err := totalsOf(db, userID)
+	if err != nil {
+		return nil, 0, err
+	}
+	q := listQuery{table: "notifications", index: "idx_notifications_user_time", column: "created_at", list: listNotifications, userID: userID, total: t.Notifications}
 	if unreadOnly {
-		q = q.Where("is_read = ?", false)
+		q.where, q.args, q.list, q.total = "is_read = ?", []any{false}, listUnread, t.NotificationsUnread
+		q.index = "idx_notifications_user_unread"
 	}
 	var out []Notification
-	err := q.Order("created_at DESC, id DESC").Limit(page.Limit).Offset(page.Offset).Find(&out).Error
-	return out, err
+	err = fetchPage(db, q, page, &out, func(n *Notification) (wire.DateTime, int64) { return n.CreatedAt, n.ID })
+	return out, q.total, err
 }
 
-// CountUnreadNotifications counts the account's unread notifications.
+// CountUnreadNotifications counts the account's unread notifications (kept in its totals).
 func (s *Store) CountUnreadNotifications(ctx context.Context, userID int64) (int64, error) {
-	var n int64
-	err := s.db.WithContext(ctx).Model(&Notification{}).Where("user_id = ? AND is_read = ?", userID, false).Count(&n).Error
-	return n, err
+	t, err := totalsOf(s.db.WithContext(ctx), userID)
+	return t.NotificationsUnread, err
+}
+
+// notificationOf reads one of the account's notifications, locked for the rest of tx.
+func notificationOf(tx *gorm.DB, userID, notificationID int64) (*Notification, error) {
+	var n Notification
+	err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).Select("id", "is_read", "created_at").
+		Where("id = ? AND user_id = ?", notificationID, userID).Take(&n).Error
+	if err != nil {
+		return nil, notFound(err, "Notification not found")
+	}
+	return &n, nil
 }
 
 // MarkNotificationRead marks one of the account's notifications read; marking a read one again is
 // not an error. Another account's notification is "Notification not found", like a missing one.
 func (s *Store) MarkNotificationRead(ctx context.Context, userID, notificationID int64) error {
 	return s.tx(ctx, func(tx *gorm.DB) error {
-		res := tx.Model(&Notification{}).Where("id = ? AND user_id = ?", notificationID, userID).Update("is_read", true)
-		if res.Error != nil || res.RowsAffected > 0 {
-			return res.Error
-		}
-		// MySQL counts changed rows only: zero may mean "already read" as well as "not yours".
-		var n int64
-		if err := tx.Model(&Notification{}).Where("id = ? AND user_id = ?", notificationID, userID).Count(&n).Error; err != nil {
+		n, err := notificationOf(tx, userID, notificationID)
+		if err != nil || n.IsRead {
 			return err
 		}
-		if n == 0 {
-			return wire.Errorf(wire.ENOTFOUND, "Notification not found")
+		if err := tx.Model(&Notification{}).Where("id = ?", n.ID).Update("is_read", true).Error; err != nil {
+			return err
 		}
-		return nil
+		t := newTally(userID)
+		t.row("notifications_unread", listUnread, n.CreatedAt.Time(), -1)
+		return t.apply(tx)
 	})
 }
 
 // MarkAllNotificationsRead marks every unread notification of the account read and returns how
-// many it marked.
+// many it marked. The unread ones are read locked first, so that the days the counts move are
+// those of exactly the notifications it marks.
 func (s *Store) MarkAllNotificationsRead(ctx context.Context, userID int64) (int64, error) {
-	res := s.db.WithContext(ctx).Model(&Notification{}).Where("user_id = ? AND is_read = ?", userID, false).Update("is_read", true)
-	return res.RowsAffected, res.Error
+	var n int64
+	err := s.tx(ctx, func(tx *gorm.DB) error {
+		var unread []Notification
+		err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).Select("id", "created_at").
+			Where("user_id = ? AND is_read = ?", userID, false).Find(&unread).Error
+		if err != nil || len(unread) == 0 {
+			return err
+		}
+		if err := tx.Model(&Notification{}).Where("user_id = ? AND is_read = ?", userID, false).Update("is_read", true).Error; err != nil {
+			return err
+		}
+		t := newTally(userID)
+		for _, u := range unread {
+			t.row("notifications_unread", listUnread, u.CreatedAt.Time(), -1)
+		}
+		n = int64(len(unread))
+		return t.apply(tx)
+	})
+	return n, err
 }
 
 // DeleteNotification deletes one of the account's notifications.
 func (s *Store) DeleteNotification(ctx context.Context, userID, notificationID int64) error {
-	res := s.db.WithContext(ctx).Where("id = ? AND user_id = ?", notificationID, userID).Delete(&Notification{})
-	if res.Error != nil {
-		return res.Error
-	}
-	if res.RowsAffected == 0 {
-		return wire.Errorf(wire.ENOTFOUND, "Notification not found")
-	}
-	return nil
+	return s.tx(ctx, func(tx *gorm.DB) error {
+		n, err := notificationOf(tx, userID, notificationID)
+		if err != nil {
+			return err
+		}
+		if err := tx.Delete(&Notification{}, n.ID).Error; err != nil {
+			return err
+		}
+		t := newTally(userID)
+		t.notification(n.CreatedAt.Time(), !bool(n.IsRead), -1)
+		return t.apply(tx)
+	})
 }

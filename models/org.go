@@ -22,9 +22,9 @@ type Organization struct {
 
 // OrgMember is a user's membership of an organization. PermissionLevel: 3 admin, 2 manager, 1 member.
 type OrgMember struct {
-	ID              int64         `gorm:"primaryKey"`
-	OrganizationID  int64         `gorm:"not null;uniqueIndex:idx_org_member"`
-	UserID          int64         `gorm:"not null;uniqueIndex:idx_org_member;index"`
+	ID              int64         `gorm:"primaryKey;index:idx_org_members_org_id,priority:2"`
+	OrganizationID  int64         `gorm:"not null;uniqueIndex:idx_org_member;index:idx_org_members_user_org,priority:2;index:idx_org_members_org_id,priority:1"`
+	UserID          int64         `gorm:"not null;uniqueIndex:idx_org_member;index:idx_org_members_user_org,priority:1"`
 	IsAdmin         wire.Flag     `gorm:"not null;default:false"`
 	PermissionLevel int           `gorm:"not null;default:1"`
 	CreatedAt       wire.DateTime `gorm:"not null"`
@@ -41,16 +41,25 @@ const (
 // not a member of: the same words, so that nothing leaks.
 const msgOrgNotFound = "Organization not found"
 
-// ListOrgs returns the organizations userID is a member of, with the caller's membership, oldest
-// first.
-func (s *Store) ListOrgs(ctx context.Context, userID int64) ([]OrgListItem, error) {
-	var out []OrgListItem
-	err := s.db.WithContext(ctx).Table("organizations AS o").
+// ListOrgs returns a page of the organizations userID is a member of, with the caller's
+// membership, oldest first, and how many there are. The page is read in the order of the index on
+// the memberships' user and organization.
+func (s *Store) ListOrgs(ctx context.Context, userID int64, page wire.Page) ([]OrgListItem, int64, error) {
+	db := s.db.WithContext(ctx)
+	var total int64
+	if err := memberOrgs(db, userID).Count(&total).Error; err != nil {
+		return nil, 0, err
+	}
+	out := []OrgListItem{}
+	if int64(page.Offset) >= total {
+		return out, total, nil
+	}
+	err := db.Table("org_members AS m").
 		Select("o.id, o.title, o.path, o.admin_id, o.contact, o.created_by, m.is_admin, m.permission_level").
-		Joins("JOIN org_members m ON m.organization_id = o.id").
+		Joins("JOIN organizations o ON o.id = m.organization_id").
 		Where("m.user_id = ?", userID).
-		Order("o.id").Scan(&out).Error
-	return out, err
+		Order("m.organization_id").Limit(page.Limit).Offset(page.Offset).Scan(&out).Error
+	return out, total, err
 }
 
 // OrgDetailsOf returns an organization userID is a member of, with its member count and the number
@@ -74,21 +83,54 @@ func (s *Store) OrgDetailsOf(ctx context.Context, userID, orgID int64) (*OrgDeta
 	return &d, nil
 }
 
-// ListOrgMembers returns the members of an organization userID is a member of, in the order they
-// joined.
-func (s *Store) ListOrgMembers(ctx context.Context, userID, orgID int64) ([]OrgMemberView, error) {
-	var out []OrgMemberView
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+// ListOrgMembers returns a page of the members of an organization userID is a member of, in the
+// order they joined, and how many there are.
+func (s *Store) ListOrgMembers(ctx context.Context, userID, orgID int64, page wire.Page) ([]OrgMemberView, int64, error) {
+	out := []OrgMemberView{}
+	var total int64
+	// Reads without a transaction: the membership is checked first, and a change meanwhile shows
+	// as it would on the next page.
+	tx := s.db.WithContext(ctx)
+	err := func() error {
 		if _, _, err := orgOfMember(tx, userID, orgID, false); err != nil {
 			return err
 		}
-		return tx.Table("org_members AS m").
-			Select("u.id AS member_id, m.organization_id, m.is_admin, m.permission_level, u.username, u.email, u.pfp").
-			Joins("JOIN users u ON u.id = m.user_id").
-			Where("m.organization_id = ?", orgID).
-			Order("m.id").Scan(&out).Error
-	})
-	return out, err
+		if err := tx.Model(&OrgMember{}).Where("organization_id = ?", orgID).Count(&total).Error; err != nil {
+			return err
+		}
+		if int64(page.Offset) >= total {
+			return nil
+		}
+		// The page's memberships in the order of the index on organization and id, then their
+		// members: no query sorts. MariaDB prefers the unique (organization, user) index and
+		// sorts by id, so it is told which index gives the order.
+		var ids []int64
+		err := tx.Table("org_members"+indexHint(tx, "idx_org_members_org_id")).Where("organization_id = ?", orgID).Order("id").Limit(page.Limit).Offset(page.Offset).Pluck("id", &ids).Error
+		if err != nil || len(ids) == 0 {
+			return err
+		}
+		var rows []struct {
+			ID int64
+			OrgMemberView
+		}
+		err = tx.Table("org_members AS m").
+			Select("m.id, u.id AS member_id, m.organization_id, m.is_admin, m.permission_level, u.username, u.email, u.pfp").
+			Joins("JOIN users u ON u.id = m.user_id").Where("m.id IN ?", ids).Scan(&rows).Error
+		if err != nil {
+			return err
+		}
+		at := make(map[int64]OrgMemberView, len(rows))
+		for _, r := range rows {
+			at[r.ID] = r.OrgMemberView
+		}
+		for _, id := range ids {
+			if m, ok := at[id]; ok {
+				out = append(out, m)
+			}
+		}
+		return nil
+	}()
+	return out, total, err
 }
 
 // orgOfMember returns the organization and userID's membership of it; ENOTFOUND when the

@@ -85,39 +85,48 @@ func (s *Store) UpdateProfile(ctx context.Context, userID int64, in ProfileUpdat
 }
 
 // ProfileStatsOf counts the account's organizations, instances and invoices, and what it has spent
-// (the sum of paid invoices). The counts agree with the lists of the same data.
+// (the sum of paid invoices): one read of its summary (accountSummaryOf).
 func (s *Store) ProfileStatsOf(ctx context.Context, userID int64) (*ProfileStats, error) {
-	var st ProfileStats
-	db := s.db.WithContext(ctx)
-	err := db.Transaction(func(tx *gorm.DB) error {
-		if err := memberOrgs(tx, userID).Count(&st.OrgCount).Error; err != nil {
-			return err
-		}
-		if err := tx.Model(&Instance{}).Where("user_id = ?", userID).Count(&st.InstanceCount).Error; err != nil {
-			return err
-		}
-		if err := tx.Model(&Instance{}).Where("user_id = ? AND status = ?", userID, StatusActive).Count(&st.ActiveInstances).Error; err != nil {
-			return err
-		}
-		if err := tx.Model(&Invoice{}).Where("user_id = ?", userID).Count(&st.InvoiceCount).Error; err != nil {
-			return err
-		}
-		var err error
-		st.TotalSpent, err = totalSpent(tx, userID)
-		return err
-	})
-	return &st, err
+	a, err := accountSummaryOf(s.db.WithContext(ctx), userID)
+	if err != nil {
+		return nil, err
+	}
+	return &ProfileStats{OrgCount: a.Orgs, InstanceCount: a.Instances(), ActiveInstances: a.InstancesActive,
+		InvoiceCount: a.Invoices(), TotalSpent: wire.Money(a.SpentCents)}, nil
+}
+
+// accountSummary is what the overview reports show of an account.
+type accountSummary struct {
+	Balance    wire.Money
+	Orgs       int64 // memberships
+	ActiveKeys int64 // usable keys: active and unexpired
+	AccountTotals
+}
+
+// accountSummaryOf reads the account's balance, its totals (account_totals) and the two counts
+// that stay small (memberships, usable keys) in one statement, which reads one consistent state:
+// the reports agree with each other and with the lists of the same data.
+func accountSummaryOf(db *gorm.DB, userID int64) (*accountSummary, error) {
+	var a accountSummary
+	totals := ""
+	for _, c := range []string{"invoices_pending", "invoices_paid", "invoices_overdue", "spent_cents", "instances_active",
+		"instances_sleep", "instances_dead", "transactions", "purchases", "notifications", "notifications_unread", "activity"} {
+		totals += ", COALESCE(t." + c + ", 0) AS " + c
+	}
+	res := db.Raw(`SELECT u.id AS user_id, u.balance,
+		(SELECT COUNT(*) FROM org_members m WHERE m.user_id = u.id) AS orgs,
+		(SELECT COUNT(*) FROM api_keys k WHERE k.user_id = u.id AND k.is_active = ? AND (k.expires_at IS NULL OR k.expires_at > ?)) AS active_keys`+totals+`
+		FROM users u LEFT JOIN account_totals t ON t.user_id = u.id WHERE u.id = ?`, true, wire.Now(), userID).Scan(&a)
+	if res.Error != nil {
+		return nil, res.Error
+	}
+	if res.RowsAffected == 0 {
+		return nil, wire.Errorf(wire.ENOTFOUND, "User not found")
+	}
+	return &a, nil
 }
 
 // memberOrgs selects the organizations userID is a member of.
 func memberOrgs(tx *gorm.DB, userID int64) *gorm.DB {
 	return tx.Model(&OrgMember{}).Where("user_id = ?", userID)
-}
-
-// totalSpent sums the account's paid invoices.
-func totalSpent(tx *gorm.DB, userID int64) (wire.Money, error) {
-	var m wire.Money
-	err := scanRow(tx.Model(&Invoice{}).Where("user_id = ? AND status = ?", userID, InvoicePaid).
-		Select("COALESCE(SUM(total_amount), 0)").Row(), &m)
-	return m, err
 }

@@ -9,9 +9,6 @@ import (
 	"sharepanel/wire"
 )
 
-// SearchLimitPerType caps the hits of each kind (organizations, instances) that Search returns.
-const SearchLimitPerType = 100
-
 // Search scopes.
 const (
 	SearchOrganizations = "organizations"
@@ -43,48 +40,68 @@ func (s *Store) likeLower(column string) string {
 
 // Search finds query, case-insensitively and as a literal substring (surrounding spaces ignored), in
 // the titles and paths of the organizations userID is a member of and the names and paths of
-// userID's instances. scope is organizations, instances or all. Organizations come first, then
-// instances, each by ID, at most SearchLimitPerType of each.
-func (s *Store) Search(ctx context.Context, userID int64, query, scope string) ([]SearchResult, error) {
+// userID's instances. scope is organizations, instances or all. The hits are one list,
+// organizations first, then instances, each by ID, of which it returns a page and whether more
+// follow (one hit more is read to know). Nothing is counted: a count would read every name of the
+// account once more.
+func (s *Store) Search(ctx context.Context, userID int64, query, scope string, page wire.Page) ([]SearchResult, bool, error) {
 	query = strings.TrimSpace(query)
 	if query == "" {
-		return nil, wire.Errorf(wire.EINVALID, "Search query is required")
+		return nil, false, wire.Errorf(wire.EINVALID, "Search query is required")
 	}
 	pattern := containsPattern(query)
-	var out []SearchResult
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	out := []SearchResult{}
+	more := false
+	// Two reads, no transaction: a change between them moves a hit as any later page would see it.
+	tx := s.db.WithContext(ctx)
+	err := func() error {
+		orgs := func() *gorm.DB {
+			return tx.Table("org_members AS m").Joins("JOIN organizations o ON o.id = m.organization_id").Where("m.user_id = ?", userID).
+				Where("("+s.likeLower("o.title")+" OR "+s.likeLower("o.path")+")", pattern, pattern)
+		}
+		offset := int64(page.Offset) // into the instances, once past the organizations
 		if scope == SearchOrganizations || scope == SearchAll {
-			var orgs []SearchResult
-			err := tx.Table("organizations AS o").
-				Select("o.id, o.title AS name, o.path, o.created_at").
-				Joins("JOIN org_members m ON m.organization_id = o.id").
-				Where("m.user_id = ?", userID).
-				Where("("+s.likeLower("o.title")+" OR "+s.likeLower("o.path")+")", pattern, pattern).
-				Order("o.id").Limit(SearchLimitPerType).Scan(&orgs).Error
+			var hits []SearchResult
+			err := orgs().Select("o.id, o.title AS name, o.path, o.created_at").
+				Order("m.organization_id").Limit(page.Limit + 1).Offset(page.Offset).Scan(&hits).Error
 			if err != nil {
 				return err
 			}
-			for i := range orgs {
-				orgs[i].Type = "organization"
+			for i := range hits {
+				hits[i].Type = "organization"
 			}
-			out = append(out, orgs...)
+			if len(hits) > page.Limit || scope == SearchOrganizations {
+				more = len(hits) > page.Limit
+				out = append(out, hits[:min(len(hits), page.Limit)]...)
+				return nil
+			}
+			out = append(out, hits...)
+			if len(hits) > 0 {
+				offset = 0 // the page started among the organizations
+			} else if page.Offset > 0 {
+				var n int64 // the page starts past them: by how many
+				if err := orgs().Count(&n).Error; err != nil {
+					return err
+				}
+				offset = max(0, offset-n)
+			}
 		}
-		if scope == SearchInstances || scope == SearchAll {
-			var insts []SearchResult
-			err := tx.Model(&Instance{}).
-				Select("id, instance_name AS name, instance_path AS path, created_at, status").
-				Where("user_id = ?", userID).
-				Where("("+s.likeLower("instance_name")+" OR "+s.likeLower("instance_path")+")", pattern, pattern).
-				Order("id").Limit(SearchLimitPerType).Scan(&insts).Error
-			if err != nil {
-				return err
-			}
-			for i := range insts {
-				insts[i].Type = "instance"
-			}
-			out = append(out, insts...)
+		want := page.Limit - len(out)
+		var insts []SearchResult
+		err := tx.Model(&Instance{}).
+			Select("id, instance_name AS name, instance_path AS path, created_at, status").
+			Where("user_id = ?", userID).
+			Where("("+s.likeLower("instance_name")+" OR "+s.likeLower("instance_path")+")", pattern, pattern).
+			Order("id").Limit(want + 1).Offset(int(offset)).Scan(&insts).Error
+		if err != nil {
+			return err
 		}
+		for i := range insts {
+			insts[i].Type = "instance"
+		}
+		more = len(insts) > want
+		out = append(out, insts[:min(len(insts), want)]...)
 		return nil
-	})
-	return out, err
+	}()
+	return out, more, err
 }

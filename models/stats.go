@@ -2,61 +2,34 @@ package models
 
 import (
 	"context"
-	"time"
 
-	"gorm.io/gorm"
+	"sharepanel/wire"
 )
 
 // StatsOverviewOf counts userID's organizations (memberships), instances by status, invoices (all,
 // paid, pending: overdue ones count only in the total) and usable API keys, with the balance and
-// the total spent (the sum of paid invoices). One read transaction, so the numbers agree with each
-// other and with the lists of the same data.
+// the total spent (the sum of paid invoices): one read (accountSummaryOf), so the numbers agree
+// with each other and with the lists of the same data.
 func (s *Store) StatsOverviewOf(ctx context.Context, userID int64) (*StatsOverview, error) {
-	var st StatsOverview
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := memberOrgs(tx, userID).Count(&st.Orgs).Error; err != nil {
-			return err
-		}
-		is, err := instanceStats(tx, userID)
-		if err != nil {
-			return err
-		}
-		st.TotalInstances, st.ActiveInstances, st.AsleepInstances, st.DeadInstances = is.Total, is.Active, is.Asleep, is.Dead
-		err = tx.Model(&Invoice{}).Where("user_id = ?", userID).
-			Select("COUNT(*), COALESCE(SUM(CASE WHEN status = ? THEN 1 ELSE 0 END), 0), COALESCE(SUM(CASE WHEN status = ? THEN 1 ELSE 0 END), 0)",
-				InvoicePaid, InvoicePending).
-			Row().Scan(&st.TotalInvoices, &st.PaidInvoices, &st.PendingInvoices)
-		if err != nil {
-			return err
-		}
-		if err := activeKeys(tx, userID, time.Now().UTC()).Count(&st.APIKeys).Error; err != nil {
-			return err
-		}
-		var u User
-		if err := tx.Select("id", "balance").Take(&u, userID).Error; err != nil {
-			return notFound(err, "User not found")
-		}
-		st.Balance = u.Balance
-		st.TotalSpent, err = totalSpent(tx, userID)
-		return err
-	})
+	a, err := accountSummaryOf(s.db.WithContext(ctx), userID)
 	if err != nil {
 		return nil, err
 	}
-	return &st, nil
+	return &StatsOverview{Orgs: a.Orgs, TotalInstances: a.Instances(), ActiveInstances: a.InstancesActive, AsleepInstances: a.InstancesSleep,
+		DeadInstances: a.InstancesDead, TotalInvoices: a.Invoices(), PaidInvoices: a.InvoicesPaid, PendingInvoices: a.InvoicesPending,
+		APIKeys: a.ActiveKeys, Balance: a.Balance, TotalSpent: wire.Money(a.SpentCents)}, nil
 }
 
-// InstanceStatsOf counts userID's instances by status, and the distinct instance_type values.
+// InstanceStatsOf counts userID's instances by status (its totals), and the distinct instance_type
+// values (through the index on user_id and instance_type).
 func (s *Store) InstanceStatsOf(ctx context.Context, userID int64) (*InstanceStats, error) {
-	return instanceStats(s.db.WithContext(ctx), userID)
-}
-
-func instanceStats(tx *gorm.DB, userID int64) (*InstanceStats, error) {
-	var st InstanceStats
-	const count = "COALESCE(SUM(CASE WHEN status = ? THEN 1 ELSE 0 END), 0)"
-	err := tx.Model(&Instance{}).Where("user_id = ?", userID).
-		Select("COUNT(*), "+count+", "+count+", "+count+", COUNT(DISTINCT instance_type)", StatusActive, StatusSleep, StatusDead).
-		Row().Scan(&st.Total, &st.Active, &st.Asleep, &st.Dead, &st.Types)
+	db := s.db.WithContext(ctx)
+	t, err := totalsOf(db, userID)
+	if err != nil {
+		return nil, err
+	}
+	st := InstanceStats{Total: t.Instances(), Active: t.InstancesActive, Asleep: t.InstancesSleep, Dead: t.InstancesDead}
+	err = scanRow(db.Model(&Instance{}).Where("user_id = ?", userID).Select("COUNT(DISTINCT instance_type)").Row(), &st.Types)
 	if err != nil {
 		return nil, err
 	}
@@ -67,9 +40,9 @@ func instanceStats(tx *gorm.DB, userID int64) (*InstanceStats, error) {
 // admin one (isAdmin).
 func (s *Store) OrgStatsOf(ctx context.Context, userID int64) (*OrgStats, error) {
 	var st OrgStats
-	err := memberOrgs(s.db.WithContext(ctx), userID).
+	err := scanRow(memberOrgs(s.db.WithContext(ctx), userID).
 		Select("COUNT(*), COALESCE(SUM(CASE WHEN is_admin = ? THEN 1 ELSE 0 END), 0)", true).
-		Row().Scan(&st.Total, &st.AdminCount)
+		Row(), &st.Total, &st.AdminCount)
 	if err != nil {
 		return nil, err
 	}

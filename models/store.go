@@ -44,7 +44,8 @@ type Store struct {
 	// Redis): see Invalidate.
 	Broadcast Broadcaster
 
-	settings settingsCache // runtime settings (setting.go)
+	settings  settingsCache    // runtime settings (setting.go)
+	endpoints endpointRegistry // endpoint numbers of the usage summaries (usage_write.go)
 }
 
 // Options tune how Open talks to the database. Zero values take the defaults.

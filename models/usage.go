@@ -2,7 +2,9 @@ package models
 
 import (
 	"context"
+	"fmt"
 	"math"
+	"math/bits"
 	"time"
 
 	"gorm.io/gorm"
@@ -10,20 +12,113 @@ import (
 	"sharepanel/wire"
 )
 
-// APIUsage is the /api requests of one group — one user, key, endpoint, UTC day and status code —
-// that one flush of the UsageRecorder wrote; rows are never updated, so a group that spans several
-// flushes has several rows and every report sums over them.
+// Usage is kept in four tables, all written by the UsageRecorder's flush in one transaction per
+// batch (usage_write.go), so that they always agree:
+//
+//   - api_usage_rollup: one row per (user, day, key, endpoint, status) group, its request count,
+//     total duration and newest request, upserted by every flush: rows grow with distinct groups,
+//     not with traffic;
+//   - api_usage_days: one row per (user, UTC day), what analytics usage shows, so that a report of
+//     a period reads at most one row per day;
+//   - api_usage_key_days: one row per (user, key, day), what api_keys usage sums (a year of a key
+//     is at most 366 rows, whatever its traffic);
+//   - api_endpoints: a stable number per endpoint name, the bit of the endpoint in the summaries'
+//     endpoint sets (distinct endpoints are not additive; a set OR-ed by each flush is).
+//
+// api_usage is the table of earlier versions (one row per group per flush, never updated). This
+// version never writes it: migration 3 merges its rows into the rollup, and while older replicas
+// may still write it during a rolling upgrade, the flush drains what they wrote (drainLegacyUsage).
+
+// UsageRollup is the requests of one group: one account, UTC day, key, endpoint and status code.
+type UsageRollup struct {
+	UserID              int64         `gorm:"primaryKey;autoIncrement:false"`
+	Day                 string        `gorm:"primaryKey;size:10"` // YYYY-MM-DD, UTC
+	KeyID               int64         `gorm:"primaryKey;autoIncrement:false"`
+	Endpoint            string        `gorm:"primaryKey;size:64"` // "mode.action"
+	StatusCode          int           `gorm:"primaryKey;autoIncrement:false"`
+	RequestCount        int64         `gorm:"not null"`
+	TotalDurationMicros int64         `gorm:"not null"`
+	LastAt              wire.DateTime `gorm:"not null"` // the group's newest request
+	CreatedAt           wire.DateTime `gorm:"not null"` // when a flush first wrote the group
+}
+
+// TableName names the rollup.
+func (UsageRollup) TableName() string { return "api_usage_rollup" }
+
+// UsageDaySummary is one account's requests of one UTC day: the row analytics usage reads.
+type UsageDaySummary struct {
+	UserID              int64  `gorm:"primaryKey;autoIncrement:false"`
+	Day                 string `gorm:"primaryKey;size:10"`
+	RequestCount        int64  `gorm:"not null"`
+	SuccessCount        int64  `gorm:"not null"` // status < 400
+	ErrorCount          int64  `gorm:"not null"` // status >= 400
+	TotalDurationMicros int64  `gorm:"not null"`
+	EndpointsLo         int64  `gorm:"not null"` // the set of endpoints called: bit n-1 for endpoint number n ≤ 63
+	EndpointsHi         int64  `gorm:"not null"` // … bit n-64 for number 64 ≤ n ≤ 126
+}
+
+// TableName names the per-day summary.
+func (UsageDaySummary) TableName() string { return "api_usage_days" }
+
+// UsageKeyDay is one key's requests of one UTC day: the rows api_keys usage sums.
+type UsageKeyDay struct {
+	UserID              int64         `gorm:"primaryKey;autoIncrement:false"`
+	KeyID               int64         `gorm:"primaryKey;autoIncrement:false"`
+	Day                 string        `gorm:"primaryKey;size:10"`
+	RequestCount        int64         `gorm:"not null"`
+	SuccessCount        int64         `gorm:"not null"`
+	ErrorCount          int64         `gorm:"not null"`
+	TotalDurationMicros int64         `gorm:"not null"`
+	LastAt              wire.DateTime `gorm:"not null"`
+	EndpointsLo         int64         `gorm:"not null"`
+	EndpointsHi         int64         `gorm:"not null"`
+}
+
+// TableName names the per-key summary.
+func (UsageKeyDay) TableName() string { return "api_usage_key_days" }
+
+// UsageEndpoint numbers an endpoint name for the summaries' endpoint sets. Numbers are given once
+// (the smallest free one) and never change or go away.
+type UsageEndpoint struct {
+	ID   int64  `gorm:"primaryKey;autoIncrement:false"`
+	Name string `gorm:"size:64;not null;uniqueIndex:idx_api_endpoints_name"`
+}
+
+// TableName names the endpoint numbers.
+func (UsageEndpoint) TableName() string { return "api_endpoints" }
+
+// maxEndpointNumber is how many endpoint numbers the two 63-bit words of an endpoint set hold.
+const maxEndpointNumber = 126
+
+// endpointBits is the set holding endpoint number n alone (0, 0 beyond maxEndpointNumber).
+func endpointBits(n int64) (lo, hi int64) {
+	switch {
+	case n >= 1 && n <= 63:
+		return 1 << (n - 1), 0
+	case n >= 64 && n <= maxEndpointNumber:
+		return 0, 1 << (n - 64)
+	}
+	return 0, 0
+}
+
+// endpointCount is how many endpoints a set holds.
+func endpointCount(lo, hi int64) int64 {
+	return int64(bits.OnesCount64(uint64(lo)) + bits.OnesCount64(uint64(hi)))
+}
+
+// APIUsage is a row of api_usage, the usage table of earlier versions (one group of one flush),
+// which this version only reads to merge it into the rollup.
 type APIUsage struct {
-	ID                  int64         `gorm:"primaryKey"`
-	UserID              int64         `gorm:"not null;index:idx_usage_user_day"`
-	KeyID               int64         `gorm:"not null;index:idx_usage_key_day"`
-	Endpoint            string        `gorm:"size:64;not null"` // "mode.action"
-	StatusCode          int           `gorm:"not null"`
-	Day                 string        `gorm:"size:10;not null;index:idx_usage_user_day;index:idx_usage_key_day"` // YYYY-MM-DD, UTC
-	RequestCount        int64         `gorm:"not null;default:1"`
-	TotalDurationMicros int64         `gorm:"not null;default:0"`
-	LastAt              wire.DateTime // the group's newest request in this flush
-	CreatedAt           wire.DateTime `gorm:"not null"` // when the flush wrote the row
+	ID                  int64          `gorm:"primaryKey"`
+	UserID              int64          `gorm:"not null;index:idx_usage_user_day"`
+	KeyID               int64          `gorm:"not null;index:idx_usage_key_day"`
+	Endpoint            string         `gorm:"size:64;not null"` // "mode.action"
+	StatusCode          int            `gorm:"not null"`
+	Day                 string         `gorm:"size:10;not null;index:idx_usage_user_day;index:idx_usage_key_day"` // YYYY-MM-DD, UTC
+	RequestCount        int64          `gorm:"not null;default:1"`
+	TotalDurationMicros int64          `gorm:"not null;default:0"`
+	LastAt              *wire.DateTime // the group's newest request in that flush
+	CreatedAt           wire.DateTime  `gorm:"not null"` // when that flush wrote the row
 }
 
 // TableName is the reference's name.
@@ -62,17 +157,15 @@ func upgradeUnversioned(db *gorm.DB, mysql bool) error {
 	return db.Exec("ALTER TABLE api_usage DROP COLUMN duration_micros").Error
 }
 
-// usageSummary is the aggregate both usage reports share: sums over the groups' rows, so exactly
-// what one row per request would give. The "* 1.0" keeps the average from integer division (SQLite)
-// and keeps its microseconds (MySQL's DECIMAL division adds only 4 digits of scale per division).
-const usageSummary = `COALESCE(SUM(request_count), 0) AS total_requests,
-	COUNT(DISTINCT endpoint) AS endpoints_used,
-	COALESCE(SUM(total_duration_micros) * 1.0 / SUM(request_count), 0) / 1000000.0 AS avg_response_time,
-	COALESCE(SUM(CASE WHEN status_code < 400 THEN request_count ELSE 0 END), 0) AS success_count,
-	COALESCE(SUM(CASE WHEN status_code >= 400 THEN request_count ELSE 0 END), 0) AS error_count`
+// meanSeconds is the mean response time of a summary's requests, in seconds. It is computed in SQL
+// exactly as the reports computed it from the rows of earlier versions, so that the same requests
+// give the same figure to the last digit: the "* 1.0" keeps the average from integer division
+// (SQLite) and keeps its microseconds (MySQL's DECIMAL division adds only 4 digits of scale per
+// division).
+const meanSeconds = `COALESCE(%s * 1.0 / %s, 0) / 1000000.0`
 
-// KeyUsageOf summarises the recorded requests of one of the account's keys. Another account's key
-// is "API key not found", like a missing one.
+// KeyUsageOf summarises the recorded requests of one of the account's keys: a sum over the key's
+// days (api_usage_key_days). Another account's key is "API key not found", like a missing one.
 func (s *Store) KeyUsageOf(ctx context.Context, userID, keyID int64) (*KeyUsage, error) {
 	db := s.db.WithContext(ctx)
 	var n int64
@@ -86,42 +179,58 @@ func (s *Store) KeyUsageOf(ctx context.Context, userID, keyID int64) (*KeyUsage,
 		KeyUsage
 		LastRequest *wire.DateTime
 	}
-	err := db.Model(&APIUsage{}).Where("key_id = ? AND user_id = ?", keyID, userID).
-		Select(usageSummary + ", COUNT(DISTINCT day) AS active_days, MAX(last_at) AS last_request").
+	err := db.Model(&UsageKeyDay{}).Where("user_id = ? AND key_id = ?", userID, keyID).
+		Select("COALESCE(SUM(request_count), 0) AS total_requests, COUNT(*) AS active_days, " +
+			fmt.Sprintf(meanSeconds, "SUM(total_duration_micros)", "SUM(request_count)") + " AS avg_response_time, " +
+			"COALESCE(SUM(success_count), 0) AS success_count, COALESCE(SUM(error_count), 0) AS error_count, MAX(last_at) AS last_request").
 		Scan(&row).Error
 	if err != nil {
 		return nil, err
 	}
+	// The endpoints of all its days: the union of the days' sets, of which a key has few distinct.
+	var sets []struct{ EndpointsLo, EndpointsHi int64 }
+	err = db.Model(&UsageKeyDay{}).Distinct("endpoints_lo", "endpoints_hi").
+		Where("user_id = ? AND key_id = ?", userID, keyID).Scan(&sets).Error
+	if err != nil {
+		return nil, err
+	}
+	var lo, hi int64
+	for _, set := range sets {
+		lo, hi = lo|set.EndpointsLo, hi|set.EndpointsHi
+	}
 	u := row.KeyUsage
+	u.EndpointsUsed = endpointCount(lo, hi)
 	u.LastRequest = row.LastRequest
 	u.AvgResponseTime = roundSeconds(u.AvgResponseTime)
 	return &u, nil
 }
 
 // UsageDays returns the account's requests per day over the last period days (today included),
-// newest first; days without requests are left out.
+// newest first; days without requests are left out. One summary row per day.
 func (s *Store) UsageDays(ctx context.Context, userID int64, period int) ([]UsageDay, error) {
 	since := time.Now().UTC().AddDate(0, 0, -(period - 1)).Format("2006-01-02")
-	var rows []struct {
-		Day             string
-		TotalRequests   int64
-		EndpointsUsed   int64
-		AvgResponseTime float64
-		SuccessCount    int64
-		ErrorCount      int64
-	}
-	err := s.db.WithContext(ctx).Model(&APIUsage{}).Where("user_id = ? AND day >= ?", userID, since).
-		Select("day, " + usageSummary).Group("day").Order("day DESC").Scan(&rows).Error
+	// Scanned by hand: a year is 365 rows, and reflection would cost more than the query.
+	rows, err := s.db.WithContext(ctx).Raw(usageDaysSQL, userID, since).Rows()
 	if err != nil {
 		return nil, err
 	}
-	out := make([]UsageDay, 0, len(rows))
-	for _, r := range rows {
-		out = append(out, UsageDay{Date: r.Day, RequestCount: r.TotalRequests, UniqueEndpoints: r.EndpointsUsed,
-			AvgResponseTime: roundSeconds(r.AvgResponseTime), SuccessCount: r.SuccessCount, ErrorCount: r.ErrorCount})
+	defer rows.Close()
+	out := make([]UsageDay, 0, min(period, 64))
+	for rows.Next() {
+		var d UsageDay
+		var lo, hi int64
+		if err := rows.Scan(&d.Date, &d.RequestCount, &d.SuccessCount, &d.ErrorCount, &d.AvgResponseTime, &lo, &hi); err != nil {
+			return nil, unavailable(err)
+		}
+		d.UniqueEndpoints, d.AvgResponseTime = endpointCount(lo, hi), roundSeconds(d.AvgResponseTime)
+		out = append(out, d)
 	}
-	return out, nil
+	return out, unavailable(rows.Err())
 }
+
+// usageDaysSQL reads an account's days from a date on, newest first.
+var usageDaysSQL = "SELECT day, request_count, success_count, error_count, " + fmt.Sprintf(meanSeconds, "total_duration_micros", "request_count") +
+	" AS avg_response_time, endpoints_lo, endpoints_hi FROM api_usage_days WHERE user_id = ? AND day >= ? ORDER BY day DESC"
 
 // roundSeconds keeps response times to the microsecond they were measured in.
 func roundSeconds(s float64) float64 { return math.Round(s*1e6) / 1e6 }
@@ -129,10 +238,17 @@ func roundSeconds(s float64) float64 { return math.Round(s*1e6) / 1e6 }
 // RequestsToday is how many requests of the account the database has recorded today (UTC), of
 // every status: the daily quota's count as far as the database knows it (the rate limiter seeds a
 // Redis counter found missing from it, and starts its in-process fallback from it). It lags by what
-// the usage recorders have not flushed yet (up to a flush interval). The one place that reads it.
+// the usage recorders have not flushed yet (up to a flush interval). The one place that reads it:
+// the day's summary row, and what older replicas of a rolling upgrade wrote to api_usage and no
+// flush has moved yet (nothing, once they are gone).
 func (s *Store) RequestsToday(ctx context.Context, userID int64) (int64, error) {
-	var n int64
-	err := s.db.WithContext(ctx).Model(&APIUsage{}).Where("user_id = ? AND day = ?", userID, time.Now().UTC().Format("2006-01-02")).
-		Select("COALESCE(SUM(request_count), 0)").Scan(&n).Error
-	return n, err
+	today := time.Now().UTC().Format("2006-01-02")
+	var summarized, legacy int64
+	err := s.db.WithContext(ctx).Model(&UsageDaySummary{}).Where("user_id = ? AND day = ?", userID, today).
+		Select("COALESCE(SUM(request_count), 0)").Scan(&summarized).Error
+	if err == nil {
+		err = s.db.WithContext(ctx).Model(&APIUsage{}).Where("user_id = ? AND day = ?", userID, today).
+			Select("COALESCE(SUM(request_count), 0)").Scan(&legacy).Error
+	}
+	return summarized + legacy, err
 }

@@ -25,9 +25,11 @@ type UsageRecord struct {
 }
 
 // UsageRecorder aggregates usage records in memory and writes them in batches, so that recording
-// adds no database write to a request: each flush writes one api_usage row per group (user, key,
-// endpoint, UTC day, status code) with the group's request count, total duration and newest time.
-// It also keeps api_keys.last_used_at, written at most once a minute per key.
+// adds no database write to a request: each flush upserts one api_usage_rollup row per group
+// (user, key, endpoint, UTC day, status code) — adding the group's request count and total
+// duration, keeping its newest time — and the per-day and per-key-day summaries the reports read
+// (usage_write.go). It also keeps api_keys.last_used_at, written at most once a minute per key,
+// and drains rows earlier versions wrote to api_usage.
 //
 // Each batch is written in one transaction together with its id (usage_batches), so a batch is
 // counted once whatever fails: a flush that fails before its commit is rolled back and its groups
@@ -53,6 +55,7 @@ type UsageRecorder struct {
 
 	lastWritten map[int64]time.Time // last_used_at as last written, per key (under flushMu)
 	lastPrune   time.Time           // usage_batches pruned (under flushMu)
+	lastDrain   time.Time           // api_usage last looked at (under flushMu)
 	kick        chan struct{}
 	flushMu     sync.Mutex // one flush at a time, so batches stay in order
 
@@ -68,7 +71,7 @@ type UsageRecorder struct {
 	spooledTotal           atomic.Int64 // records written to a spool file
 }
 
-// usageGroup is what one api_usage row of a flush stands for. The day is counted in days since
+// usageGroup is what one api_usage_rollup row stands for. The day is counted in days since
 // the Unix epoch (UTC), so that recording formats no date.
 type usageGroup struct {
 	userID, keyID int64
@@ -92,7 +95,8 @@ func (t *usageTotals) add(o usageTotals) {
 	}
 }
 
-// usageBatch is groups written together, under one id.
+// usageBatch is groups written together, in one transaction, under one id: at most
+// usageBatchRows groups when made here (a spool's may hold more).
 type usageBatch struct {
 	id     string
 	groups map[usageGroup]*usageTotals
@@ -119,8 +123,11 @@ type UsageBatch struct {
 func (UsageBatch) TableName() string { return "usage_batches" }
 
 const (
-	// usageBatchRows is how many rows (groups) one INSERT statement carries.
+	// usageBatchRows is how many groups a batch made here carries: one transaction, one upsert
+	// statement per table, and row locks held only that long.
 	usageBatchRows = 500
+	// legacyDrainEvery is how often a flush looks for rows that older versions wrote to api_usage.
+	legacyDrainEvery = 10 * time.Second
 	// usageBatchRetention is how long batch ids are kept; older ones are deleted hourly.
 	usageBatchRetention = 7 * 24 * time.Hour
 	// flushTimeout bounds one periodic flush.
@@ -132,13 +139,13 @@ const (
 // UsageStats are a recorder's totals since it was made.
 type UsageStats struct {
 	Written int64 // requests written to the database
-	Rows    int64 // api_usage rows that hold them
-	Inserts int64 // INSERT statements that wrote the rows
+	Rows    int64 // group upserts: rollup rows inserted or added to (a group a flush wrote counts once)
+	Inserts int64 // batches, each one transaction of three upserts (rollup, day summary, key-day summary)
 	Dropped int64 // requests never written: too many groups waiting (the database down), or a spool that failed
 	Spooled int64 // requests written to a spool file by Close
 }
 
-// Stats returns the recorder's totals: Written/Inserts is how many requests one write carries.
+// Stats returns the recorder's totals: Written/Inserts is how many requests one batch carries.
 func (r *UsageRecorder) Stats() UsageStats {
 	return UsageStats{Written: r.written.Load(), Rows: r.rows.Load(), Inserts: r.inserts.Load(),
 		Dropped: r.droppedTotal.Load(), Spooled: r.spooledTotal.Load()}
@@ -284,9 +291,10 @@ func (r *UsageRecorder) Close(ctx context.Context) error {
 }
 
 // Flush writes what is waiting: the batches not known to be written, oldest first, each with its
-// own id, then the groups recorded since, as one new batch (only once every older batch is
-// written, so that at most one batch made here is ever unanswered). Then the last_used_at of keys
-// due for it.
+// own id, then the groups recorded since, as new batches of usageBatchRows groups (only once every
+// older batch is written, so that at most one batch made here is ever unanswered). Then the
+// last_used_at of keys due for it. A flush that wrote also moves, every legacyDrainEvery, the rows
+// older versions wrote to api_usage into the rollup.
 func (r *UsageRecorder) Flush(ctx context.Context) error {
 	r.flushMu.Lock()
 	defer r.flushMu.Unlock()
@@ -294,14 +302,13 @@ func (r *UsageRecorder) Flush(ctx context.Context) error {
 	for {
 		r.mu.Lock()
 		var b *usageBatch
-		switch {
-		case len(r.unsent) > 0:
-			b = r.unsent[0]
-		case !made && len(r.groups) > 0:
-			b = &usageBatch{id: uuid.NewString(), groups: r.groups}
+		if len(r.unsent) == 0 && !made && len(r.groups) > 0 {
+			r.unsent = append(r.unsent, splitBatches(r.groups)...)
 			r.groups, r.pending = map[usageGroup]*usageTotals{}, 0
-			r.unsent = append(r.unsent, b)
 			made = true
+		}
+		if len(r.unsent) > 0 {
+			b = r.unsent[0]
 		}
 		dropped := r.dropped
 		r.dropped = 0
@@ -327,8 +334,26 @@ func (r *UsageRecorder) Flush(ctx context.Context) error {
 	}
 	if wrote { // an idle gateway sends the database nothing
 		r.prune(ctx)
+		r.drainLegacy(ctx)
 	}
 	return nil
+}
+
+// splitBatches cuts groups into batches of at most usageBatchRows groups, each with a new id.
+func splitBatches(groups map[usageGroup]*usageTotals) []*usageBatch {
+	if len(groups) <= usageBatchRows {
+		return []*usageBatch{{id: uuid.NewString(), groups: groups}}
+	}
+	var out []*usageBatch
+	var b *usageBatch
+	for g, t := range groups {
+		if b == nil || len(b.groups) == usageBatchRows {
+			b = &usageBatch{id: uuid.NewString(), groups: make(map[usageGroup]*usageTotals, usageBatchRows)}
+			out = append(out, b)
+		}
+		b.groups[g] = t
+	}
+	return out
 }
 
 // errUnanswered marks a batch whose commit got no answer: it may have been written.
@@ -340,24 +365,29 @@ var errUnanswered = errors.New("usage batch commit unanswered")
 // recorded meanwhile. A commit without an answer leaves it unsent as it is.
 func (r *UsageRecorder) write(ctx context.Context, b *usageBatch) error {
 	now := time.Now().UTC().Truncate(time.Second)
-	rows := make([]APIUsage, 0, len(b.groups))
+	rows := make([]usageRow, 0, len(b.groups))
+	names := make([]string, 0, len(b.groups))
 	for g, t := range b.groups {
-		rows = append(rows, APIUsage{UserID: g.userID, KeyID: g.keyID, Endpoint: g.endpoint, StatusCode: g.status,
-			Day: time.Unix(g.day*86400, 0).UTC().Format("2006-01-02"), RequestCount: t.count, TotalDurationMicros: t.micros,
-			LastAt: wire.DateTime(t.last.Truncate(time.Second)), CreatedAt: wire.DateTime(now)})
+		rows = append(rows, usageRow{g, *t})
+		names = append(names, g.endpoint)
 	}
-	inserts := 0
+	sortUsage(rows)
 	var fnErr error
 	ran := false
-	err := r.store.tx(ctx, func(tx *gorm.DB) error {
-		ran, inserts = true, 0
-		fnErr = tx.Create(&UsageBatch{ID: b.id, CreatedAt: now}).Error
-		for i := 0; fnErr == nil && i < len(rows); i += usageBatchRows {
-			fnErr = tx.Create(rows[i:min(i+usageBatchRows, len(rows))]).Error
-			inserts++
-		}
-		return fnErr
-	})
+	// Endpoint numbers are given outside the batch's transaction: a number, once cached, must exist.
+	numbers, err := r.store.endpoints.number(r.store.db.WithContext(ctx), r.log, names)
+	if err == nil {
+		err = retryDeadlock(func() error {
+			return r.store.tx(ctx, func(tx *gorm.DB) error {
+				ran = true
+				fnErr = tx.Create(&UsageBatch{ID: b.id, CreatedAt: now}).Error
+				if fnErr == nil {
+					fnErr = writeUsage(tx, rows, numbers, now)
+				}
+				return fnErr
+			})
+		})
+	}
 	written := err == nil
 	switch {
 	case written:
@@ -388,7 +418,7 @@ func (r *UsageRecorder) write(ctx context.Context, b *usageBatch) error {
 	if written {
 		r.written.Add(b.requests())
 		r.rows.Add(int64(len(rows)))
-		r.inserts.Add(int64(inserts))
+		r.inserts.Add(1)
 	}
 	if remove != "" {
 		r.removeSpool(remove)
@@ -454,6 +484,19 @@ func (r *UsageRecorder) writeLastUsed(ctx context.Context, used map[int64]time.T
 		}
 	}
 	return nil
+}
+
+// drainLegacy moves what older replicas of a rolling upgrade wrote to api_usage into the rollup,
+// every legacyDrainEvery; the caller holds flushMu.
+func (r *UsageRecorder) drainLegacy(ctx context.Context) {
+	if time.Since(r.lastDrain) < legacyDrainEvery {
+		return
+	}
+	if _, err := r.store.drainLegacy(ctx); err != nil {
+		r.log.Warn("usage: moving rows of api_usage into the rollup failed; will retry", "err", err)
+		return
+	}
+	r.lastDrain = time.Now()
 }
 
 // prune deletes batch ids past usageBatchRetention, once an hour; the caller holds flushMu.

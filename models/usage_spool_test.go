@@ -14,7 +14,7 @@ import (
 	"sharepanel/models"
 )
 
-// blockUsageWrites makes every api_usage INSERT of s wait until its context ends (a frozen
+// blockUsageWrites makes every usage-rollup upsert of s wait until its context ends (a frozen
 // database that honours deadlines) while *blocked is true; started receives once per INSERT begun.
 func blockUsageWrites(t *testing.T, s *models.Store, blocked *bool, mu *sync.Mutex, started chan<- struct{}) {
 	t.Helper()
@@ -22,7 +22,7 @@ func blockUsageWrites(t *testing.T, s *models.Store, blocked *bool, mu *sync.Mut
 		mu.Lock()
 		block := *blocked
 		mu.Unlock()
-		if db.Statement.Table != "api_usage" || !block {
+		if db.Statement.Table != "api_usage_rollup" || !block {
 			return
 		}
 		select {
@@ -41,7 +41,7 @@ func blockUsageWrites(t *testing.T, s *models.Store, blocked *bool, mu *sync.Mut
 func usageOf(t *testing.T, s *models.Store, userID int64) int64 {
 	t.Helper()
 	var n int64
-	if err := s.DB().Model(&models.APIUsage{}).Where("user_id = ?", userID).Select("COALESCE(SUM(request_count), 0)").Scan(&n).Error; err != nil {
+	if err := s.DB().Model(&models.UsageRollup{}).Where("user_id = ?", userID).Select("COALESCE(SUM(request_count), 0)").Scan(&n).Error; err != nil {
 		t.Fatal(err)
 	}
 	return n

@@ -220,6 +220,24 @@ type Page struct {
 	Offset int
 }
 
+// Paged is one page of a list as its answer describes it: the page asked for, how many items it
+// holds, the list's total (-1 when it is not counted) and whether a page follows it.
+type Paged struct {
+	Page
+	Count int
+	Total int64
+	More  bool
+}
+
+// PageOf describes a page of count items of a list of total items (-1: not counted, and then
+// more says whether a page follows).
+func PageOf(p Page, count int, total int64, more bool) Paged {
+	if total >= 0 {
+		more = int64(p.Offset)+int64(count) < total
+	}
+	return Paged{Page: p, Count: count, Total: total, More: more}
+}
+
 // Paging bounds, the same in both APIs: limit 1–MaxLimit (DefaultLimit when absent), offset 0 or
 // more, up to MaxSafeInt.
 const (

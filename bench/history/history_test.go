@@ -134,18 +134,25 @@ func TestSeedIsWhatTheAPIReports(t *testing.T) {
 	}
 	ctx := context.Background()
 	env := testenv.New(t, testenv.Options{})
+	now := time.Now().UTC()
 	sqlDB, err := env.Store.DB().DB()
 	if err != nil {
 		t.Fatal(err)
 	}
+	seeder := func(sizes Sizes) *seeder {
+		s, err := newSeeder(env.Store, sizes, now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
 	sizes := Sizes{UsageRequests: 10_007, RequestsPerRow: 2, Keys: 30, Activity: 300, Invoices: 100, Transactions: 150,
 		Purchases: 20, Notifications: 60, Instances: 25, Organizations: 6, Members: 3}
-	now := time.Now().UTC()
-	s := newSeeder(sqlDB, sizes, now)
+	s := seeder(sizes)
 	if err := s.run(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if !s.done(ctx) || newSeeder(sqlDB, OneYear, now).done(ctx) {
+	if !s.done(ctx) || seeder(OneYear).done(ctx) {
 		t.Error("done does not tell this seed from another")
 	}
 	var perMinute, perDay int
@@ -183,11 +190,14 @@ func TestSeedIsWhatTheAPIReports(t *testing.T) {
 	for _, d := range days {
 		total += num(d, "request_count")
 	}
-	if total != sizes.UsageRequests || len(days) != 365 {
-		t.Errorf("analytics usage: %d requests on %d days, want %d on 365", total, len(days), sizes.UsageRequests)
+	// The history runs evenly from the oldest day's start to now, both included (spread): its last
+	// flush is today's, whatever the time of day.
+	last, wantDays := now.Format("2006-01-02"), 365
+	if total != sizes.UsageRequests || len(days) != wantDays {
+		t.Errorf("analytics usage: %d requests on %d days, want %d on %d", total, len(days), sizes.UsageRequests, wantDays)
 	}
-	if len(days) > 0 && (days[0]["date"] != now.Format("2006-01-02") || days[len(days)-1]["date"] != now.AddDate(0, 0, -364).Format("2006-01-02")) {
-		t.Errorf("analytics usage runs from %v to %v, want the 365 days to today", days[len(days)-1]["date"], days[0]["date"])
+	if len(days) > 0 && (days[0]["date"] != last || days[len(days)-1]["date"] != now.AddDate(0, 0, -364).Format("2006-01-02")) {
+		t.Errorf("analytics usage runs from %v to %v, want the 365 days to %s", days[len(days)-1]["date"], days[0]["date"], last)
 	}
 
 	keys := get("mode", "api_keys", "action", "list").DataList(t)

@@ -64,7 +64,7 @@ func main() {
 	flag.StringVar(&o.work, "work", filepath.Join(os.TempDir(), "sharepanel-history"), "working directory (the gateway's log, the report)")
 	flag.StringVar(&o.addr, "addr", "127.0.0.1:18410", "where the gateway listens (its admin API on the next port)")
 	flag.Float64Var(&o.scale, "scale", 1, "the one-year account's history times this (0.1 for a quick look)")
-	flag.IntVar(&o.perRow, "requests-per-row", OneYear.RequestsPerRow, "mean requests per api_usage row of the one-year account (rows of 1 to 2n-1; 1: a row per request)")
+	flag.IntVar(&o.perRow, "requests-per-row", OneYear.RequestsPerRow, "mean requests per flush that recorded the one-year account's usage (flushes of 1 to 2n-1; 1: a flush per request), rolled up per group as the gateway stores it")
 	flag.BoolVar(&o.reuse, "reuse", false, "keep the database a previous run seeded at the same scale (the demo account is made again)")
 	flag.StringVar(&o.out, "out", "", "also write the report to this file (default: report.md in -work)")
 	flag.BoolVar(&o.strict, "strict", false, "exit with status 3 when an endpoint misses the issue's targets")
@@ -127,11 +127,10 @@ func run(ctx context.Context, o options) (int, error) {
 		return 0, err
 	}
 	defer store.Close()
-	sqlDB, err := store.DB().DB()
+	seed, err := newSeeder(store, sizes, time.Now())
 	if err != nil {
 		return 0, err
 	}
-	seed := newSeeder(sqlDB, sizes, time.Now())
 	seed.step = func(table string, rows int64, took time.Duration) {
 		benchkit.Step("  %-14s %9d rows  %6.2f s", table, rows, took.Seconds())
 	}
@@ -274,18 +273,15 @@ func gatewayReads(ctx context.Context, c *client) (map[string]docAction, error) 
 // seededAlready says whether the database holds a one-year account of these sizes, seeded
 // completely (so -reuse can skip seeding).
 func seededAlready(ctx context.Context, store *models.Store, sizes Sizes) bool {
-	sqlDB, err := store.DB().DB()
-	if err != nil {
-		return false
-	}
-	return newSeeder(sqlDB, sizes, time.Now()).done(ctx)
+	s, err := newSeeder(store, sizes, time.Now())
+	return err == nil && s.done(ctx)
 }
 
 // describe says what the one-year account holds.
 func describe(s Sizes) string {
-	rows := "one api_usage row per request"
+	rows := "recorded one per flush, rolled up per key, endpoint, status and day"
 	if s.RequestsPerRow > 1 {
-		rows = fmt.Sprintf("api_usage rows of 1–%d requests", 2*s.RequestsPerRow-1)
+		rows = fmt.Sprintf("recorded by flushes of 1–%d requests, rolled up per key, endpoint, status and day", 2*s.RequestsPerRow-1)
 	}
 	return fmt.Sprintf("%d API requests (%s) over 365 days and %d keys, %d activity entries, %d invoices, "+
 		"%d transactions, %d purchases, %d notifications, %d instances, %d organizations",

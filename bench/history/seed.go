@@ -28,8 +28,8 @@ import (
 
 // Sizes are how much history the one-year account has.
 type Sizes struct {
-	UsageRequests  int // requests recorded in api_usage
-	RequestsPerRow int // mean requests per api_usage row: rows hold 1 … 2m-1 requests, as flushes write them
+	UsageRequests  int // requests recorded (in the usage rollup and its summaries)
+	RequestsPerRow int // mean requests per flush that recorded them: flushes of 1 … 2m-1 requests, rolled up per group
 	Keys           int // API keys (at most models.MaxActiveKeys of them unexpired)
 	Activity       int // activity_logs rows
 	Invoices       int
@@ -73,19 +73,24 @@ type seeder struct {
 	userID     int64
 	planID     int64
 	step       func(table string, rows int64, took time.Duration) // reports each statement; may be nil
+	recount    func(ctx context.Context, userIDs ...int64) error  // the gateway's Store.Recount
 }
 
-func newSeeder(db *sql.DB, sizes Sizes, now time.Time) *seeder {
+func newSeeder(store *models.Store, sizes Sizes, now time.Time) (*seeder, error) {
+	db, err := store.DB().DB()
+	if err != nil {
+		return nil, err
+	}
 	now = now.UTC().Truncate(time.Second)
 	y, m, d := now.AddDate(0, 0, -364).Date()
-	return &seeder{db: db, sizes: sizes, now: now, start: time.Date(y, m, d, 0, 0, 0, 0, time.UTC)}
+	return &seeder{db: db, sizes: sizes, now: now, start: time.Date(y, m, d, 0, 0, 0, 0, time.UTC), recount: store.Recount}, nil
 }
 
 // run seeds everything, table by table, then refreshes the optimizer's statistics.
 func (s *seeder) run(ctx context.Context) error {
 	for _, f := range []func(context.Context) error{
 		s.plan, s.users, s.apiKeys, s.organizations, s.orgMembers, s.instances, s.invoices, s.transactions,
-		s.purchases, s.notifications, s.activity, s.usage, s.analyze, s.markDone,
+		s.purchases, s.notifications, s.activity, s.usage, s.totals, s.analyze, s.markDone,
 	} {
 		if err := f(ctx); err != nil {
 			return err
@@ -342,38 +347,107 @@ func (s *seeder) activity(ctx context.Context) error {
 		FROM seq_1_to_%[3]d ORDER BY seq`, hash(2000), s.spread(n), n), s.userID)
 }
 
-// usage: api_usage (user_id, key_id, endpoint, status_code, day, request_count,
-// total_duration_micros, last_at, created_at), api_keys (id, user_id). Today's shape: one row per
-// (key, endpoint, status, day) group per one-second flush, so an account whose requests trickle in
-// all day has rows of a few requests each — 1 to 2m-1 for RequestsPerRow m, m on average, the
-// total exactly UsageRequests. Each key calls a handful of the 15 endpoints, one request in 18
-// fails (404, 400, 403, 500), response times 5–155 ms.
+// usage: api_usage_rollup (user_id, day, key_id, endpoint, status_code, request_count,
+// total_duration_micros, last_at, created_at), api_endpoints (id, name), api_usage_days
+// (user_id, day, request_count, success_count, error_count, total_duration_micros, endpoints_lo,
+// endpoints_hi), api_usage_key_days (user_id, key_id, day, the same counts, last_at, the endpoint
+// sets), api_keys (id, user_id). The requests are made as the recorder's one-second flushes met
+// them — flushes of 1 to 2m-1 requests each for RequestsPerRow m, m on average, the total
+// exactly UsageRequests; each key calls a handful of the 15 endpoints, one request in 18 fails
+// (404, 400, 403, 500), response times 5–155 ms — and written as the recorder writes them: one
+// rollup row per (key, endpoint, status, day) group holding all its flushes, the per-day and
+// per-key-day summaries, the endpoints numbered (the summaries' endpoint sets: bit n-1 of
+// endpoints_lo for number n, as models/usage.go has them).
 func (s *seeder) usage(ctx context.Context) error {
 	total, m := s.sizes.UsageRequests, max(1, s.sizes.RequestsPerRow)
-	cycle := 2*m - 1             // rows hold 1, 2, …, cycle requests in turn: cycle·m requests per cycle
+	cycle := 2*m - 1             // flushes hold 1, 2, …, cycle requests in turn: cycle·m requests per cycle
 	full := total / (cycle * m)  // whole cycles
-	rest := total - full*cycle*m // requests left over: one more row
-	rows := full * cycle
+	rest := total - full*cycle*m // requests left over: one more flush
+	flushes := full * cycle
 	if rest > 0 {
-		rows++
+		flushes++
 	}
 	const endpoints = `'profile.view', 'instances.list', 'analytics.usage', 'billing.invoices', 'notifications.list', 'stats.overview',
 		'instances.view', 'orgs.list', 'analytics.overview', 'billing.balance', 'notifications.unread_count', 'api_keys.list',
 		'search', 'billing.transactions', 'orgs.members', 'profile.view', 'instances.list', 'instances.view', 'notifications.list',
 		'profile.view'` // 20 slots over 15 endpoints: the common ones more often
-	return s.exec(ctx, "api_usage", fmt.Sprintf(`INSERT INTO api_usage (user_id, key_id, endpoint, status_code, day, request_count, total_duration_micros, last_at, created_at)
-		SELECT ?, k.id, ELT(1 + (u.seq DIV %[1]d %% 4 + k.k * 3) %% 20, %[2]s),
-			CASE WHEN %[3]s < 30 THEN 404 WHEN %[3]s < 45 THEN 400 WHEN %[3]s < 52 THEN 403 WHEN %[3]s < 55 THEN 500 ELSE 200 END,
-			DATE_FORMAT(u.at, '%%Y-%%m-%%d'), u.n, u.n * (5000 + %[4]s), u.at, u.at + INTERVAL 1 SECOND
-		FROM (SELECT seq, %[5]s AS at, IF(seq <= %[6]d, 1 + (seq - 1) %% %[7]d, %[8]d) AS n FROM seq_1_to_%[9]d) u
-		JOIN (SELECT id, ROW_NUMBER() OVER (ORDER BY id) - 1 AS k FROM api_keys WHERE user_id = ?) k ON k.k = u.seq %% %[1]d
-		ORDER BY u.seq`,
+	err := s.exec(ctx, "api_usage_rollup", fmt.Sprintf(`INSERT INTO api_usage_rollup (user_id, day, key_id, endpoint, status_code, request_count,
+			total_duration_micros, last_at, created_at)
+		SELECT ?, day, key_id, endpoint, status_code, SUM(n), SUM(micros), MAX(at), MIN(at) + INTERVAL 1 SECOND
+		FROM (SELECT k.id AS key_id, ELT(1 + (u.seq DIV %[1]d %% 4 + k.k * 3) %% 20, %[2]s) AS endpoint,
+				CASE WHEN %[3]s < 30 THEN 404 WHEN %[3]s < 45 THEN 400 WHEN %[3]s < 52 THEN 403 WHEN %[3]s < 55 THEN 500 ELSE 200 END AS status_code,
+				DATE_FORMAT(u.at, '%%Y-%%m-%%d') AS day, u.n, u.n * (5000 + %[4]s) AS micros, u.at
+			FROM (SELECT seq, %[5]s AS at, IF(seq <= %[6]d, 1 + (seq - 1) %% %[7]d, %[8]d) AS n FROM seq_1_to_%[9]d) u
+			JOIN (SELECT id, ROW_NUMBER() OVER (ORDER BY id) - 1 AS k FROM api_keys WHERE user_id = ?) k ON k.k = u.seq %% %[1]d) f
+		GROUP BY day, key_id, endpoint, status_code
+		ORDER BY day, key_id, endpoint, status_code`,
 		s.sizes.Keys, endpoints, strings.ReplaceAll(hash(1000), "seq", "u.seq"), strings.ReplaceAll(hash(150000), "seq", "u.seq"),
-		s.spread(rows), full*cycle, cycle, rest, rows), s.userID, s.userID)
+		s.spread(flushes), full*cycle, cycle, rest, flushes), s.userID, s.userID)
+	if err != nil {
+		return err
+	}
+	// Numbers for the endpoints not numbered yet, after the largest there is.
+	err = s.exec(ctx, "api_endpoints", `INSERT INTO api_endpoints (id, name)
+		SELECT (SELECT COALESCE(MAX(id), 0) FROM api_endpoints) + ROW_NUMBER() OVER (ORDER BY e.endpoint), e.endpoint
+		FROM (SELECT DISTINCT endpoint FROM api_usage_rollup WHERE user_id = ?) e
+		WHERE e.endpoint NOT IN (SELECT name FROM api_endpoints)`, s.userID)
+	if err != nil {
+		return err
+	}
+	// The endpoints of each (day) or (key, day), distinct, as bits: their sum is their set.
+	const bitsLo, bitsHi = "SUM(IF(e.id <= 63, 1 << (e.id - 1), 0))", "SUM(IF(e.id BETWEEN 64 AND 126, 1 << (e.id - 64), 0))"
+	err = s.exec(ctx, "api_usage_days", `INSERT INTO api_usage_days (user_id, day, request_count, success_count, error_count,
+			total_duration_micros, endpoints_lo, endpoints_hi)
+		SELECT g.user_id, g.day, SUM(g.n), SUM(g.ok), SUM(g.n) - SUM(g.ok), SUM(g.micros), `+bitsLo+`, `+bitsHi+`
+		FROM (SELECT user_id, day, endpoint, SUM(request_count) AS n, SUM(IF(status_code < 400, request_count, 0)) AS ok,
+				SUM(total_duration_micros) AS micros
+			FROM api_usage_rollup WHERE user_id = ? GROUP BY user_id, day, endpoint) g
+		JOIN api_endpoints e ON e.name = g.endpoint
+		GROUP BY g.user_id, g.day`, s.userID)
+	if err != nil {
+		return err
+	}
+	return s.exec(ctx, "api_usage_key_days", `INSERT INTO api_usage_key_days (user_id, key_id, day, request_count, success_count, error_count,
+			total_duration_micros, last_at, endpoints_lo, endpoints_hi)
+		SELECT g.user_id, g.key_id, g.day, SUM(g.n), SUM(g.ok), SUM(g.n) - SUM(g.ok), SUM(g.micros), MAX(g.last_at), `+bitsLo+`, `+bitsHi+`
+		FROM (SELECT user_id, key_id, day, endpoint, SUM(request_count) AS n, SUM(IF(status_code < 400, request_count, 0)) AS ok,
+				SUM(total_duration_micros) AS micros, MAX(last_at) AS last_at
+			FROM api_usage_rollup WHERE user_id = ? GROUP BY user_id, key_id, day, endpoint) g
+		JOIN api_endpoints e ON e.name = g.endpoint
+		GROUP BY g.user_id, g.key_id, g.day`, s.userID)
+}
+
+// totals: account_totals, list_days, spending_days (models/totals.go), for the account and the
+// members: the gateway's own recount (Store.Recount) makes them from the rows seeded above, as it
+// does for a restored account.
+func (s *seeder) totals(ctx context.Context) error {
+	began := time.Now()
+	rows, err := s.db.QueryContext(ctx, "SELECT id FROM users WHERE username = ? OR username LIKE 'history-member-%'", YearUsername)
+	if err != nil {
+		return err
+	}
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return err
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	if err := s.recount(ctx, ids...); err != nil {
+		return fmt.Errorf("seed totals: %w", err)
+	}
+	if s.step != nil {
+		s.step("account_totals", int64(len(ids)), time.Since(began))
+	}
+	return nil
 }
 
 // analyze refreshes the optimizer's statistics of the tables just filled, as a database that
 // grew over a year would have them.
 func (s *seeder) analyze(ctx context.Context) error {
-	return s.exec(ctx, "ANALYZE", "ANALYZE TABLE users, api_keys, organizations, org_members, instances, invoices, transactions, purchases, notifications, activity_logs, api_usage")
+	return s.exec(ctx, "ANALYZE", "ANALYZE TABLE users, api_keys, organizations, org_members, instances, invoices, transactions, purchases, notifications, "+
+		"activity_logs, api_usage_rollup, api_usage_days, api_usage_key_days, account_totals, list_days, spending_days")
 }

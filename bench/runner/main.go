@@ -1,6 +1,6 @@
 // Command runner is the load benchmark (bench/run.sh starts it): it builds the gateway and the
 // two baselines, seeds MariaDB (10,000 accounts) and an embedded SQLite file, starts each server
-// in turn on 127.0.0.1:391xx, loads it with wrk from this machine, and prints throughput, latency,
+// in turn on 127.0.0.1:391xx (-port-base), loads it with wrk from this machine, and prints throughput, latency,
 // peak RSS, CPU per request, Redis and database work per request, and the ratios the targets are
 // set in. Every figure of one table comes from one run on one machine, so the ratios hold even
 // where the absolute numbers move from run to run.
@@ -38,6 +38,7 @@ type options struct {
 	redisURL  string
 	only      map[string]bool
 	skipBuild bool
+	portBase  int    // the servers listen on portBase+1 … portBase+44
 	pprof     string // directory for CPU profiles of the gateways; empty: none
 	// redisTimeout is the limiter's Redis deadline for the gateway and the minimal pipeline alike.
 	redisTimeout time.Duration
@@ -59,6 +60,7 @@ func main() {
 	flag.StringVar(&o.redisURL, "redis", "redis://127.0.0.1:6379/9", "Redis database for the benchmark (flushed)")
 	only := flag.String("only", "", "run only these scenarios, comma-separated (bare, minimal, one-key, many-keys, over-limit, embedded)")
 	flag.BoolVar(&o.skipBuild, "skip-build", false, "reuse the binaries in -work/bin")
+	flag.IntVar(&o.portBase, "port-base", 39100, "the servers listen on 127.0.0.1, ports port-base+1 to port-base+44")
 	flag.DurationVar(&o.redisTimeout, "redis-timeout", 500*time.Millisecond, "SHAREPANEL_REDIS_TIMEOUT for the gateways (and the minimal pipeline's): "+
 		"the 50ms default is exceeded by scheduling delay alone on a saturated 2-core machine, and a fallback would measure the local limiter instead")
 	flag.StringVar(&o.pprof, "pprof", "", "save a CPU profile of each gateway scenario's first round in this directory (served by the gateway's metrics listener)")
@@ -118,7 +120,8 @@ type cell struct {
 	samples []sample
 }
 
-// Every server listens on 127.0.0.1:391xx, away from what the gateway and other tools use by default.
+// Every server listens on 127.0.0.1, ports -port-base+1 … +44 (391xx by default), away from what
+// the gateway and other tools use by default.
 const host = "127.0.0.1:"
 
 func run(ctx context.Context, o options) error {
@@ -207,26 +210,27 @@ func run(ctx context.Context, o options) error {
 			return s, err
 		}
 	}
+	at := func(off int) string { return host + strconv.Itoa(o.portBase+off) }
 	all := []*scenario{
 		{name: "bare", title: "bare echo (fixed envelope)", key: oneKey, status: 200, start: func() (*benchkit.Server, error) {
-			return benchkit.Start("bare", host+"39101", filepath.Join(logs, "bare.log"), filepath.Join(bin, "bare"), []string{"-addr", host + "39101"}, nil)
+			return benchkit.Start("bare", at(1), filepath.Join(logs, "bare.log"), filepath.Join(bin, "bare"), []string{"-addr", at(1)}, nil)
 		}},
 		{name: "minimal", title: "minimal pipeline", key: oneKey, status: 200, shared: true, start: func() (*benchkit.Server, error) {
-			args := []string{"-addr", host + "39102", "-db", o.mysqlURL, "-redis", o.redisURL, "-timeout", o.redisTimeout.String()}
+			args := []string{"-addr", at(2), "-db", o.mysqlURL, "-redis", o.redisURL, "-timeout", o.redisTimeout.String()}
 			if o.pprof != "" {
-				args = append(args, "-pprof", host+"39106")
+				args = append(args, "-pprof", at(6))
 			}
-			s, err := benchkit.Start("minimal", host+"39102", filepath.Join(logs, "minimal.log"), filepath.Join(bin, "minimal"), args, nil)
+			s, err := benchkit.Start("minimal", at(2), filepath.Join(logs, "minimal.log"), filepath.Join(bin, "minimal"), args, nil)
 			if s != nil && o.pprof != "" {
-				s.PprofAddr = host + "39106"
+				s.PprofAddr = at(6)
 			}
 			return s, err
 		}},
-		{name: "one-key", title: "1. gateway, one key", key: oneKey, status: 200, shared: true, start: gateway("one-key", 39110, o.mysqlURL, o.redisURL)},
+		{name: "one-key", title: "1. gateway, one key", key: oneKey, status: 200, shared: true, start: gateway("one-key", o.portBase+10, o.mysqlURL, o.redisURL)},
 		{name: "many-keys", title: fmt.Sprintf("2. gateway, %d keys", o.accounts), keys: keys, status: 200, shared: true,
-			start: gateway("many-keys", 39120, o.mysqlURL, o.redisURL)},
-		{name: "over-limit", title: "3. gateway, key over its limit (429)", key: tight, status: 429, shared: true, start: gateway("over-limit", 39130, o.mysqlURL, o.redisURL)},
-		{name: "embedded", title: "4. gateway, embedded (SQLite, in-process limiter)", key: embKey, status: 200, start: gateway("embedded", 39140, sqliteURL, "")},
+			start: gateway("many-keys", o.portBase+20, o.mysqlURL, o.redisURL)},
+		{name: "over-limit", title: "3. gateway, key over its limit (429)", key: tight, status: 429, shared: true, start: gateway("over-limit", o.portBase+30, o.mysqlURL, o.redisURL)},
+		{name: "embedded", title: "4. gateway, embedded (SQLite, in-process limiter)", key: embKey, status: 200, start: gateway("embedded", o.portBase+40, sqliteURL, "")},
 	}
 	var scenarios []*scenario
 	for _, sc := range all {
@@ -282,8 +286,47 @@ func run(ctx context.Context, o options) error {
 		sc.srv.Stop()
 		sc.records, sc.rows, sc.inserts, sc.fallbacks = logStats(sc.srv.LogPath)
 	}
-	report(os.Stdout, o, scenarios, cells, time.Since(began))
+	rows, err := usageRows(ctx, statsDB)
+	if err != nil {
+		return err
+	}
+	report(os.Stdout, o, scenarios, cells, rows, time.Since(began))
 	return nil
+}
+
+// usageTable is what the gateways that share MariaDB left in the usage rollup: its rows, the
+// requests they hold, the keys and days they are on, the most rows one key has on one day, the same
+// for successful requests alone, and the failed requests by status (wrk cuts the requests in flight
+// when a run ends: 499, client closed; a saturated database answers 500).
+type usageTable struct {
+	Rows          int64 `gorm:"column:usage_rows"`
+	Requests      int64 `gorm:"column:usage_requests"`
+	Keys          int64 `gorm:"column:usage_keys"`
+	KeyDays       int64 `gorm:"column:key_days"`
+	MaxPerKeyDay  int64 `gorm:"column:max_per_key_day"`
+	MaxSuccessful int64 `gorm:"column:max_successful"` // rows of requests with a status below 400, per key and day
+	Failed        []struct {
+		StatusCode int64
+		Rows       int64 `gorm:"column:status_rows"`
+		Requests   int64 `gorm:"column:status_requests"`
+	} `gorm:"-"`
+}
+
+// usageRows reads the usage rollup once every gateway has stopped (and flushed).
+func usageRows(ctx context.Context, db *models.Store) (usageTable, error) {
+	var u usageTable
+	q := db.DB().WithContext(ctx)
+	err := q.Raw(`SELECT COALESCE(SUM(n), 0) AS usage_rows, COALESCE(SUM(requests), 0) AS usage_requests,
+			COUNT(DISTINCT key_id) AS usage_keys, COUNT(*) AS key_days, COALESCE(MAX(n), 0) AS max_per_key_day,
+			COALESCE(MAX(successful), 0) AS max_successful
+		FROM (SELECT key_id, day, COUNT(*) AS n, SUM(request_count) AS requests, SUM(status_code < 400) AS successful
+			FROM api_usage_rollup GROUP BY key_id, day) g`).Scan(&u).Error
+	if err != nil {
+		return u, err
+	}
+	err = q.Raw(`SELECT status_code, COUNT(*) AS status_rows, SUM(request_count) AS status_requests FROM api_usage_rollup
+		WHERE status_code >= 400 GROUP BY status_code ORDER BY status_code`).Scan(&u.Failed).Error
+	return u, err
 }
 
 // check sends a request or three and makes sure the scenario answers what it should.

@@ -11,7 +11,7 @@ import (
 )
 
 // report prints the machine, the table and the ratios, as Markdown (readable in a terminal too).
-func report(w io.Writer, o options, scenarios []*scenario, cells []*cell, took time.Duration) {
+func report(w io.Writer, o options, scenarios []*scenario, cells []*cell, usage usageTable, took time.Duration) {
 	fmt.Fprintf(w, "\n## Load benchmark, %s\n\n", time.Now().UTC().Format("2006-01-02 15:04 MST"))
 	fmt.Fprintf(w, "- machine: %d cores, %s, %s, %s/%s; load average before the run: %s\n", runtime.NumCPU(), benchkit.CPUModel(),
 		runtime.Version(), runtime.GOOS, runtime.GOARCH, o.loadBefore)
@@ -107,7 +107,7 @@ func report(w io.Writer, o options, scenarios []*scenario, cells []*cell, took t
 		fmt.Fprintf(w, "| 2. peak RSS with %d keys (over scenario 1's) | all | %.1f MB (+%.1f MB) | a few tens of MB | %s |\n",
 			o.accounts, float64(many.rssKB)/1024, grow, verdict(grow < 64))
 	}
-	fmt.Fprintln(w, "\n| gateway | requests recorded | usage rows | INSERT statements | requests per row | requests per INSERT | Redis fallbacks |")
+	fmt.Fprintln(w, "\n| gateway | requests recorded | usage group upserts | batches | requests per upsert | requests per batch | Redis fallbacks |")
 	fmt.Fprintln(w, "|---|---:|---:|---:|---:|---:|---:|")
 	for _, sc := range scenarios {
 		if sc.name == "bare" || sc.name == "minimal" {
@@ -122,11 +122,30 @@ func report(w io.Writer, o options, scenarios []*scenario, cells []*cell, took t
 		}
 		fmt.Fprintf(w, "| %s | %d | %d | %d | %s | %s | %d |\n", sc.title, sc.records, sc.rows, sc.inserts, perRow, perInsert, sc.fallbacks)
 	}
+	perKey := "met"
+	if usage.MaxSuccessful > 1 {
+		perKey = "**missed**"
+	}
+	failed := "none"
+	if len(usage.Failed) > 0 {
+		failed = ""
+		for i, f := range usage.Failed {
+			if i > 0 {
+				failed += ", "
+			}
+			failed += fmt.Sprintf("status %d: %d rows, %d requests", f.StatusCode, f.Rows, f.Requests)
+		}
+	}
+	fmt.Fprintf(w, "\nUsage rollup after the run (the gateways on MariaDB share it): %d rows holding %d requests, for %d keys on %d key-days. "+
+		"Rows of successful requests per key and day: at most %d (target: at most 1; every scenario's keys call one endpoint): %s. "+
+		"With the failed ones, at most %d: each status is a group of its own (%s; 499 is a request wrk cut when its run ended, "+
+		"500 one the database refused).\n",
+		usage.Rows, usage.Requests, usage.Keys, usage.KeyDays, usage.MaxSuccessful, perKey, usage.MaxPerKeyDay, failed)
 	fmt.Fprintln(w, "\nRedis scripts/req and SQL SELECTs/req are the servers' own counters (INFO commandstats, SHOW GLOBAL STATUS)")
 	fmt.Fprintln(w, "read around each measured run, divided by wrk's request count; they include anything else those servers ran")
-	fmt.Fprintln(w, "meanwhile. Requests recorded, usage rows (one per key, endpoint, status and day at each flush) and INSERTs")
-	fmt.Fprintln(w, "are the gateway's own totals, logged when it stops. A Redis fallback is")
-	fmt.Fprintln(w, "a limiter call slower than SHAREPANEL_REDIS_TIMEOUT, after which that replica decides locally for a second.")
+	fmt.Fprintln(w, "meanwhile. Requests recorded, group upserts (one per key, endpoint, status and day a flush met, added to the")
+	fmt.Fprintln(w, "group's one row) and batches (one transaction each) are the gateway's own totals, logged when it stops. A Redis")
+	fmt.Fprintln(w, "fallback is a limiter call slower than SHAREPANEL_REDIS_TIMEOUT, after which that replica decides locally for a second.")
 }
 
 // median of f over the cell's samples.

@@ -97,7 +97,7 @@ func TestUserLifecycle(t *testing.T) {
 	if !strings.Contains(string(keys.Body), `"name":"Autologin key for stefan"`) {
 		t.Fatalf("keys %s", keys.Body)
 	}
-	activity, err := e.Store.ListActivity(ctx, e.as(t, http.MethodGet, "/api/users/stefan", nil).accountID(t), wire.Page{Limit: 50})
+	activity, _, err := e.Store.ListActivity(ctx, e.as(t, http.MethodGet, "/api/users/stefan", nil).accountID(t), wire.Page{Limit: 50})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,6 +1,6 @@
 // Package cli is the sharepanel command: it reads the configuration, wires the store, the limiters
-// and both APIs, and runs the command asked for (serve, migrate, user, demo, config, admin). main.go
-// only calls Main.
+// and both APIs, and runs the command asked for (serve, migrate, recount, user, demo, config,
+// admin). main.go only calls Main.
 package cli
 
 import (
@@ -28,6 +28,10 @@ const (
 	migrateUsage = `usage: sharepanel migrate [--status]
   apply the schema's missing migrations and say which; --status lists them and changes nothing
 `
+	recountUsage = `usage: sharepanel recount [--user U]
+  recompute every account's kept totals (or only U's) from its rows, online; for after a rolling
+  upgrade from a version that did not keep them
+`
 	userUsage = `usage: sharepanel user add --email E --password P [--plan free|basic|pro|enterprise] [--username U]
   create an account (plan: free when not given)
 `
@@ -54,6 +58,7 @@ const usage = `Usage:
   sharepanel [serve] [--addr ADDR] [--admin-addr ADDR]
                                      run the service
   sharepanel migrate [--status]      apply the schema's missing migrations (--status: list them)
+  sharepanel recount [--user U]      recompute every account's kept totals (or one's) from its rows
   sharepanel user add --email E --password P [--plan free|basic|pro|enterprise] [--username U]
   sharepanel demo [--email E] [--password P]
                                      create or reset a pro-plan demo account with sample data
@@ -70,6 +75,7 @@ Configuration comes from the environment (SHAREPANEL_*); see README.md. Each com
 var commands = map[string]func(ctx context.Context, cfg config.Config, log *slog.Logger, args []string, stdout io.Writer) error{
 	"serve":   serveCommand,
 	"migrate": migrateCommand,
+	"recount": recountCommand,
 	"user":    userCommand,
 	"demo":    demoCommand,
 	"config":  configCommand,

@@ -127,6 +127,8 @@ func TestCommandLineIsStrict(t *testing.T) {
 		{"serve", "--addr", ":99999"},
 		{"migrate", "--dry-run"},
 		{"migrate", "now"},
+		{"recount", "--all"},
+		{"recount", "everyone"},
 		{"user"},
 		{"user", "remove"},
 		{"user", "add", "--email", "a@example.com", "--password", "long enough", "--colour", "red"},
@@ -150,7 +152,7 @@ func TestCommandLineIsStrict(t *testing.T) {
 			t.Errorf("%v: no usage on stderr: %q", args, stderr.String())
 		}
 	}
-	for _, args := range [][]string{{"--help"}, {"help"}, {"serve", "--help"}, {"migrate", "-h"}, {"user", "add", "--help"}, {"config", "--help"}, {"admin", "-h"}, {"demo", "--help"}} {
+	for _, args := range [][]string{{"--help"}, {"help"}, {"serve", "--help"}, {"migrate", "-h"}, {"recount", "--help"}, {"user", "add", "--help"}, {"config", "--help"}, {"admin", "-h"}, {"demo", "--help"}} {
 		var stdout, stderr bytes.Buffer
 		if code := exitCode(run(args, getenv, &stdout, &stderr), &stderr); code != 0 || !strings.Contains(strings.ToLower(stdout.String()), "usage") {
 			t.Errorf("%v: exit %d, stdout %q", args, code, stdout.String())

@@ -106,7 +106,7 @@ func TestStopKeepsItsDeadline(t *testing.T) {
 	var frozen atomic.Bool
 	frozen.Store(true)
 	err := store.DB().Callback().Create().Before("gorm:create").Register("test:frozen_usage", func(db *gorm.DB) {
-		if frozen.Load() && db.Statement.Table == "api_usage" {
+		if frozen.Load() && db.Statement.Table == "api_usage_rollup" {
 			<-db.Statement.Context.Done() // a database that stopped answering
 			_ = db.AddError(db.Statement.Context.Err())
 		}

@@ -2,8 +2,14 @@ package cli
 
 import (
 	"bytes"
+	"context"
+	"io"
+	"log/slog"
 	"strings"
 	"testing"
+
+	"sharepanel/config"
+	"sharepanel/models"
 )
 
 func TestConfigCommand(t *testing.T) {
@@ -87,5 +93,64 @@ func TestAdminCommand(t *testing.T) {
 		if _, err := out(bad...); err == nil {
 			t.Errorf("%v: accepted", bad)
 		}
+	}
+}
+
+// sharepanel recount puts right totals that rows written behind their back made wrong (as an
+// older replica's writes during a rolling upgrade would), for one account or all.
+func TestRecountCommand(t *testing.T) {
+	getenv := testGetenv(t)
+	out := func(args ...string) (string, error) {
+		var b bytes.Buffer
+		err := run(args, getenv, &b, &bytes.Buffer{})
+		return b.String(), err
+	}
+	for _, u := range []string{"ada", "bob"} {
+		if _, err := out("user", "add", "--email", u+"@example.com", "--password", "password-"+u, "--plan", "pro"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cfg, err := config.Load(getenv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	store, err := models.Open(context.Background(), cfg.DatabaseURL, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	// Two invoices each, written as an older version would: no totals.
+	if err := store.DB().Exec(`INSERT INTO invoices (user_id, invoice_number, total_amount, status, created_at)
+		SELECT id, 'OLD-' || id || '-' || n, 5, 'pending', '2026-01-02 03:04:05+00:00' FROM users, (SELECT 1 AS n UNION SELECT 2)`).Error; err != nil {
+		t.Fatal(err)
+	}
+	invoices := func(username string) int64 {
+		id, err := store.AccountIDByUsername(context.Background(), username)
+		if err != nil {
+			t.Fatal(err)
+		}
+		st, err := store.StatsOverviewOf(context.Background(), id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return st.TotalInvoices
+	}
+	if invoices("ada") != 0 {
+		t.Fatal("the totals saw rows written behind their back")
+	}
+	if got, err := out("recount", "--user", "ada"); err != nil || got != "recounted the totals of ada\n" {
+		t.Fatalf("recount --user ada: %q %v", got, err)
+	}
+	if invoices("ada") != 2 || invoices("bob") != 0 {
+		t.Fatalf("after recounting ada: ada %d, bob %d invoices; want 2 and 0", invoices("ada"), invoices("bob"))
+	}
+	if got, err := out("recount"); err != nil || got != "recounted the totals of 2 accounts\n" {
+		t.Fatalf("recount: %q %v", got, err)
+	}
+	if invoices("bob") != 2 {
+		t.Fatalf("after recounting all: bob %d invoices, want 2", invoices("bob"))
+	}
+	if _, err := out("recount", "--user", "nobody"); err == nil || err.Error() != "User not found" {
+		t.Fatalf("recount of an unknown account: %v", err)
 	}
 }

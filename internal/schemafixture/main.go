@@ -27,6 +27,7 @@ import (
 
 	"sharepanel/internal/sqldump"
 	"sharepanel/models"
+	"sharepanel/wire"
 )
 
 func main() {
@@ -167,7 +168,7 @@ func seed(ctx context.Context, s *models.Store) (*Expected, error) {
 	// Usage through the recorder, as the request path writes it: two flushes of the demo key's
 	// requests, on top of the week SeedDemo made.
 	rec := s.NewUsageRecorder(slog.New(slog.NewTextHandler(io.Discard, nil)), time.Hour, 1000)
-	keys, err := s.ListAPIKeys(ctx, demo.UserID)
+	keys, _, err := s.ListAPIKeys(ctx, demo.UserID, wire.Page{Limit: wire.MaxLimit})
 	if err != nil {
 		return nil, err
 	}
@@ -184,7 +185,7 @@ func seed(ctx context.Context, s *models.Store) (*Expected, error) {
 		KeyID int64
 		N     int64
 	}
-	if err := s.DB().Model(&models.APIUsage{}).Select("key_id, SUM(request_count) AS n").Group("key_id").Scan(&rows).Error; err != nil {
+	if err := s.DB().Model(&models.UsageRollup{}).Select("key_id, SUM(request_count) AS n").Group("key_id").Scan(&rows).Error; err != nil {
 		return nil, err
 	}
 	for _, r := range rows {

@@ -17,6 +17,7 @@ import (
 type SQLLog struct {
 	mu      sync.Mutex
 	reads   []string       // SQL of each query (Find, First, Scan, Row, Raw)
+	full    []string       // the same with their arguments written in (Dialector.Explain)
 	inserts map[string]int // INSERT statements by table
 	rows    map[string]int64
 }
@@ -30,6 +31,7 @@ func LogSQL(t testing.TB, s *models.Store) *SQLLog {
 	read := func(db *gorm.DB) {
 		l.mu.Lock()
 		l.reads = append(l.reads, db.Statement.SQL.String())
+		l.full = append(l.full, db.Dialector.Explain(db.Statement.SQL.String(), db.Statement.Vars...))
 		l.mu.Unlock()
 	}
 	create := func(db *gorm.DB) {
@@ -58,7 +60,15 @@ func LogSQL(t testing.TB, s *models.Store) *SQLLog {
 func (l *SQLLog) Reset() {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	l.reads, l.inserts, l.rows = nil, map[string]int{}, map[string]int64{}
+	l.reads, l.full, l.inserts, l.rows = nil, nil, map[string]int{}, map[string]int64{}
+}
+
+// ReadsWithArgs returns the queries run since the last Reset with their arguments written in, as
+// the database could run them again (EXPLAIN, ANALYZE).
+func (l *SQLLog) ReadsWithArgs() []string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return append([]string(nil), l.full...)
 }
 
 // Reads returns the SQL of the queries run since the last Reset.

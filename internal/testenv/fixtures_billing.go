@@ -56,12 +56,20 @@ func (e *Env) Notification(acct *Account, n models.NewNotification) *models.Noti
 }
 
 // SetTime sets a date-time column of one row, to put fixtures in the past: for example
-// env.SetTime(&models.Invoice{}, inv.ID, "paid_at", yesterday).
+// env.SetTime(&models.Invoice{}, inv.ID, "paid_at", yesterday). The row's account is recounted
+// (Store.Recount): the days its lists and spending are counted on move with the row.
 func (e *Env) SetTime(model any, id int64, column string, t time.Time) {
 	e.T.Helper()
 	res := e.Store.DB().Model(model).Where("id = ?", id).Update(column, wire.DateTime(t.UTC().Truncate(time.Second)))
 	if res.Error != nil || res.RowsAffected != 1 {
 		e.T.Fatalf("set %s of %T %d: %v (%d rows)", column, model, id, res.Error, res.RowsAffected)
+	}
+	var owner int64
+	if err := e.Store.DB().Model(model).Where("id = ?", id).Select("user_id").Row().Scan(&owner); err != nil {
+		e.T.Fatalf("owner of %T %d: %v", model, id, err)
+	}
+	if err := e.Store.Recount(context.Background(), owner); err != nil {
+		e.T.Fatalf("recount: %v", err)
 	}
 }
 

@@ -184,8 +184,11 @@ func TestTheModelFollowsTheTable(t *testing.T) {
 		t.Errorf("modes %s, want the reference's order", got)
 	}
 	list := actions["orgs.list"]
-	if list == nil || list.Result.Descriptor() != "OrgListItem[]" || !list.IsList() || list.Paged() {
+	if list == nil || list.Result.Descriptor() != "OrgListItem[]" || !list.IsList() || !list.Paged() {
 		t.Errorf("orgs.list: %+v", list)
+	}
+	if usage := actions["analytics.usage"]; usage == nil || !usage.IsList() || usage.Paged() { // bounded by its period
+		t.Errorf("analytics.usage: %+v", usage)
 	}
 	invoices := actions["billing.invoices"]
 	if !invoices.Paged() || invoices.Param("limit").Default != "50" || *invoices.Param("limit").Max != 500 {

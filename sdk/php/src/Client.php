@@ -115,14 +115,18 @@ final class Client
      *
      * @param string $query Text to find in titles, paths and names (required; at most 100 characters)
      * @param 'organizations'|'instances'|'all'|null $type What to search (one of organizations, instances, all; default all)
+     * @param ?int $limit Number of results (1-500; default 50)
+     * @param ?int $offset Pagination offset (at least 0; default 0)
      * @return list<SearchResult>
      * @throws \SharePanel\Exception\SharePanelException on failure (a subclass per kind)
      */
     public function search(
         string $query,
         ?string $type = null,
+        ?int $limit = null,
+        ?int $offset = null,
     ): array {
-        $data = $this->transport->call('search', '', '', ['query' => $query, 'type' => $type]);
+        $data = $this->transport->call('search', '', '', ['query' => $query, 'type' => $type, 'limit' => $limit, 'offset' => $offset]);
         return array_map(static fn (array $v0): SearchResult => SearchResult::fromArray($v0), $data);
     }
 
@@ -133,14 +137,16 @@ final class Client
      *
      * @param string $query Text to find in titles, paths and names (required; at most 100 characters)
      * @param 'organizations'|'instances'|'all'|null $type What to search (one of organizations, instances, all; default all)
+     * @param ?int $pageSize items per request (the limit parameter; default 50)
      * @return \Generator<int, SearchResult>
      * @throws \SharePanel\Exception\SharePanelException on failure (a subclass per kind)
      */
     public function iterSearch(
         string $query,
         ?string $type = null,
+        ?int $pageSize = null,
     ): \Generator {
-        foreach ($this->transport->paginate('search', '', '', ['query' => $query, 'type' => $type], paged: false) as $item) {
+        foreach ($this->transport->paginate('search', '', '', ['query' => $query, 'type' => $type], paged: true, pageSize: $pageSize, defaultLimit: 50) as $item) {
             yield SearchResult::fromArray($item);
         }
     }

@@ -40,8 +40,8 @@ final class Meta
         [
             'mode' => 'orgs', 'selector' => 'action', 'action' => 'list',
             'property' => 'orgs', 'method' => 'list', 'iterator' => 'iterList',
-            'write' => false, 'public' => false, 'paged' => false,
-            'params' => [], 'required' => [], 'result' => 'OrgListItem[]',
+            'write' => false, 'public' => false, 'paged' => true,
+            'params' => ['limit', 'offset'], 'required' => [], 'result' => 'OrgListItem[]',
         ],
         [
             'mode' => 'orgs', 'selector' => 'action', 'action' => 'view',
@@ -70,14 +70,14 @@ final class Meta
         [
             'mode' => 'orgs', 'selector' => 'action', 'action' => 'members',
             'property' => 'orgs', 'method' => 'members', 'iterator' => 'iterMembers',
-            'write' => false, 'public' => false, 'paged' => false,
-            'params' => ['org_id'], 'required' => ['org_id'], 'result' => 'OrgMemberView[]',
+            'write' => false, 'public' => false, 'paged' => true,
+            'params' => ['org_id', 'limit', 'offset'], 'required' => ['org_id'], 'result' => 'OrgMemberView[]',
         ],
         [
             'mode' => 'instances', 'selector' => 'action', 'action' => 'list',
             'property' => 'instances', 'method' => 'list', 'iterator' => 'iterList',
-            'write' => false, 'public' => false, 'paged' => false,
-            'params' => ['type', 'status'], 'required' => [], 'result' => 'InstanceListItem[]',
+            'write' => false, 'public' => false, 'paged' => true,
+            'params' => ['type', 'status', 'limit', 'offset'], 'required' => [], 'result' => 'InstanceListItem[]',
         ],
         [
             'mode' => 'instances', 'selector' => 'action', 'action' => 'view',
@@ -142,8 +142,8 @@ final class Meta
         [
             'mode' => 'billing', 'selector' => 'action', 'action' => 'plans',
             'property' => 'billing', 'method' => 'plans', 'iterator' => 'iterPlans',
-            'write' => false, 'public' => false, 'paged' => false,
-            'params' => [], 'required' => [], 'result' => 'Plan[]',
+            'write' => false, 'public' => false, 'paged' => true,
+            'params' => ['limit', 'offset'], 'required' => [], 'result' => 'Plan[]',
         ],
         [
             'mode' => 'analytics', 'selector' => 'action', 'action' => 'overview',
@@ -196,8 +196,8 @@ final class Meta
         [
             'mode' => 'api_keys', 'selector' => 'action', 'action' => 'list',
             'property' => 'apiKeys', 'method' => 'list', 'iterator' => 'iterList',
-            'write' => false, 'public' => false, 'paged' => false,
-            'params' => [], 'required' => [], 'result' => 'APIKey[]',
+            'write' => false, 'public' => false, 'paged' => true,
+            'params' => ['limit', 'offset'], 'required' => [], 'result' => 'APIKey[]',
         ],
         [
             'mode' => 'api_keys', 'selector' => 'action', 'action' => 'create',
@@ -220,8 +220,8 @@ final class Meta
         [
             'mode' => 'search', 'selector' => '', 'action' => '',
             'property' => '', 'method' => 'search', 'iterator' => 'iterSearch',
-            'write' => false, 'public' => false, 'paged' => false,
-            'params' => ['query', 'type'], 'required' => ['query'], 'result' => 'SearchResult[]',
+            'write' => false, 'public' => false, 'paged' => true,
+            'params' => ['query', 'type', 'limit', 'offset'], 'required' => ['query'], 'result' => 'SearchResult[]',
         ],
         [
             'mode' => 'stats', 'selector' => 'type', 'action' => 'overview',

@@ -36,8 +36,8 @@ ACTIONS: Tuple[Dict[str, Any], ...] = (
     {
         "mode": "orgs", "selector": "action", "action": "list",
         "namespace": "orgs", "method": "list", "iterator": "iter_list",
-        "write": False, "public": False, "paged": False,
-        "params": (), "required": (), "result": "OrgListItem[]",
+        "write": False, "public": False, "paged": True,
+        "params": ("limit", "offset"), "required": (), "result": "OrgListItem[]",
     },
     {
         "mode": "orgs", "selector": "action", "action": "view",
@@ -66,14 +66,14 @@ ACTIONS: Tuple[Dict[str, Any], ...] = (
     {
         "mode": "orgs", "selector": "action", "action": "members",
         "namespace": "orgs", "method": "members", "iterator": "iter_members",
-        "write": False, "public": False, "paged": False,
-        "params": ("org_id",), "required": ("org_id",), "result": "OrgMemberView[]",
+        "write": False, "public": False, "paged": True,
+        "params": ("org_id", "limit", "offset"), "required": ("org_id",), "result": "OrgMemberView[]",
     },
     {
         "mode": "instances", "selector": "action", "action": "list",
         "namespace": "instances", "method": "list", "iterator": "iter_list",
-        "write": False, "public": False, "paged": False,
-        "params": ("type", "status"), "required": (), "result": "InstanceListItem[]",
+        "write": False, "public": False, "paged": True,
+        "params": ("type", "status", "limit", "offset"), "required": (), "result": "InstanceListItem[]",
     },
     {
         "mode": "instances", "selector": "action", "action": "view",
@@ -138,8 +138,8 @@ ACTIONS: Tuple[Dict[str, Any], ...] = (
     {
         "mode": "billing", "selector": "action", "action": "plans",
         "namespace": "billing", "method": "plans", "iterator": "iter_plans",
-        "write": False, "public": False, "paged": False,
-        "params": (), "required": (), "result": "Plan[]",
+        "write": False, "public": False, "paged": True,
+        "params": ("limit", "offset"), "required": (), "result": "Plan[]",
     },
     {
         "mode": "analytics", "selector": "action", "action": "overview",
@@ -192,8 +192,8 @@ ACTIONS: Tuple[Dict[str, Any], ...] = (
     {
         "mode": "api_keys", "selector": "action", "action": "list",
         "namespace": "api_keys", "method": "list", "iterator": "iter_list",
-        "write": False, "public": False, "paged": False,
-        "params": (), "required": (), "result": "APIKey[]",
+        "write": False, "public": False, "paged": True,
+        "params": ("limit", "offset"), "required": (), "result": "APIKey[]",
     },
     {
         "mode": "api_keys", "selector": "action", "action": "create",
@@ -216,8 +216,8 @@ ACTIONS: Tuple[Dict[str, Any], ...] = (
     {
         "mode": "search", "selector": "", "action": "",
         "namespace": "", "method": "search", "iterator": "iter_search",
-        "write": False, "public": False, "paged": False,
-        "params": ("query", "type"), "required": ("query",), "result": "SearchResult[]",
+        "write": False, "public": False, "paged": True,
+        "params": ("query", "type", "limit", "offset"), "required": ("query",), "result": "SearchResult[]",
     },
     {
         "mode": "stats", "selector": "type", "action": "overview",

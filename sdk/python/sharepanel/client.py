@@ -70,23 +70,39 @@ class OrgsMode:
     def __init__(self, transport: Transport) -> None:
         self._t = transport
 
-    def list(self) -> List[types.OrgListItem]:
+    def list(
+        self,
+        *,
+        limit: Optional[int] = None,
+        offset: Optional[int] = None,
+    ) -> List[types.OrgListItem]:
         """List the organizations you belong to.
 
         GET /api?mode=orgs&action=list
 
+        Args:
+            limit: Number of results (1-500; default 50)
+            offset: Pagination offset (at least 0; default 0)
+
         Returns the answer's data; raises a SharePanelError subclass on failure.
         """
-        return self._t.call("orgs", "action", "list", {})
+        return self._t.call("orgs", "action", "list", {"limit": limit, "offset": offset})
 
-    def iter_list(self) -> Iterator[types.OrgListItem]:
+    def iter_list(
+        self,
+        *,
+        page_size: Optional[int] = None,
+    ) -> Iterator[types.OrgListItem]:
         """Every item of orgs.list, page after page: list the organizations you belong to.
 
         GET /api?mode=orgs&action=list
 
+        Args:
+            page_size: items per request (the limit parameter; default 50).
+
         Yields the items; raises a SharePanelError subclass when a page fails.
         """
-        return self._t.paginate("orgs", "action", "list", {}, paged=False)
+        return self._t.paginate("orgs", "action", "list", {}, paged=True, page_size=page_size, default_limit=50)
 
     def view(
         self,
@@ -174,6 +190,8 @@ class OrgsMode:
         self,
         *,
         org_id: int,
+        limit: Optional[int] = None,
+        offset: Optional[int] = None,
     ) -> List[types.OrgMemberView]:
         """List an organization's members.
 
@@ -181,15 +199,18 @@ class OrgsMode:
 
         Args:
             org_id: Organization ID (required; a positive integer)
+            limit: Number of results (1-500; default 50)
+            offset: Pagination offset (at least 0; default 0)
 
         Returns the answer's data; raises a SharePanelError subclass on failure.
         """
-        return self._t.call("orgs", "action", "members", {"org_id": org_id})
+        return self._t.call("orgs", "action", "members", {"org_id": org_id, "limit": limit, "offset": offset})
 
     def iter_members(
         self,
         *,
         org_id: int,
+        page_size: Optional[int] = None,
     ) -> Iterator[types.OrgMemberView]:
         """Every item of orgs.members, page after page: list an organization's members.
 
@@ -197,10 +218,11 @@ class OrgsMode:
 
         Args:
             org_id: Organization ID (required; a positive integer)
+            page_size: items per request (the limit parameter; default 50).
 
         Yields the items; raises a SharePanelError subclass when a page fails.
         """
-        return self._t.paginate("orgs", "action", "members", {"org_id": org_id}, paged=False)
+        return self._t.paginate("orgs", "action", "members", {"org_id": org_id}, paged=True, page_size=page_size, default_limit=50)
 
 
 class InstancesMode:
@@ -214,6 +236,8 @@ class InstancesMode:
         *,
         type: Optional[Literal["SNCS", "SMS", "all"]] = None,
         status: Optional[Literal["active", "sleep", "dead"]] = None,
+        limit: Optional[int] = None,
+        offset: Optional[int] = None,
     ) -> List[types.InstanceListItem]:
         """List instances.
 
@@ -222,16 +246,19 @@ class InstancesMode:
         Args:
             type: Filter by type (one of SNCS, SMS, all; default all)
             status: Filter by status (one of active, sleep, dead)
+            limit: Number of results (1-500; default 50)
+            offset: Pagination offset (at least 0; default 0)
 
         Returns the answer's data; raises a SharePanelError subclass on failure.
         """
-        return self._t.call("instances", "action", "list", {"type": type, "status": status})
+        return self._t.call("instances", "action", "list", {"type": type, "status": status, "limit": limit, "offset": offset})
 
     def iter_list(
         self,
         *,
         type: Optional[Literal["SNCS", "SMS", "all"]] = None,
         status: Optional[Literal["active", "sleep", "dead"]] = None,
+        page_size: Optional[int] = None,
     ) -> Iterator[types.InstanceListItem]:
         """Every item of instances.list, page after page: list instances.
 
@@ -240,10 +267,11 @@ class InstancesMode:
         Args:
             type: Filter by type (one of SNCS, SMS, all; default all)
             status: Filter by status (one of active, sleep, dead)
+            page_size: items per request (the limit parameter; default 50).
 
         Yields the items; raises a SharePanelError subclass when a page fails.
         """
-        return self._t.paginate("instances", "action", "list", {"type": type, "status": status}, paged=False)
+        return self._t.paginate("instances", "action", "list", {"type": type, "status": status}, paged=True, page_size=page_size, default_limit=50)
 
     def view(
         self,
@@ -358,7 +386,7 @@ class BillingMode:
 
         Args:
             status: Filter by status (one of pending, paid, overdue)
-            limit: Number of results (1-500) (1-500; default 50)
+            limit: Number of results (1-500; default 50)
             offset: Pagination offset (at least 0; default 0)
 
         Returns the answer's data; raises a SharePanelError subclass on failure.
@@ -410,7 +438,7 @@ class BillingMode:
         GET /api?mode=billing&action=transactions
 
         Args:
-            limit: Number of results (1-500) (1-500; default 50)
+            limit: Number of results (1-500; default 50)
             offset: Pagination offset (at least 0; default 0)
 
         Returns the answer's data; raises a SharePanelError subclass on failure.
@@ -444,7 +472,7 @@ class BillingMode:
         GET /api?mode=billing&action=purchases
 
         Args:
-            limit: Number of results (1-500) (1-500; default 50)
+            limit: Number of results (1-500; default 50)
             offset: Pagination offset (at least 0; default 0)
 
         Returns the answer's data; raises a SharePanelError subclass on failure.
@@ -467,23 +495,39 @@ class BillingMode:
         """
         return self._t.paginate("billing", "action", "purchases", {}, paged=True, page_size=page_size, default_limit=50)
 
-    def plans(self) -> List[types.Plan]:
+    def plans(
+        self,
+        *,
+        limit: Optional[int] = None,
+        offset: Optional[int] = None,
+    ) -> List[types.Plan]:
         """List available plans.
 
         GET /api?mode=billing&action=plans
 
+        Args:
+            limit: Number of results (1-500; default 50)
+            offset: Pagination offset (at least 0; default 0)
+
         Returns the answer's data; raises a SharePanelError subclass on failure.
         """
-        return self._t.call("billing", "action", "plans", {})
+        return self._t.call("billing", "action", "plans", {"limit": limit, "offset": offset})
 
-    def iter_plans(self) -> Iterator[types.Plan]:
+    def iter_plans(
+        self,
+        *,
+        page_size: Optional[int] = None,
+    ) -> Iterator[types.Plan]:
         """Every item of billing.plans, page after page: list available plans.
 
         GET /api?mode=billing&action=plans
 
+        Args:
+            page_size: items per request (the limit parameter; default 50).
+
         Yields the items; raises a SharePanelError subclass when a page fails.
         """
-        return self._t.paginate("billing", "action", "plans", {}, paged=False)
+        return self._t.paginate("billing", "action", "plans", {}, paged=True, page_size=page_size, default_limit=50)
 
 
 class AnalyticsMode:
@@ -544,7 +588,7 @@ class AnalyticsMode:
         GET /api?mode=analytics&action=activity
 
         Args:
-            limit: Number of results (1-500) (1-500; default 50)
+            limit: Number of results (1-500; default 50)
             offset: Pagination offset (at least 0; default 0)
 
         Returns the answer's data; raises a SharePanelError subclass on failure.
@@ -619,7 +663,7 @@ class NotificationsMode:
 
         Args:
             unread_only: Only unread notifications (true or false; default false)
-            limit: Number of results (1-500) (1-500; default 50)
+            limit: Number of results (1-500; default 50)
             offset: Pagination offset (at least 0; default 0)
 
         Returns the answer's data; raises a SharePanelError subclass on failure.
@@ -696,23 +740,39 @@ class ApiKeysMode:
     def __init__(self, transport: Transport) -> None:
         self._t = transport
 
-    def list(self) -> List[types.APIKey]:
+    def list(
+        self,
+        *,
+        limit: Optional[int] = None,
+        offset: Optional[int] = None,
+    ) -> List[types.APIKey]:
         """List API keys (never their secrets).
 
         GET /api?mode=api_keys&action=list
 
+        Args:
+            limit: Number of results (1-500; default 50)
+            offset: Pagination offset (at least 0; default 0)
+
         Returns the answer's data; raises a SharePanelError subclass on failure.
         """
-        return self._t.call("api_keys", "action", "list", {})
+        return self._t.call("api_keys", "action", "list", {"limit": limit, "offset": offset})
 
-    def iter_list(self) -> Iterator[types.APIKey]:
+    def iter_list(
+        self,
+        *,
+        page_size: Optional[int] = None,
+    ) -> Iterator[types.APIKey]:
         """Every item of api_keys.list, page after page: list API keys (never their secrets).
 
         GET /api?mode=api_keys&action=list
 
+        Args:
+            page_size: items per request (the limit parameter; default 50).
+
         Yields the items; raises a SharePanelError subclass when a page fails.
         """
-        return self._t.paginate("api_keys", "action", "list", {}, paged=False)
+        return self._t.paginate("api_keys", "action", "list", {}, paged=True, page_size=page_size, default_limit=50)
 
     def create(
         self,
@@ -891,6 +951,8 @@ class Client:
         *,
         query: str,
         type: Optional[Literal["organizations", "instances", "all"]] = None,
+        limit: Optional[int] = None,
+        offset: Optional[int] = None,
     ) -> List[types.SearchResult]:
         """Search your organizations and instances.
 
@@ -899,16 +961,19 @@ class Client:
         Args:
             query: Text to find in titles, paths and names (required; at most 100 characters)
             type: What to search (one of organizations, instances, all; default all)
+            limit: Number of results (1-500; default 50)
+            offset: Pagination offset (at least 0; default 0)
 
         Returns the answer's data; raises a SharePanelError subclass on failure.
         """
-        return self._t.call("search", "", "", {"query": query, "type": type})
+        return self._t.call("search", "", "", {"query": query, "type": type, "limit": limit, "offset": offset})
 
     def iter_search(
         self,
         *,
         query: str,
         type: Optional[Literal["organizations", "instances", "all"]] = None,
+        page_size: Optional[int] = None,
     ) -> Iterator[types.SearchResult]:
         """Every item of search, page after page: search your organizations and instances.
 
@@ -917,10 +982,11 @@ class Client:
         Args:
             query: Text to find in titles, paths and names (required; at most 100 characters)
             type: What to search (one of organizations, instances, all; default all)
+            page_size: items per request (the limit parameter; default 50).
 
         Yields the items; raises a SharePanelError subclass when a page fails.
         """
-        return self._t.paginate("search", "", "", {"query": query, "type": type}, paged=False)
+        return self._t.paginate("search", "", "", {"query": query, "type": type}, paged=True, page_size=page_size, default_limit=50)
 
 
 __all__ = ["Client", "ProfileMode", "OrgsMode", "InstancesMode", "BillingMode", "AnalyticsMode", "NotificationsMode", "ApiKeysMode", "StatsMode"]

@@ -56,16 +56,18 @@ export class OrgsMode {
    * Resolves to the answer's data; rejects with a SharePanelError subclass.
    */
   list(params: T.OrgsListParams = {}, options: RequestOptions = {}): Promise<T.OrgListItem[]> {
-    return this.t.call("orgs", "action", "list", params, { params: [] }, options);
+    return this.t.call("orgs", "action", "list", params, { params: ["limit", "offset"] }, options);
   }
 
   /**
    * Every item of orgs.list, page after page: list the organizations you belong to.
    *
    * `GET /api?mode=orgs&action=list`
+   *
+   * options.pageSize is the limit of each request (default 50).
    */
-  iterList(params: T.OrgsListParams = {}, options: RequestOptions = {}): AsyncGenerator<T.OrgListItem> {
-    return this.t.paginate("orgs", "action", "list", params, { params: [] }, false, undefined, options);
+  iterList(params: Omit<T.OrgsListParams, "limit" | "offset"> = {}, options: PageOptions = {}): AsyncGenerator<T.OrgListItem> {
+    return this.t.paginate("orgs", "action", "list", params, { params: ["limit", "offset"] }, true, 50, options);
   }
 
   /**
@@ -120,16 +122,18 @@ export class OrgsMode {
    * Resolves to the answer's data; rejects with a SharePanelError subclass.
    */
   members(params: T.OrgsMembersParams, options: RequestOptions = {}): Promise<T.OrgMemberView[]> {
-    return this.t.call("orgs", "action", "members", params, { params: ["org_id"] }, options);
+    return this.t.call("orgs", "action", "members", params, { params: ["org_id", "limit", "offset"] }, options);
   }
 
   /**
    * Every item of orgs.members, page after page: list an organization's members.
    *
    * `GET /api?mode=orgs&action=members`
+   *
+   * options.pageSize is the limit of each request (default 50).
    */
-  iterMembers(params: T.OrgsMembersParams, options: RequestOptions = {}): AsyncGenerator<T.OrgMemberView> {
-    return this.t.paginate("orgs", "action", "members", params, { params: ["org_id"] }, false, undefined, options);
+  iterMembers(params: Omit<T.OrgsMembersParams, "limit" | "offset">, options: PageOptions = {}): AsyncGenerator<T.OrgMemberView> {
+    return this.t.paginate("orgs", "action", "members", params, { params: ["org_id", "limit", "offset"] }, true, 50, options);
   }
 }
 
@@ -145,16 +149,18 @@ export class InstancesMode {
    * Resolves to the answer's data; rejects with a SharePanelError subclass.
    */
   list(params: T.InstancesListParams = {}, options: RequestOptions = {}): Promise<T.InstanceListItem[]> {
-    return this.t.call("instances", "action", "list", params, { params: ["type", "status"] }, options);
+    return this.t.call("instances", "action", "list", params, { params: ["type", "status", "limit", "offset"] }, options);
   }
 
   /**
    * Every item of instances.list, page after page: list instances.
    *
    * `GET /api?mode=instances&action=list`
+   *
+   * options.pageSize is the limit of each request (default 50).
    */
-  iterList(params: T.InstancesListParams = {}, options: RequestOptions = {}): AsyncGenerator<T.InstanceListItem> {
-    return this.t.paginate("instances", "action", "list", params, { params: ["type", "status"] }, false, undefined, options);
+  iterList(params: Omit<T.InstancesListParams, "limit" | "offset"> = {}, options: PageOptions = {}): AsyncGenerator<T.InstanceListItem> {
+    return this.t.paginate("instances", "action", "list", params, { params: ["type", "status", "limit", "offset"] }, true, 50, options);
   }
 
   /**
@@ -313,16 +319,18 @@ export class BillingMode {
    * Resolves to the answer's data; rejects with a SharePanelError subclass.
    */
   plans(params: T.BillingPlansParams = {}, options: RequestOptions = {}): Promise<T.Plan[]> {
-    return this.t.call("billing", "action", "plans", params, { params: [] }, options);
+    return this.t.call("billing", "action", "plans", params, { params: ["limit", "offset"] }, options);
   }
 
   /**
    * Every item of billing.plans, page after page: list available plans.
    *
    * `GET /api?mode=billing&action=plans`
+   *
+   * options.pageSize is the limit of each request (default 50).
    */
-  iterPlans(params: T.BillingPlansParams = {}, options: RequestOptions = {}): AsyncGenerator<T.Plan> {
-    return this.t.paginate("billing", "action", "plans", params, { params: [] }, false, undefined, options);
+  iterPlans(params: Omit<T.BillingPlansParams, "limit" | "offset"> = {}, options: PageOptions = {}): AsyncGenerator<T.Plan> {
+    return this.t.paginate("billing", "action", "plans", params, { params: ["limit", "offset"] }, true, 50, options);
   }
 }
 
@@ -476,16 +484,18 @@ export class ApiKeysMode {
    * Resolves to the answer's data; rejects with a SharePanelError subclass.
    */
   list(params: T.ApiKeysListParams = {}, options: RequestOptions = {}): Promise<T.APIKey[]> {
-    return this.t.call("api_keys", "action", "list", params, { params: [] }, options);
+    return this.t.call("api_keys", "action", "list", params, { params: ["limit", "offset"] }, options);
   }
 
   /**
    * Every item of api_keys.list, page after page: list API keys (never their secrets).
    *
    * `GET /api?mode=api_keys&action=list`
+   *
+   * options.pageSize is the limit of each request (default 50).
    */
-  iterList(params: T.ApiKeysListParams = {}, options: RequestOptions = {}): AsyncGenerator<T.APIKey> {
-    return this.t.paginate("api_keys", "action", "list", params, { params: [] }, false, undefined, options);
+  iterList(params: Omit<T.ApiKeysListParams, "limit" | "offset"> = {}, options: PageOptions = {}): AsyncGenerator<T.APIKey> {
+    return this.t.paginate("api_keys", "action", "list", params, { params: ["limit", "offset"] }, true, 50, options);
   }
 
   /**
@@ -630,15 +640,17 @@ export class Client {
    * Resolves to the answer's data; rejects with a SharePanelError subclass.
    */
   search(params: T.SearchParams, options: RequestOptions = {}): Promise<T.SearchResult[]> {
-    return this.t.call("search", "", "", params, { params: ["query", "type"] }, options);
+    return this.t.call("search", "", "", params, { params: ["query", "type", "limit", "offset"] }, options);
   }
 
   /**
    * Every item of search, page after page: search your organizations and instances.
    *
    * `GET /api?mode=search`
+   *
+   * options.pageSize is the limit of each request (default 50).
    */
-  iterSearch(params: T.SearchParams, options: RequestOptions = {}): AsyncGenerator<T.SearchResult> {
-    return this.t.paginate("search", "", "", params, { params: ["query", "type"] }, false, undefined, options);
+  iterSearch(params: Omit<T.SearchParams, "limit" | "offset">, options: PageOptions = {}): AsyncGenerator<T.SearchResult> {
+    return this.t.paginate("search", "", "", params, { params: ["query", "type", "limit", "offset"] }, true, 50, options);
   }
 }

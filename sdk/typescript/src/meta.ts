@@ -51,8 +51,8 @@ export const ACTIONS: readonly ActionInfo[] = [
   {
     mode: "orgs", selector: "action", action: "list",
     property: "orgs", method: "list", iterator: "iterList",
-    write: false, public: false, paged: false,
-    params: [], required: [], result: "OrgListItem[]",
+    write: false, public: false, paged: true,
+    params: ["limit", "offset"], required: [], result: "OrgListItem[]",
   },
   {
     mode: "orgs", selector: "action", action: "view",
@@ -81,14 +81,14 @@ export const ACTIONS: readonly ActionInfo[] = [
   {
     mode: "orgs", selector: "action", action: "members",
     property: "orgs", method: "members", iterator: "iterMembers",
-    write: false, public: false, paged: false,
-    params: ["org_id"], required: ["org_id"], result: "OrgMemberView[]",
+    write: false, public: false, paged: true,
+    params: ["org_id", "limit", "offset"], required: ["org_id"], result: "OrgMemberView[]",
   },
   {
     mode: "instances", selector: "action", action: "list",
     property: "instances", method: "list", iterator: "iterList",
-    write: false, public: false, paged: false,
-    params: ["type", "status"], required: [], result: "InstanceListItem[]",
+    write: false, public: false, paged: true,
+    params: ["type", "status", "limit", "offset"], required: [], result: "InstanceListItem[]",
   },
   {
     mode: "instances", selector: "action", action: "view",
@@ -153,8 +153,8 @@ export const ACTIONS: readonly ActionInfo[] = [
   {
     mode: "billing", selector: "action", action: "plans",
     property: "billing", method: "plans", iterator: "iterPlans",
-    write: false, public: false, paged: false,
-    params: [], required: [], result: "Plan[]",
+    write: false, public: false, paged: true,
+    params: ["limit", "offset"], required: [], result: "Plan[]",
   },
   {
     mode: "analytics", selector: "action", action: "overview",
@@ -207,8 +207,8 @@ export const ACTIONS: readonly ActionInfo[] = [
   {
     mode: "api_keys", selector: "action", action: "list",
     property: "apiKeys", method: "list", iterator: "iterList",
-    write: false, public: false, paged: false,
-    params: [], required: [], result: "APIKey[]",
+    write: false, public: false, paged: true,
+    params: ["limit", "offset"], required: [], result: "APIKey[]",
   },
   {
     mode: "api_keys", selector: "action", action: "create",
@@ -231,8 +231,8 @@ export const ACTIONS: readonly ActionInfo[] = [
   {
     mode: "search", selector: "", action: "",
     property: "", method: "search", iterator: "iterSearch",
-    write: false, public: false, paged: false,
-    params: ["query", "type"], required: ["query"], result: "SearchResult[]",
+    write: false, public: false, paged: true,
+    params: ["query", "type", "limit", "offset"], required: ["query"], result: "SearchResult[]",
   },
   {
     mode: "stats", selector: "type", action: "overview",

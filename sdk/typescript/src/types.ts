@@ -336,7 +336,12 @@ export interface ProfileUpdateParams {
 export type ProfileStatsParams = Record<string, never>;
 
 /** Parameters of orgs.list: list the organizations you belong to. */
-export type OrgsListParams = Record<string, never>;
+export interface OrgsListParams {
+  /** Number of results (1-500; default 50) */
+  limit?: number;
+  /** Pagination offset (at least 0; default 0) */
+  offset?: number;
+}
 
 /** Parameters of orgs.view: view an organization. */
 export interface OrgsViewParams {
@@ -376,6 +381,10 @@ export interface OrgsDeleteParams {
 export interface OrgsMembersParams {
   /** Organization ID (required; a positive integer) */
   org_id: number;
+  /** Number of results (1-500; default 50) */
+  limit?: number;
+  /** Pagination offset (at least 0; default 0) */
+  offset?: number;
 }
 
 /** Parameters of instances.list: list instances. */
@@ -384,6 +393,10 @@ export interface InstancesListParams {
   type?: "SNCS" | "SMS" | "all";
   /** Filter by status (one of active, sleep, dead) */
   status?: "active" | "sleep" | "dead";
+  /** Number of results (1-500; default 50) */
+  limit?: number;
+  /** Pagination offset (at least 0; default 0) */
+  offset?: number;
 }
 
 /** Parameters of instances.view: view an instance. */
@@ -416,7 +429,7 @@ export type BillingBalanceParams = Record<string, never>;
 export interface BillingInvoicesParams {
   /** Filter by status (one of pending, paid, overdue) */
   status?: "pending" | "paid" | "overdue";
-  /** Number of results (1-500) (1-500; default 50) */
+  /** Number of results (1-500; default 50) */
   limit?: number;
   /** Pagination offset (at least 0; default 0) */
   offset?: number;
@@ -430,7 +443,7 @@ export interface BillingInvoiceParams {
 
 /** Parameters of billing.transactions: list transactions. */
 export interface BillingTransactionsParams {
-  /** Number of results (1-500) (1-500; default 50) */
+  /** Number of results (1-500; default 50) */
   limit?: number;
   /** Pagination offset (at least 0; default 0) */
   offset?: number;
@@ -438,14 +451,19 @@ export interface BillingTransactionsParams {
 
 /** Parameters of billing.purchases: list purchases. */
 export interface BillingPurchasesParams {
-  /** Number of results (1-500) (1-500; default 50) */
+  /** Number of results (1-500; default 50) */
   limit?: number;
   /** Pagination offset (at least 0; default 0) */
   offset?: number;
 }
 
 /** Parameters of billing.plans: list available plans. */
-export type BillingPlansParams = Record<string, never>;
+export interface BillingPlansParams {
+  /** Number of results (1-500; default 50) */
+  limit?: number;
+  /** Pagination offset (at least 0; default 0) */
+  offset?: number;
+}
 
 /** Parameters of analytics.overview: analytics overview. */
 export type AnalyticsOverviewParams = Record<string, never>;
@@ -458,7 +476,7 @@ export interface AnalyticsUsageParams {
 
 /** Parameters of analytics.activity: activity log. */
 export interface AnalyticsActivityParams {
-  /** Number of results (1-500) (1-500; default 50) */
+  /** Number of results (1-500; default 50) */
   limit?: number;
   /** Pagination offset (at least 0; default 0) */
   offset?: number;
@@ -474,7 +492,7 @@ export interface AnalyticsSpendingParams {
 export interface NotificationsListParams {
   /** Only unread notifications (true or false; default false) */
   unread_only?: boolean;
-  /** Number of results (1-500) (1-500; default 50) */
+  /** Number of results (1-500; default 50) */
   limit?: number;
   /** Pagination offset (at least 0; default 0) */
   offset?: number;
@@ -496,7 +514,12 @@ export interface NotificationsDeleteParams {
 }
 
 /** Parameters of api_keys.list: list API keys (never their secrets). */
-export type ApiKeysListParams = Record<string, never>;
+export interface ApiKeysListParams {
+  /** Number of results (1-500; default 50) */
+  limit?: number;
+  /** Pagination offset (at least 0; default 0) */
+  offset?: number;
+}
 
 /** Parameters of api_keys.create: create an API key. */
 export interface ApiKeysCreateParams {
@@ -526,6 +549,10 @@ export interface SearchParams {
   query: string;
   /** What to search (one of organizations, instances, all; default all) */
   type?: "organizations" | "instances" | "all";
+  /** Number of results (1-500; default 50) */
+  limit?: number;
+  /** Pagination offset (at least 0; default 0) */
+  offset?: number;
 }
 
 /** Parameters of stats.overview: overview statistics. */

@@ -71,7 +71,7 @@ final class AnalyticsMode
      *
      * GET /api?mode=analytics&action=activity
      *
-     * @param ?int $limit Number of results (1-500) (1-500; default 50)
+     * @param ?int $limit Number of results (1-500; default 50)
      * @param ?int $offset Pagination offset (at least 0; default 0)
      * @return list<Activity>
      * @throws \SharePanel\Exception\SharePanelException on failure (a subclass per kind)

@@ -23,12 +23,16 @@ final class ApiKeysMode
      *
      * GET /api?mode=api_keys&action=list
      *
+     * @param ?int $limit Number of results (1-500; default 50)
+     * @param ?int $offset Pagination offset (at least 0; default 0)
      * @return list<APIKey>
      * @throws \SharePanel\Exception\SharePanelException on failure (a subclass per kind)
      */
-    public function list(): array
-    {
-        $data = $this->transport->call('api_keys', 'action', 'list', []);
+    public function list(
+        ?int $limit = null,
+        ?int $offset = null,
+    ): array {
+        $data = $this->transport->call('api_keys', 'action', 'list', ['limit' => $limit, 'offset' => $offset]);
         return array_map(static fn (array $v0): APIKey => APIKey::fromArray($v0), $data);
     }
 
@@ -37,12 +41,14 @@ final class ApiKeysMode
      *
      * GET /api?mode=api_keys&action=list
      *
+     * @param ?int $pageSize items per request (the limit parameter; default 50)
      * @return \Generator<int, APIKey>
      * @throws \SharePanel\Exception\SharePanelException on failure (a subclass per kind)
      */
-    public function iterList(): \Generator
-    {
-        foreach ($this->transport->paginate('api_keys', 'action', 'list', [], paged: false) as $item) {
+    public function iterList(
+        ?int $pageSize = null,
+    ): \Generator {
+        foreach ($this->transport->paginate('api_keys', 'action', 'list', [], paged: true, pageSize: $pageSize, defaultLimit: 50) as $item) {
             yield APIKey::fromArray($item);
         }
     }

@@ -40,7 +40,7 @@ final class BillingMode
      * GET /api?mode=billing&action=invoices
      *
      * @param 'pending'|'paid'|'overdue'|null $status Filter by status (one of pending, paid, overdue)
-     * @param ?int $limit Number of results (1-500) (1-500; default 50)
+     * @param ?int $limit Number of results (1-500; default 50)
      * @param ?int $offset Pagination offset (at least 0; default 0)
      * @return list<Invoice>
      * @throws \SharePanel\Exception\SharePanelException on failure (a subclass per kind)
@@ -94,7 +94,7 @@ final class BillingMode
      *
      * GET /api?mode=billing&action=transactions
      *
-     * @param ?int $limit Number of results (1-500) (1-500; default 50)
+     * @param ?int $limit Number of results (1-500; default 50)
      * @param ?int $offset Pagination offset (at least 0; default 0)
      * @return list<Transaction>
      * @throws \SharePanel\Exception\SharePanelException on failure (a subclass per kind)
@@ -129,7 +129,7 @@ final class BillingMode
      *
      * GET /api?mode=billing&action=purchases
      *
-     * @param ?int $limit Number of results (1-500) (1-500; default 50)
+     * @param ?int $limit Number of results (1-500; default 50)
      * @param ?int $offset Pagination offset (at least 0; default 0)
      * @return list<Purchase>
      * @throws \SharePanel\Exception\SharePanelException on failure (a subclass per kind)
@@ -164,12 +164,16 @@ final class BillingMode
      *
      * GET /api?mode=billing&action=plans
      *
+     * @param ?int $limit Number of results (1-500; default 50)
+     * @param ?int $offset Pagination offset (at least 0; default 0)
      * @return list<Plan>
      * @throws \SharePanel\Exception\SharePanelException on failure (a subclass per kind)
      */
-    public function plans(): array
-    {
-        $data = $this->transport->call('billing', 'action', 'plans', []);
+    public function plans(
+        ?int $limit = null,
+        ?int $offset = null,
+    ): array {
+        $data = $this->transport->call('billing', 'action', 'plans', ['limit' => $limit, 'offset' => $offset]);
         return array_map(static fn (array $v0): Plan => Plan::fromArray($v0), $data);
     }
 
@@ -178,12 +182,14 @@ final class BillingMode
      *
      * GET /api?mode=billing&action=plans
      *
+     * @param ?int $pageSize items per request (the limit parameter; default 50)
      * @return \Generator<int, Plan>
      * @throws \SharePanel\Exception\SharePanelException on failure (a subclass per kind)
      */
-    public function iterPlans(): \Generator
-    {
-        foreach ($this->transport->paginate('billing', 'action', 'plans', [], paged: false) as $item) {
+    public function iterPlans(
+        ?int $pageSize = null,
+    ): \Generator {
+        foreach ($this->transport->paginate('billing', 'action', 'plans', [], paged: true, pageSize: $pageSize, defaultLimit: 50) as $item) {
             yield Plan::fromArray($item);
         }
     }

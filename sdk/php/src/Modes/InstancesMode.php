@@ -24,14 +24,18 @@ final class InstancesMode
      *
      * @param 'SNCS'|'SMS'|'all'|null $type Filter by type (one of SNCS, SMS, all; default all)
      * @param 'active'|'sleep'|'dead'|null $status Filter by status (one of active, sleep, dead)
+     * @param ?int $limit Number of results (1-500; default 50)
+     * @param ?int $offset Pagination offset (at least 0; default 0)
      * @return list<InstanceListItem>
      * @throws \SharePanel\Exception\SharePanelException on failure (a subclass per kind)
      */
     public function list(
         ?string $type = null,
         ?string $status = null,
+        ?int $limit = null,
+        ?int $offset = null,
     ): array {
-        $data = $this->transport->call('instances', 'action', 'list', ['type' => $type, 'status' => $status]);
+        $data = $this->transport->call('instances', 'action', 'list', ['type' => $type, 'status' => $status, 'limit' => $limit, 'offset' => $offset]);
         return array_map(static fn (array $v0): InstanceListItem => InstanceListItem::fromArray($v0), $data);
     }
 
@@ -42,14 +46,16 @@ final class InstancesMode
      *
      * @param 'SNCS'|'SMS'|'all'|null $type Filter by type (one of SNCS, SMS, all; default all)
      * @param 'active'|'sleep'|'dead'|null $status Filter by status (one of active, sleep, dead)
+     * @param ?int $pageSize items per request (the limit parameter; default 50)
      * @return \Generator<int, InstanceListItem>
      * @throws \SharePanel\Exception\SharePanelException on failure (a subclass per kind)
      */
     public function iterList(
         ?string $type = null,
         ?string $status = null,
+        ?int $pageSize = null,
     ): \Generator {
-        foreach ($this->transport->paginate('instances', 'action', 'list', ['type' => $type, 'status' => $status], paged: false) as $item) {
+        foreach ($this->transport->paginate('instances', 'action', 'list', ['type' => $type, 'status' => $status], paged: true, pageSize: $pageSize, defaultLimit: 50) as $item) {
             yield InstanceListItem::fromArray($item);
         }
     }

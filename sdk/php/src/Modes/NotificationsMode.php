@@ -23,7 +23,7 @@ final class NotificationsMode
      * GET /api?mode=notifications&action=list
      *
      * @param ?bool $unread_only Only unread notifications (true or false; default false)
-     * @param ?int $limit Number of results (1-500) (1-500; default 50)
+     * @param ?int $limit Number of results (1-500; default 50)
      * @param ?int $offset Pagination offset (at least 0; default 0)
      * @return list<Notification>
      * @throws \SharePanel\Exception\SharePanelException on failure (a subclass per kind)

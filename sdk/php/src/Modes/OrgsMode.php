@@ -24,12 +24,16 @@ final class OrgsMode
      *
      * GET /api?mode=orgs&action=list
      *
+     * @param ?int $limit Number of results (1-500; default 50)
+     * @param ?int $offset Pagination offset (at least 0; default 0)
      * @return list<OrgListItem>
      * @throws \SharePanel\Exception\SharePanelException on failure (a subclass per kind)
      */
-    public function list(): array
-    {
-        $data = $this->transport->call('orgs', 'action', 'list', []);
+    public function list(
+        ?int $limit = null,
+        ?int $offset = null,
+    ): array {
+        $data = $this->transport->call('orgs', 'action', 'list', ['limit' => $limit, 'offset' => $offset]);
         return array_map(static fn (array $v0): OrgListItem => OrgListItem::fromArray($v0), $data);
     }
 
@@ -38,12 +42,14 @@ final class OrgsMode
      *
      * GET /api?mode=orgs&action=list
      *
+     * @param ?int $pageSize items per request (the limit parameter; default 50)
      * @return \Generator<int, OrgListItem>
      * @throws \SharePanel\Exception\SharePanelException on failure (a subclass per kind)
      */
-    public function iterList(): \Generator
-    {
-        foreach ($this->transport->paginate('orgs', 'action', 'list', [], paged: false) as $item) {
+    public function iterList(
+        ?int $pageSize = null,
+    ): \Generator {
+        foreach ($this->transport->paginate('orgs', 'action', 'list', [], paged: true, pageSize: $pageSize, defaultLimit: 50) as $item) {
             yield OrgListItem::fromArray($item);
         }
     }
@@ -132,13 +138,17 @@ final class OrgsMode
      * GET /api?mode=orgs&action=members
      *
      * @param int $org_id Organization ID (required; a positive integer)
+     * @param ?int $limit Number of results (1-500; default 50)
+     * @param ?int $offset Pagination offset (at least 0; default 0)
      * @return list<OrgMemberView>
      * @throws \SharePanel\Exception\SharePanelException on failure (a subclass per kind)
      */
     public function members(
         int $org_id,
+        ?int $limit = null,
+        ?int $offset = null,
     ): array {
-        $data = $this->transport->call('orgs', 'action', 'members', ['org_id' => $org_id]);
+        $data = $this->transport->call('orgs', 'action', 'members', ['org_id' => $org_id, 'limit' => $limit, 'offset' => $offset]);
         return array_map(static fn (array $v0): OrgMemberView => OrgMemberView::fromArray($v0), $data);
     }
 
@@ -148,13 +158,15 @@ final class OrgsMode
      * GET /api?mode=orgs&action=members
      *
      * @param int $org_id Organization ID (required; a positive integer)
+     * @param ?int $pageSize items per request (the limit parameter; default 50)
      * @return \Generator<int, OrgMemberView>
      * @throws \SharePanel\Exception\SharePanelException on failure (a subclass per kind)
      */
     public function iterMembers(
         int $org_id,
+        ?int $pageSize = null,
     ): \Generator {
-        foreach ($this->transport->paginate('orgs', 'action', 'members', ['org_id' => $org_id], paged: false) as $item) {
+        foreach ($this->transport->paginate('orgs', 'action', 'members', ['org_id' => $org_id], paged: true, pageSize: $pageSize, defaultLimit: 50) as $item) {
             yield OrgMemberView::fromArray($item);
         }
     }

@@ -1,0 +1,310 @@
+package handlers_test
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"net/http"
+	"net/url"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"sharepanel/handlers"
+	"sharepanel/internal/testenv"
+	"sharepanel/models"
+	"sharepanel/wire"
+)
+
+// linkRE is one link of a Link header.
+var linkRE = regexp.MustCompile(`<([^>]*)>; rel="([a-z]+)"`)
+
+// links reads a Link header into rel → URL.
+func links(t *testing.T, h string) map[string]*url.URL {
+	t.Helper()
+	out := map[string]*url.URL{}
+	for _, m := range linkRE.FindAllStringSubmatch(h, -1) {
+		u, err := url.Parse(m[1])
+		if err != nil {
+			t.Fatalf("link %q: %v", m[1], err)
+		}
+		out[m[2]] = u
+	}
+	if len(out) == 0 || strings.Count(h, "rel=") != len(out) {
+		t.Fatalf("Link %q: want comma-separated <url>; rel=\"…\" links", h)
+	}
+	return out
+}
+
+// Every action that lists takes limit and offset (default 50, at most 500) and answers with a
+// Link header (first always; prev, next and last as they apply) and, but for search, an
+// X-Total-Count header; the envelope stays as the reference has it.
+func TestEveryListIsPaged(t *testing.T) {
+	env := testenv.New(t, testenv.Options{})
+	acct := env.NewAccount("enterprise")
+	org := orgsCreate(t, env, acct.Key, map[string]any{"title": "Paged Org"})
+	env.SeedInstance(acct.User.ID, models.NewInstance{Name: "paged"})
+	env.Invoice(acct, "1.00", models.InvoicePaid) // an invoice, its transaction and its notification
+	env.Purchase(acct, models.NewPurchase{ItemID: "app", ItemType: "app"})
+	ids := map[string]string{"org_id": fmt.Sprint(org), "query": "paged"}
+	lists := 0
+	for _, m := range handlers.Routes {
+		for _, a := range m.Actions {
+			if a.Write || m.Public {
+				continue
+			}
+			isList := strings.HasPrefix(fmt.Sprintf("%T", a.Response), "[]")
+			var limit, offset bool
+			q := map[string]string{"mode": m.Name, "api_key": acct.Key}
+			if m.Selector != "" {
+				q[m.Selector] = a.Name
+			}
+			for _, p := range a.Params {
+				limit = limit || p.Name == "limit" && p.Default == "50" && p.Max == wire.MaxLimit && p.Min == 1
+				offset = offset || p.Name == "offset" && p.Default == "0"
+				if v, ok := ids[p.Name]; ok && p.Required {
+					q[p.Name] = v
+				}
+			}
+			name := handlers.Endpoint(m.Name, a.Name)
+			// The per-day reports are bounded by their period (at most 366 days), not paged.
+			if name == "analytics.usage" || name == "analytics.spending" {
+				if limit || offset {
+					t.Errorf("%s pages", name)
+				}
+				continue
+			}
+			if isList != (limit && offset) {
+				t.Errorf("%s: a list %v, takes limit and offset %v %v", name, isList, limit, offset)
+				continue
+			}
+			if !isList {
+				res := env.Get(q)
+				if res.Header.Get("Link") != "" || res.Header.Get("X-Total-Count") != "" {
+					t.Errorf("%s is not a list but has paging headers: %v", name, res.Header)
+				}
+				continue
+			}
+			lists++
+			q["limit"] = "1"
+			res := env.Get(q)
+			if res.Code != http.StatusOK || len(res.DataList(t)) != 1 {
+				t.Errorf("%s limit=1: %d %s", name, res.Code, res.Body)
+				continue
+			}
+			l := links(t, res.Header.Get("Link"))
+			if l["first"] == nil || l["prev"] != nil {
+				t.Errorf("%s: Link %q: want first and no prev on the first page", name, res.Header.Get("Link"))
+			}
+			total := res.Header.Get("X-Total-Count")
+			if (total == "") != (name == "search") || (total != "" && l["last"] == nil) {
+				t.Errorf("%s: X-Total-Count %q, Link %q", name, total, res.Header.Get("Link"))
+			}
+			for _, bad := range []string{"0", "501", "x"} {
+				q["limit"] = bad
+				env.Get(q).Expect(t, http.StatusBadRequest, "limit must be an integer between 1 and 500")
+			}
+			delete(q, "limit")
+			q["offset"] = "-1"
+			env.Get(q).Expect(t, http.StatusBadRequest, "offset must be a non-negative integer")
+		}
+	}
+	if lists != 11 {
+		t.Fatalf("%d list actions, want 11", lists)
+	}
+}
+
+// The links are absolute URLs of the same request: every parameter it had, query and body alike,
+// stays (but api_key, and long parameters the action does not take), with limit and offset set;
+// prev, next and last as the page's place in the list says. The headers are readable from a
+// browser on another origin.
+func TestPageLinks(t *testing.T) {
+	env := testenv.New(t, testenv.Options{Deps: func(d *handlers.Deps) { d.CORSOrigins = []string{"https://dash.example.net"} }})
+	acct := env.NewAccount("pro")
+	for i := range 7 {
+		env.Invoice(acct, fmt.Sprintf("%d.00", i+1), models.InvoicePending)
+	}
+	env.Invoice(acct, "9.00", models.InvoicePaid)
+	res := env.Do(http.MethodGet, "/api?mode=billing&action=invoices&status=pending&limit=3&offset=3&_=1700000000&api_key="+acct.Key+
+		"&junk="+strings.Repeat("j", 300), nil, http.Header{"Origin": {"https://dash.example.net"}})
+	res.Expect(t, http.StatusOK, "Invoices retrieved successfully")
+	if got := len(res.DataList(t)); got != 3 {
+		t.Fatalf("%d invoices, want 3", got)
+	}
+	if res.Header.Get("X-Total-Count") != "7" {
+		t.Fatalf("X-Total-Count %q, want 7 (the pending ones)", res.Header.Get("X-Total-Count"))
+	}
+	want := map[string]string{
+		"first": "http://example.com/api?_=1700000000&action=invoices&mode=billing&status=pending&limit=3&offset=0",
+		"prev":  "http://example.com/api?_=1700000000&action=invoices&mode=billing&status=pending&limit=3&offset=0",
+		"next":  "http://example.com/api?_=1700000000&action=invoices&mode=billing&status=pending&limit=3&offset=6",
+		"last":  "http://example.com/api?_=1700000000&action=invoices&mode=billing&status=pending&limit=3&offset=6",
+	}
+	got := links(t, res.Header.Get("Link"))
+	if len(got) != len(want) {
+		t.Fatalf("Link %q", res.Header.Get("Link"))
+	}
+	for rel, w := range want {
+		if got[rel].String() != w {
+			t.Errorf("%s: %s, want %s", rel, got[rel], w)
+		}
+	}
+	exposed := headerList(res.Header.Get("Access-Control-Expose-Headers"))
+	if !exposed["link"] || !exposed["x-total-count"] {
+		t.Errorf("Expose-Headers %q: want Link and X-Total-Count", res.Header.Get("Access-Control-Expose-Headers"))
+	}
+
+	// Following next to the end, with the key in a header, visits every invoice once.
+	next := "/api?mode=billing&action=invoices&limit=3"
+	var seen []string
+	for range 10 {
+		h := http.Header{}
+		h.Set("X-API-Key", acct.Key)
+		res := env.Do(http.MethodGet, next, nil, h)
+		res.Expect(t, http.StatusOK, "Invoices retrieved successfully")
+		for _, inv := range res.DataList(t) {
+			seen = append(seen, inv["invoice_number"].(string))
+		}
+		l := links(t, res.Header.Get("Link"))
+		if l["next"] == nil {
+			break
+		}
+		if strings.Contains(l["next"].RawQuery, "api_key") {
+			t.Fatalf("a link carries the key: %s", l["next"])
+		}
+		next = l["next"].RequestURI()
+	}
+	if len(seen) != 8 || len(slices.Compact(slices.Sorted(slices.Values(seen)))) != 8 {
+		t.Fatalf("following next visited %v, want the 8 invoices once each", seen)
+	}
+
+	// A POST's body parameters become the links' query parameters; a page past the end has first,
+	// prev and last, and no next.
+	res = env.Post(map[string]any{"mode": "billing", "action": "invoices", "api_key": acct.Key, "limit": 5, "offset": 20})
+	res.Expect(t, http.StatusOK, "Invoices retrieved successfully")
+	l := links(t, res.Header.Get("Link"))
+	if l["next"] != nil || l["prev"].Query().Get("offset") != "15" || l["last"].Query().Get("offset") != "5" ||
+		l["first"].Query().Get("mode") != "billing" || l["first"].Query().Get("action") != "invoices" || l["first"].Query().Has("api_key") {
+		t.Fatalf("past the end: Link %q", res.Header.Get("Link"))
+	}
+	if len(res.DataList(t)) != 0 || res.Header.Get("X-Total-Count") != "8" {
+		t.Fatalf("past the end: %s, X-Total-Count %q", res.Body, res.Header.Get("X-Total-Count"))
+	}
+}
+
+// A deep page is exactly what LIMIT/OFFSET over the whole sorted list gives, whether it is read
+// from the start of the list or found through the days (from offset 500 on): every list, at
+// offsets all around the seek's threshold and the days' boundaries, over rows spread unevenly on
+// 60 days, several in the same second, with some deleted and some changed.
+func TestDeepPagesAreExact(t *testing.T) {
+	env := testenv.New(t, testenv.Options{})
+	ctx := context.Background()
+	acct := env.NewAccount("enterprise")
+	other := env.NewAccount("enterprise")
+	db := env.Store.DB()
+	rng := rand.New(rand.NewPCG(3, 5))
+	base := time.Now().UTC().Truncate(24*time.Hour).AddDate(0, 0, -60)
+	when := func() wire.DateTime {
+		day := rng.IntN(60)
+		if rng.IntN(3) == 0 {
+			day = 59 - rng.IntN(3) // busier recent days
+		}
+		return wire.DateTime(base.AddDate(0, 0, day).Add(time.Duration(rng.IntN(4)*21600+rng.IntN(3)) * time.Second))
+	}
+	const n = 1800
+	for _, u := range []*testenv.Account{acct, other} {
+		var notes []models.Notification
+		var invoices []models.Invoice
+		var txs []models.Transaction
+		var buys []models.Purchase
+		var acts []models.Activity
+		for i := range n {
+			notes = append(notes, models.Notification{UserID: u.User.ID, Title: "n", Type: "info", IsRead: wire.Flag(rng.IntN(3) == 0), CreatedAt: when()})
+			invoices = append(invoices, models.Invoice{UserID: u.User.ID, InvoiceNumber: fmt.Sprintf("T-%d-%d", u.User.ID, i), TotalAmount: 100,
+				Status: models.InvoiceStatuses[rng.IntN(3)], CreatedAt: when()})
+			txs = append(txs, models.Transaction{UserID: u.User.ID, TransactionID: "t", Amount: 100, Status: "completed", Date: when(), Type: "deposit"})
+			buys = append(buys, models.Purchase{UserID: u.User.ID, ItemID: "i", ItemType: "app", PurchaseType: "one_time", CreatedAt: when()})
+			acts = append(acts, models.Activity{UserID: u.User.ID, Action: "x", CreatedAt: when()})
+		}
+		for _, rows := range []any{&notes, &invoices, &txs, &buys, &acts} {
+			if err := db.CreateInBatches(rows, 200).Error; err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := env.Store.Recount(ctx, u.User.ID); err != nil { // written behind the totals' back
+			t.Fatal(err)
+		}
+	}
+	// Changes through the models, which keep the days: deletions, notifications read.
+	for range 60 {
+		var id int64
+		db.Raw("SELECT id FROM notifications WHERE user_id = ? ORDER BY id LIMIT 1 OFFSET ?", acct.User.ID, rng.IntN(n-100)).Scan(&id)
+		if rng.IntN(2) == 0 {
+			if err := env.Store.DeleteNotification(ctx, acct.User.ID, id); err != nil {
+				t.Fatal(err)
+			}
+		} else if err := env.Store.MarkNotificationRead(ctx, acct.User.ID, id); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	for _, l := range []struct {
+		mode, action, param, value string
+		table, column, where       string
+	}{
+		{"notifications", "list", "", "", "notifications", "created_at", ""},
+		{"notifications", "list", "unread_only", "true", "notifications", "created_at", "is_read = 0"},
+		{"billing", "invoices", "", "", "invoices", "created_at", ""},
+		{"billing", "invoices", "status", "paid", "invoices", "created_at", "status = 'paid'"},
+		{"billing", "transactions", "", "", "transactions", "date", ""},
+		{"billing", "purchases", "", "", "purchases", "created_at", ""},
+		{"analytics", "activity", "", "", "activity_logs", "created_at", ""},
+	} {
+		q := "SELECT id FROM " + l.table + " WHERE user_id = ?"
+		if l.where != "" {
+			q += " AND " + l.where
+		}
+		var all []int64
+		if err := db.Raw(q+" ORDER BY "+l.column+" DESC, id DESC", acct.User.ID).Scan(&all).Error; err != nil {
+			t.Fatal(err)
+		}
+		offsets := []int{0, 1, 49, 450, 499, 500, 501, 520, 777, len(all) - 7, len(all) - 1, len(all), len(all) + 3}
+		for range 12 {
+			offsets = append(offsets, rng.IntN(len(all)+1))
+		}
+		for _, off := range offsets {
+			limit := []int{1, 7, 50, 500}[rng.IntN(4)]
+			p := map[string]string{"mode": l.mode, "action": l.action, "limit": strconv.Itoa(limit), "offset": strconv.Itoa(off)}
+			if l.param != "" {
+				p[l.param] = l.value
+			}
+			res := callAs(env, acct, mapArgs(p)...)
+			if res.Code != http.StatusOK {
+				t.Fatalf("%v: %d %s", p, res.Code, res.Body)
+			}
+			var got []int64
+			for _, item := range res.DataList(t) {
+				got = append(got, int64(item["id"].(float64)))
+			}
+			want := all[min(off, len(all)):min(off+limit, len(all))]
+			if !slices.Equal(got, want) {
+				t.Fatalf("%v: ids %v, want %v", p, got, want)
+			}
+			if res.Header.Get("X-Total-Count") != strconv.Itoa(len(all)) {
+				t.Fatalf("%v: X-Total-Count %q, want %d", p, res.Header.Get("X-Total-Count"), len(all))
+			}
+		}
+	}
+}
+
+// mapArgs flattens parameters for callAs.
+func mapArgs(p map[string]string) []string {
+	var kv []string
+	for k, v := range p {
+		kv = append(kv, k, v)
+	}
+	return kv
+}

@@ -1,0 +1,5 @@
+-- Issue 11, point 2: totals kept current (models/totals.go). The step's Go part
+-- (models/migrate_totals.go) fills them from the rows.
+CREATE TABLE IF NOT EXISTS `account_totals` (`user_id` integer NOT NULL,`invoices_pending` integer NOT NULL DEFAULT 0,`invoices_paid` integer NOT NULL DEFAULT 0,`invoices_overdue` integer NOT NULL DEFAULT 0,`spent_cents` integer NOT NULL DEFAULT 0,`instances_active` integer NOT NULL DEFAULT 0,`instances_sleep` integer NOT NULL DEFAULT 0,`instances_dead` integer NOT NULL DEFAULT 0,`transactions` integer NOT NULL DEFAULT 0,`purchases` integer NOT NULL DEFAULT 0,`notifications` integer NOT NULL DEFAULT 0,`notifications_unread` integer NOT NULL DEFAULT 0,`activity` integer NOT NULL DEFAULT 0,PRIMARY KEY (`user_id`));
+CREATE TABLE IF NOT EXISTS `list_days` (`user_id` integer NOT NULL,`list` text NOT NULL,`day` text NOT NULL,`n` integer NOT NULL,PRIMARY KEY (`user_id`,`list`,`day`));
+CREATE TABLE IF NOT EXISTS `spending_days` (`user_id` integer NOT NULL,`day` text NOT NULL,`invoice_count` integer NOT NULL,`spent_cents` integer NOT NULL,PRIMARY KEY (`user_id`,`day`));

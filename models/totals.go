@@ -1,0 +1,362 @@
+package models
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+
+	"sharepanel/wire"
+)
+
+// Totals kept current (issue 11, point 2). Reports that would otherwise count or sum an account's
+// whole history read them instead, and the lists page through them:
+//
+//   - account_totals: one row per account — invoices by status and what the paid ones add up to,
+//     instances by status, and how many transactions, purchases, notifications (and unread ones)
+//     and activity entries it has;
+//   - list_days: per account, list and UTC day of the list's sort key, how many rows the list has
+//     on that day, so that a deep page is found by summing days instead of walking rows (page.go);
+//   - spending_days: per account and UTC day of paid_at, the paid invoices and their amount
+//     (analytics spending).
+//
+// Every change to those rows updates them in its own transaction, through a tally: the helpers that
+// insert, delete or change counted rows (createInvoice, payInvoice, createNotification,
+// logActivity, …) add to one, and apply writes its deltas as upserts that add (so concurrent
+// changes of one account commute, and a missing row counts as zeros). Bulk writers that cannot
+// know their deltas row by row (restoring an account, the demo, a migration) recount instead
+// (Recount), which is exact even while the account is being changed.
+
+// Lists counted per day in list_days.
+const (
+	listActivity      = "activity"
+	listNotifications = "notifications"
+	listUnread        = "notifications.unread"
+	listTransactions  = "transactions"
+	listPurchases     = "purchases"
+	listInvoices      = "invoices"
+)
+
+// listInvoiceStatus is the list of an account's invoices of one status.
+func listInvoiceStatus(status string) string { return listInvoices + "." + status }
+
+// AccountTotals is an account's row of account_totals.
+type AccountTotals struct {
+	UserID              int64 `gorm:"primaryKey;autoIncrement:false"`
+	InvoicesPending     int64 `gorm:"not null;default:0"`
+	InvoicesPaid        int64 `gorm:"not null;default:0"`
+	InvoicesOverdue     int64 `gorm:"not null;default:0"`
+	SpentCents          int64 `gorm:"not null;default:0"` // the paid invoices' total, in cents
+	InstancesActive     int64 `gorm:"not null;default:0"`
+	InstancesSleep      int64 `gorm:"not null;default:0"`
+	InstancesDead       int64 `gorm:"not null;default:0"`
+	Transactions        int64 `gorm:"not null;default:0"`
+	Purchases           int64 `gorm:"not null;default:0"`
+	Notifications       int64 `gorm:"not null;default:0"`
+	NotificationsUnread int64 `gorm:"not null;default:0"`
+	Activity            int64 `gorm:"not null;default:0"`
+}
+
+// TableName names the totals.
+func (AccountTotals) TableName() string { return "account_totals" }
+
+// Invoices is the account's invoice count.
+func (t AccountTotals) Invoices() int64 {
+	return t.InvoicesPending + t.InvoicesPaid + t.InvoicesOverdue
+}
+
+// Instances is the account's instance count.
+func (t AccountTotals) Instances() int64 {
+	return t.InstancesActive + t.InstancesSleep + t.InstancesDead
+}
+
+// ListDay is how many rows of one of an account's lists fall on one UTC day.
+type ListDay struct {
+	UserID int64  `gorm:"primaryKey;autoIncrement:false"`
+	List   string `gorm:"primaryKey;size:32"`
+	Day    string `gorm:"primaryKey;size:10"` // YYYY-MM-DD of the list's sort key, UTC
+	N      int64  `gorm:"column:n;not null"`
+}
+
+// TableName names the per-day list counts.
+func (ListDay) TableName() string { return "list_days" }
+
+// SpendingDayTotal is what an account paid on one UTC day.
+type SpendingDayTotal struct {
+	UserID       int64  `gorm:"primaryKey;autoIncrement:false"`
+	Day          string `gorm:"primaryKey;size:10"` // YYYY-MM-DD of paid_at, UTC
+	InvoiceCount int64  `gorm:"not null"`
+	SpentCents   int64  `gorm:"not null"`
+}
+
+// TableName names the per-day spending.
+func (SpendingDayTotal) TableName() string { return "spending_days" }
+
+// utcDay is the UTC date of t as the tables store days.
+func utcDay(t time.Time) string { return t.UTC().Format("2006-01-02") }
+
+// tally is how one transaction moves one account's totals.
+type tally struct {
+	userID   int64
+	totals   map[string]int64 // account_totals column → delta
+	days     map[[2]string]int64
+	spending map[string][2]int64 // day → invoices, cents
+}
+
+func newTally(userID int64) *tally {
+	return &tally{userID: userID, totals: map[string]int64{}, days: map[[2]string]int64{}, spending: map[string][2]int64{}}
+}
+
+// row counts d rows of list on the day of at, and adds d to column.
+func (t *tally) row(column, list string, at time.Time, d int64) {
+	t.totals[column] += d
+	t.days[[2]string{list, utcDay(at)}] += d
+}
+
+// invoice counts d invoices of status created at.
+func (t *tally) invoice(status string, created time.Time, d int64) {
+	t.row("invoices_"+status, listInvoices, created, d)
+	t.days[[2]string{listInvoiceStatus(status), utcDay(created)}] += d
+}
+
+// paid counts a payment of amount at paidAt.
+func (t *tally) paid(amount wire.Money, paidAt time.Time) {
+	t.totals["spent_cents"] += int64(amount)
+	s := t.spending[utcDay(paidAt)]
+	t.spending[utcDay(paidAt)] = [2]int64{s[0] + 1, s[1] + int64(amount)}
+}
+
+// instances counts d instances of status.
+func (t *tally) instances(status string, d int64) { t.totals["instances_"+status] += d }
+
+// notification counts d notifications created at, unread or not.
+func (t *tally) notification(created time.Time, unread bool, d int64) {
+	t.row("notifications", listNotifications, created, d)
+	if unread {
+		t.row("notifications_unread", listUnread, created, d)
+	}
+}
+
+// apply writes the tally's deltas in tx: upserts that add, in a fixed order (totals, days,
+// spending), so that concurrent transactions lock rows alike.
+func (t *tally) apply(tx *gorm.DB) error {
+	mysql := isMySQL(tx)
+	var cols []string
+	for c, d := range t.totals {
+		if d != 0 {
+			cols = append(cols, c)
+		}
+	}
+	if len(cols) > 0 {
+		slices.Sort(cols)
+		row := map[string]any{"user_id": t.userID}
+		for _, c := range cols {
+			row[c] = t.totals[c]
+		}
+		err := tx.Model(&AccountTotals{}).Clauses(clause.OnConflict{Columns: columns("user_id"), DoUpdates: upsertSet(mysql, cols, nil, nil)}).
+			Create(row).Error
+		if err != nil {
+			return err
+		}
+	}
+	var days []ListDay
+	for k, d := range t.days {
+		if d != 0 {
+			days = append(days, ListDay{UserID: t.userID, List: k[0], Day: k[1], N: d})
+		}
+	}
+	if len(days) > 0 {
+		slices.SortFunc(days, func(a, b ListDay) int { return compareStrings(a.List+" "+a.Day, b.List+" "+b.Day) })
+		err := tx.Clauses(clause.OnConflict{Columns: columns("user_id", "list", "day"), DoUpdates: upsertSet(mysql, []string{"n"}, nil, nil)}).
+			Create(&days).Error
+		if err != nil {
+			return err
+		}
+	}
+	var spending []SpendingDayTotal
+	for day, s := range t.spending {
+		spending = append(spending, SpendingDayTotal{UserID: t.userID, Day: day, InvoiceCount: s[0], SpentCents: s[1]})
+	}
+	if len(spending) > 0 {
+		slices.SortFunc(spending, func(a, b SpendingDayTotal) int { return compareStrings(a.Day, b.Day) })
+		err := tx.Clauses(clause.OnConflict{Columns: columns("user_id", "day"), DoUpdates: upsertSet(mysql, []string{"invoice_count", "spent_cents"}, nil, nil)}).
+			Create(&spending).Error
+		if err != nil {
+			return err
+		}
+	}
+	t.totals, t.days, t.spending = map[string]int64{}, map[[2]string]int64{}, map[string][2]int64{}
+	return nil
+}
+
+// addAssignments is the SQL of upsert assignments that add the incoming values of cols.
+func addAssignments(mysql bool, cols []string) string {
+	out := ""
+	for i, c := range cols {
+		if i > 0 {
+			out += ", "
+		}
+		out += c + " = " + c + " + " + incoming(mysql, c)
+	}
+	return out
+}
+
+func compareStrings(a, b string) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// totalsOf reads an account's totals (zeros when it has none yet).
+func totalsOf(tx *gorm.DB, userID int64) (AccountTotals, error) {
+	var t AccountTotals
+	err := tx.Where("user_id = ?", userID).Limit(1).Find(&t).Error
+	t.UserID = userID
+	return t, err
+}
+
+// dayExpr is the SQL of the UTC date (YYYY-MM-DD) of a date-time column: both databases store
+// UTC, MySQL as DATETIME, SQLite as text that starts with the date.
+func dayExpr(mysql bool, column string) string {
+	if mysql {
+		return "DATE_FORMAT(" + column + ", '%Y-%m-%d')"
+	}
+	return "substr(" + column + ", 1, 10)"
+}
+
+// centsExpr is the SQL of a sum of DECIMAL(12,2) amounts in integer cents.
+func centsExpr(mysql bool, sum string) string {
+	if mysql {
+		return "CAST(ROUND(" + sum + " * 100) AS SIGNED)"
+	}
+	return "CAST(ROUND(" + sum + " * 100) AS INTEGER)"
+}
+
+// Recount recomputes the totals, list days and spending days of the given accounts from their
+// rows, each account in a transaction of its own. It is exact while the accounts are being
+// changed: it first takes the lock of the account's totals row, which every change needs to add
+// its deltas, so changes committed before are in the count and changes after add to it.
+func (s *Store) Recount(ctx context.Context, userIDs ...int64) error {
+	for _, id := range userIDs {
+		if err := retryDeadlock(func() error { return s.tx(ctx, func(tx *gorm.DB) error { return recount(tx, id) }) }); err != nil {
+			return fmt.Errorf("recount account %d: %w", id, err)
+		}
+	}
+	return nil
+}
+
+// RecountAll recomputes every account's totals (Recount), and returns how many accounts it
+// recounted. After a rolling upgrade from a version that did not keep totals, it takes in the
+// changes the older replicas made meanwhile.
+func (s *Store) RecountAll(ctx context.Context) (int, error) {
+	var ids []int64
+	if err := s.db.WithContext(ctx).Model(&User{}).Order("id").Pluck("id", &ids).Error; err != nil {
+		return 0, err
+	}
+	return len(ids), s.Recount(ctx, ids...)
+}
+
+// recount recomputes one account's totals in tx.
+func recount(tx *gorm.DB, userID int64) error {
+	mysql := isMySQL(tx)
+	// The lock first: the row exists from here on, and changes wait for this transaction.
+	lock := tx.Clauses(clause.OnConflict{Columns: columns("user_id"), DoUpdates: clause.Assignments(map[string]any{"activity": gorm.Expr("activity")})})
+	if err := lock.Create(&AccountTotals{UserID: userID}).Error; err != nil {
+		return err
+	}
+	t := AccountTotals{UserID: userID}
+	count := func(dst *int64, model any, where string, args ...any) error {
+		return tx.Model(model).Where("user_id = ?", userID).Where(where, args...).Count(dst).Error
+	}
+	for _, c := range []struct {
+		dst   *int64
+		model any
+		where string
+		arg   any
+	}{
+		{&t.InvoicesPending, &Invoice{}, "status = ?", InvoicePending},
+		{&t.InvoicesPaid, &Invoice{}, "status = ?", InvoicePaid},
+		{&t.InvoicesOverdue, &Invoice{}, "status = ?", InvoiceOverdue},
+		{&t.InstancesActive, &Instance{}, "status = ?", StatusActive},
+		{&t.InstancesSleep, &Instance{}, "status = ?", StatusSleep},
+		{&t.InstancesDead, &Instance{}, "status = ?", StatusDead},
+		{&t.NotificationsUnread, &Notification{}, "is_read = ?", false},
+	} {
+		if err := count(c.dst, c.model, c.where, c.arg); err != nil {
+			return err
+		}
+	}
+	for _, c := range []struct {
+		dst   *int64
+		model any
+	}{{&t.Transactions, &Transaction{}}, {&t.Purchases, &Purchase{}}, {&t.Notifications, &Notification{}}, {&t.Activity, &Activity{}}} {
+		if err := count(c.dst, c.model, "1 = 1"); err != nil {
+			return err
+		}
+	}
+	err := scanRow(tx.Model(&Invoice{}).Where("user_id = ? AND status = ?", userID, InvoicePaid).
+		Select("COALESCE("+centsExpr(mysql, "SUM(total_amount)")+", 0)").Row(), &t.SpentCents)
+	if err != nil {
+		return err
+	}
+	if err := tx.Save(&t).Error; err != nil {
+		return err
+	}
+	for _, model := range []any{&ListDay{}, &SpendingDayTotal{}} {
+		if err := tx.Where("user_id = ?", userID).Delete(model).Error; err != nil {
+			return err
+		}
+	}
+	for _, q := range listDaysSQL(mysql, "WHERE user_id = ?") {
+		if err := tx.Exec(q, userID).Error; err != nil {
+			return err
+		}
+	}
+	return tx.Exec(spendingDaysSQL(mysql, "AND user_id = ?"), userID).Error
+}
+
+// listDaysSQL are the statements that fill list_days from the lists' rows (of the accounts the
+// where clause selects, with one placeholder for each statement's argument).
+func listDaysSQL(mysql bool, where string) []string {
+	fill := func(list, table, column, extra string) string {
+		cond := where
+		if extra != "" {
+			if cond == "" {
+				cond = "WHERE " + extra
+			} else {
+				cond += " AND " + extra
+			}
+		}
+		day := dayExpr(mysql, column)
+		return fmt.Sprintf("INSERT INTO list_days (user_id, list, day, n) SELECT user_id, '%s', %s, COUNT(*) FROM %s %s GROUP BY user_id, %s",
+			list, day, table, cond, day)
+	}
+	out := []string{
+		fill(listActivity, "activity_logs", "created_at", ""),
+		fill(listNotifications, "notifications", "created_at", ""),
+		fill(listUnread, "notifications", "created_at", "is_read = 0"),
+		fill(listTransactions, "transactions", "date", ""),
+		fill(listPurchases, "purchases", "created_at", ""),
+		fill(listInvoices, "invoices", "created_at", ""),
+	}
+	for _, st := range InvoiceStatuses {
+		out = append(out, fill(listInvoiceStatus(st), "invoices", "created_at", "status = '"+st+"'"))
+	}
+	return out
+}
+
+// spendingDaysSQL is the statement that fills spending_days from the paid invoices (of the
+// accounts the extra condition selects).
+func spendingDaysSQL(mysql bool, extra string) string {
+	day := dayExpr(mysql, "paid_at")
+	return fmt.Sprintf(`INSERT INTO spending_days (user_id, day, invoice_count, spent_cents)
+		SELECT user_id, %s, COUNT(*), %s FROM invoices WHERE status = 'paid' AND paid_at IS NOT NULL %s GROUP BY user_id, %s`,
+		day, centsExpr(mysql, "SUM(total_amount)"), extra, day)
+}
