@@ -288,4 +288,20 @@ final class TransportTest extends TestCase
         $this->assertSame([1, 2, 3, 4, 5], $ids);
         $this->assertSame([null, '2', '4'], array_map(static fn (array $r) => self::query($r['uri'])['offset'] ?? null, self::$gw->requests()));
     }
+
+    public function testAPageWithLinksButNoNextIsTheLast(): void
+    {
+        // A full last page (as many items as the limit): only the missing rel="next" says it ends.
+        $invoice = static fn (int $id) => ['id' => $id, 'invoice_number' => "INV-$id", 'total_amount' => 10.0, 'status' => 'paid', 'created_at' => '2024-01-01 12:00:00', 'paid_at' => null];
+        $first = '</api?mode=billing&action=invoices&limit=2&offset=0>; rel="first"';
+        self::$gw->script([
+            FakeGateway::ok([$invoice(1), $invoice(2)], 'ok', ['Link' => '</api?mode=billing&action=invoices&limit=2&offset=2>; rel="next", ' . $first]),
+            FakeGateway::ok([$invoice(3), $invoice(4)], 'ok', ['Link' => $first . ', </api?mode=billing&action=invoices&limit=2&offset=0>; rel="prev"']),
+        ]);
+        $ids = [];
+        foreach ($this->client()->billing->iterInvoices(pageSize: 2) as $inv) {
+            $ids[] = $inv->id;
+        }
+        $this->assertSame([[1, 2, 3, 4], 2], [$ids, count(self::$gw->requests())]);
+    }
 }

@@ -246,9 +246,10 @@ class Transport:
     ) -> Iterator[Any]:
         """Every item of a list action, page after page.
 
-        Follows the answer's Link rel="next" when the gateway sends one (on the same origin);
-        otherwise, for an action that takes limit and offset, asks for the next offset until a
-        page comes back short. An action that pages neither way is one page.
+        Follows the answer's Link rel="next" when the gateway sends one (on the same origin); an
+        answer with paging links but no rel="next" is the last page. Otherwise, for an action that
+        takes limit and offset, asks for the offset after every item so far until a page comes
+        back short. An action that pages neither way is one page.
         """
         wire = dict(params)
         limit: Optional[int] = None
@@ -268,14 +269,16 @@ class Transport:
                 raise errors.ServerError("expected a list from %s" % mode, status=info.status, request_id=info.request_id)
             for item in items:
                 yield item
+            offset += len(items)
             next_url = self._same_origin(info.links.get("next"))
             if next_url is not None and next_url not in seen:
                 seen.add(next_url)
                 continue
             next_url = None
+            if "first" in info.links and "next" not in info.links:
+                return  # the gateway's own paging says this is the last page
             if not paged or not items or (limit is not None and len(items) < limit):
                 return
-            offset += len(items)
             wire["offset"] = offset
 
     def _same_origin(self, link: Optional[str]) -> Optional[str]:

@@ -199,6 +199,15 @@ class PagingTest(unittest.TestCase):
         self.assertEqual(ids, [1, 2, 3, 4, 5])
         self.assertEqual([query(r.path).get("offset") for r in gw.requests], [None, "2", "4"])
 
+    def test_a_page_with_links_but_no_next_is_the_last(self):
+        # A full last page (as many items as the limit): only the missing rel="next" says it ends.
+        first = '</api?mode=billing&action=invoices&limit=2&offset=0>; rel="first"'
+        script = [ok([{"id": 1}, {"id": 2}], headers={"Link": '</api?mode=billing&action=invoices&limit=2&offset=2>; rel="next", ' + first}),
+                  ok([{"id": 3}, {"id": 4}], headers={"Link": first + ', </api?mode=billing&action=invoices&limit=2&offset=0>; rel="prev"'})]
+        with FakeGateway(script) as gw:
+            ids = [i["id"] for i in Client("sp_test", base_url=gw.base_url).billing.iter_invoices(page_size=2)]
+        self.assertEqual((ids, len(gw.requests)), ([1, 2, 3, 4], 2))
+
     def test_a_list_that_does_not_page_is_one_request(self):
         with FakeGateway([ok([{"id": 1}, {"id": 2}])]) as gw:
             ids = [o["id"] for o in Client("sp_test", base_url=gw.base_url).orgs.iter_list()]

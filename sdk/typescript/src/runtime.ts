@@ -144,9 +144,9 @@ export class Transport {
 
   /**
    * Every item of a list action, page after page. Follows the answer's Link rel="next" when the
-   * gateway sends one (on the same origin); otherwise, for an action that takes limit and offset,
-   * asks for the next offset until a page comes back short. An action that pages neither way is
-   * one page.
+   * gateway sends one (on the same origin); an answer with paging links but no rel="next" is the
+   * last page. Otherwise, for an action that takes limit and offset, asks for the offset after
+   * every item so far until a page comes back short. An action that pages neither way is one page.
    */
   async *paginate<T>(
     mode: string,
@@ -178,14 +178,16 @@ export class Transport {
         throw new ServerError(`expected a list from ${mode}`, { status: info.status, requestId: info.requestId });
       }
       for (const item of items) yield item as T;
+      offset += items.length;
       nextUrl = this.sameOrigin(info.links["next"]);
       if (nextUrl !== undefined && !seen.has(nextUrl)) {
         seen.add(nextUrl);
         continue;
       }
       nextUrl = undefined;
+      // The gateway's own paging links without rel="next": this is the last page.
+      if (info.links["first"] !== undefined && info.links["next"] === undefined) return;
       if (!paged || items.length === 0 || (limit !== undefined && items.length < limit)) return;
-      offset += items.length;
       wire.offset = offset;
     }
   }

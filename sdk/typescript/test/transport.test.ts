@@ -248,6 +248,21 @@ test("the iterator pages by offset without Link, and ignores links to other orig
     },
   ));
 
+test("a page with links but no rel=next is the last", () => {
+  // A full last page (as many items as the limit): only the missing rel="next" says it ends.
+  const first = '</api?mode=billing&action=invoices&limit=2&offset=0>; rel="first"';
+  return withGateway(
+    [
+      ok([{ id: 1 }, { id: 2 }], "ok", { Link: '</api?mode=billing&action=invoices&limit=2&offset=2>; rel="next", ' + first }),
+      ok([{ id: 3 }, { id: 4 }], "ok", { Link: first + ', </api?mode=billing&action=invoices&limit=2&offset=0>; rel="prev"' }),
+    ],
+    async (gw) => {
+      const items = await collect(new Client({ apiKey: "sp_test", baseUrl: gw.baseUrl }).billing.iterInvoices({}, { pageSize: 2 }));
+      assert.deepEqual([items.map((i) => i.id), gw.requests.length], [[1, 2, 3, 4], 2]);
+    },
+  );
+});
+
 test("a list that does not page is one request", () =>
   withGateway([ok([{ id: 1 }, { id: 2 }])], async (gw) => {
     const items = await collect(new Client({ apiKey: "sp_test", baseUrl: gw.baseUrl }).orgs.iterList());

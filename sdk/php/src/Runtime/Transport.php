@@ -66,9 +66,10 @@ final class Transport
     /**
      * Every item of a list action, page after page.
      *
-     * Follows the answer's Link rel="next" when the gateway sends one (on the same origin);
-     * otherwise, for an action that takes limit and offset, asks for the next offset until a page
-     * comes back short. An action that pages neither way is one page.
+     * Follows the answer's Link rel="next" when the gateway sends one (on the same origin); an
+     * answer with paging links but no rel="next" is the last page. Otherwise, for an action that
+     * takes limit and offset, asks for the offset after every item so far until a page comes back
+     * short. An action that pages neither way is one page.
      *
      * @param array<string, mixed> $params
      * @return \Generator<int, mixed>
@@ -104,16 +105,19 @@ final class Transport
             foreach ($items as $item) {
                 yield $item;
             }
+            $offset += count($items);
             $nextUrl = $this->sameOrigin($info->links['next'] ?? null);
             if ($nextUrl !== null && !isset($seen[$nextUrl])) {
                 $seen[$nextUrl] = true;
                 continue;
             }
             $nextUrl = null;
+            if (isset($info->links['first']) && !isset($info->links['next'])) {
+                return; // the gateway's own paging links without rel="next": the last page
+            }
             if (!$paged || count($items) === 0 || ($limit !== null && count($items) < $limit)) {
                 return;
             }
-            $offset += count($items);
             $params['offset'] = $offset;
         }
     }
