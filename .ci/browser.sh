@@ -73,7 +73,7 @@ else
 fi
 
 echo "== metrics"
-if curl -fsS "$SP_METRICS_URL/metrics" | grep -q '^sharepanel_api_requests_total{action="view",mode="profile",status="200"}'; then
+if curl -fsS "$SP_METRICS_URL/metrics" | grep -q '^sharepanel_http_requests_total{api="user",route="profile.view",status="200"}'; then
   echo "ok   /metrics counts the requests"; result 0
 else
   echo "FAIL /metrics has no request counts"; result 1

@@ -198,3 +198,27 @@ func TestHostileClientSettings(t *testing.T) {
 		}
 	}
 }
+
+// Every variable Load reads is in docs/OPERATIONS.md's configuration table, so that the page an
+// operator reads cannot fall behind the code.
+func TestEveryVariableIsDocumented(t *testing.T) {
+	doc, err := os.ReadFile("../docs/OPERATIONS.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	read := map[string]bool{}
+	if _, err := Load(func(name string) string { read[name] = true; return "" }); err != nil {
+		t.Fatal(err)
+	}
+	if len(read) < 20 {
+		t.Fatalf("Load read only %d variables: %v", len(read), read)
+	}
+	for name := range read {
+		if strings.HasSuffix(name, "_FILE") {
+			name = strings.TrimSuffix(name, "_FILE") + "` (or `_FILE"
+		}
+		if !strings.Contains(string(doc), "| `"+name+"`") {
+			t.Errorf("%s is not in docs/OPERATIONS.md's configuration table", name)
+		}
+	}
+}

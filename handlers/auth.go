@@ -52,6 +52,7 @@ func (a *API) authLogin(c *Call) (Reply, error) {
 
 // loginRefused turns a login-limit decision into headers and, when refused, a 429.
 func (a *API) loginRefused(c *Call, d ratelimit.Decision, err error) error {
+	observeLimit(a.Metrics, "logins", d, err)
 	if err != nil {
 		return err // ratelimit.ErrUnavailable is already the 503 it should be
 	}

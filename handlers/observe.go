@@ -2,49 +2,38 @@ package handlers
 
 import (
 	"strings"
-	"time"
 
 	"github.com/labstack/echo/v4"
 
+	"sharepanel/handlers/httpkit"
 	"sharepanel/ratelimit"
 )
 
-// Observer receives what the operational metrics count; metrics.Metrics implements it. Its
-// methods must be cheap and safe for concurrent use: they run on the request path.
-type Observer interface {
-	// ObserveRequest counts one /api request: mode and action as resolved ("" when unknown),
-	// the final status, and the time it took.
-	ObserveRequest(mode, action string, status int, elapsed time.Duration)
-	// ObserveLimit counts one decision of the request limiter: backend is Decision.Backend
-	// ("redis", "local", "open"), outcome "allowed", "limited" or "error".
-	ObserveLimit(backend, outcome string)
-}
+// Observer receives what the operational metrics count (httpkit.Observer); metrics.Metrics
+// implements it.
+type Observer = httpkit.Observer
 
-// observeRequest reports an /api request once its status is final (after the error handler).
-func observeRequest(o Observer, c echo.Context, start time.Time) {
-	if o == nil || !strings.HasPrefix(c.Path(), "/api") {
-		return
+// metricsRoute names an /api request for the metrics: its endpoint from the dispatch table
+// ("profile.view", "auth"), or httpkit.UnmatchedRoute when the mode or action is not one; the docs
+// and health endpoints are not counted.
+func metricsRoute(c echo.Context) (string, bool) {
+	if !strings.HasPrefix(c.Path(), "/api") {
+		return "", false
 	}
-	mode, _ := c.Get("mode").(string)
-	action, _ := c.Get("action").(string)
-	o.ObserveRequest(mode, action, c.Response().Status, time.Since(start))
+	if endpoint, ok := c.Get("endpoint").(string); ok && endpoint != "" {
+		return endpoint, true
+	}
+	return httpkit.UnmatchedRoute, true
 }
 
-// observeLimit reports a limiter decision.
-func observeLimit(o Observer, d ratelimit.Decision, err error) {
+// observeLimit reports a decision of the limiter named limiter ("requests", "logins").
+func observeLimit(o Observer, limiter string, d ratelimit.Decision, err error) {
 	if o == nil {
 		return
-	}
-	outcome := "allowed"
-	switch {
-	case err != nil:
-		outcome = "error"
-	case !d.Allowed:
-		outcome = "limited"
 	}
 	backend := d.Backend
 	if backend == "" {
 		backend = "unknown"
 	}
-	o.ObserveLimit(backend, outcome)
+	o.ObserveLimit(limiter, backend, httpkit.LimitOutcome(d.Allowed, err))
 }

@@ -234,7 +234,7 @@ func (a *API) allow(ctx context.Context, key string, limits ratelimit.Limits) (r
 		ctx, span = a.Tracer.Start(ctx, "ratelimit.allow")
 	}
 	d, err := a.Limiter.Allow(ctx, key, limits)
-	observeLimit(a.Metrics, d, err)
+	observeLimit(a.Metrics, "requests", d, err)
 	if span != nil {
 		span.SetAttributes(attribute.String("sharepanel.ratelimit.backend", d.Backend), attribute.Bool("sharepanel.ratelimit.allowed", d.Allowed))
 		if err != nil {

@@ -1,9 +1,10 @@
-// Package metrics is the gateway's operational telemetry: Prometheus metrics of the user API
-// (requests by mode, action and status, latency, rate-limiter decisions by backend), of the
-// database pool and of the usage buffer, served with net/http/pprof on a listener of its own
-// (SHAREPANEL_METRICS_ADDR), never on the API's.
+// Package metrics is the gateway's operational telemetry: Prometheus metrics of both APIs
+// (requests by route and status, latency, limiter decisions by limiter, backend and outcome), of
+// the database pool, the key cache, the usage recorder and the limiters' fallback, and the build,
+// served with net/http/pprof on a listener of its own (SHAREPANEL_METRICS_ADDR), never on the
+// API's. docs/OPERATIONS.md says what each one means.
 //
-// The handlers see only the small handlers.Observer interface, which *Metrics implements.
+// The APIs see only the small httpkit.Observer interface, which *Metrics implements.
 package metrics
 
 import (
@@ -33,34 +34,69 @@ func New() *Metrics {
 	m := &Metrics{
 		reg: prometheus.NewRegistry(),
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Namespace: namespace, Name: "api_requests_total",
-			Help: "User API requests by mode, action (empty when unknown) and HTTP status.",
-		}, []string{"mode", "action", "status"}),
+			Namespace: namespace, Name: "http_requests_total",
+			Help: "Requests by API (user, admin), route (from the API's route table; unmatched when none) and HTTP status.",
+		}, []string{"api", "route", "status"}),
 		latency: prometheus.NewHistogramVec(prometheus.HistogramOpts{
-			Namespace: namespace, Name: "api_request_duration_seconds",
-			Help:    "Time to answer a user API request, by mode and action.",
+			Namespace: namespace, Name: "http_request_duration_seconds",
+			Help:    "Time to answer a request, by API and route.",
 			Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5},
-		}, []string{"mode", "action"}),
+		}, []string{"api", "route"}),
 		limiter: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Namespace: namespace, Name: "ratelimit_decisions_total",
-			Help: "Rate-limiter decisions by the backend that made them (redis, local, open) and outcome (allowed, limited, error).",
-		}, []string{"backend", "outcome"}),
+			Help: "Limiter decisions by limiter (requests, logins), the backend that made them (redis, local, open) and outcome (allowed, limited, error).",
+		}, []string{"limiter", "backend", "outcome"}),
 	}
 	m.reg.MustRegister(m.requests, m.latency, m.limiter,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
 
-// ObserveRequest counts one /api request and its latency. mode and action come from the dispatch
-// table (or are empty), so the label sets stay bounded.
-func (m *Metrics) ObserveRequest(mode, action string, status int, elapsed time.Duration) {
-	m.requests.WithLabelValues(mode, action, strconv.Itoa(status)).Inc()
-	m.latency.WithLabelValues(mode, action).Observe(elapsed.Seconds())
+// ObserveRequest counts one request and its latency. route comes from the API's route table (or
+// is "unmatched"), so the label sets stay bounded.
+func (m *Metrics) ObserveRequest(api, route string, status int, elapsed time.Duration) {
+	m.requests.WithLabelValues(api, route, strconv.Itoa(status)).Inc()
+	m.latency.WithLabelValues(api, route).Observe(elapsed.Seconds())
 }
 
 // ObserveLimit counts one limiter decision.
-func (m *Metrics) ObserveLimit(backend, outcome string) {
-	m.limiter.WithLabelValues(backend, outcome).Inc()
+func (m *Metrics) ObserveLimit(limiter, backend, outcome string) {
+	m.limiter.WithLabelValues(limiter, backend, outcome).Inc()
+}
+
+// WatchBuild exports the build as sharepanel_build_info, always 1, its labels the build's.
+func (m *Metrics) WatchBuild(version, revision, goVersion string) {
+	g := prometheus.NewGauge(prometheus.GaugeOpts{
+		Namespace: namespace, Name: "build_info",
+		Help:        "The running build: its module version, VCS revision and Go version; always 1.",
+		ConstLabels: prometheus.Labels{"version": version, "revision": revision, "goversion": goVersion},
+	})
+	g.Set(1)
+	m.reg.MustRegister(g)
+}
+
+// WatchKeyCache exports the API-key cache's hits and misses (a miss costs a database lookup),
+// read at scrape time.
+func (m *Metrics) WatchKeyCache(hits, misses func() int64) {
+	m.reg.MustRegister(
+		prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Namespace: namespace, Name: "key_cache_hits_total",
+			Help: "API keys resolved from the in-process cache (found or known not to exist).",
+		}, func() float64 { return float64(hits()) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Namespace: namespace, Name: "key_cache_misses_total",
+			Help: "API keys the cache could not answer: each cost a database lookup (or was refused before one).",
+		}, func() float64 { return float64(misses()) }),
+	)
+}
+
+// WatchUsageLag exports how long the oldest usage record not yet written has waited, read at
+// scrape time.
+func (m *Metrics) WatchUsageLag(lag func() time.Duration) {
+	m.reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Namespace: namespace, Name: "usage_flush_lag_seconds",
+		Help: "Age of the oldest usage record not yet in the database (0 when none waits): how far the usage reports are behind.",
+	}, func() float64 { return lag().Seconds() }))
 }
 
 // WatchDB exports the database pool's statistics (open, in use, idle, waits, …), read at scrape time.

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/sync/singleflight"
@@ -33,6 +34,8 @@ type KeyCache struct {
 	gen uint64
 	// degraded: invalidations from other replicas may be missed; entries get DegradedTTL.
 	degraded bool
+
+	hits, misses atomic.Int64 // lookups of well-formed keys the cache answered, and did not
 }
 
 // keyHash is a key's SHA-256, the cache's index: an array, so a hit costs no hex encoding.
@@ -90,7 +93,10 @@ func (c *KeyCache) ResolveGated(ctx context.Context, secret string, gate func() 
 	e, ok := c.entries[hash]
 	gen := c.gen
 	c.mu.RUnlock()
-	if !ok || now.After(e.until) {
+	if ok && !now.After(e.until) {
+		c.hits.Add(1)
+	} else {
+		c.misses.Add(1)
 		if gate != nil {
 			if err := gate(); err != nil {
 				return nil, err
@@ -115,6 +121,10 @@ func (c *KeyCache) ResolveGated(ctx context.Context, secret string, gate func() 
 	}
 	return e.p, nil
 }
+
+// Stats are the cache's hits and misses since the start: lookups of well-formed keys it answered
+// itself, and those that went on to the database (or were refused by the gate before it).
+func (c *KeyCache) Stats() (hits, misses int64) { return c.hits.Load(), c.misses.Load() }
 
 func (c *KeyCache) put(hash keyHash, p *Principal, gen uint64, now time.Time) {
 	ttl := c.opts.TTL

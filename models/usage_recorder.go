@@ -51,7 +51,10 @@ type UsageRecorder struct {
 	keysUsed map[int64]time.Time         // since the last flush
 	dropped  int                         // since the last flush, for its log line
 	unsent   []*usageBatch               // batches made and not known to be written, oldest first
-	spooled  map[string]int              // spool file → its batches still unsent
+	// waitingSince is when the oldest record not known to be written was recorded (at the latest);
+	// zero when none waits. Lag reads it.
+	waitingSince time.Time
+	spooled      map[string]int // spool file → its batches still unsent
 
 	lastWritten map[int64]time.Time // last_used_at as last written, per key (under flushMu)
 	lastPrune   time.Time           // usage_batches pruned (under flushMu)
@@ -189,6 +192,9 @@ func (r *UsageRecorder) Record(rec UsageRecord) {
 	if at.After(t.last) {
 		t.last = at
 	}
+	if r.waitingSince.IsZero() {
+		r.waitingSince = time.Now()
+	}
 	r.pending++
 	if rec.KeyID != 0 {
 		r.keysUsed[rec.KeyID] = at
@@ -201,6 +207,18 @@ func (r *UsageRecorder) Record(rec UsageRecord) {
 		default:
 		}
 	}
+}
+
+// Lag is how long the oldest record not yet written has waited (zero when none waits): how far
+// behind the database's usage is.
+func (r *UsageRecorder) Lag() time.Duration {
+	r.mu.Lock()
+	since := r.waitingSince
+	r.mu.Unlock()
+	if since.IsZero() {
+		return 0
+	}
+	return time.Since(since)
 }
 
 // Pending is the number of requests waiting to be written, in batches or not.
@@ -298,6 +316,7 @@ func (r *UsageRecorder) Close(ctx context.Context) error {
 func (r *UsageRecorder) Flush(ctx context.Context) error {
 	r.flushMu.Lock()
 	defer r.flushMu.Unlock()
+	began := time.Now()
 	made, wrote := false, false
 	for {
 		r.mu.Lock()
@@ -309,6 +328,10 @@ func (r *UsageRecorder) Flush(ctx context.Context) error {
 		}
 		if len(r.unsent) > 0 {
 			b = r.unsent[0]
+		} else if r.pending == 0 { // everything is written
+			r.waitingSince = time.Time{}
+		} else if r.waitingSince.Before(began) { // what waits was recorded after this flush began
+			r.waitingSince = began
 		}
 		dropped := r.dropped
 		r.dropped = 0

@@ -143,6 +143,9 @@ func (r *UsageRecorder) LoadSpool() (files, requests int, err error) {
 			requests += int(b.requests())
 		}
 		r.unsent = append(r.unsent, batches...)
+		if len(batches) > 0 && r.waitingSince.IsZero() {
+			r.waitingSince = time.Now() // recorded before this start: waiting since then, at the latest
+		}
 		if len(batches) > 0 {
 			r.spooled[path] = len(batches)
 		}

@@ -1,6 +1,7 @@
 package admin
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -94,6 +95,9 @@ func (s *server) checkLogin(c echo.Context, username string) error {
 	d, err := s.Login.CheckIP(ctx, c.RealIP())
 	if err == nil && d.Allowed {
 		d, err = s.Login.CheckLogin(ctx, loginName(username))
+	}
+	if s.Metrics != nil {
+		s.Metrics.ObserveLimit("logins", cmp.Or(d.Backend, "unknown"), httpkit.LimitOutcome(d.Allowed, err))
 	}
 	if err != nil {
 		return err // ratelimit.ErrUnavailable is already the 503 it should be

@@ -51,6 +51,8 @@ type Deps struct {
 	Addr string
 	// RequestTimeout is every request's deadline (SHAREPANEL_REQUEST_TIMEOUT); 0: none.
 	RequestTimeout time.Duration
+	// Metrics counts requests and login decisions; nil: no metrics.
+	Metrics httpkit.Observer
 }
 
 // server is the admin API's state shared by its handlers.
@@ -93,6 +95,7 @@ func New(d Deps) *echo.Echo {
 	}
 	s := &server{Deps: d}
 
+	routes := metricsRoutes{}
 	e := httpkit.New(httpkit.Edge{
 		Log:            d.Log,
 		TrustedProxies: d.TrustedProxies,
@@ -103,6 +106,9 @@ func New(d Deps) *echo.Echo {
 			ExposeHeaders: []string{"X-Total-Count", "Retry-After", echo.HeaderXRequestID},
 			MaxAge:        600,
 		},
+		Observer:       d.Metrics,
+		API:            "admin",
+		Route:          routes.name,
 		LogMessage:     "admin request",
 		LogAttrs:       func(c echo.Context) []slog.Attr { return []slog.Attr{slog.String("admin", adminName(c))} },
 		RenderError:    renderError,
@@ -113,6 +119,7 @@ func New(d Deps) *echo.Echo {
 	e.Pre(middleware.RemoveTrailingSlash())
 	e.Use(limitBody, d.Bodies.Attach, s.requireSwitch, s.audit)
 	s.register(e)
+	routes.fill(e.Routes())
 	// The admin API's document and its viewer, behind the switch like everything here.
 	spec, err := apidocs.Static(document())
 	if err == nil {

@@ -33,8 +33,11 @@ type Edge struct {
 	// the body or the Authorization header: they may carry a key, a password or a token.
 	LogMessage string
 	LogAttrs   func(c echo.Context) []slog.Attr
-	// Observe is told of every request once its status is final (metrics); nil observes nothing.
-	Observe func(c echo.Context, start time.Time)
+	// Observer is told of every request Route names, once its status is final (metrics), as a
+	// request of API ("user", "admin"); nil observes nothing.
+	Observer Observer
+	API      string
+	Route    func(c echo.Context) (route string, counted bool)
 	// RenderError writes an error answer in the API's own shape. HEAD requests get the status alone.
 	RenderError func(c echo.Context, f Failure) error
 	// EchoMessages replace echo's terse texts for errors echo makes itself (no route, wrong method).
@@ -121,9 +124,7 @@ func (edge Edge) accessLog(next echo.HandlerFunc) echo.HandlerFunc {
 			slog.String("ip", c.RealIP()),
 		)
 		edge.Log.LogAttrs(c.Request().Context(), slog.LevelInfo, edge.LogMessage, attrs...)
-		if edge.Observe != nil {
-			edge.Observe(c, start)
-		}
+		edge.observe(c, start)
 		return nil
 	}
 }

@@ -5,19 +5,23 @@ import (
 	"net/http"
 
 	"sharepanel/config"
-	"sharepanel/handlers"
+	"sharepanel/handlers/httpkit"
 	"sharepanel/metrics"
 	"sharepanel/models"
 )
 
-// newMetrics builds the metrics when SHAREPANEL_METRICS_ADDR is set: the observer the user API
-// reports to and the server of /metrics and /debug/pprof/. Both are nil when metrics are off, so
+// newMetrics builds the metrics when SHAREPANEL_METRICS_ADDR is set: the observer both APIs
+// report to and the server of /metrics and /debug/pprof/. Both are nil when metrics are off, so
 // the request path does nothing extra.
-func newMetrics(cfg config.Config, store *models.Store, usage *models.UsageRecorder, limits *limiters, log *slog.Logger) (handlers.Observer, *http.Server) {
+func newMetrics(cfg config.Config, store *models.Store, usage *models.UsageRecorder, limits *limiters, log *slog.Logger) (httpkit.Observer, *http.Server) {
 	if cfg.MetricsAddr == "" {
 		return nil, nil
 	}
 	m := metrics.New()
+	b := readBuild()
+	m.WatchBuild(b.Version, b.Revision, b.GoVersion)
+	m.WatchKeyCache(func() int64 { h, _ := store.Keys.Stats(); return h }, func() int64 { _, m := store.Keys.Stats(); return m })
+	m.WatchUsageLag(usage.Lag)
 	if sqlDB, err := store.DB().DB(); err == nil {
 		m.WatchDB(sqlDB)
 	} else {

@@ -118,7 +118,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	userAPI, _ := handlers.New(deps)
 	adminAPI := admin.New(admin.Deps{Store: store, Log: log, JWTSecret: cfg.JWTSecret, TokenTTL: cfg.AdminTokenTTL,
 		CORSOrigins: cfg.AdminCORSOrigins, TrustedProxies: cfg.TrustedProxies, Redis: limits.Redis, Login: limits.Login,
-		Bodies: bodies, Addr: cfg.AdminAddr, PublicURL: cfg.BaseURL(), Tracer: tr.Tracer(), RequestTimeout: cfg.RequestTimeout})
+		Bodies: bodies, Addr: cfg.AdminAddr, PublicURL: cfg.BaseURL(), Tracer: tr.Tracer(), RequestTimeout: cfg.RequestTimeout, Metrics: observer})
 	listeners := []listener{
 		{newServer(cfg.Addr, userAPI, cfg), userRefusal},
 		{newServer(cfg.AdminAddr, adminAPI, cfg), adminRefusal},
