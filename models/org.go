@@ -66,7 +66,7 @@ func (s *Store) ListOrgs(ctx context.Context, userID int64, page wire.Page) ([]O
 // of instances (of any member) filed under it.
 func (s *Store) OrgDetailsOf(ctx context.Context, userID, orgID int64) (*OrgDetails, error) {
 	var d OrgDetails
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.tx(ctx, func(tx *gorm.DB) error {
 		org, _, err := orgOfMember(tx, userID, orgID, false)
 		if err != nil {
 			return err

@@ -245,7 +245,7 @@ func (s *Store) tx(ctx context.Context, fn func(tx *gorm.DB) error) error {
 	var deadline time.Time
 	wait := 10 * time.Millisecond
 	for {
-		err := s.db.WithContext(ctx).Transaction(fn)
+		err := endedWithItsContext(ctx, s.db.WithContext(ctx).Transaction(fn))
 		if err == nil || s.mysql || !isBusy(err) {
 			return err
 		}
@@ -265,6 +265,17 @@ func (s *Store) tx(ctx context.Context, fn func(tx *gorm.DB) error) error {
 		}
 		wait = min(2*wait, 200*time.Millisecond)
 	}
+}
+
+// endedWithItsContext maps what a transaction whose context ended while it ran fails with to that
+// end: database/sql rolls such a transaction back by itself, so its next statement or its commit
+// fails with sql.ErrTxDone, which says nothing of the cause. The database did not answer within the
+// request's deadline (or the client left): 503, like the deadline's own error.
+func endedWithItsContext(ctx context.Context, err error) error {
+	if err != nil && ctx.Err() != nil && errors.Is(err, sql.ErrTxDone) {
+		return wire.Unavailable(errors.Join(ctx.Err(), err))
+	}
+	return err
 }
 
 // busyRetry is how long Store.tx keeps trying a busy SQLite transaction whose context has no
