@@ -2,9 +2,11 @@ package models
 
 import (
 	"context"
-	"sync"
+	"strconv"
 	"sync/atomic"
 	"time"
+
+	"golang.org/x/sync/singleflight"
 
 	"sharepanel/wire"
 )
@@ -44,14 +46,21 @@ type PlanLimits struct {
 
 // PlanCache keeps every plan in process for a short TTL, so the request path reads no plan row
 // (the limits, and the plan shown in profile view); an edit on this replica calls Invalidate and
-// applies on the next request, an edit on another replica within the TTL. Reads take no lock:
-// they load an immutable snapshot.
+// applies on the next request, an edit on another replica within the TTL (and the time a reload
+// takes). Reads take no lock: they load an immutable snapshot.
+//
+// A stale snapshot is still served while one reload runs in the background: requests never queue
+// behind a reload, so a database that stops answering cannot hold every request of the replica
+// here past its own deadline (the db-frozen fault row once saw 63 requests waiting on a lock held
+// by a reload until the database came back). Only when there is no snapshot (at start, after
+// Invalidate) does a request wait for a load, and then only until its own deadline.
 type PlanCache struct {
 	store *Store
 	ttl   time.Duration
 
-	mu   sync.Mutex // serialises loads and Invalidate
-	snap atomic.Pointer[planSnapshot]
+	snap  atomic.Pointer[planSnapshot]
+	loads singleflight.Group // one load at a time per generation
+	gen   atomic.Uint64      // Invalidate calls: a load begun before one must not store its snapshot
 }
 
 type planSnapshot struct {
@@ -61,32 +70,53 @@ type planSnapshot struct {
 	loaded  time.Time
 }
 
+// planLoadTimeout bounds one load of the plans. A load runs apart from the request that started
+// it, so that the requests waiting for it each stop waiting at their own deadline, and a reload in
+// the background is not cut short by the request that happened to notice the TTL.
+const planLoadTimeout = 5 * time.Second
+
 // NewPlanCache returns an empty cache that loads on first use.
 func NewPlanCache(s *Store, ttl time.Duration) *PlanCache {
 	return &PlanCache{store: s, ttl: ttl}
 }
 
-// Invalidate forgets the cached plans.
+// Invalidate forgets the cached plans: the next request loads them.
 func (c *PlanCache) Invalidate() {
-	c.mu.Lock()
+	c.gen.Add(1)
 	c.snap.Store(nil)
-	c.mu.Unlock()
 }
 
-// get returns a fresh snapshot, loading one when there is none, it is older than the TTL, or it
-// was loaded before notAfter (a plan it lacks may have been created since).
+// get returns the snapshot: the cached one while it is within the TTL; a stale one at once, with a
+// reload started in the background; a new one, waited for up to ctx, when there is none or the
+// cached one was loaded before notAfter (a plan it lacks may have been created since).
 func (c *PlanCache) get(ctx context.Context, notAfter time.Time) (*planSnapshot, error) {
-	fresh := func(s *planSnapshot) bool {
-		return s != nil && time.Since(s.loaded) < c.ttl && s.loaded.After(notAfter)
-	}
-	if s := c.snap.Load(); fresh(s) {
+	if s := c.snap.Load(); s != nil && s.loaded.After(notAfter) {
+		if time.Since(s.loaded) >= c.ttl {
+			c.loads.DoChan(c.loadKey(), c.load) // not waited for
+		}
 		return s, nil
 	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if s := c.snap.Load(); fresh(s) {
-		return s, nil // loaded by another request meanwhile
+	select {
+	case r := <-c.loads.DoChan(c.loadKey(), c.load):
+		if r.Err != nil {
+			return nil, r.Err
+		}
+		return r.Val.(*planSnapshot), nil
+	case <-ctx.Done():
+		return nil, wire.Unavailable(ctx.Err())
 	}
+}
+
+// loadKey names the load of the current generation: after Invalidate, callers do not join a load
+// that began before it.
+func (c *PlanCache) loadKey() string { return strconv.FormatUint(c.gen.Load(), 10) }
+
+// load reads every plan and stores the snapshot, unless Invalidate was called meanwhile (the
+// snapshot is still returned to those who waited for it: it is newer than what they asked for).
+func (c *PlanCache) load() (any, error) {
+	gen := c.gen.Load()
+	ctx, cancel := context.WithTimeout(context.Background(), planLoadTimeout)
+	defer cancel()
 	plans, err := c.store.ListPlans(ctx)
 	if err != nil {
 		return nil, err
@@ -96,7 +126,9 @@ func (c *PlanCache) get(ctx context.Context, notAfter time.Time) (*planSnapshot,
 		s.byID[p.ID] = p
 		s.largest = max(s.largest, p.MaxPayloadBytes)
 	}
-	c.snap.Store(s)
+	if c.gen.Load() == gen {
+		c.snap.Store(s)
+	}
 	return s, nil
 }
 

@@ -59,11 +59,17 @@ func (b *BodyBudget) Reserve(c echo.Context, n int64) error {
 	if n > b.total {
 		return wire.Errorf(wire.ETOOLARGE, "Payload too large. This server holds at most %d bytes of request bodies at once", b.total)
 	}
-	ctx, cancel := context.WithTimeout(c.Request().Context(), b.wait)
+	reqCtx := c.Request().Context()
+	ctx, cancel := context.WithTimeout(reqCtx, b.wait)
 	defer cancel()
 	if err := b.sem.Acquire(ctx, n); err != nil {
-		if errors.Is(c.Request().Context().Err(), context.Canceled) {
-			return c.Request().Context().Err() // the client went away
+		switch {
+		case errors.Is(reqCtx.Err(), context.Canceled):
+			return reqCtx.Err() // the client went away
+		case reqCtx.Err() != nil:
+			// The request's own deadline, spent before or while it waited here: whatever made it
+			// late (a dependency), not the budget, is the cause.
+			return wire.Unavailable(reqCtx.Err())
 		}
 		c.Response().Header().Set("Retry-After", "1")
 		return wire.Errorf(wire.EUNAVAILABLE, "The server is receiving too much data at once. Please try again later.")
