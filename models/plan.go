@@ -92,12 +92,12 @@ func (c *PlanCache) Invalidate() {
 func (c *PlanCache) get(ctx context.Context, notAfter time.Time) (*planSnapshot, error) {
 	if s := c.snap.Load(); s != nil && s.loaded.After(notAfter) {
 		if time.Since(s.loaded) >= c.ttl {
-			c.loads.DoChan(c.loadKey(), c.load) // not waited for
+			c.loads.DoChan(c.loadKey(), c.loader(ctx)) // not waited for
 		}
 		return s, nil
 	}
 	select {
-	case r := <-c.loads.DoChan(c.loadKey(), c.load):
+	case r := <-c.loads.DoChan(c.loadKey(), c.loader(ctx)):
 		if r.Err != nil {
 			return nil, r.Err
 		}
@@ -111,11 +111,18 @@ func (c *PlanCache) get(ctx context.Context, notAfter time.Time) (*planSnapshot,
 // that began before it.
 func (c *PlanCache) loadKey() string { return strconv.FormatUint(c.gen.Load(), 10) }
 
-// load reads every plan and stores the snapshot, unless Invalidate was called meanwhile (the
-// snapshot is still returned to those who waited for it: it is newer than what they asked for).
-func (c *PlanCache) load() (any, error) {
+// loader is a load started by the request of ctx: its trace (the query's span is the request's
+// child) without its cancellation or deadline.
+func (c *PlanCache) loader(ctx context.Context) func() (any, error) {
+	return func() (any, error) { return c.load(context.WithoutCancel(ctx)) }
+}
+
+// load reads every plan, within planLoadTimeout, and stores the snapshot, unless Invalidate was
+// called meanwhile (the snapshot is still returned to those who waited for it: it is newer than
+// what they asked for).
+func (c *PlanCache) load(ctx context.Context) (any, error) {
 	gen := c.gen.Load()
-	ctx, cancel := context.WithTimeout(context.Background(), planLoadTimeout)
+	ctx, cancel := context.WithTimeout(ctx, planLoadTimeout)
 	defer cancel()
 	plans, err := c.store.ListPlans(ctx)
 	if err != nil {
