@@ -143,10 +143,24 @@ func (m *MariaDB) Int(ctx context.Context, query string, args ...any) (int64, er
 	return n.Int64, err
 }
 
-// GlobalStatus reads counters of SHOW GLOBAL STATUS (Questions, Com_select, ...). The read itself
-// is one statement, which counts in Questions.
-func (m *MariaDB) GlobalStatus(ctx context.Context, names ...string) (map[string]int64, error) {
-	rows, err := m.db.QueryContext(ctx, "SHOW GLOBAL STATUS WHERE Variable_name IN ('"+strings.Join(names, "','")+"')")
+// StatusReader reads counters of SHOW GLOBAL STATUS (Questions, Com_select, ...) on one
+// connection of its own, held until Close: a connection opened or closed between two reads would
+// count among them (a client's Quit is one of the Questions), and the reads are there to count what
+// the gateway sends. Each read itself counts once too.
+type StatusReader struct{ conn *sql.Conn }
+
+// StatusReader opens the reader's connection.
+func (m *MariaDB) StatusReader(ctx context.Context) (*StatusReader, error) {
+	conn, err := m.db.Conn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &StatusReader{conn: conn}, nil
+}
+
+// Read returns the named counters.
+func (r *StatusReader) Read(ctx context.Context, names ...string) (map[string]int64, error) {
+	rows, err := r.conn.QueryContext(ctx, "SHOW GLOBAL STATUS WHERE Variable_name IN ('"+strings.Join(names, "','")+"')")
 	if err != nil {
 		return nil, err
 	}
@@ -161,6 +175,9 @@ func (m *MariaDB) GlobalStatus(ctx context.Context, names ...string) (map[string
 	}
 	return out, rows.Err()
 }
+
+// Close gives the connection back.
+func (r *StatusReader) Close() error { return r.conn.Close() }
 
 // firstInPath returns the first of names found in PATH (or as an existing path).
 func firstInPath(names ...string) (string, error) {
