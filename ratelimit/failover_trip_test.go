@@ -37,6 +37,9 @@ func (h *failHook) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
 	}
 }
 
+// rigTimeout is the Redis timeout of the test rigs over miniredis.
+const rigTimeout = 2 * time.Second
+
 // tripRig is a Failover over miniredis whose script calls fail on demand.
 type tripRig struct {
 	mr    *miniredis.Miniredis
@@ -51,14 +54,16 @@ type tripRig struct {
 func newTripRig(t *testing.T, mode string, seed func(ctx context.Context, key string) (int64, error)) *tripRig {
 	t.Helper()
 	mr := miniredis.RunT(t)
-	c, err := NewRedisClient("redis://" + mr.Addr() + "/0")
+	// Timeouts far above a loaded machine's scheduling delay (the race detector slows miniredis's
+	// Lua tenfold): the failures these tests are about are injected, never waited for.
+	c, err := NewRedisClient("redis://" + mr.Addr() + "/0?timeout=" + rigTimeout.String())
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { c.Close() })
 	fail := &failHook{}
 	c.AddHook(fail)
-	r, err := NewRedis(c, RedisOptions{})
+	r, err := NewRedis(c, RedisOptions{Timeout: rigTimeout})
 	if err != nil {
 		t.Fatal(err)
 	}
