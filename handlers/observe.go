@@ -18,6 +18,14 @@ type Observer interface {
 	// ObserveLimit counts one decision of the request limiter: backend is Decision.Backend
 	// ("redis", "local", "open"), outcome "allowed", "limited" or "error".
 	ObserveLimit(backend, outcome string)
+	// ObserveKeyRefusal counts a request refused by its key's restrictions: reason "ip" (the
+	// client's address is not in the key's allowlist) or "scope" (the mode, or changing it, is
+	// outside the key's scopes).
+	ObserveKeyRefusal(reason string)
+	// ObserveIdempotency counts what became of a write sent with an Idempotency-Key: "claimed"
+	// (run), "replayed", "in_progress" (409), "mismatch" (422) or "released" (not kept: a 503, or
+	// a client that went away).
+	ObserveIdempotency(outcome string)
 }
 
 // observeRequest reports an /api request once its status is final (after the error handler).
@@ -47,4 +55,18 @@ func observeLimit(o Observer, d ratelimit.Decision, err error) {
 		backend = "unknown"
 	}
 	o.ObserveLimit(backend, outcome)
+}
+
+// observeKeyRefusal reports a request refused by its key's allowlist or scopes.
+func observeKeyRefusal(o Observer, reason string) {
+	if o != nil {
+		o.ObserveKeyRefusal(reason)
+	}
+}
+
+// observeIdempotency reports what became of a write sent with an Idempotency-Key.
+func observeIdempotency(o Observer, outcome string) {
+	if o != nil {
+		o.ObserveIdempotency(outcome)
+	}
 }
