@@ -1,12 +1,16 @@
 package handlers
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
+
+	"github.com/labstack/echo/v4"
 
 	"sharepanel/handlers/httpkit"
 )
@@ -21,19 +25,64 @@ import (
 // server what a 200 does but the bytes on the wire.
 
 // successETag writes a read's success envelope with its ETag, or a 304 when the client has it.
+// The envelope is encoded once, into a pooled buffer, and the tag is the hash of its data member's
+// bytes there (the last member: nothing in the message can look like it, since quotes are escaped).
 func successETag(call *Call, message string, data any) error {
-	raw, err := json.Marshal(httpkit.NonNil(data))
+	env := Envelope{Status: "success", Message: message, Timestamp: timestamp(time.Now()), Data: httpkit.NonNil(data)}
+	if q := call.Request().URL.RawQuery; strings.Contains(q, "pretty") || strings.Contains(q, "%") {
+		return successETagPretty(call, env) // ?pretty may indent the answer: the data is hashed as sent compactly
+	}
+	buf := envelopeBufs.Get().(*bytes.Buffer)
+	buf.Reset()
+	defer func() {
+		if buf.Cap() <= maxPooledEnvelope {
+			envelopeBufs.Put(buf)
+		}
+	}()
+	if err := json.NewEncoder(buf).Encode(env); err != nil {
+		return err
+	}
+	b := buf.Bytes()
+	i := bytes.Index(b, dataMember)
+	if i < 0 || !bytes.HasSuffix(b, []byte("}\n")) {
+		return successETagPretty(call, env)
+	}
+	if notModified(call, etagOf(b[i+len(dataMember):len(b)-2])) {
+		return call.NoContent(http.StatusNotModified)
+	}
+	return call.Blob(http.StatusOK, echo.MIMEApplicationJSON, b)
+}
+
+// successETagPretty is successETag through writeJSON, which honours ?pretty: the data is encoded
+// alone to be hashed.
+func successETagPretty(call *Call, env Envelope) error {
+	raw, err := json.Marshal(env.Data)
 	if err != nil {
 		return err
 	}
-	tag := etagOf(raw)
-	call.Response().Header()["Etag"] = []string{tag} // canonical already: no allocation to canonicalise
-	r := call.Request()
-	if (r.Method == http.MethodGet || r.Method == http.MethodHead) && noneMatch(r.Header["If-None-Match"], tag) {
+	if notModified(call, etagOf(raw)) {
 		return call.NoContent(http.StatusNotModified)
 	}
-	return writeJSON(call, http.StatusOK, Envelope{Status: "success", Message: message, Timestamp: timestamp(time.Now()), Data: json.RawMessage(raw)})
+	env.Data = json.RawMessage(raw)
+	return writeJSON(call, http.StatusOK, env)
 }
+
+// notModified sets the answer's ETag and reports whether the request's If-None-Match names it
+// (GET and HEAD only).
+func notModified(call *Call, tag string) bool {
+	call.Response().Header()["Etag"] = []string{tag} // canonical already: no allocation to canonicalise
+	r := call.Request()
+	return (r.Method == http.MethodGet || r.Method == http.MethodHead) && noneMatch(r.Header["If-None-Match"], tag)
+}
+
+// dataMember starts the envelope's data member, the last one of a success.
+var dataMember = []byte(`,"data":`)
+
+// envelopeBufs are the buffers read answers are encoded in; one that grew past
+// maxPooledEnvelope (a long list) is left to the collector.
+var envelopeBufs = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+const maxPooledEnvelope = 256 << 10
 
 // etagOf is the strong ETag of a data member: the first 128 bits of its SHA-256, quoted.
 func etagOf(data []byte) string {

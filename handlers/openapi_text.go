@@ -65,7 +65,7 @@ func errorDocs(plans []models.Plan) []errorDoc {
 }
 
 func errorResponses(docs []errorDoc) map[string]*apidocs.Response {
-	out := map[string]*apidocs.Response{"NotModified": notModified()}
+	out := map[string]*apidocs.Response{"NotModified": notModifiedDoc()}
 	for _, e := range docs {
 		mt := &apidocs.MediaType{Schema: apidocs.Ref("Error"), Examples: map[string]*apidocs.Example{}}
 		for i, msg := range e.Examples {
@@ -106,8 +106,8 @@ func responseHeaders() map[string]*apidocs.Header {
 	}
 }
 
-// notModified is the 304 of a read whose If-None-Match names its ETag.
-func notModified() *apidocs.Response {
+// notModifiedDoc is the 304 of a read whose If-None-Match names its ETag.
+func notModifiedDoc() *apidocs.Response {
 	h := successHeaders(true)
 	h["ETag"] = &apidocs.Header{Ref: "#/components/headers/ETag"}
 	return &apidocs.Response{Description: "Not Modified: the data is the same as the ETag in If-None-Match says; no body. Counts against the rate limits.", Headers: h}
