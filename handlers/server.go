@@ -99,8 +99,9 @@ func New(d Deps) (*echo.Echo, *API) {
 			AllowOrigins: d.CORSOrigins,
 			AllowMethods: []string{http.MethodGet, http.MethodPost, http.MethodOptions},
 			// Idempotency-Key, Link, X-Total-Count and Idempotent-Replayed: the SDKs' retries and paging (sdk/).
-			AllowHeaders:  []string{"Authorization", "X-API-Key", "Content-Type", echo.HeaderXRequestID, "Idempotency-Key"},
-			ExposeHeaders: []string{"X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset", "Retry-After", "RateLimit", "RateLimit-Policy", echo.HeaderXRequestID, "Link", "X-Total-Count", "Idempotent-Replayed"},
+			// If-None-Match and ETag: conditional reads.
+			AllowHeaders:  []string{"Authorization", "X-API-Key", "Content-Type", echo.HeaderXRequestID, "Idempotency-Key", "If-None-Match"},
+			ExposeHeaders: []string{"X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset", "Retry-After", "RateLimit", "RateLimit-Policy", echo.HeaderXRequestID, "Link", "X-Total-Count", "Idempotent-Replayed", "ETag"},
 			MaxAge:        600,
 		},
 		LogMessage:     "request",
