@@ -6,6 +6,7 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -16,6 +17,7 @@ import (
 	"sharepanel/handlers"
 	"sharepanel/idempotency"
 	"sharepanel/internal/testenv"
+	"sharepanel/metrics"
 	"sharepanel/models"
 	"sharepanel/ratelimit"
 	"sharepanel/wire"
@@ -186,7 +188,8 @@ func TestIdempotencyRefusalsBeforeTheHandlerAreNotKept(t *testing.T) {
 // An error of the handler is kept and replayed (with the retry's own request_id); a 503 (the
 // action's transaction did not commit) is not kept: a retry runs the action again.
 func TestIdempotencyKeepsErrorsButNot503(t *testing.T) {
-	env := testenv.New(t, testenv.Options{})
+	m := metrics.New()
+	env := testenv.New(t, testenv.Options{Deps: func(d *handlers.Deps) { d.Metrics = m }})
 	acct := env.NewAccount("pro")
 	del := map[string]any{"mode": "orgs", "action": "delete", "org_id": 999999}
 	first := postIdem(env, acct.Key, "del-1", del)
@@ -218,6 +221,11 @@ func TestIdempotencyKeepsErrorsButNot503(t *testing.T) {
 	expectReplayed(t, postIdem(env, acct.Key, "new-1", newOrg), true)
 	if n := orgCount(t, env, acct.Key); n != 1 {
 		t.Fatalf("%d organizations, want 1", n)
+	}
+	postIdem(env, acct.Key, "new-1", del).Expect(t, http.StatusUnprocessableEntity, "Idempotency-Key was used with different parameters")
+	text := scrape(t, m)
+	for outcome, n := range map[string]int{"claimed": 3, "replayed": 2, "released": 1, "mismatch": 1} {
+		expectLine(t, text, `sharepanel_idempotency_requests_total{outcome="`+outcome+`"} `+strconv.Itoa(n))
 	}
 }
 
