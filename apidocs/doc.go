@@ -162,6 +162,7 @@ type Schema struct {
 	Default              any            `json:"default,omitempty"`
 	Minimum              *int64         `json:"minimum,omitempty"`
 	Maximum              *int64         `json:"maximum,omitempty"`
+	MinLength            *int           `json:"minLength,omitempty"`
 	MaxLength            *int           `json:"maxLength,omitempty"`
 	Pattern              string         `json:"pattern,omitempty"`
 	Properties           Properties     `json:"properties,omitempty"`

@@ -3,6 +3,7 @@ package handlers
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -242,9 +243,19 @@ func (c *Call) Page() wire.Page {
 	return wire.Page{Limit: int(c.Int("limit")), Offset: int(c.Int("offset"))}
 }
 
+// alwaysAccepted are the parameters every action takes besides its own: what picks it, and the key.
+var alwaysAccepted = []string{"mode", "action", "api_key"}
+
 // checkParams validates the action's declared parameters, applies defaults and returns the
-// parameters the handler sees. The first problem is reported, in declaration order.
+// parameters the handler sees. An action that changes data refuses parameters it does not take,
+// so that a misspelt setting is never silently dropped; reads ignore them (browsers and libraries
+// add cache-busters such as _). The first problem is reported, in declaration order.
 func checkParams(a *Action, raw Params) (Params, error) {
+	if a.Write {
+		if err := unknownParams(a, raw); err != nil {
+			return nil, err
+		}
+	}
 	out := make(Params, len(a.Params))
 	for _, p := range a.Params {
 		v, given := raw[p.Name]
@@ -267,4 +278,29 @@ func checkParams(a *Action, raw Params) (Params, error) {
 		out[p.Name] = norm
 	}
 	return out, nil
+}
+
+// unknownParams is the 400 for parameters an action does not take (nil when there are none):
+// "Unknown parameter: <name>. This action accepts: <its parameters>, mode, action, api_key".
+func unknownParams(a *Action, raw Params) error {
+	var unknown []string
+	for name := range raw {
+		if !slices.Contains(alwaysAccepted, name) && !slices.ContainsFunc(a.Params, func(p Param) bool { return p.Name == name }) {
+			unknown = append(unknown, name)
+		}
+	}
+	if len(unknown) == 0 {
+		return nil
+	}
+	slices.Sort(unknown)
+	accepted := make([]string, 0, len(a.Params)+len(alwaysAccepted))
+	for _, p := range a.Params {
+		accepted = append(accepted, p.Name)
+	}
+	accepted = append(accepted, alwaysAccepted...)
+	label := "Unknown parameter"
+	if len(unknown) > 1 {
+		label = "Unknown parameters"
+	}
+	return wire.Errorf(wire.EINVALID, "%s: %s. This action accepts: %s", label, strings.Join(unknown, ", "), strings.Join(accepted, ", "))
 }

@@ -12,18 +12,25 @@ func (a *API) apiKeysList(c *Call) (Reply, error) {
 	return listed("API keys retrieved successfully", keys, c.Page(), total, false)
 }
 
-// apiKeysCreate makes a key with at most the calling key's permissions and lifetime (by default,
-// the same): a key cannot mint a stronger one.
+// apiKeysCreate makes a key with at most the calling key's permissions, lifetime, allowlist and
+// scopes (by default, the same): a key cannot mint a stronger one.
 func (a *API) apiKeysCreate(c *Call) (Reply, error) {
-	perms, expires, err := c.Caller.Grant(c.Str("permissions"), c.Time("expires_at"))
+	req := models.KeyRequest{Name: c.Str("name"), Permissions: c.Str("permissions"), ExpiresAt: c.Time("expires_at"), ScopeModes: a.scopeModes}
+	if req.Name == "" {
+		req.Name = "New API Key"
+	}
+	var err error
+	if req.AllowedIPs, err = models.ParseAllowlist(c.Str("allowed_ips")); err != nil {
+		return Reply{}, err
+	}
+	if req.Scopes, err = models.ParseScopes(c.Str("scopes"), a.scopeModes); err != nil {
+		return Reply{}, err
+	}
+	key, err := c.Caller.Grant(req)
 	if err != nil {
 		return Reply{}, err
 	}
-	name := c.Str("name")
-	if name == "" {
-		name = "New API Key"
-	}
-	secret, _, err := a.Store.CreateAPIKey(c.Ctx(), c.UserID(), models.NewKey{Name: name, Permissions: perms, ExpiresAt: expires, Via: "api"})
+	secret, _, err := a.Store.CreateAPIKey(c.Ctx(), c.UserID(), key)
 	if err != nil {
 		return Reply{}, err
 	}

@@ -1,14 +1,17 @@
 package handlers_test
 
 import (
+	"context"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"testing"
 
 	"sharepanel/handlers"
 	"sharepanel/internal/testenv"
+	"sharepanel/models"
 	"sharepanel/ratelimit"
 )
 
@@ -46,7 +49,9 @@ func BenchmarkPipelineRefused(b *testing.B) {
 	serveLoop(b, env, acct.Key, http.StatusTooManyRequests)
 }
 
-// The whole pipeline for profile view, on the embedded database and the in-process limiter.
+// The whole pipeline for profile view, on the embedded database and the in-process limiter: with
+// a key as every key was before issue 13, and with one locked to 20 networks (httptest's client,
+// 192.0.2.1, matches the last) and to three modes.
 func BenchmarkPipelineProfileView(b *testing.B) {
 	env := benchEnv(b, ratelimit.NewMemory(ratelimit.MemoryOptions{}))
 	acct := env.NewAccount("enterprise")
@@ -54,5 +59,15 @@ func BenchmarkPipelineProfileView(b *testing.B) {
 		b.Fatal(err)
 	}
 	env.Store.Plans.Invalidate()
-	serveLoop(b, env, acct.Key, http.StatusOK)
+	ips := ""
+	for i := range 19 {
+		ips += "10." + strconv.Itoa(i) + ".0.0/16,"
+	}
+	locked, _, err := env.Store.CreateAPIKey(context.Background(), acct.User.ID, models.NewKey{Name: "locked", Permissions: "read,write",
+		AllowedIPs: ips + "192.0.2.0/24", Scopes: "profile:read,orgs:write,billing:read"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("unrestricted", func(b *testing.B) { serveLoop(b, env, acct.Key, http.StatusOK) })
+	b.Run("allowlist-20-scopes-3", func(b *testing.B) { serveLoop(b, env, locked, http.StatusOK) })
 }

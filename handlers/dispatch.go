@@ -25,6 +25,18 @@ type dispatchTable struct {
 // dispatch is built once from Routes; a mode or action listed twice is a bug and panics at start.
 var dispatch = newDispatchTable(Routes)
 
+// scopeModesOf are the modes a key's scopes may name, in the table's order: every mode that takes
+// a key (mode=auth takes none).
+func scopeModesOf(modes []Mode) []string {
+	var out []string
+	for _, m := range modes {
+		if !m.Public {
+			out = append(out, m.Name)
+		}
+	}
+	return out
+}
+
 func newDispatchTable(modes []Mode) dispatchTable {
 	t := dispatchTable{modes: make(map[string]modeRoutes, len(modes))}
 	names := make([]string, 0, len(modes))

@@ -200,19 +200,43 @@ func actionOperation(d docAction, errs []errorDoc, origin string) *apidocs.Opera
 			op.RequestBody = &apidocs.RequestBody{Required: requiresParams(d.A.Params), Content: map[string]*apidocs.MediaType{
 				"application/json": body, "application/x-www-form-urlencoded": body}}
 		}
+		op.Parameters = append(op.Parameters, idempotencyKeyParam())
 	} else {
 		for _, p := range d.A.Params {
 			op.Parameters = append(op.Parameters, &apidocs.Parameter{Name: p.Name, In: "query", Required: p.Required,
 				Description: paramSchema(p).Description, Schema: paramSchema(p)})
 		}
+		if !d.M.Public {
+			op.Parameters = append(op.Parameters, ifNoneMatchParam())
+			op.Responses["304"] = &apidocs.Response{Ref: "#/components/responses/NotModified"}
+		}
 	}
 	for _, e := range errs {
-		if e.Status == http.StatusMethodNotAllowed {
-			continue // the path answers the documented method
+		if e.Status == http.StatusMethodNotAllowed || e.Status == http.StatusUnprocessableEntity && !d.A.Write {
+			continue // the path answers the documented method; only writes take an Idempotency-Key
 		}
 		op.Responses[strconv.Itoa(e.Status)] = &apidocs.Response{Ref: "#/components/responses/" + e.Name}
 	}
 	return op
+}
+
+// idempotencyKeyParam is the Idempotency-Key header of the operations that change data.
+func idempotencyKeyParam() *apidocs.Parameter {
+	return &apidocs.Parameter{Name: "Idempotency-Key", In: "header",
+		Description: "Makes the write safe to retry: 1-255 printable ASCII characters (a UUID), unique per write, scoped to your account. " +
+			"The first request's answer is kept for 24 hours; a retry with the same key and the same parameters gets it again, " +
+			"with `Idempotent-Replayed: true`, and nothing is done again. The same key with other parameters is a 422; a retry " +
+			"while the first still runs is a 409 (try again after Retry-After). Refusals before the action runs (400, 401, 403, 413, " +
+			"429) and 503s are not kept.",
+		Schema: &apidocs.Schema{Type: "string", MinLength: ptr(1), MaxLength: ptr(255), Examples: []any{"5f0c3c1e-8a3b-4c8e-9d1e-2b7a6f4e9c10"}}}
+}
+
+// ifNoneMatchParam is the If-None-Match header of the operations that read.
+func ifNoneMatchParam() *apidocs.Parameter {
+	return &apidocs.Parameter{Name: "If-None-Match", In: "header",
+		Description: "The ETag of an answer you have (on GET and HEAD): when the data is still the same, the answer is 304 Not Modified " +
+			"with no body. A 304 counts against the rate limits like any answer.",
+		Schema: &apidocs.Schema{Type: "string", Examples: []any{`"yDk0mX2QxZbW9vVxQ1Jk3w"`}}}
 }
 
 // requiresParams tells whether a body must be sent: some parameter is required.
@@ -232,6 +256,12 @@ func successResponse(d docAction) *apidocs.Response {
 		schema = apidocs.Ref("Response." + d.ID())
 	}
 	h := successHeaders(!d.M.Public)
+	switch {
+	case d.A.Write:
+		h["Idempotent-Replayed"] = &apidocs.Header{Ref: "#/components/headers/Idempotent-Replayed"}
+	case !d.A.Secret:
+		h["ETag"] = &apidocs.Header{Ref: "#/components/headers/ETag"}
+	}
 	if d.A.Paged() { // paging.go
 		h["Link"] = &apidocs.Header{Ref: "#/components/headers/Link"}
 		if d.Mode != "search" {
@@ -369,6 +399,8 @@ func queryFormOperation(write bool, errs []errorDoc) *apidocs.Operation {
 			AdditionalProperties: true, Description: "mode, the selector, and the action's parameters."}}
 		op.RequestBody = &apidocs.RequestBody{Required: true, Content: map[string]*apidocs.MediaType{
 			"application/json": body, "application/x-www-form-urlencoded": body}}
+		op.Parameters = append(op.Parameters, idempotencyKeyParam())
+		op.Responses["200"].Headers["Idempotent-Replayed"] = &apidocs.Header{Ref: "#/components/headers/Idempotent-Replayed"}
 	} else {
 		op.OperationID, op.Summary = "api_get", "Call an action that only reads"
 		op.Description = "`mode`, the selector and the action's own parameters are query parameters. Actions " +
@@ -377,10 +409,13 @@ func queryFormOperation(write bool, errs []errorDoc) *apidocs.Operation {
 			op.Parameters = append(op.Parameters, &apidocs.Parameter{Name: p.Name, In: "query", Required: p.Name == "mode",
 				Description: p.Schema.Description, Schema: p.Schema})
 		}
+		op.Parameters = append(op.Parameters, ifNoneMatchParam())
+		op.Responses["200"].Headers["ETag"] = &apidocs.Header{Ref: "#/components/headers/ETag"}
+		op.Responses["304"] = &apidocs.Response{Ref: "#/components/responses/NotModified"}
 	}
 	for _, e := range errs {
-		if e.Status == http.StatusMethodNotAllowed && write {
-			continue // POST is accepted by every action
+		if e.Status == http.StatusMethodNotAllowed && write || e.Status == http.StatusUnprocessableEntity && !write {
+			continue // POST is accepted by every action; only writes take an Idempotency-Key
 		}
 		op.Responses[strconv.Itoa(e.Status)] = &apidocs.Response{Ref: "#/components/responses/" + e.Name}
 	}

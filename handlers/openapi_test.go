@@ -145,21 +145,45 @@ func TestOpenAPICoversDispatchTable(t *testing.T) {
 			if len(op.Tags) != 1 || op.Tags[0] != mode.Name {
 				t.Errorf("%s: tags %v", id, op.Tags)
 			}
-			// The parameters: query parameters of a read, the body's properties of a write.
+			// The parameters: query parameters of a read, the body's properties of a write; and the
+			// headers of issue 13: Idempotency-Key on writes, If-None-Match on keyed reads.
 			declared := map[string]bool{}
-			if action.Write {
-				if len(action.Params) > 0 {
-					body := op.RequestBody.Value.Content.Get("application/json").Schema.Value
-					for name := range body.Properties {
-						declared[name] = slices.Contains(body.Required, name)
-					}
-				}
-			} else {
-				for _, p := range op.Parameters {
-					if p.Value.In != "query" {
-						t.Errorf("%s: parameter %s in %s", id, p.Value.Name, p.Value.In)
-					}
+			var headers []string
+			for _, p := range op.Parameters {
+				switch {
+				case p.Value.In == "header":
+					headers = append(headers, p.Value.Name)
+				case p.Value.In != "query" || action.Write:
+					t.Errorf("%s: parameter %s in %s", id, p.Value.Name, p.Value.In)
+				default:
 					declared[p.Value.Name] = p.Value.Required
+				}
+			}
+			wantHeaders := []string{"If-None-Match"}
+			switch {
+			case action.Write:
+				wantHeaders = []string{"Idempotency-Key"}
+			case mode.Public:
+				wantHeaders = nil
+			}
+			if !slices.Equal(headers, wantHeaders) {
+				t.Errorf("%s: header parameters %v, want %v", id, headers, wantHeaders)
+			}
+			ok200 := op.Responses.Value("200").Value.Headers
+			switch {
+			case action.Write:
+				if ok200["Idempotent-Replayed"] == nil || op.Responses.Value("422") == nil || op.Responses.Value("409") == nil || op.Responses.Value("304") != nil {
+					t.Errorf("%s: a write documents Idempotent-Replayed, 409 and 422, and no 304", id)
+				}
+			case !mode.Public:
+				if ok200["ETag"] == nil || op.Responses.Value("304") == nil || op.Responses.Value("422") != nil {
+					t.Errorf("%s: a read documents ETag and 304, and no 422", id)
+				}
+			}
+			if action.Write && len(action.Params) > 0 {
+				body := op.RequestBody.Value.Content.Get("application/json").Schema.Value
+				for name := range body.Properties {
+					declared[name] = slices.Contains(body.Required, name)
 				}
 			}
 			if len(declared) != len(action.Params) {

@@ -31,13 +31,17 @@ func errorDocs(plans []models.Plan) []errorDoc {
 		tooLarge = append(tooLarge, fmt.Sprintf("Payload too large. The %s plan accepts at most %s", plans[0].Name, formatBytes(plans[0].MaxPayloadBytes)))
 	}
 	return []errorDoc{
-		{400, "BadRequest", wire.EINVALID, "A parameter is missing or invalid, or the mode or action is unknown.", []string{
+		{400, "BadRequest", wire.EINVALID, "A parameter is missing or invalid, the mode or action is unknown, an action that changes data got a parameter it does not take, or the Idempotency-Key header is malformed.", []string{
 			dispatch.invalidMode, "Invalid action for orgs mode", "Organization ID is required",
-			"Email and password are required", "limit must be an integer between 1 and 500"}},
+			"Email and password are required", "limit must be an integer between 1 and 500",
+			"Unknown parameter: titel. This action accepts: title, path, contact, mode, action, api_key",
+			"Invalid allowed_ips entry: 10.0.0.0/33. Use IPv4 or IPv6 addresses and CIDR blocks, comma-separated",
+			msgIdemBadKey}},
 		{401, "Unauthorized", wire.EUNAUTHORIZED, "No API key, or an unknown, deleted or expired one (or, for mode=auth, a wrong password).", []string{
 			"Invalid or expired API key", "Invalid email or password"}},
-		{403, "Forbidden", wire.EFORBIDDEN, "The account is suspended, the key lacks the permission, or a business rule refuses.", []string{
+		{403, "Forbidden", wire.EFORBIDDEN, "The account is suspended, the key lacks the permission, is used from an address outside its IP allowlist or in a mode outside its scopes, or a business rule refuses.", []string{
 			"This API key does not have write permission", "Account suspended",
+			"This API key may not be used from 203.0.113.9", "This API key may not use billing", "This API key may not change orgs",
 			"An API key may only create keys with its own permissions or fewer: this key has write",
 			"You do not have permission to delete this organization", "Organization limit reached for your plan"}},
 		{404, "NotFound", wire.ENOTFOUND, "The object does not exist, or belongs to another account: the message is the same either way.", []string{
@@ -46,8 +50,11 @@ func errorDocs(plans []models.Plan) []errorDoc {
 			"Method not allowed. Use POST for this action"}},
 		{408, "RequestTimeout", wire.ETIMEOUT, "The request's body did not arrive within the server's read timeout (SHAREPANEL_READ_TIMEOUT, 30 s by default); the connection is closed.", []string{
 			"Request body not received in time"}},
-		{409, "Conflict", wire.ECONFLICT, "A duplicate, such as an organization path that is taken.", nil},
+		{409, "Conflict", wire.ECONFLICT, "A duplicate, such as an organization path that is taken; or a request with the same Idempotency-Key is still running (Retry-After says when to try again).", []string{
+			msgIdemInProgress}},
 		{413, "PayloadTooLarge", wire.ETOOLARGE, "The body is larger than the plan allows (" + payloadFigures(plans) + ").", tooLarge},
+		{422, "UnprocessableEntity", wire.EIDEMPOTENCY, "The Idempotency-Key was used before with another mode, action or parameters: nothing was done.", []string{
+			msgIdemMismatch}},
 		{429, "TooManyRequests", wire.ERATELIMITED, "The plan's per-minute or daily limit is used up, or the client's address sent too many unknown keys; Retry-After says when to try again. A refused request is not charged.", []string{
 			"Rate limit exceeded. Please try again later.", "Too many invalid API keys from this address. Please try again later."}},
 		{500, "InternalError", wire.EINTERNAL, "Something unexpected; the cause is in the server's log under the X-Request-ID.", []string{
@@ -58,7 +65,7 @@ func errorDocs(plans []models.Plan) []errorDoc {
 }
 
 func errorResponses(docs []errorDoc) map[string]*apidocs.Response {
-	out := map[string]*apidocs.Response{}
+	out := map[string]*apidocs.Response{"NotModified": notModifiedDoc()}
 	for _, e := range docs {
 		mt := &apidocs.MediaType{Schema: apidocs.Ref("Error"), Examples: map[string]*apidocs.Example{}}
 		for i, msg := range e.Examples {
@@ -71,7 +78,7 @@ func errorResponses(docs []errorDoc) map[string]*apidocs.Response {
 		}
 		r := &apidocs.Response{Description: e.Meaning, Content: map[string]*apidocs.MediaType{"application/json": mt},
 			Headers: map[string]*apidocs.Header{"X-Request-ID": {Ref: "#/components/headers/X-Request-ID"}}}
-		if e.Status == 429 || e.Status == 503 {
+		if e.Status == 409 || e.Status == 429 || e.Status == 503 {
 			r.Headers["Retry-After"] = &apidocs.Header{Ref: "#/components/headers/Retry-After"}
 		}
 		if e.Status == 405 {
@@ -92,7 +99,18 @@ func responseHeaders() map[string]*apidocs.Header {
 		"Link": {Description: "On lists: the first, previous, next and last pages (RFC 8288, rel first, prev, next, last), " +
 			"absolute URLs of the same request with limit and offset set, without api_key", Schema: &apidocs.Schema{Type: "string"}},
 		"X-Total-Count": {Description: "On lists but search: how many items the whole list has", Schema: &apidocs.Schema{Type: "integer"}},
+		"ETag": {Description: "On reads: a strong tag of the answer's data (a hash of it); send it back in If-None-Match to get 304 while the data is the same",
+			Schema: &apidocs.Schema{Type: "string"}},
+		"Idempotent-Replayed": {Description: "On writes sent with an Idempotency-Key: `true` when the answer is the kept answer of an earlier request with that key (nothing was done again)",
+			Schema: &apidocs.Schema{Type: "string", Enum: []any{"true"}}},
 	}
+}
+
+// notModifiedDoc is the 304 of a read whose If-None-Match names its ETag.
+func notModifiedDoc() *apidocs.Response {
+	h := successHeaders(true)
+	h["ETag"] = &apidocs.Header{Ref: "#/components/headers/ETag"}
+	return &apidocs.Response{Description: "Not Modified: the data is the same as the ETag in If-None-Match says; no body. Counts against the rate limits.", Headers: h}
 }
 
 func securitySchemes() map[string]*apidocs.SecurityScheme {
@@ -125,7 +143,7 @@ func errorEnvelope() *apidocs.Schema {
 	p := envelopeProps("error", nil)
 	p = append(p, apidocs.Property{Name: "code", Schema: &apidocs.Schema{Type: "string", Description: "Machine-readable reason",
 		Enum: []any{wire.EINVALID, wire.EUNAUTHORIZED, wire.EFORBIDDEN, wire.ENOTFOUND, wire.EMETHOD,
-			wire.ETIMEOUT, wire.ECONFLICT, wire.ETOOLARGE, wire.ERATELIMITED, wire.EUNAVAILABLE, wire.EINTERNAL}}},
+			wire.ETIMEOUT, wire.ECONFLICT, wire.EIDEMPOTENCY, wire.ETOOLARGE, wire.ERATELIMITED, wire.EUNAVAILABLE, wire.EINTERNAL}}},
 		apidocs.Property{Name: "request_id", Schema: &apidocs.Schema{Type: "string",
 			Description: "The request's ID, as in the X-Request-ID header: quote it to support"}})
 	return &apidocs.Schema{Title: "Error", Type: "object", Required: []string{"status", "message", "timestamp", "request_id"}, Properties: p}
@@ -142,7 +160,7 @@ func successEnvelope(d docAction, data *apidocs.Schema) *apidocs.Schema {
 var exampleValues = map[string]string{
 	"email": "user@example.com", "password": "password", "title": "My Organization", "contact": "contact@example.com",
 	"bio": "Hello from the API", "query": "my", "status": "active", "name": "My dashboard", "permissions": "read",
-	"expires_at": "2030-12-31T23:59:59Z",
+	"expires_at": "2030-12-31T23:59:59Z", "allowed_ips": "203.0.113.7,10.0.0.0/8", "scopes": "orgs:read,billing:read",
 }
 
 // exampleParam is one parameter of a cURL example; numbers are written as JSON numbers.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/netip"
 	"strconv"
 	"strings"
 	"time"
@@ -75,12 +76,12 @@ func (a *API) serve(c echo.Context) error {
 	}
 	var status int
 	defer func() { a.recordUsage(call, c, status, start) }()
-	err = a.authorize(call, raw, action, body)
+	err = a.authorize(call, raw, rt, body)
 	if err == nil && !body.complete {
 		raw, err = a.readAll(call, raw, rt, body)
 	}
 	if err == nil {
-		err = a.run(call, action, raw)
+		err = a.runKeyed(call, rt, raw)
 	}
 	status = c.Response().Status
 	if err != nil {
@@ -122,19 +123,48 @@ func noStore(c echo.Context) {
 	h.Set("Pragma", "no-cache")
 }
 
-// run checks the parameters and calls the handler.
+// run checks the parameters and calls the handler: the public modes (no key).
 func (a *API) run(call *Call, action *Action, raw Params) error {
 	params, err := checkParams(action, raw)
 	if err != nil {
 		return err
 	}
 	call.params = params
+	return a.handle(call, action, raw)
+}
+
+// runKeyed checks the parameters and calls the handler of a keyed request: at most once per
+// Idempotency-Key for an action that changes data (idempotency.go).
+func (a *API) runKeyed(call *Call, rt route, raw Params) error {
+	params, err := checkParams(rt.action, raw)
+	if err != nil {
+		return err
+	}
+	call.params = params
+	if rt.action.Write {
+		key, err := idempotencyKeyOf(call.Request())
+		if err != nil {
+			return err
+		}
+		if key != "" {
+			return a.once(call, rt, raw, key)
+		}
+	}
+	return a.handle(call, rt.action, raw)
+}
+
+// handle calls the handler and writes its answer: the envelope, with a list's paging headers and a
+// read's ETag (or a 304 when the client has that answer already: conditional.go).
+func (a *API) handle(call *Call, action *Action, raw Params) error {
 	reply, err := action.Handle(a, call)
 	if err != nil {
 		return err
 	}
 	if reply.Page != nil {
 		writePaging(call, action, raw, *reply.Page)
+	}
+	if !action.Write && !action.Secret && reply.Data != nil {
+		return successETag(call, reply.Message, reply.Data)
 	}
 	return success(call, reply.Message, reply.Data)
 }
@@ -183,11 +213,13 @@ func apiKeyFrom(r *http.Request, p Params) string {
 	return strings.TrimSpace(r.Header.Get("X-API-Key"))
 }
 
-// authorize resolves the key and applies the caller's rate limit, suspension, payload cap and the
-// key's permissions. A key that the cache cannot answer is looked up only while the client's
-// address has not failed too many lookups (KeyLookups).
-func (a *API) authorize(call *Call, raw Params, action *Action, b *body) error {
+// authorize resolves the key, refuses it from an address outside its allowlist, and applies the
+// caller's rate limit, suspension, payload cap and the key's permissions and scopes. A key that the
+// cache cannot answer is looked up only while the client's address has not failed too many
+// lookups (KeyLookups).
+func (a *API) authorize(call *Call, raw Params, rt route, b *body) error {
 	ctx := call.Ctx()
+	action := rt.action
 	p, err := a.resolveKey(call, apiKeyFrom(call.Request(), raw))
 	if err != nil {
 		if wire.ErrorCode(err) == wire.EUNAUTHORIZED {
@@ -197,7 +229,13 @@ func (a *API) authorize(call *Call, raw Params, action *Action, b *body) error {
 		}
 		return err
 	}
-	call.Caller = p
+	call.Caller = p // from here on the request is the key's usage, whatever its answer
+	if p.AllowedIPs != nil && !p.AllowsIP(call.IP) {
+		// Before anything else is done for it: a leaked key used from elsewhere costs its account
+		// nothing, not even a request of its limits.
+		observeKeyRefusal(a.Metrics, "ip")
+		return wire.Errorf(wire.EFORBIDDEN, "This API key may not be used from %s", shownIP(call.IP))
+	}
 	plan, err := a.Store.Plans.Limits(ctx, p.PlanID)
 	if err != nil {
 		return err
@@ -223,7 +261,22 @@ func (a *API) authorize(call *Call, raw Params, action *Action, b *body) error {
 	if !action.Write && !p.CanRead {
 		return wire.Errorf(wire.EFORBIDDEN, "This API key does not have read permission")
 	}
+	if p.Scopes != nil {
+		if err := p.Scopes.Check(rt.mode.Name, action.Write); err != nil {
+			observeKeyRefusal(a.Metrics, "scope")
+			return err
+		}
+	}
 	return nil
+}
+
+// shownIP is a client address as a message may show it: an address, or a placeholder for anything
+// else a trusted proxy may have sent.
+func shownIP(ip string) string {
+	if a, err := netip.ParseAddr(ip); err == nil {
+		return a.WithZone("").Unmap().String()
+	}
+	return "an address that is not an IP address"
 }
 
 // allow charges the request to the caller's limits, in a span of its own when tracing is on, and

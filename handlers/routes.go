@@ -105,6 +105,8 @@ var Routes = []Mode{
 			{Name: "name", Kind: KindString, MaxLen: 100, Default: "New API Key", Doc: "Name of the key"},
 			{Name: "permissions", Kind: KindString, Doc: "read, write or read,write: at most the calling key's own, which are the default (read,write for a key of mode=auth)"},
 			{Name: "expires_at", Kind: KindTime, Doc: "Expiry, ISO 8601 (e.g. 2030-12-31T23:59:59Z): in the future, at most 10 years ahead, and no later than the calling key's own expiry, which is the default"},
+			{Name: "allowed_ips", Kind: KindString, MaxLen: 2000, Doc: "IP allowlist: comma-separated IPv4/IPv6 addresses and CIDR blocks (at most 20), e.g. 203.0.113.7,10.0.0.0/8; the key is refused (403) from any other client address. Within the calling key's own allowlist, which is the default (none: any address)"},
+			{Name: "scopes", Kind: KindString, MaxLen: 1000, Doc: "Scopes: comma-separated <mode>:read or <mode>:write (write implies read), e.g. instances:write,billing:read; the key may use only those modes, and change data only where it has write. Within the calling key's own scopes, which are the default (none: every mode)"},
 		}},
 		{Name: "delete", Summary: "Delete an API key", Write: true, Handle: (*API).apiKeysDelete, Params: []Param{keyIDParam}},
 		{Name: "usage", Summary: "Usage of one API key", Handle: (*API).apiKeysUsage, Params: []Param{keyIDParam}, Response: models.KeyUsage{}},

@@ -52,6 +52,9 @@ type Deps struct {
 	Bodies *httpkit.BodyBudget
 	// KeyLookups throttles failed key lookups per client address; nil: the default limits.
 	KeyLookups *ratelimit.KeyLookups
+	// Idempotency keeps the answers of writes sent with an Idempotency-Key, for every replica:
+	// idempotency.Redis with Redis; nil: the database (models.IdempotencyRecords).
+	Idempotency IdempotencyStore
 	// PublicURL is the gateway's public origin (SHAREPANEL_PUBLIC_URL): the docs' server and the
 	// origin of their cURL lines. Empty: the relative server "/", and cURL lines to Addr.
 	PublicURL string
@@ -67,6 +70,7 @@ type Deps struct {
 // API is the user API: its handlers are the methods that Routes names.
 type API struct {
 	Deps
+	scopeModes []string // the modes a key's scopes may name (scopeModesOf)
 }
 
 // New builds the user API's echo instance.
@@ -83,7 +87,10 @@ func New(d Deps) (*echo.Echo, *API) {
 	if d.Log == nil {
 		d.Log = slog.New(slog.DiscardHandler)
 	}
-	a := &API{Deps: d}
+	if d.Idempotency == nil {
+		d.Idempotency = d.Store.NewIdempotencyRecords(models.IdempotencyOptions{TTL: IdempotencyTTL, Lease: IdempotencyLease(d.RequestTimeout)})
+	}
+	a := &API{Deps: d, scopeModes: scopeModesOf(Routes)}
 
 	e := httpkit.New(httpkit.Edge{
 		Log:            d.Log,
@@ -92,8 +99,9 @@ func New(d Deps) (*echo.Echo, *API) {
 			AllowOrigins: d.CORSOrigins,
 			AllowMethods: []string{http.MethodGet, http.MethodPost, http.MethodOptions},
 			// Idempotency-Key, Link, X-Total-Count and Idempotent-Replayed: the SDKs' retries and paging (sdk/).
-			AllowHeaders:  []string{"Authorization", "X-API-Key", "Content-Type", echo.HeaderXRequestID, "Idempotency-Key"},
-			ExposeHeaders: []string{"X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset", "Retry-After", "RateLimit", "RateLimit-Policy", echo.HeaderXRequestID, "Link", "X-Total-Count", "Idempotent-Replayed"},
+			// If-None-Match and ETag: conditional reads.
+			AllowHeaders:  []string{"Authorization", "X-API-Key", "Content-Type", echo.HeaderXRequestID, "Idempotency-Key", "If-None-Match"},
+			ExposeHeaders: []string{"X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset", "Retry-After", "RateLimit", "RateLimit-Policy", echo.HeaderXRequestID, "Link", "X-Total-Count", "Idempotent-Replayed", "ETag"},
 			MaxAge:        600,
 		},
 		LogMessage:     "request",

@@ -27,6 +27,8 @@ type Metrics struct {
 	requests *prometheus.CounterVec
 	latency  *prometheus.HistogramVec
 	limiter  *prometheus.CounterVec
+	refusals *prometheus.CounterVec
+	idem     *prometheus.CounterVec
 }
 
 // New registers the request, latency and limiter metrics, and the Go runtime and process ones.
@@ -46,8 +48,16 @@ func New() *Metrics {
 			Namespace: namespace, Name: "ratelimit_decisions_total",
 			Help: "Limiter decisions by limiter (requests, logins), the backend that made them (redis, local, open) and outcome (allowed, limited, error).",
 		}, []string{"limiter", "backend", "outcome"}),
+		refusals: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Namespace: namespace, Name: "api_key_refusals_total",
+			Help: "Requests refused by their key's restrictions: reason ip (the client address is outside the key's allowlist) or scope (the mode, or changing it, is outside the key's scopes).",
+		}, []string{"reason"}),
+		idem: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Namespace: namespace, Name: "idempotency_requests_total",
+			Help: "Writes sent with an Idempotency-Key, by outcome: claimed (run), replayed, in_progress (409), mismatch (422), released (answer not kept: 503 or client gone).",
+		}, []string{"outcome"}),
 	}
-	m.reg.MustRegister(m.requests, m.latency, m.limiter,
+	m.reg.MustRegister(m.requests, m.latency, m.limiter, m.refusals, m.idem,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -97,6 +107,16 @@ func (m *Metrics) WatchUsageLag(lag func() time.Duration) {
 		Namespace: namespace, Name: "usage_flush_lag_seconds",
 		Help: "Age of the oldest usage record not yet in the database (0 when none waits): how far the usage reports are behind.",
 	}, func() float64 { return lag().Seconds() }))
+}
+
+// ObserveKeyRefusal counts a request refused by its key's allowlist or scopes.
+func (m *Metrics) ObserveKeyRefusal(reason string) {
+	m.refusals.WithLabelValues(reason).Inc()
+}
+
+// ObserveIdempotency counts what became of a write sent with an Idempotency-Key.
+func (m *Metrics) ObserveIdempotency(outcome string) {
+	m.idem.WithLabelValues(outcome).Inc()
 }
 
 // WatchDB exports the database pool's statistics (open, in use, idle, waits, …), read at scrape time.

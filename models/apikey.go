@@ -35,6 +35,10 @@ type APIKey struct {
 	// were recorded) or KeySourceLogin (mode=auth, with a password or an autologin token). The two
 	// are capped apart.
 	Source string `gorm:"size:16;not null;default:'api'" json:"-"`
+	// AllowedIPs and Scopes lock the key down (keyrestrictions.go): the addresses it may be used
+	// from and the modes it may use, each as a comma-separated list; nil: unrestricted.
+	AllowedIPs *string `gorm:"size:1000" json:"allowed_ips"`
+	Scopes     *string `gorm:"size:255" json:"scopes"`
 }
 
 // Key sources.
@@ -157,6 +161,9 @@ type NewKey struct {
 	Permissions string     // normalised by ParsePermissions
 	ExpiresAt   *time.Time // nil: never
 	Via         string     // "login", "autologin" or "api", for the activity log; the first two make login keys
+	// AllowedIPs and Scopes are the key's restrictions as stored (Allowlist.String,
+	// Scopes.String); "" for none.
+	AllowedIPs, Scopes string
 }
 
 // source is the key's Source.
@@ -202,6 +209,12 @@ func createAPIKey(tx *gorm.DB, userID int64, in NewKey) (createdKey, error) {
 		t := wire.DateTime(in.ExpiresAt.UTC())
 		key.ExpiresAt = &t
 	}
+	if in.AllowedIPs != "" {
+		key.AllowedIPs = &in.AllowedIPs
+	}
+	if in.Scopes != "" {
+		key.Scopes = &in.Scopes
+	}
 	out := createdKey{secret: secret, key: key}
 	// Lock the account row so that concurrent creations count each other.
 	var u User
@@ -232,8 +245,14 @@ func createAPIKey(tx *gorm.DB, userID int64, in NewKey) (createdKey, error) {
 	if err := tx.Create(key).Error; err != nil {
 		return out, err
 	}
-	return out, logActivity(tx, userID, "api_key_created", "api_key", key.ID,
-		map[string]any{"key_name": key.Name, "permissions": key.Permissions, "via": in.Via})
+	details := map[string]any{"key_name": key.Name, "permissions": key.Permissions, "via": in.Via}
+	if key.AllowedIPs != nil {
+		details["allowed_ips"] = *key.AllowedIPs
+	}
+	if key.Scopes != nil {
+		details["scopes"] = *key.Scopes
+	}
+	return out, logActivity(tx, userID, "api_key_created", "api_key", key.ID, details)
 }
 
 // forgetRevoked makes keys that a committed change revoked fail on their next request, on every
@@ -299,6 +318,11 @@ type Principal struct {
 	CanWrite  bool
 	ExpiresAt time.Time // zero: never
 	Suspended bool
+	// AllowedIPs and Scopes are the key's restrictions, read once when the key is cached (nil:
+	// none); allowedIPs and scopes the same as stored, for messages.
+	AllowedIPs         Allowlist
+	Scopes             Scopes
+	allowedIPs, scopes string
 }
 
 // Permissions are the principal's key's permissions, as ParsePermissions spells them.
@@ -312,32 +336,61 @@ func (p *Principal) Permissions() string {
 	return "read"
 }
 
-// Grant checks what a key made by p's key may be: requested permissions (empty: p's own) no more
-// than p's, and an expiry (nil: p's own, or never when p's key never expires) no later than p's.
-// It returns the new key's permissions and expiry.
-func (p *Principal) Grant(requested string, expires *time.Time) (string, *time.Time, error) {
-	perms := p.Permissions()
-	if strings.TrimSpace(requested) != "" {
-		want, err := ParsePermissions(requested)
+// KeyRequest is what api_keys create asks for, parsed: each field's zero value means "not given".
+type KeyRequest struct {
+	Name        string
+	Permissions string     // as given; "": the creating key's
+	ExpiresAt   *time.Time // nil: the creating key's expiry, or never
+	// AllowedIPs (ParseAllowlist) and Scopes (ParseScopes, whose mode order ScopeModes is): nil,
+	// the creating key's own.
+	AllowedIPs Allowlist
+	Scopes     Scopes
+	ScopeModes []string
+}
+
+// Grant checks what a key made by p's key may be, and returns it: permissions no more than p's
+// (by default p's own), an expiry no later than p's (by default p's own, or never when p's key
+// never expires), an allowlist within p's and scopes within p's (by default p's own, or none). A
+// key cannot mint one stronger than itself.
+func (p *Principal) Grant(req KeyRequest) (NewKey, error) {
+	out := NewKey{Name: req.Name, Permissions: p.Permissions(), ExpiresAt: req.ExpiresAt, Via: "api",
+		AllowedIPs: p.allowedIPs, Scopes: p.scopes}
+	if strings.TrimSpace(req.Permissions) != "" {
+		want, err := ParsePermissions(req.Permissions)
 		if err != nil {
-			return "", nil, err
+			return NewKey{}, err
 		}
 		if strings.Contains(want, "read") && !p.CanRead || strings.Contains(want, "write") && !p.CanWrite {
-			return "", nil, wire.Errorf(wire.EFORBIDDEN, "An API key may only create keys with its own permissions or fewer: this key has %s", perms)
+			return NewKey{}, wire.Errorf(wire.EFORBIDDEN, "An API key may only create keys with its own permissions or fewer: this key has %s", p.Permissions())
 		}
-		perms = want
+		out.Permissions = want
 	}
 	if !p.ExpiresAt.IsZero() {
-		if expires == nil {
+		if out.ExpiresAt == nil {
 			own := p.ExpiresAt
-			expires = &own
-		} else if expires.After(p.ExpiresAt) {
-			return "", nil, wire.Errorf(wire.EFORBIDDEN, "An API key that expires may only create keys that expire no later: this key expires at %s UTC",
+			out.ExpiresAt = &own
+		} else if out.ExpiresAt.After(p.ExpiresAt) {
+			return NewKey{}, wire.Errorf(wire.EFORBIDDEN, "An API key that expires may only create keys that expire no later: this key expires at %s UTC",
 				p.ExpiresAt.UTC().Format(wire.DateTimeLayout))
 		}
 	}
-	return perms, expires, nil
+	if req.AllowedIPs != nil {
+		if !p.AllowedIPs.covers(req.AllowedIPs) {
+			return NewKey{}, wire.Errorf(wire.EFORBIDDEN, "An API key with an IP allowlist may only create keys whose allowlist is within its own: this key allows %s", p.allowedIPs)
+		}
+		out.AllowedIPs = req.AllowedIPs.String()
+	}
+	if req.Scopes != nil {
+		if !p.Scopes.covers(req.Scopes) {
+			return NewKey{}, wire.Errorf(wire.EFORBIDDEN, "An API key with scopes may only create keys within its own scopes: this key has %s", p.scopes)
+		}
+		out.Scopes = req.Scopes.String(req.ScopeModes)
+	}
+	return out, nil
 }
+
+// AllowsIP reports whether the key may be used from ip (the client-IP rule's address).
+func (p *Principal) AllowsIP(ip string) bool { return p.AllowedIPs.Allows(ip) }
 
 // Expired tells whether the key has expired at now.
 func (p *Principal) Expired(now time.Time) bool {
@@ -353,9 +406,11 @@ func (s *Store) lookupKey(ctx context.Context, hash string) (*Principal, error) 
 		Permissions string
 		ExpiresAt   *wire.DateTime
 		Suspended   bool
+		AllowedIPs  *string
+		Scopes      *string
 	}
 	err := s.db.WithContext(ctx).Table("api_keys AS k").
-		Select("k.id AS key_id, k.user_id, u.plan_id, k.permissions, k.expires_at, u.suspended").
+		Select("k.id AS key_id, k.user_id, u.plan_id, k.permissions, k.expires_at, u.suspended, k.allowed_ips, k.scopes").
 		Joins("JOIN users u ON u.id = k.user_id").
 		Where("k.key_hash = ? AND k.is_active = ?", hash, true).
 		Limit(1).Scan(&row).Error
@@ -369,6 +424,12 @@ func (s *Store) lookupKey(ctx context.Context, hash string) (*Principal, error) 
 		CanRead: strings.Contains(row.Permissions, "read"), CanWrite: strings.Contains(row.Permissions, "write")}
 	if row.ExpiresAt != nil {
 		p.ExpiresAt = row.ExpiresAt.Time()
+	}
+	if row.AllowedIPs != nil && *row.AllowedIPs != "" {
+		p.allowedIPs, p.AllowedIPs = *row.AllowedIPs, parseStoredAllowlist(*row.AllowedIPs)
+	}
+	if row.Scopes != nil && *row.Scopes != "" {
+		p.scopes, p.Scopes = *row.Scopes, parseStoredScopes(*row.Scopes)
 	}
 	return p, nil
 }
@@ -399,4 +460,21 @@ func migrateKeySources(s migrationStep) error {
 	return s.exec(`UPDATE api_keys SET source = 'login' WHERE source = 'api' AND id IN (
 		SELECT resource_id FROM activity_logs WHERE action = 'api_key_created' AND resource_type = 'api_key'
 		AND (details LIKE '%"via":"login"%' OR details LIKE '%"via":"autologin"%'))`)
+}
+
+// migrateKeyRestrictions is migration 6: api_keys.allowed_ips and api_keys.scopes, nullable (every
+// existing key stays unrestricted). Safe to run again: each column is added once.
+func migrateKeyRestrictions(s migrationStep) error {
+	for _, col := range []struct{ name, ddl string }{
+		{"allowed_ips", "ALTER TABLE api_keys ADD COLUMN allowed_ips VARCHAR(1000) NULL"},
+		{"scopes", "ALTER TABLE api_keys ADD COLUMN scopes VARCHAR(255) NULL"},
+	} {
+		if s.db.Migrator().HasColumn(&APIKey{}, col.name) {
+			continue
+		}
+		if err := s.exec(col.ddl); err != nil {
+			return err
+		}
+	}
+	return nil
 }

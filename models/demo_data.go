@@ -72,9 +72,10 @@ func (d *demoSeed) keys() (string, *APIKey, error) {
 	secret := newSecret()
 	key := &APIKey{UserID: d.demo, Name: "Demo key", KeyHash: HashKey(secret), KeyPrefix: secret[:10],
 		Permissions: "read,write", IsActive: true, CreatedAt: wire.DateTime(d.now.Truncate(time.Second))}
-	readOnly := newSecret() // never shown: it is there to be listed
+	readOnly := newSecret() // never shown: it is there to be listed, locked to an office's network and three modes
+	roScopes, roIPs := "billing:read,analytics:read,stats:read", "203.0.113.0/24,2001:db8:5::/48"
 	ro := &APIKey{UserID: d.demo, Name: "Dashboard (read-only)", KeyHash: HashKey(readOnly), KeyPrefix: readOnly[:10],
-		Permissions: "read", IsActive: true, CreatedAt: wire.DateTime(d.ago(20, 0))}
+		Permissions: "read", IsActive: true, CreatedAt: wire.DateTime(d.ago(20, 0)), Scopes: &roScopes, AllowedIPs: &roIPs}
 	for _, k := range []*APIKey{ro, key} {
 		if err := d.tx.Create(k).Error; err != nil {
 			return "", nil, err

@@ -117,6 +117,15 @@ func TestUpgradeKeepsEveryRow(t *testing.T) {
 			if fmt.Sprint(after) != fmt.Sprint(before) {
 				t.Errorf("through the API after upgrade:\n%v\nbefore:\n%v", after, before)
 			}
+			// Migration 6: every key there was stays unrestricted (no allowlist, no scopes).
+			for _, k := range env.Get(map[string]string{"mode": "api_keys", "action": "list", "api_key": f.Expect.DemoKey, "limit": "500"}).DataList(t) {
+				if v, has := k["allowed_ips"]; !has || v != nil {
+					t.Errorf("key %v after upgrade: allowed_ips %v, want null", k["id"], v)
+				}
+				if v, has := k["scopes"]; !has || v != nil {
+					t.Errorf("key %v after upgrade: scopes %v, want null", k["id"], v)
+				}
+			}
 			if got := usageReports(t, env, f, true); got != usageBefore {
 				t.Errorf("usage reports after upgrade:\n%s\nbefore, from the old rows:\n%s", got, usageBefore)
 			}
@@ -452,4 +461,41 @@ func schemaOf(t *testing.T, s *models.Store) string {
 	stmts := models.SplitSQL(ddl, d.MySQL)
 	slices.Sort(stmts)
 	return strings.Join(stmts, ";\n")
+}
+
+// Migrations 6 (api_keys.allowed_ips, scopes) and 7 (idempotency_keys) are safe to run again,
+// after a failure halfway too (MySQL commits DDL as it goes): one column added of two, then the
+// step again.
+func TestKeyRestrictionMigrationsRunAgain(t *testing.T) {
+	ctx := context.Background()
+	s := testenv.NewStore(t)
+	fresh := schemaOf(t, s)
+	if err := s.DB().Exec("ALTER TABLE api_keys DROP COLUMN scopes").Error; err != nil {
+		t.Fatal(err)
+	}
+	if err := s.DB().Exec("DELETE FROM schema_migrations WHERE version IN (6, 7)").Error; err != nil {
+		t.Fatal(err)
+	}
+	applied, err := s.Migrate(ctx)
+	if err != nil || len(applied) != 2 || applied[0].Version != 6 || applied[1].Version != 7 {
+		t.Fatalf("migrate again: %v, %v", applied, err)
+	}
+	// The column added again comes last: the api_keys table has the same columns, in another order.
+	withoutKeys := func(schema string) string {
+		var keep []string
+		for _, stmt := range strings.Split(schema, ";\n") {
+			if !strings.HasPrefix(stmt, "CREATE TABLE `api_keys`") {
+				keep = append(keep, stmt)
+			}
+		}
+		return strings.Join(keep, ";\n")
+	}
+	if got := schemaOf(t, s); withoutKeys(got) != withoutKeys(fresh) {
+		t.Fatalf("schema after running 6 and 7 again:\n%s\nfresh:\n%s", got, fresh)
+	}
+	for _, col := range []string{"allowed_ips", "scopes", "source"} {
+		if !s.DB().Migrator().HasColumn(&models.APIKey{}, col) {
+			t.Errorf("api_keys.%s missing", col)
+		}
+	}
 }

@@ -18,6 +18,8 @@ var migrations = []migration{
 	{Version: 3, Name: "usage rollup: one row per (user, day, key, endpoint, status), per-day and per-key-day summaries, endpoint numbers; api_usage merged into them", Up: usageRollupStep},
 	{Version: 4, Name: "totals kept current: account totals, list rows per day, paid invoices per day, counted from the rows", Up: totalsStep},
 	{Version: 5, Name: "an index for each list's filter and sort (user, status or flag, time, id)", Up: listIndexesStep},
+	{Version: 6, Name: "api_keys.allowed_ips and api_keys.scopes: keys locked to addresses and modes", Up: migrateKeyRestrictions},
+	{Version: 7, Name: "idempotency_keys: the kept answers of writes sent with an Idempotency-Key", Up: sqlFile("0007_idempotency_keys")},
 	{Version: 8, Name: "usage batches written once", Up: sqlFile("0008_usage_batches")},
 	{Version: 20, Name: "api_keys.source: login keys are capped apart", Up: migrateKeySources},
 }

@@ -48,14 +48,16 @@ type failoverRig struct {
 func newFailoverRig(t *testing.T, mode string) *failoverRig {
 	mr := miniredis.RunT(t)
 	mr.SetTime(t0)
-	c, err := NewRedisClient("redis://" + mr.Addr() + "/0")
+	// Timeouts far above a loaded machine's scheduling delay (the race detector slows miniredis's
+	// Lua tenfold): the failures these tests are about are injected, never waited for.
+	c, err := NewRedisClient("redis://" + mr.Addr() + "/0?timeout=" + rigTimeout.String())
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { c.Close() })
 	cmds := &commandLog{}
 	c.AddHook(cmds)
-	r, err := NewRedis(c, RedisOptions{})
+	r, err := NewRedis(c, RedisOptions{Timeout: rigTimeout})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,17 +12,18 @@ import (
 // Error codes. The HTTP edge maps each to one status (handlers/httpkit: Status); the domain never
 // speaks HTTP.
 const (
-	EINVALID      = "invalid_request"    // bad or missing parameter: 400
-	EUNAUTHORIZED = "unauthorized"       // no key, bad or expired key: 401
-	EFORBIDDEN    = "forbidden"          // the caller may not do this: 403
-	ENOTFOUND     = "not_found"          // missing, or someone else's: 404
-	EMETHOD       = "method_not_allowed" // wrong HTTP method: 405
-	ETIMEOUT      = "request_timeout"    // the client did not send its request in time: 408
-	ECONFLICT     = "conflict"           // duplicate: 409
-	ETOOLARGE     = "payload_too_large"  // payload over the plan: 413
-	ERATELIMITED  = "rate_limited"       // 429
-	EUNAVAILABLE  = "unavailable"        // a dependency is down and we refuse to guess: 503
-	EINTERNAL     = "internal"           // anything unexpected: 500, cause only in the log
+	EINVALID      = "invalid_request"        // bad or missing parameter: 400
+	EUNAUTHORIZED = "unauthorized"           // no key, bad or expired key: 401
+	EFORBIDDEN    = "forbidden"              // the caller may not do this: 403
+	ENOTFOUND     = "not_found"              // missing, or someone else's: 404
+	EMETHOD       = "method_not_allowed"     // wrong HTTP method: 405
+	ETIMEOUT      = "request_timeout"        // the client did not send its request in time: 408
+	ECONFLICT     = "conflict"               // duplicate, or an Idempotency-Key whose request still runs: 409
+	EIDEMPOTENCY  = "idempotency_key_reused" // an Idempotency-Key sent again with other parameters: 422
+	ETOOLARGE     = "payload_too_large"      // payload over the plan: 413
+	ERATELIMITED  = "rate_limited"           // 429
+	EUNAVAILABLE  = "unavailable"            // a dependency is down and we refuse to guess: 503
+	EINTERNAL     = "internal"               // anything unexpected: 500, cause only in the log
 )
 
 // Error is the one error type of the service: a code and a message that is safe to show the caller.

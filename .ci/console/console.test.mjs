@@ -255,8 +255,6 @@ test('usage: the chart has drawn its series; another period', async () => {
 
 test('API keys: create one with an allowlist and a scope, see it listed, delete it', async () => {
   const checkKey = await apiKey(EMAIL);
-  const featureProbe = (await allKeys(checkKey))[0];
-  const gatewayHasRestrictions = featureProbe && 'allowed_ips' in featureProbe && 'scopes' in featureProbe;
 
   await go(page, '#/keys', '#create-key');
   await page.type('#create-key input[name=name]', 'Browser test key');
@@ -276,17 +274,17 @@ test('API keys: create one with an allowlist and a scope, see it listed, delete 
   assert.equal(made.name, 'Browser test key');
   assert.equal(made.permissions, 'read,write');
   const row = await page.$$eval('table.data tbody tr', (trs, p) => trs.find((tr) => tr.textContent.includes(p))?.innerText, prefix);
-  if (gatewayHasRestrictions) {
-    assert.equal(made.allowed_ips.replace(/\s/g, ''), '127.0.0.1,10.0.0.0/8');
-    assert.equal(made.scopes, 'orgs:read');
-    assert.match(row, /10\.0\.0\.0\/8/);
-    assert.match(row, /orgs:read/);
-  } else {
-    // Waits on the keys issue (allowlists, scopes): until then the console warns that the gateway
-    // made an unrestricted key, and shows the fields it does not have as "—".
-    console.log('  (this gateway has no allowlists or scopes yet: checking the console says so)');
-    await page.waitForFunction(() => /did not apply an IP allowlist or scopes/.test(document.querySelector('#new-key')?.textContent || ''));
-  }
+  // The gateway applies both (issue 13): the list and the console's row show them, and the
+  // console does not warn that they were ignored.
+  assert.equal(made.allowed_ips, '127.0.0.1,10.0.0.0/8');
+  assert.equal(made.scopes, 'orgs:read');
+  assert.match(row, /127\.0\.0\.1/);
+  assert.match(row, /10\.0\.0\.0\/8/);
+  assert.match(row, /orgs:read/);
+  assert.doesNotMatch(await text(page, '#new-key'), /did not apply/);
+  // The key works as made: orgs may be read (from 127.0.0.1, the test's address), nothing else.
+  assert.equal((await api({ mode: 'orgs', action: 'list' }, { key: secret })).status, 200);
+  assert.equal((await api({ mode: 'profile', action: 'view' }, { key: secret })).body.message, 'This API key may not use profile');
 
   // Per-key usage: the demo key has a week of requests.
   await page.$$eval('table.data tbody tr', (trs) => trs.find((tr) => tr.querySelector('td').textContent === 'Demo key').querySelector('td.actions button').click());

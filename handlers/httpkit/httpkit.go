@@ -25,6 +25,7 @@ var statusByCode = map[string]int{
 	wire.EMETHOD:       http.StatusMethodNotAllowed,
 	wire.ETIMEOUT:      http.StatusRequestTimeout,
 	wire.ECONFLICT:     http.StatusConflict,
+	wire.EIDEMPOTENCY:  http.StatusUnprocessableEntity,
 	wire.ETOOLARGE:     http.StatusRequestEntityTooLarge,
 	wire.ERATELIMITED:  http.StatusTooManyRequests,
 	wire.EUNAVAILABLE:  http.StatusServiceUnavailable,

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"sharepanel/config"
+	"sharepanel/handlers"
+	"sharepanel/idempotency"
 	"sharepanel/internal/tracing"
 	"sharepanel/models"
 	"sharepanel/ratelimit"
@@ -22,6 +24,9 @@ type limiters struct {
 	Redis    func(context.Context) error // Redis health check; nil without Redis
 	// Revocations carries cache invalidations between replicas; nil without Redis.
 	Revocations *revocation.Bus
+	// Idempotency keeps the answers of writes sent with an Idempotency-Key in Redis, for every
+	// replica; nil without Redis (the database keeps them).
+	Idempotency *idempotency.Redis
 	// Failover is the request limiter's Redis failover (nil without Redis), for readiness and
 	// metrics; LoginFailover the login limits'.
 	Failover, LoginFailover *ratelimit.Failover
@@ -32,7 +37,7 @@ type limiters struct {
 // publication may take longer than a limiter call, and nothing waits on them in a request.
 const revocationTimeout = time.Second
 
-// newLimiters builds the limiters; seed is the request limiter's today's usage of a caller
+// newLimiters builds the limiters (and, with Redis, the Idempotency-Key records); seed is the request limiter's today's usage of a caller
 // (handlers.UsageToday), from which it seeds a daily count Redis has lost and starts its fallback;
 // the Redis client's commands are traced by tr.
 func newLimiters(cfg config.Config, log *slog.Logger, seed func(context.Context, string) (int64, error), tr *tracing.Tracing) (*limiters, error) {
@@ -78,6 +83,15 @@ func newLimiters(cfg config.Config, log *slog.Logger, seed func(context.Context,
 		client.Close()
 		return nil, err
 	}
+	// Idempotency-Key records share the revocation bus's client: its calls may take longer than a
+	// limiter call (up to a second), and a failed claim refuses a write.
+	idem, err := idempotency.NewRedis(busClient, idempotency.Options{TTL: handlers.IdempotencyTTL, Lease: handlers.IdempotencyLease(cfg.RequestTimeout),
+		Timeout: max(cfg.RedisTimeout, revocationTimeout)})
+	if err != nil {
+		client.Close()
+		busClient.Close()
+		return nil, err
+	}
 	log.Info("rate limits: Redis", "on_redis_error", cfg.OnRedisError, "logins_on_redis_error", ratelimit.ModeLocal)
 	return &limiters{
 		// A key over its limit is refused from memory until its retry time: abusive clients cost
@@ -86,6 +100,7 @@ func newLimiters(cfg config.Config, log *slog.Logger, seed func(context.Context,
 		Login:         ratelimit.NewAuth(logins, ratelimit.AuthLimits{}),
 		Redis:         func(ctx context.Context) error { return client.Ping(ctx).Err() },
 		Revocations:   revocation.New(busClient, revocation.DefaultChannel, log),
+		Idempotency:   idem,
 		Failover:      requests,
 		LoginFailover: logins,
 		Close:         func() { client.Close(); busClient.Close() },

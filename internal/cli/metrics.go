@@ -5,7 +5,7 @@ import (
 	"net/http"
 
 	"sharepanel/config"
-	"sharepanel/handlers/httpkit"
+	"sharepanel/handlers"
 	"sharepanel/metrics"
 	"sharepanel/models"
 )
@@ -13,7 +13,7 @@ import (
 // newMetrics builds the metrics when SHAREPANEL_METRICS_ADDR is set: the observer both APIs
 // report to and the server of /metrics and /debug/pprof/. Both are nil when metrics are off, so
 // the request path does nothing extra.
-func newMetrics(cfg config.Config, store *models.Store, usage *models.UsageRecorder, limits *limiters, log *slog.Logger) (httpkit.Observer, *http.Server) {
+func newMetrics(cfg config.Config, store *models.Store, usage *models.UsageRecorder, limits *limiters, log *slog.Logger) (handlers.Observer, *http.Server) {
 	if cfg.MetricsAddr == "" {
 		return nil, nil
 	}

@@ -111,6 +111,9 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		RequestTimeout: cfg.RequestTimeout, Metrics: observer, Bodies: bodies, PublicURL: cfg.PublicURL, Addr: cfg.Addr,
 		Tracer: tr.Tracer(), DocsHooks: []func(*apidocs.Document){admin.DocsHook(cfg.AdminAddr, cfg.PublicURL)},
 	}
+	if limits.Idempotency != nil {
+		deps.Idempotency = limits.Idempotency
+	}
 	if limits.Failover != nil {
 		deps.LimiterDegraded = limits.Failover.Degraded
 		deps.RedisRequired = limits.Failover.Mode() == "closed"

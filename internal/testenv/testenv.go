@@ -219,6 +219,12 @@ func (r *Response) DataList(t testing.TB) []map[string]any {
 // contentType), url.Values (urlencoded) or anything else (JSON).
 func (e *Env) Do(method, target string, body any, header http.Header) *Response {
 	e.T.Helper()
+	return e.DoFrom("", method, target, body, header)
+}
+
+// DoFrom is Do from the client address remoteAddr ("host:port"; "" for httptest's 192.0.2.1:1234).
+func (e *Env) DoFrom(remoteAddr, method, target string, body any, header http.Header) *Response {
+	e.T.Helper()
 	var rd io.Reader
 	ct := ""
 	switch b := body.(type) {
@@ -237,6 +243,9 @@ func (e *Env) Do(method, target string, body any, header http.Header) *Response 
 		rd, ct = bytes.NewReader(j), "application/json"
 	}
 	req := httptest.NewRequest(method, target, rd)
+	if remoteAddr != "" {
+		req.RemoteAddr = remoteAddr
+	}
 	if ct != "" {
 		req.Header.Set("Content-Type", ct)
 	}

@@ -203,7 +203,7 @@ final class Meta
             'mode' => 'api_keys', 'selector' => 'action', 'action' => 'create',
             'property' => 'apiKeys', 'method' => 'create', 'iterator' => null,
             'write' => true, 'public' => false, 'paged' => false,
-            'params' => ['name', 'permissions', 'expires_at'], 'required' => [], 'result' => 'AuthData',
+            'params' => ['name', 'permissions', 'expires_at', 'allowed_ips', 'scopes'], 'required' => [], 'result' => 'AuthData',
         ],
         [
             'mode' => 'api_keys', 'selector' => 'action', 'action' => 'delete',

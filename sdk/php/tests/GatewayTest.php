@@ -300,18 +300,48 @@ final class GatewayTest extends TestCase
         }
     }
 
-    /** Pending on the gateway: Idempotency-Key replays. Skips until the gateway replays. */
+    /** A write sent again with its Idempotency-Key gets the first answer; with other parameters, a 422. */
     public function testAReplayedWriteAnswersTheFirstResult(): void
     {
-        $first = self::$client->orgs->new(title: 'SDK PHP Replay', idempotencyKey: 'sdk-php-replay-1');
-        $second = self::$client->orgs->new(title: 'SDK PHP Replay', idempotencyKey: 'sdk-php-replay-1');
-        $replayed = self::$client->lastResponse()->replayed;
-        foreach (array_unique([$first->org_id, $second->org_id]) as $orgId) {
-            self::$client->orgs->delete($orgId);
-        }
-        if (!$replayed) {
-            $this->markTestSkipped('the gateway does not honour Idempotency-Key yet');
-        }
+        $c = self::$client;
+        $key = 'sdk-php-replay-' . bin2hex(random_bytes(16));
+        $first = $c->orgs->new(title: 'SDK PHP Replay', idempotencyKey: $key);
+        $this->assertFalse($c->lastResponse()->replayed);
+        $second = $c->orgs->new(title: 'SDK PHP Replay', idempotencyKey: $key);
+        $this->assertTrue($c->lastResponse()->replayed);
         $this->assertSame($first->org_id, $second->org_id);
+        try {
+            $c->orgs->new(title: 'SDK PHP Other', idempotencyKey: $key);
+            $this->fail('an Idempotency-Key was reused with other parameters');
+        } catch (Exception\ConflictException $e) {
+            $this->assertSame([422, 'idempotency_key_reused', 'Idempotency-Key was used with different parameters'], [$e->status, $e->errorCode, $e->getMessage()]);
+        }
+        $c->orgs->delete($first->org_id);
+    }
+
+    /** Keys locked to client addresses (allowed_ips) and to modes (scopes). */
+    public function testKeysLockedToAddressesAndModes(): void
+    {
+        $c = self::$client;
+        $scoped = $c->apiKeys->create(name: 'sdk-php scoped', scopes: 'profile:read', allowed_ips: '127.0.0.1,::1')->api_key;
+        $elsewhere = $c->apiKeys->create(name: 'sdk-php elsewhere', allowed_ips: '203.0.113.7')->api_key;
+        $listed = [];
+        foreach ($c->apiKeys->list(limit: 500) as $k) {
+            $listed[$k->name] = $k;
+        }
+        $this->assertSame(['profile:read', '127.0.0.1,::1'], [$listed['sdk-php scoped']->scopes, $listed['sdk-php scoped']->allowed_ips]);
+        $this->assertSame([null, '203.0.113.7'], [$listed['sdk-php elsewhere']->scopes, $listed['sdk-php elsewhere']->allowed_ips]);
+        $this->assertSame(self::$env['demo_email'], self::client($scoped)->profile->view()->email);
+        foreach ([[$scoped, 'orgs', 'This API key may not use orgs'], [$elsewhere, 'profile', 'This API key may not be used from 127.0.0.1']] as [$key, $mode, $message]) {
+            try {
+                $mode === 'orgs' ? self::client($key)->orgs->list() : self::client($key)->profile->view();
+                $this->fail("a restricted key was allowed: $message");
+            } catch (Exception\PermissionDeniedException $e) {
+                $this->assertSame([403, $message], [$e->status, $e->getMessage()]);
+            }
+        }
+        foreach (['sdk-php scoped', 'sdk-php elsewhere'] as $name) {
+            $c->apiKeys->delete(key_id: $listed[$name]->id);
+        }
     }
 }

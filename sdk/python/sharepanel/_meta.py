@@ -199,7 +199,7 @@ ACTIONS: Tuple[Dict[str, Any], ...] = (
         "mode": "api_keys", "selector": "action", "action": "create",
         "namespace": "api_keys", "method": "create", "iterator": None,
         "write": True, "public": False, "paged": False,
-        "params": ("name", "permissions", "expires_at"), "required": (), "result": "AuthData",
+        "params": ("name", "permissions", "expires_at", "allowed_ips", "scopes"), "required": (), "result": "AuthData",
     },
     {
         "mode": "api_keys", "selector": "action", "action": "delete",
@@ -412,6 +412,8 @@ SHAPES: Dict[str, Dict[str, Tuple[str, bool]]] = {
         "created_at": ("string", True),
         "last_used_at": ("string?", True),
         "expires_at": ("string?", True),
+        "allowed_ips": ("string?", True),
+        "scopes": ("string?", True),
     },
     "KeyUsage": {
         "total_requests": ("integer", True),

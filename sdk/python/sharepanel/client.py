@@ -780,6 +780,8 @@ class ApiKeysMode:
         name: Optional[str] = None,
         permissions: Optional[str] = None,
         expires_at: Optional[Union[str, datetime.datetime, datetime.date]] = None,
+        allowed_ips: Optional[str] = None,
+        scopes: Optional[str] = None,
         idempotency_key: Optional[str] = None,
     ) -> types.AuthData:
         """Create an API key.
@@ -792,11 +794,19 @@ class ApiKeysMode:
                 (read,write for a key of mode=auth)
             expires_at: Expiry, ISO 8601 (e.g. 2030-12-31T23:59:59Z): in the future, at most 10 years ahead, and
                 no later than the calling key's own expiry, which is the default (ISO 8601)
+            allowed_ips: IP allowlist: comma-separated IPv4/IPv6 addresses and CIDR blocks (at most 20), e.g.
+                203.0.113.7,10.0.0.0/8; the key is refused (403) from any other client address. Within
+                the calling key's own allowlist, which is the default (none: any address) (at most 2000
+                characters)
+            scopes: Scopes: comma-separated <mode>:read or <mode>:write (write implies read), e.g.
+                instances:write,billing:read; the key may use only those modes, and change data only
+                where it has write. Within the calling key's own scopes, which are the default (none:
+                every mode) (at most 1000 characters)
             idempotency_key: the Idempotency-Key to send (default: a new UUID when retries are on).
 
         Returns the answer's data; raises a SharePanelError subclass on failure.
         """
-        return self._t.call("api_keys", "action", "create", {"name": name, "permissions": permissions, "expires_at": expires_at}, write=True, idempotency_key=idempotency_key)
+        return self._t.call("api_keys", "action", "create", {"name": name, "permissions": permissions, "expires_at": expires_at, "allowed_ips": allowed_ips, "scopes": scopes}, write=True, idempotency_key=idempotency_key)
 
     def delete(
         self,

@@ -241,6 +241,8 @@ class APIKey(TypedDict):
     created_at: str  # UTC date-time, YYYY-MM-DD HH:MM:SS
     last_used_at: Optional[str]  # UTC date-time, YYYY-MM-DD HH:MM:SS
     expires_at: Optional[str]  # UTC date-time, YYYY-MM-DD HH:MM:SS
+    allowed_ips: Optional[str]
+    scopes: Optional[str]
 
 
 class KeyUsage(TypedDict):

@@ -506,7 +506,7 @@ export class ApiKeysMode {
    * Resolves to the answer's data; rejects with a SharePanelError subclass.
    */
   create(params: T.ApiKeysCreateParams = {}, options: RequestOptions = {}): Promise<T.AuthData> {
-    return this.t.call("api_keys", "action", "create", params, { write: true, params: ["name", "permissions", "expires_at"] }, options);
+    return this.t.call("api_keys", "action", "create", params, { write: true, params: ["name", "permissions", "expires_at", "allowed_ips", "scopes"] }, options);
   }
 
   /**

@@ -214,7 +214,7 @@ export const ACTIONS: readonly ActionInfo[] = [
     mode: "api_keys", selector: "action", action: "create",
     property: "apiKeys", method: "create", iterator: null,
     write: true, public: false, paged: false,
-    params: ["name", "permissions", "expires_at"], required: [], result: "AuthData",
+    params: ["name", "permissions", "expires_at", "allowed_ips", "scopes"], required: [], result: "AuthData",
   },
   {
     mode: "api_keys", selector: "action", action: "delete",
@@ -428,6 +428,8 @@ export const SHAPES: Readonly<Record<string, Readonly<Record<string, readonly [s
     created_at: ["string", true],
     last_used_at: ["string?", true],
     expires_at: ["string?", true],
+    allowed_ips: ["string?", true],
+    scopes: ["string?", true],
   },
   KeyUsage: {
     total_requests: ["integer", true],

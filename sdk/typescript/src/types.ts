@@ -244,6 +244,8 @@ export interface APIKey {
   last_used_at: string | null;
   /** UTC date-time, YYYY-MM-DD HH:MM:SS */
   expires_at: string | null;
+  allowed_ips: string | null;
+  scopes: string | null;
 }
 
 /** Data of api_keys.usage. */
@@ -529,6 +531,10 @@ export interface ApiKeysCreateParams {
   permissions?: string;
   /** Expiry, ISO 8601 (e.g. 2030-12-31T23:59:59Z): in the future, at most 10 years ahead, and no later than the calling key's own expiry, which is the default (ISO 8601) */
   expires_at?: string | Date;
+  /** IP allowlist: comma-separated IPv4/IPv6 addresses and CIDR blocks (at most 20), e.g. 203.0.113.7,10.0.0.0/8; the key is refused (403) from any other client address. Within the calling key's own allowlist, which is the default (none: any address) (at most 2000 characters) */
+  allowed_ips?: string;
+  /** Scopes: comma-separated <mode>:read or <mode>:write (write implies read), e.g. instances:write,billing:read; the key may use only those modes, and change data only where it has write. Within the calling key's own scopes, which are the default (none: every mode) (at most 1000 characters) */
+  scopes?: string;
 }
 
 /** Parameters of api_keys.delete: delete an API key. */

@@ -212,12 +212,38 @@ describe("against the gateway", { skip }, () => {
     if (info.totalCount !== undefined) assert.equal(info.totalCount, everything.length);
   });
 
-  test("pending: a replayed write answers the first result", async (t) => {
-    const first = await client.orgs.new({ title: "SDK TS Replay" }, { idempotencyKey: "sdk-ts-replay-1" });
-    const second = await client.orgs.new({ title: "SDK TS Replay" }, { idempotencyKey: "sdk-ts-replay-1" });
-    const replayed = client.lastResponse!.replayed;
-    for (const org_id of new Set([first.org_id, second.org_id])) await client.orgs.delete({ org_id });
-    if (!replayed) return t.skip("the gateway does not honour Idempotency-Key yet");
+  test("a replayed write answers the first result", async () => {
+    const key = `sdk-ts-replay-${crypto.randomUUID()}`;
+    const first = await client.orgs.new({ title: "SDK TS Replay" }, { idempotencyKey: key });
+    assert.equal(client.lastResponse!.replayed, false);
+    const second = await client.orgs.new({ title: "SDK TS Replay" }, { idempotencyKey: key });
+    assert.equal(client.lastResponse!.replayed, true);
     assert.deepEqual(first, second);
+    await assert.rejects(client.orgs.new({ title: "SDK TS Other" }, { idempotencyKey: key }), (err: unknown) => {
+      assert.ok(err instanceof ConflictError);
+      assert.deepEqual([err.status, err.code, err.message], [422, "idempotency_key_reused", "Idempotency-Key was used with different parameters"]);
+      return true;
+    });
+    await client.orgs.delete({ org_id: first.org_id });
+  });
+
+  test("keys locked to addresses and modes", async () => {
+    const scoped = (await client.apiKeys.create({ name: "sdk-ts scoped", scopes: "profile:read", allowed_ips: "127.0.0.1,::1" })).api_key;
+    const elsewhere = (await client.apiKeys.create({ name: "sdk-ts elsewhere", allowed_ips: "203.0.113.7" })).api_key;
+    const listed = new Map((await client.apiKeys.list({ limit: 500 })).map((k) => [k.name, k]));
+    assert.deepEqual([listed.get("sdk-ts scoped")!.scopes, listed.get("sdk-ts scoped")!.allowed_ips], ["profile:read", "127.0.0.1,::1"]);
+    assert.deepEqual([listed.get("sdk-ts elsewhere")!.scopes, listed.get("sdk-ts elsewhere")!.allowed_ips], [null, "203.0.113.7"]);
+    assert.equal((await other(scoped).profile.view()).email, ENV.demoEmail);
+    await assert.rejects(other(scoped).orgs.list(), (err: unknown) => {
+      assert.ok(err instanceof PermissionDeniedError);
+      assert.deepEqual([err.status, err.message], [403, "This API key may not use orgs"]);
+      return true;
+    });
+    await assert.rejects(other(elsewhere).profile.view(), (err: unknown) => {
+      assert.ok(err instanceof PermissionDeniedError);
+      assert.deepEqual([err.status, err.message], [403, "This API key may not be used from 127.0.0.1"]);
+      return true;
+    });
+    for (const name of ["sdk-ts scoped", "sdk-ts elsewhere"]) await client.apiKeys.delete({ key_id: listed.get(name)!.id });
   });
 });

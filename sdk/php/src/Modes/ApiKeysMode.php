@@ -61,6 +61,8 @@ final class ApiKeysMode
      * @param ?string $name Name of the key (at most 100 characters; default New API Key)
      * @param ?string $permissions read, write or read,write: at most the calling key's own, which are the default (read,write for a key of mode=auth)
      * @param string|\DateTimeInterface|null $expires_at Expiry, ISO 8601 (e.g. 2030-12-31T23:59:59Z): in the future, at most 10 years ahead, and no later than the calling key's own expiry, which is the default (ISO 8601)
+     * @param ?string $allowed_ips IP allowlist: comma-separated IPv4/IPv6 addresses and CIDR blocks (at most 20), e.g. 203.0.113.7,10.0.0.0/8; the key is refused (403) from any other client address. Within the calling key's own allowlist, which is the default (none: any address) (at most 2000 characters)
+     * @param ?string $scopes Scopes: comma-separated <mode>:read or <mode>:write (write implies read), e.g. instances:write,billing:read; the key may use only those modes, and change data only where it has write. Within the calling key's own scopes, which are the default (none: every mode) (at most 1000 characters)
      * @param ?string $idempotencyKey the Idempotency-Key to send (default: a new UUID when retries are on)
      * @return AuthData
      * @throws \SharePanel\Exception\SharePanelException on failure (a subclass per kind)
@@ -69,9 +71,11 @@ final class ApiKeysMode
         ?string $name = null,
         ?string $permissions = null,
         string|\DateTimeInterface|null $expires_at = null,
+        ?string $allowed_ips = null,
+        ?string $scopes = null,
         ?string $idempotencyKey = null,
     ): AuthData {
-        $data = $this->transport->call('api_keys', 'action', 'create', ['name' => $name, 'permissions' => $permissions, 'expires_at' => $expires_at], write: true, idempotencyKey: $idempotencyKey);
+        $data = $this->transport->call('api_keys', 'action', 'create', ['name' => $name, 'permissions' => $permissions, 'expires_at' => $expires_at, 'allowed_ips' => $allowed_ips, 'scopes' => $scopes], write: true, idempotencyKey: $idempotencyKey);
         return AuthData::fromArray($data);
     }
 

@@ -22,6 +22,8 @@ final class APIKey implements \JsonSerializable
         public readonly ?string $last_used_at,
         /** UTC date-time, YYYY-MM-DD HH:MM:SS */
         public readonly ?string $expires_at,
+        public readonly ?string $allowed_ips,
+        public readonly ?string $scopes,
     ) {
     }
 
@@ -37,6 +39,8 @@ final class APIKey implements \JsonSerializable
             created_at: $data['created_at'] ?? null,
             last_used_at: $data['last_used_at'] ?? null,
             expires_at: $data['expires_at'] ?? null,
+            allowed_ips: $data['allowed_ips'] ?? null,
+            scopes: $data['scopes'] ?? null,
         );
     }
 
