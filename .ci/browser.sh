@@ -73,7 +73,10 @@ else
 fi
 
 echo "== metrics"
-if curl -fsS "$SP_METRICS_URL/metrics" | grep -q '^sharepanel_http_requests_total{api="user",route="profile.view",status="200"}'; then
+# Read the whole body first: with pipefail, grep -q closing the pipe at the
+# first match makes curl fail with "Failed writing body".
+metrics_body=$(curl -fsS "$SP_METRICS_URL/metrics" || true)
+if grep -q '^sharepanel_http_requests_total{api="user",route="profile.view",status="200"}' <<<"$metrics_body"; then
   echo "ok   /metrics counts the requests"; result 0
 else
   echo "FAIL /metrics has no request counts"; result 1
