@@ -236,6 +236,33 @@ final class TransportTest extends TestCase
         $this->assertTrue($client->lastResponse()->replayed);
     }
 
+    public function testAWriteWhoseFirstAttemptStillRunsIsRetriedUntilItsAnswer(): void
+    {
+        // 409 with Retry-After: the gateway still runs an earlier attempt with this Idempotency-Key.
+        self::$gw->script([
+            FakeGateway::fail(409, 'A request with this Idempotency-Key is in progress', 'conflict', ['Retry-After' => '0']),
+            FakeGateway::ok(['org_id' => 3], 'ok', ['Idempotent-Replayed' => 'true']),
+        ]);
+        $client = $this->client();
+        $this->assertSame(3, $client->orgs->new(title: 'Acme')->org_id);
+        $keys = array_map(static fn (array $r) => $r['headers']['idempotency-key'] ?? null, self::$gw->requests());
+        $this->assertCount(2, $keys);
+        $this->assertNotNull($keys[0]);
+        $this->assertSame($keys[0], $keys[1]);
+        $this->assertTrue($client->lastResponse()->replayed);
+    }
+
+    public function testAConflictWithoutRetryAfterIsNotRetried(): void
+    {
+        self::$gw->script([FakeGateway::fail(409, 'An organization with this title already exists', 'conflict'), FakeGateway::ok(['org_id' => 3])]);
+        try {
+            $this->client()->orgs->new(title: 'Acme');
+            $this->fail('no exception');
+        } catch (Exception\ConflictException) {
+            $this->assertCount(1, self::$gw->requests());
+        }
+    }
+
     public function testAGivenIdempotencyKeyIsSentAsIs(): void
     {
         self::$gw->script([FakeGateway::ok(['org_id' => 3])]);

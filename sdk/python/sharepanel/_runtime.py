@@ -29,7 +29,9 @@ DEFAULT_BASE_URL = "https://api.sharepanel.host"
 USER_AGENT = "sharepanel-python/" + VERSION
 
 # Statuses worth retrying: the gateway refused the request before doing anything (429), or a
-# dependency of it is down for a moment (503). Both answer with Retry-After.
+# dependency of it is down for a moment (503). Both answer with Retry-After. A 409 with Retry-After
+# is an earlier attempt with the same Idempotency-Key still running: once it ends, a retry gets its
+# answer.
 RETRY_STATUSES = (429, 503)
 
 
@@ -307,7 +309,7 @@ class Transport:
         return self._send("GET", self.endpoint + "?" + query, None, public=public, idempotency_key=None, returns_data=returns_data)
 
     def _send(self, method, url, body, *, public, idempotency_key, returns_data):
-        """Sends one logical call, retrying 429 and 503 within the configured bounds.
+        """Sends one logical call, retrying 429 and 503 (and a write's 409 "in progress") within the configured bounds.
 
         GETs are retried freely. A POST is retried only with an Idempotency-Key, so that the
         gateway can tell a retry from a new call; unless told otherwise the SDK gives every POST
@@ -327,7 +329,8 @@ class Transport:
                     return envelope.get("data"), info
                 return envelope.get("message", ""), info
             err = _error(status, envelope, headers, info)
-            retryable = status in RETRY_STATUSES and (method == "GET" or idempotency_key is not None)
+            retryable = (status in RETRY_STATUSES and (method == "GET" or idempotency_key is not None)) or (
+                status == 409 and idempotency_key is not None and err.retry_after is not None)
             if retryable and attempt <= self.max_retries:
                 delay = err.retry_after if err.retry_after is not None else min(0.5 * 2 ** (attempt - 1), 8.0)
                 if waited + delay <= self.max_retry_wait:

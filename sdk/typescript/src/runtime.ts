@@ -253,7 +253,11 @@ export class Transport {
         return [returnsData ? envelope.data ?? null : String(envelope.message ?? ""), info];
       }
       const error = makeError(status, envelope, headers, info);
-      const retryable = RETRY_STATUSES.includes(status) && (method === "GET" || idempotencyKey !== undefined);
+      // A 409 with Retry-After: an earlier attempt with the same Idempotency-Key still runs; once it
+      // ends, a retry gets its answer.
+      const retryable =
+        (RETRY_STATUSES.includes(status) && (method === "GET" || idempotencyKey !== undefined)) ||
+        (status === 409 && idempotencyKey !== undefined && error.retryAfter !== undefined);
       if (retryable && attempt <= this.maxRetries) {
         const delay = error.retryAfter !== undefined ? error.retryAfter * 1000 : Math.min(500 * 2 ** (attempt - 1), 8000);
         if (waited + delay <= this.maxRetryWaitMs) {

@@ -205,6 +205,31 @@ test("a write is retried with the same Idempotency-Key", () =>
     },
   ));
 
+test("a write whose first attempt still runs is retried until its answer", () =>
+  // 409 with Retry-After: the gateway still runs an earlier attempt with this Idempotency-Key.
+  withGateway(
+    [
+      fail(409, "A request with this Idempotency-Key is in progress", "conflict", { "Retry-After": "0" }),
+      ok({ org_id: 3 }, "ok", { "Idempotent-Replayed": "true" }),
+    ],
+    async (gw) => {
+      const client = new Client({ apiKey: "sp_test", baseUrl: gw.baseUrl });
+      assert.deepEqual(await client.orgs.new({ title: "Acme" }), { org_id: 3 });
+      const keys = gw.requests.map((r) => r.headers["idempotency-key"]);
+      assert.equal(keys.length, 2);
+      assert.ok(keys[0]);
+      assert.equal(keys[0], keys[1]);
+      assert.equal(client.lastResponse?.replayed, true);
+    },
+  ));
+
+test("a conflict without Retry-After is not retried", () =>
+  withGateway([fail(409, "An organization with this title already exists", "conflict"), ok({ org_id: 3 })], async (gw) => {
+    const client = new Client({ apiKey: "sp_test", baseUrl: gw.baseUrl });
+    await assert.rejects(client.orgs.new({ title: "Acme" }), ConflictError);
+    assert.equal(gw.requests.length, 1);
+  }));
+
 test("a given Idempotency-Key is sent as is", () =>
   withGateway([ok({ org_id: 3 })], async (gw) => {
     await new Client({ apiKey: "sp_test", baseUrl: gw.baseUrl }).orgs.new({ title: "Acme" }, { idempotencyKey: "my-key-1" });

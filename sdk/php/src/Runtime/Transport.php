@@ -210,7 +210,10 @@ final class Transport
                 return [$returnsData ? ($envelope['data'] ?? null) : (string) ($envelope['message'] ?? ''), $info];
             }
             $error = self::error($status, $envelope, $headers, $info);
-            $retryable = in_array($status, self::RETRY_STATUSES, true) && ($method === 'GET' || $idempotencyKey !== null);
+            // A 409 with Retry-After: an earlier attempt with the same Idempotency-Key still runs; once it
+            // ends, a retry gets its answer.
+            $retryable = (in_array($status, self::RETRY_STATUSES, true) && ($method === 'GET' || $idempotencyKey !== null))
+                || ($status === 409 && $idempotencyKey !== null && $error->retryAfter !== null);
             if ($retryable && $attempt <= $this->maxRetries) {
                 $delay = $error->retryAfter ?? min(0.5 * 2 ** ($attempt - 1), 8.0);
                 if ($waited + $delay <= $this->maxRetryWait) {
