@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 
@@ -57,6 +58,9 @@ func readFields(c echo.Context) (fields, error) {
 			return nil, wire.Errorf(wire.EINVALID, "Invalid form body")
 		}
 		for k, v := range values {
+			if !utf8.ValidString(k) || !utf8.ValidString(v[0]) {
+				return nil, wire.Errorf(wire.EINVALID, "Invalid form body: text must be valid UTF-8")
+			}
 			q, _ := json.Marshal(v[0])
 			f[k] = q
 		}

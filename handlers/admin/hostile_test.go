@@ -252,3 +252,17 @@ func TestAdminBodiesBeforeTheToken(t *testing.T) {
 	big := `{"username":"root","password":"` + strings.Repeat("x", 64<<10) + `"}`
 	e.call(t, http.MethodPost, "/api/", big, "").fail(t, http.StatusRequestEntityTooLarge, "Request body too large: at most 65536 bytes")
 }
+
+// Form bodies hold to the same rule as JSON ones: invalid UTF-8 is a 400, not text silently
+// mangled to U+FFFD ("Hi\ufffdthere") on its way to the customer (the form is re-encoded as JSON).
+func TestAdminFormBodiesRefuseInvalidUTF8(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	e.createUser(t, "ada", "free")
+	req := httptest.NewRequest(http.MethodPost, "/api/notifications", strings.NewReader("username=ada&title=Hi%FFthere&message=x"))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Authorization", "Bearer "+e.Token)
+	res := e.do(t, req)
+	if res.Code != http.StatusBadRequest || !strings.Contains(string(res.Body), "valid UTF-8") {
+		t.Fatalf("a form with invalid UTF-8: %d %s, want 400 naming UTF-8 (as its JSON form is)", res.Code, res.Body)
+	}
+}
