@@ -95,18 +95,24 @@ func idempotencyKeyOf(r *http.Request) (string, error) {
 	return k, nil
 }
 
-// idemKey is one account's Idempotency-Key as the stores see it: its hash (the record's name) and
-// the AEAD key its answer is sealed with, both derived from the key and the account.
+// idemKey is one API key's Idempotency-Key as the stores see it: its hash (the record's name) and
+// the AEAD key its answer is sealed with, both derived from the Idempotency-Key, the account and
+// the API key that sends it. Per API key, not per account: a replay hands over the first answer
+// (an api_keys create's secret among them), so another key of the account, perhaps one locked to
+// fewer modes or networks, must not be able to ask for it; with its own record it runs the action
+// itself, within its own restrictions.
 type idemKey struct {
 	hash string
 	seal [32]byte
 }
 
-func newIdemKey(userID int64, key string) idemKey {
+func newIdemKey(userID, apiKeyID int64, key string) idemKey {
 	derive := func(purpose string) [32]byte {
 		h := sha256.New()
 		h.Write([]byte("sharepanel/idempotency/" + purpose + "\x00"))
 		h.Write(strconv.AppendInt(nil, userID, 10))
+		h.Write([]byte{0})
+		h.Write(strconv.AppendInt(nil, apiKeyID, 10))
 		h.Write([]byte{0})
 		h.Write([]byte(key))
 		var out [32]byte
@@ -173,7 +179,7 @@ func fingerprint(endpoint string, params Params) string {
 func (a *API) once(call *Call, rt route, raw Params, key string) error {
 	ctx := call.Ctx()
 	userID := call.UserID()
-	k := newIdemKey(userID, key)
+	k := newIdemKey(userID, call.Caller.KeyID, key)
 	fp := fingerprint(rt.endpoint, call.params)
 	claim, err := a.Idempotency.Claim(ctx, userID, k.hash, fp)
 	if err != nil {

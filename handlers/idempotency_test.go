@@ -48,8 +48,9 @@ func expectReplayed(t *testing.T, res *testenv.Response, want bool) {
 }
 
 // A retry with the same key and parameters gets the first answer, byte for byte, and does nothing
-// again, from any key of the account and after a restart; the same key with other parameters or
-// another action is a 422; another account's same key is its own; reads and mode=auth ignore it.
+// again, from the same API key and after a restart; the same key with other parameters or another
+// action is a 422; another API key's, or another account's, same key is its own; reads and
+// mode=auth ignore it.
 func TestIdempotencyKeyReplaysTheFirstAnswer(t *testing.T) {
 	env := testenv.New(t, testenv.Options{})
 	acct := env.NewAccount("pro")
@@ -72,14 +73,17 @@ func TestIdempotencyKeyReplaysTheFirstAnswer(t *testing.T) {
 	form := env.Do(http.MethodPost, "/api?title=Retried", "mode=orgs&action=new", http.Header{"X-Api-Key": {acct.Key}, "Idempotency-Key": {"retry-1"},
 		"Content-Type": {"application/x-www-form-urlencoded"}})
 	expectReplayed(t, form, true)
-	// Another key of the same account: the account's records are the account's.
-	other := newKeyOf(t, env, acct.Key, map[string]any{"name": "second"})
-	expectReplayed(t, postIdem(env, other, "retry-1", newOrg), true)
 	// After a restart (a new gateway over the same database).
 	restarted := testenv.New(t, testenv.Options{Store: env.Store})
 	expectReplayed(t, postIdem(restarted, acct.Key, "retry-1", newOrg), true)
 	if n := orgCount(t, env, acct.Key); n != 1 {
-		t.Fatalf("%d organizations after 5 sends of one Idempotency-Key, want 1", n)
+		t.Fatalf("%d organizations after 4 sends of one Idempotency-Key, want 1", n)
+	}
+	// Another API key of the same account has records of its own: it runs the action itself.
+	other := newKeyOf(t, env, acct.Key, map[string]any{"name": "second"})
+	expectReplayed(t, postIdem(env, other, "retry-1", newOrg), false)
+	if n := orgCount(t, env, acct.Key); n != 2 {
+		t.Fatalf("%d organizations after another API key sent the same Idempotency-Key, want 2", n)
 	}
 
 	for _, params := range []map[string]any{
@@ -94,8 +98,8 @@ func TestIdempotencyKeyReplaysTheFirstAnswer(t *testing.T) {
 			t.Fatalf("code %v", res.Env["code"])
 		}
 	}
-	if n := orgCount(t, env, acct.Key); n != 1 {
-		t.Fatalf("%d organizations after refused reuses, want 1", n)
+	if n := orgCount(t, env, acct.Key); n != 2 {
+		t.Fatalf("%d organizations after refused reuses, want 2", n)
 	}
 	// Numbers as JSON numbers or strings are the same parameters.
 	upd := func(id any) *testenv.Response {
@@ -132,8 +136,8 @@ func TestIdempotencyKeyReplaysTheFirstAnswer(t *testing.T) {
 		res.Expect(t, http.StatusBadRequest, want)
 	}
 	expectReplayed(t, postIdem(env, acct.Key, strings.Repeat("k", 255), map[string]any{"mode": "orgs", "action": "new", "title": "Long key"}), false)
-	if n := orgCount(t, env, acct.Key); n != 2 {
-		t.Fatalf("%d organizations, want 2", n)
+	if n := orgCount(t, env, acct.Key); n != 3 {
+		t.Fatalf("%d organizations, want 3 (the two Idempotency-Keys' and the other API key's)", n)
 	}
 }
 
@@ -464,5 +468,39 @@ func TestIdempotencyAcrossReplicas(t *testing.T) {
 			}
 			t.Logf("%d requests on 2 replicas: 1 ran, %d replayed, %d sent again after a 409", n, n-1, conflicts.Load())
 		})
+	}
+}
+
+// A replay hands over the first answer, so it stays with the API key that was answered: a key of the
+// same account locked to api_keys:write, sending an unrestricted key's Idempotency-Key with the same
+// parameters, gets no replay of that key's api_keys create (its secret, of a key without scopes)
+// but makes its own key, within its own scopes. (A hostile pass found the replay.)
+func TestIdempotencyReplayStaysWithTheKeyThatSentIt(t *testing.T) {
+	env := testenv.New(t, testenv.Options{})
+	acct := env.NewAccount("pro")
+	restricted := newKeyOf(t, env, acct.Key, map[string]any{"name": "script", "scopes": "api_keys:write"})
+	create := map[string]any{"mode": "api_keys", "action": "create", "name": "ci"}
+
+	first := postIdem(env, acct.Key, "shared-idem-1", create)
+	first.Expect(t, http.StatusOK, "API key created successfully")
+	unrestricted := first.DataMap(t)["api_key"].(string)
+
+	res := postIdem(env, restricted, "shared-idem-1", create)
+	res.Expect(t, http.StatusOK, "API key created successfully")
+	expectReplayed(t, res, false)
+	made := res.DataMap(t)["api_key"].(string)
+	if made == unrestricted {
+		t.Fatal("a key locked to api_keys:write was handed the secret of an unrestricted key")
+	}
+	if k := keyOf(t, env, acct.Key, made); k["scopes"] != "api_keys:write" {
+		t.Fatalf("the restricted key made a key with scopes %v, want its own", k["scopes"])
+	}
+	env.Get(map[string]string{"mode": "profile", "action": "view", "api_key": made}).
+		Expect(t, http.StatusForbidden, "This API key may not use profile")
+	// The unrestricted key's own retry still gets its answer.
+	again := postIdem(env, acct.Key, "shared-idem-1", create)
+	expectReplayed(t, again, true)
+	if again.DataMap(t)["api_key"] != unrestricted {
+		t.Fatal("the first key's retry did not get its own answer")
 	}
 }
