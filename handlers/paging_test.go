@@ -117,10 +117,10 @@ func TestEveryListIsPaged(t *testing.T) {
 	}
 }
 
-// The links are absolute URLs of the same request: every parameter it had, query and body alike,
-// stays (but api_key, and long parameters the action does not take), with limit and offset set;
-// prev, next and last as the page's place in the list says. The headers are readable from a
-// browser on another origin.
+// The links are path-absolute URLs of the same request (no SHAREPANEL_PUBLIC_URL here): every
+// parameter it had, query and body alike, stays (but api_key, and parameters the action does not
+// take past 256 bytes all told), with limit and offset set; prev, next and last as the page's place
+// in the list says. The headers are readable from a browser on another origin.
 func TestPageLinks(t *testing.T) {
 	env := testenv.New(t, testenv.Options{Deps: func(d *handlers.Deps) { d.CORSOrigins = []string{"https://dash.example.net"} }})
 	acct := env.NewAccount("pro")
@@ -138,10 +138,10 @@ func TestPageLinks(t *testing.T) {
 		t.Fatalf("X-Total-Count %q, want 7 (the pending ones)", res.Header.Get("X-Total-Count"))
 	}
 	want := map[string]string{
-		"first": "http://example.com/api?_=1700000000&action=invoices&mode=billing&status=pending&limit=3&offset=0",
-		"prev":  "http://example.com/api?_=1700000000&action=invoices&mode=billing&status=pending&limit=3&offset=0",
-		"next":  "http://example.com/api?_=1700000000&action=invoices&mode=billing&status=pending&limit=3&offset=6",
-		"last":  "http://example.com/api?_=1700000000&action=invoices&mode=billing&status=pending&limit=3&offset=6",
+		"first": "/api?_=1700000000&action=invoices&mode=billing&status=pending&limit=3&offset=0",
+		"prev":  "/api?_=1700000000&action=invoices&mode=billing&status=pending&limit=3&offset=0",
+		"next":  "/api?_=1700000000&action=invoices&mode=billing&status=pending&limit=3&offset=6",
+		"last":  "/api?_=1700000000&action=invoices&mode=billing&status=pending&limit=3&offset=6",
 	}
 	got := links(t, res.Header.Get("Link"))
 	if len(got) != len(want) {
@@ -307,4 +307,66 @@ func mapArgs(p map[string]string) []string {
 		kv = append(kv, k, v)
 	}
 	return kv
+}
+
+// A link's origin is never the request's: not its Host header, nor an X-Forwarded-Proto from a
+// client that is not a trusted proxy, which would let anyone on the way point a reader's next
+// page (and the key it sends) elsewhere. With SHAREPANEL_PUBLIC_URL the links are on it, path
+// form included; without it they are path-absolute. (A hostile pass found both.)
+func TestPageLinksIgnoreTheHostHeaderAndForwardedProto(t *testing.T) {
+	env := testenv.New(t, testenv.Options{Deps: func(d *handlers.Deps) { d.PublicURL = "https://panel.example/" }})
+	acct := env.NewAccount("pro")
+	for range 2 {
+		env.Do(http.MethodPost, "/api", map[string]any{"mode": "orgs", "action": "new"}, http.Header{"X-Api-Key": {acct.Key}}).
+			Expect(t, http.StatusOK, "Organization created successfully")
+	}
+	for target, path := range map[string]string{
+		"http://evil.example/api?mode=orgs&action=list&limit=1": "/api",
+		"http://evil.example/api/orgs/list?limit=1":             "/api/orgs/list",
+	} {
+		// httptest takes the Host from an absolute target: the request arrives with Host: evil.example.
+		res := env.Do(http.MethodGet, target, nil, http.Header{"X-Api-Key": {acct.Key}, "X-Forwarded-Proto": {"http"}})
+		res.Expect(t, http.StatusOK, "Organizations retrieved successfully")
+		got := links(t, res.Header.Get("Link"))
+		if len(got) != 3 {
+			t.Fatalf("%s: Link %q: want first, next and last", target, res.Header.Get("Link"))
+		}
+		for rel, u := range got {
+			if u.Scheme != "https" || u.Host != "panel.example" || u.Path != path {
+				t.Errorf("%s: rel=%q is %q: want it on the public URL https://panel.example%s", target, rel, u, path)
+			}
+		}
+	}
+
+	plain := testenv.New(t, testenv.Options{})
+	other := plain.NewAccount("pro")
+	res := plain.DoFrom("10.1.2.3:5000", http.MethodGet, "http://evil.example/api?mode=orgs&action=list", nil,
+		http.Header{"X-Api-Key": {other.Key}, "X-Forwarded-Proto": {"https"}, "X-Forwarded-Host": {"evil.example"}})
+	res.Expect(t, http.StatusOK, "Organizations retrieved successfully")
+	if first := links(t, res.Header.Get("Link"))["first"]; first.Scheme != "" || first.Host != "" || first.Path != "/api" {
+		t.Errorf("rel=first %q: want a path-absolute link, not one on the request's Host or forwarded scheme", first)
+	}
+}
+
+// Parameters a read does not take are kept in its links only while they fit in 256 bytes all told:
+// 200 ignored parameters of 240 bytes (48 KB) once made every Link as long as the query, 1.86 MB of
+// headers for a 620 KB query, more than proxies and clients accept. (A hostile pass found it.)
+func TestPageLinksStayBoundedWithManyIgnoredParameters(t *testing.T) {
+	env := testenv.New(t, testenv.Options{})
+	acct := env.NewAccount("pro")
+	var q strings.Builder
+	for i := range 200 {
+		fmt.Fprintf(&q, "&x%03d=%s", i, strings.Repeat("v", 240))
+	}
+	res := env.Do(http.MethodGet, "/api?mode=orgs&action=list&limit=1&_=1700000000"+q.String(), nil, http.Header{"X-Api-Key": {acct.Key}})
+	res.Expect(t, http.StatusOK, "Organizations retrieved successfully")
+	first := links(t, res.Header.Get("Link"))["first"]
+	if n := len(res.Header.Get("Link")); n > 1024 {
+		t.Fatalf("Link header of %d bytes for %d bytes of ignored parameters: want it bounded", n, q.Len())
+	}
+	// The short cache-buster comes first in name order and stays; the ignored parameters that fit
+	// after it (one of 244 bytes) too, the rest are left out.
+	if v := first.Query(); v.Get("_") != "1700000000" || v.Get("mode") != "orgs" || v.Get("action") != "list" || v.Get("x000") == "" || v.Get("x001") != "" {
+		t.Fatalf("rel=first %q", first)
+	}
 }

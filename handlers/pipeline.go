@@ -161,7 +161,7 @@ func (a *API) handle(call *Call, action *Action, raw Params) error {
 		return err
 	}
 	if reply.Page != nil {
-		writePaging(call, action, raw, *reply.Page)
+		writePaging(call, a.PublicURL, action, raw, *reply.Page)
 	}
 	if !action.Write && !action.Secret && reply.Data != nil {
 		return successETag(call, reply.Message, reply.Data)
