@@ -67,10 +67,18 @@ func successETagPretty(call *Call, env Envelope) error {
 	return writeJSON(call, http.StatusOK, env)
 }
 
-// notModified sets the answer's ETag and reports whether the request's If-None-Match names it
-// (GET and HEAD only).
+// privateNoCache is a read's Cache-Control: the answer is one account's data, chosen by a header
+// (X-API-Key, which RFC 9111 does not know, or Authorization), so no shared cache may keep it, and a
+// browser's cache asks again each time (If-None-Match: a 304 when nothing changed).
+var privateNoCache = []string{"private, no-cache"}
+
+// notModified sets the answer's ETag and caching headers and reports whether the request's
+// If-None-Match names it (GET and HEAD only).
 func notModified(call *Call, tag string) bool {
-	call.Response().Header()["Etag"] = []string{tag} // canonical already: no allocation to canonicalise
+	h := call.Response().Header()
+	h["Etag"] = []string{tag} // canonical already: no allocation to canonicalise
+	h["Cache-Control"] = privateNoCache
+	h.Add("Vary", "Authorization, X-API-Key") // beside CORS's Vary: Origin
 	r := call.Request()
 	return (r.Method == http.MethodGet || r.Method == http.MethodHead) && noneMatch(r.Header["If-None-Match"], tag)
 }

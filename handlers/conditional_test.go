@@ -6,8 +6,10 @@ import (
 	"encoding/json"
 	"net/http"
 	"strconv"
+	"strings"
 	"testing"
 
+	"sharepanel/handlers"
 	"sharepanel/internal/testenv"
 	"sharepanel/ratelimit"
 )
@@ -132,4 +134,35 @@ func TestEveryReadAnswersAnETag(t *testing.T) {
 			t.Errorf("%s: %d, ETag %q", q, res.Code, res.Header.Get("ETag"))
 		}
 	}
+}
+
+// A read's answer (and its 304) is one account's data chosen by a header, so it says so: no shared
+// cache keeps it, a browser's asks again, and caches that key on headers key on the API key's.
+// (A hostile pass found reads with an ETag and no Cache-Control: a CDN rule keyed on the URL could
+// hand one account's profile to another.)
+func TestReadAnswersArePrivate(t *testing.T) {
+	env := testenv.New(t, testenv.Options{Deps: func(d *handlers.Deps) { d.CORSOrigins = []string{"https://dash.example.net"} }})
+	acct := env.NewAccount("pro")
+	h := http.Header{"X-Api-Key": {acct.Key}, "Origin": {"https://dash.example.net"}}
+	res := env.Do(http.MethodGet, "/api/profile/view", nil, h)
+	res.Expect(t, http.StatusOK, "Profile retrieved successfully")
+	check := func(res *testenv.Response) {
+		t.Helper()
+		vary := strings.ToLower(strings.Join(res.Header.Values("Vary"), ", "))
+		if cc := res.Header.Get("Cache-Control"); cc != "private, no-cache" {
+			t.Errorf("%d: Cache-Control %q, want private, no-cache", res.Code, cc)
+		}
+		for _, name := range []string{"origin", "authorization", "x-api-key"} {
+			if !strings.Contains(vary, name) {
+				t.Errorf("%d: Vary %q lacks %s", res.Code, vary, name)
+			}
+		}
+	}
+	check(res)
+	h.Set("If-None-Match", res.Header.Get("ETag"))
+	again := env.Do(http.MethodGet, "/api/profile/view", nil, h)
+	if again.Code != http.StatusNotModified {
+		t.Fatalf("If-None-Match of the same answer: %d", again.Code)
+	}
+	check(again)
 }
