@@ -77,6 +77,42 @@ func TestDailyQuotaSurvivesARedisRestart(t *testing.T) {
 	}
 }
 
+// Without Redis the in-process limiter is the only one, and a restart (a deploy, a crash) used to
+// give every account a whole new day (a hostile pass measured 5 + 5 on a plan of 5 a day): seeded
+// from the usage in the database, as the embedded default builds it, the day goes on.
+func TestDailyQuotaSurvivesAGatewayRestartWithoutRedis(t *testing.T) {
+	store := testenv.NewStore(t)
+	embedded := func() *testenv.Env { // what `sharepanel serve` builds without SHAREPANEL_REDIS_URL
+		return testenv.New(t, testenv.Options{Store: store, Limiter: ratelimit.NewMemory(ratelimit.MemoryOptions{Seed: handlers.UsageToday(store)})})
+	}
+	first := embedded()
+	name, perDay, perMinute := "five", int64(5), int64(10_000)
+	if _, err := store.CreatePlan(context.Background(), planInput(name, perDay, perMinute)); err != nil {
+		t.Fatal(err)
+	}
+	acct := first.NewAccount(name)
+	send := func(env *testenv.Env, n int) (ok int) {
+		for range n {
+			res := env.Get(map[string]string{"mode": "profile", "action": "view", "api_key": acct.Key})
+			switch res.Code {
+			case http.StatusOK:
+				ok++
+			case http.StatusTooManyRequests:
+			default:
+				t.Fatalf("%d %s", res.Code, res.Body)
+			}
+		}
+		return ok
+	}
+	before := send(first, 3)
+	first.FlushUsage()
+	restarted := embedded() // the same database, a new process
+	after := send(restarted, 10)
+	if before != 3 || after != 2 {
+		t.Fatalf("2xx: %d before the restart, %d after; want 3 and 2 (one day of %d)", before, after, perDay)
+	}
+}
+
 // planInput is a plan with these request limits and the defaults for the rest.
 func planInput(name string, perDay, perMinute int64) models.PlanInput {
 	return models.PlanInput{Name: &name, RequestsPerDay: &perDay, RequestsPerMinute: &perMinute}

@@ -14,6 +14,12 @@ type MemoryOptions struct {
 	// MaxEntries bounds the callers remembered at once (default 100,000, about 100 bytes each
 	// plus the key). See Memory for what happens at the bound.
 	MaxEntries int
+	// Seed, when set, is today's count of a caller as the database has it (handlers.UsageToday):
+	// a caller this process has not seen yet starts its day there, so that a restart (a deploy, a
+	// crash) does not give every account a whole new day. It is asked once per caller the process
+	// learns of (again after one is forgotten at the bound), only for limits with a daily quota. A
+	// seed that fails leaves the caller counting from zero, as before there was one.
+	Seed func(ctx context.Context, key string) (int64, error)
 }
 
 // Memory is the in-process Limiter: the embedded default, and the fallback when Redis is down.
@@ -25,6 +31,7 @@ type MemoryOptions struct {
 // starts afresh. That leniency toward a few idle callers is the price of bounded memory.
 type Memory struct {
 	now      func() time.Time
+	dbSeed   func(ctx context.Context, key string) (int64, error) // MemoryOptions.Seed
 	seed     maphash.Seed
 	shards   []memShard
 	perShard int
@@ -74,6 +81,7 @@ func NewMemory(opts MemoryOptions) *Memory {
 	n := min(maxShards, max(1, opts.MaxEntries/minPerShard))
 	m := &Memory{
 		now:      opts.Now,
+		dbSeed:   opts.Seed,
 		seed:     maphash.MakeSeed(),
 		shards:   make([]memShard, n),
 		perShard: max(1, opts.MaxEntries/n),
@@ -85,13 +93,25 @@ func NewMemory(opts MemoryOptions) *Memory {
 }
 
 // Allow implements Limiter.
-func (m *Memory) Allow(_ context.Context, key string, limits Limits) (Decision, error) {
+func (m *Memory) Allow(ctx context.Context, key string, limits Limits) (Decision, error) {
+	m.seedFromDatabase(ctx, key, limits)
 	return m.decide(key, limits, true)
 }
 
 // Peek implements Checker.
-func (m *Memory) Peek(_ context.Context, key string, limits Limits) (Decision, error) {
+func (m *Memory) Peek(ctx context.Context, key string, limits Limits) (Decision, error) {
+	m.seedFromDatabase(ctx, key, limits)
 	return m.decide(key, limits, false)
+}
+
+// seedFromDatabase starts the day of a caller this process does not know from MemoryOptions.Seed.
+func (m *Memory) seedFromDatabase(ctx context.Context, key string, limits Limits) {
+	if m.dbSeed == nil || limits.PerDay <= 0 || m.knows(key) {
+		return
+	}
+	if n, err := m.dbSeed(ctx, key); err == nil {
+		m.seedDay(key, n)
+	}
 }
 
 // Len reports how many callers are remembered.

@@ -80,3 +80,39 @@ func TestMemoryConcurrentUse(t *testing.T) {
 		t.Errorf("shared key: %d allowed, want 50", allowed)
 	}
 }
+
+// With a Seed, a caller the process has not seen starts its day at the database's count (asked
+// once), so that a restart keeps the day; limits without a daily quota never ask, and a seed that
+// fails leaves the caller counting from zero.
+func TestMemorySeedsADayItDoesNotKnow(t *testing.T) {
+	clock := &fakeClock{t: t0}
+	asked := map[string]int{}
+	m := NewMemory(MemoryOptions{Now: clock.Now, Seed: func(_ context.Context, key string) (int64, error) {
+		asked[key]++
+		switch key {
+		case "used-up":
+			return 5, nil
+		case "three":
+			return 3, nil
+		}
+		return 0, fmt.Errorf("database unavailable")
+	}})
+	daily := Limits{PerMinute: 100, PerDay: 5}
+	if d, err := m.Allow(context.Background(), "used-up", daily); err != nil || d.Allowed {
+		t.Fatalf("a caller whose day the database has used up: %+v, %v; want refused", d, err)
+	}
+	if d := allow(t, m, "three", daily); !d.Allowed || d.Day.Remaining != 1 {
+		t.Fatalf("a caller with 3 of 5 used: %+v, want allowed with 1 left", d)
+	}
+	allow(t, m, "three", daily)
+	if asked["three"] != 1 {
+		t.Fatalf("the seed was asked %d times for one caller, want once", asked["three"])
+	}
+	if d := allow(t, m, "unreadable", daily); !d.Allowed || d.Day.Remaining != 4 {
+		t.Fatalf("a seed that fails: %+v, want counting from zero", d)
+	}
+	allow(t, m, "minute-only", Limits{PerMinute: 100})
+	if asked["minute-only"] != 0 {
+		t.Fatal("the seed was asked for limits without a daily quota")
+	}
+}

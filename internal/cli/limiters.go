@@ -44,7 +44,8 @@ func newLimiters(cfg config.Config, log *slog.Logger, seed func(context.Context,
 	if cfg.RedisURL == "" {
 		log.Info("rate limits: in-process (set SHAREPANEL_REDIS_URL to share them between replicas)")
 		return &limiters{
-			Requests: ratelimit.NewMemory(ratelimit.MemoryOptions{}),
+			// Seeded from the database, so that a restart keeps each account's day.
+			Requests: ratelimit.NewMemory(ratelimit.MemoryOptions{Seed: seed}),
 			Login:    ratelimit.NewInProcessAuth(),
 			Close:    func() {},
 		}, nil
