@@ -110,7 +110,7 @@ func (edge Edge) accessLog(next echo.HandlerFunc) echo.HandlerFunc {
 		attrs := []slog.Attr{
 			slog.String("request_id", RequestIDOf(c)),
 			slog.String("method", c.Request().Method),
-			slog.String("path", c.Request().URL.Path),
+			slog.String("path", loggedPath(c.Request().URL.Path)),
 		}
 		if edge.LogAttrs != nil {
 			attrs = append(attrs, edge.LogAttrs(c)...)
@@ -127,6 +127,22 @@ func (edge Edge) accessLog(next echo.HandlerFunc) echo.HandlerFunc {
 		edge.observe(c, start)
 		return nil
 	}
+}
+
+// loggedPath is a request's path as the access log shows it: a segment that could be an API key
+// (sp_…: a client that put its key where the path form wants a mode or an action) is cut to its
+// prefix, so that a mis-built URL does not write a key into the logs.
+func loggedPath(path string) string {
+	if !strings.Contains(path, "sp_") {
+		return path
+	}
+	segments := strings.Split(path, "/")
+	for i, s := range segments {
+		if strings.HasPrefix(s, "sp_") && len(s) > len("sp_") {
+			segments[i] = "sp_…"
+		}
+	}
+	return strings.Join(segments, "/")
 }
 
 // trace runs the request in a server span. Its attributes are the route, the method, the final
