@@ -192,6 +192,9 @@ type Call struct {
 	Caller *models.Principal // nil for public modes
 	params Params
 	IP     string
+	// uncharged marks a request of the caller's key that is usage but was refused before the
+	// limiter (an address outside the key's allowlist): it must not count toward the account's day.
+	uncharged bool
 }
 
 // Ctx is the request's context.

@@ -234,6 +234,7 @@ func (a *API) authorize(call *Call, raw Params, rt route, b *body) error {
 		// Before anything else is done for it: a leaked key used from elsewhere costs its account
 		// nothing, not even a request of its limits.
 		observeKeyRefusal(a.Metrics, "ip")
+		call.uncharged = true
 		return wire.Errorf(wire.EFORBIDDEN, "This API key may not be used from %s", shownIP(call.IP))
 	}
 	plan, err := a.Store.Plans.Limits(ctx, p.PlanID)
@@ -354,7 +355,7 @@ func (a *API) recordUsage(call *Call, c echo.Context, status int, start time.Tim
 	}
 	endpoint, _ := c.Get("endpoint").(string)
 	a.Usage.Record(models.UsageRecord{UserID: call.Caller.UserID, KeyID: call.Caller.KeyID, Endpoint: endpoint,
-		Status: status, Duration: time.Since(start), At: start})
+		Status: status, Duration: time.Since(start), At: start, Uncharged: call.uncharged})
 }
 
 // formatBytes writes a size as the plans table does: "1 MB (1048576 bytes)".

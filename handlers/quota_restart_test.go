@@ -113,6 +113,54 @@ func TestDailyQuotaSurvivesAGatewayRestartWithoutRedis(t *testing.T) {
 	}
 }
 
+// Requests refused by a key's allowlist cost the account nothing: not at the time, and not later
+// through the usage that seeds a day Redis has lost. A hostile pass found a leaked allowlisted key,
+// used from elsewhere 200 times for free, locking the account out after a Redis restart.
+func TestAllowlistRefusalsDoNotSeedTheDailyQuota(t *testing.T) {
+	backend := testenv.RedisBackends(t)[0] // miniredis: the one a test may stop and restart
+	store := testenv.NewStore(t)
+	failover, err := ratelimit.NewFailoverWith(backend.Limiter(t), ratelimit.NewMemory(ratelimit.MemoryOptions{}),
+		ratelimit.FailoverOptions{Mode: ratelimit.ModeLocal, Log: testenv.Logger(t), Seed: handlers.UsageToday(store)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	env := testenv.New(t, testenv.Options{Store: store, Limiter: failover})
+	name, perDay, perMinute := "fifty", int64(50), int64(10_000)
+	if _, err := store.CreatePlan(context.Background(), planInput(name, perDay, perMinute)); err != nil {
+		t.Fatal(err)
+	}
+	acct := env.NewAccount(name)
+	locked := newKeyOf(t, env, acct.Key, map[string]any{"allowed_ips": "198.51.100.7"}) // 1 request of the day
+	view := func(remote string) int {
+		return env.DoFrom(remote, http.MethodGet, "/api?mode=profile&action=view", nil, http.Header{"X-Api-Key": {locked}}).Code
+	}
+	for range 200 { // the thief, from elsewhere
+		if code := view("203.0.113.9:4000"); code != http.StatusForbidden {
+			t.Fatalf("from outside the allowlist: %d, want 403", code)
+		}
+	}
+	env.FlushUsage()
+	backend.Mini.Close()
+	if err := backend.Mini.Restart(); err != nil {
+		t.Fatal(err)
+	}
+	backend.Mini.FlushAll() // back empty: the day is seeded from the database
+	ok := 0
+	for range 100 {
+		if view("198.51.100.7:4000") == http.StatusOK {
+			ok++
+		}
+	}
+	if ok != int(perDay)-1 {
+		t.Fatalf("the owner got %d requests after the restart, want the %d left of its day: the refusals were charged", ok, perDay-1)
+	}
+	// The report still shows the refusals, as errors of the key.
+	days, err := store.UsageDays(context.Background(), acct.User.ID, 1)
+	if err != nil || len(days) != 1 || days[0].ErrorCount < 200 {
+		t.Fatalf("today's report %+v, %v: want the 200 refusals among its errors", days, err)
+	}
+}
+
 // planInput is a plan with these request limits and the defaults for the rest.
 func planInput(name string, perDay, perMinute int64) models.PlanInput {
 	return models.PlanInput{Name: &name, RequestsPerDay: &perDay, RequestsPerMinute: &perMinute}

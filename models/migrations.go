@@ -22,6 +22,7 @@ var migrations = []migration{
 	{Version: 7, Name: "idempotency_keys: the kept answers of writes sent with an Idempotency-Key", Up: sqlFile("0007_idempotency_keys")},
 	{Version: 8, Name: "usage batches written once", Up: sqlFile("0008_usage_batches")},
 	{Version: 20, Name: "api_keys.source: login keys are capped apart", Up: migrateKeySources},
+	{Version: 21, Name: "api_usage_days.uncharged_count: requests refused before the limiter, left out of the day it seeds", Up: migrateUnchargedUsage},
 }
 
 // migration is one numbered step.

@@ -55,6 +55,22 @@ type UsageDaySummary struct {
 	TotalDurationMicros int64  `gorm:"not null"`
 	EndpointsLo         int64  `gorm:"not null"` // the set of endpoints called: bit n-1 for endpoint number n ≤ 63
 	EndpointsHi         int64  `gorm:"not null"` // … bit n-64 for number 64 ≤ n ≤ 126
+	// UnchargedCount is how many of RequestCount were refused before the rate limiter (a key used
+	// from outside its allowlist; migration 9): RequestsToday leaves them out.
+	UnchargedCount int64 `gorm:"not null;default:0"`
+}
+
+// migrateUnchargedUsage adds api_usage_days.uncharged_count (0 for the days before it: their
+// refusals, if any, stay counted in the seed as they were). Safe to run again.
+func migrateUnchargedUsage(s migrationStep) error {
+	if s.db.Migrator().HasColumn(&UsageDaySummary{}, "uncharged_count") {
+		return nil
+	}
+	typ := "integer"
+	if s.mysql {
+		typ = "bigint"
+	}
+	return s.exec("ALTER TABLE api_usage_days ADD COLUMN uncharged_count " + typ + " NOT NULL DEFAULT 0")
 }
 
 // TableName names the per-day summary.
@@ -245,7 +261,7 @@ func (s *Store) RequestsToday(ctx context.Context, userID int64) (int64, error) 
 	today := time.Now().UTC().Format("2006-01-02")
 	var summarized, legacy int64
 	err := s.db.WithContext(ctx).Model(&UsageDaySummary{}).Where("user_id = ? AND day = ?", userID, today).
-		Select("COALESCE(SUM(request_count), 0)").Scan(&summarized).Error
+		Select("COALESCE(SUM(request_count - uncharged_count), 0)").Scan(&summarized).Error
 	if err == nil {
 		err = s.db.WithContext(ctx).Model(&APIUsage{}).Where("user_id = ? AND day = ?", userID, today).
 			Select("COALESCE(SUM(request_count), 0)").Scan(&legacy).Error

@@ -22,6 +22,10 @@ type UsageRecord struct {
 	Status   int
 	Duration time.Duration
 	At       time.Time
+	// Uncharged is a request refused before the rate limiter (a key used from outside its
+	// allowlist): usage like any other in the reports, but not part of the day the limiter seeds
+	// from the database (RequestsToday), so that requests nobody was charged for cannot fill it.
+	Uncharged bool
 }
 
 // UsageRecorder aggregates usage records in memory and writes them in batches, so that recording
@@ -81,6 +85,7 @@ type usageGroup struct {
 	endpoint      string
 	day           int64
 	status        int
+	uncharged     bool // UsageRecord.Uncharged: kept apart until the day's summary counts them
 }
 
 // usageTotals are a group's requests so far.
@@ -173,7 +178,7 @@ func (s *Store) NewUsageRecorder(log *slog.Logger, interval time.Duration, maxGr
 // Record counts one request into its group. It never blocks on the database.
 func (r *UsageRecorder) Record(rec UsageRecord) {
 	at := rec.At.UTC()
-	g := usageGroup{userID: rec.UserID, keyID: rec.KeyID, endpoint: rec.Endpoint, day: at.Unix() / 86400, status: rec.Status}
+	g := usageGroup{userID: rec.UserID, keyID: rec.KeyID, endpoint: rec.Endpoint, day: at.Unix() / 86400, status: rec.Status, uncharged: rec.Uncharged}
 	micros := rec.Duration.Microseconds()
 	r.mu.Lock() // every request takes it: only a map update under it
 	t := r.groups[g]

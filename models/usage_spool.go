@@ -38,14 +38,15 @@ type spoolBatch struct {
 }
 
 type spoolGroup struct {
-	UserID   int64     `json:"user_id"`
-	KeyID    int64     `json:"key_id"`
-	Endpoint string    `json:"endpoint"`
-	Day      int64     `json:"day"` // days since 1970-01-01, UTC
-	Status   int       `json:"status"`
-	Count    int64     `json:"count"`
-	Micros   int64     `json:"micros"`
-	Last     time.Time `json:"last"`
+	UserID    int64     `json:"user_id"`
+	KeyID     int64     `json:"key_id"`
+	Endpoint  string    `json:"endpoint"`
+	Day       int64     `json:"day"` // days since 1970-01-01, UTC
+	Status    int       `json:"status"`
+	Uncharged bool      `json:"uncharged,omitempty"` // refused before the limiter (UsageRecord.Uncharged)
+	Count     int64     `json:"count"`
+	Micros    int64     `json:"micros"`
+	Last      time.Time `json:"last"`
 }
 
 // spool writes the batches made here and not written, and the groups recorded since (as a batch of
@@ -60,7 +61,7 @@ func (r *UsageRecorder) spool() (string, int, error) {
 		sb := spoolBatch{ID: id}
 		for g, t := range groups {
 			sb.Groups = append(sb.Groups, spoolGroup{UserID: g.userID, KeyID: g.keyID, Endpoint: g.endpoint, Day: g.day,
-				Status: g.status, Count: t.count, Micros: t.micros, Last: t.last})
+				Status: g.status, Uncharged: g.uncharged, Count: t.count, Micros: t.micros, Last: t.last})
 			n += int(t.count)
 		}
 		doc.Batches = append(doc.Batches, sb)
@@ -181,7 +182,7 @@ func readSpool(path string) ([]*usageBatch, error) {
 				return nil, fmt.Errorf("batch %s: bad group %+v", sb.ID, g)
 			}
 			t := &usageTotals{count: g.Count, micros: g.Micros, last: g.Last}
-			key := usageGroup{userID: g.UserID, keyID: g.KeyID, endpoint: g.Endpoint, day: g.Day, status: g.Status}
+			key := usageGroup{userID: g.UserID, keyID: g.KeyID, endpoint: g.Endpoint, day: g.Day, status: g.Status, uncharged: g.Uncharged}
 			if w := b.groups[key]; w != nil {
 				w.add(*t)
 			} else {

@@ -190,7 +190,8 @@ func TestUsageCloseWritesWhenItCan(t *testing.T) {
 }
 
 // Today's requests of an account, as the database has them: every status, today only, that
-// account only.
+// account only — and not the requests refused before the limiter (a key used from outside its
+// allowlist), which the reports show but nobody was charged for.
 func TestRequestsToday(t *testing.T) {
 	s := testenv.NewStore(t)
 	u := billingUser(t, s, "today@example.com")
@@ -202,10 +203,20 @@ func TestRequestsToday(t *testing.T) {
 	}
 	rec.Record(models.UsageRecord{UserID: u.ID, KeyID: 1, Endpoint: "profile.view", Status: 200, At: now.AddDate(0, 0, -1)})
 	rec.Record(models.UsageRecord{UserID: other.ID, KeyID: 2, Endpoint: "profile.view", Status: 200, At: now})
+	// One charged 403 and four uncharged ones of the same key, endpoint and status: one row of
+	// the rollup, in one batch.
+	rec.Record(models.UsageRecord{UserID: u.ID, KeyID: 1, Endpoint: "profile.view", Status: 403, At: now})
+	for range 4 {
+		rec.Record(models.UsageRecord{UserID: u.ID, KeyID: 1, Endpoint: "profile.view", Status: 403, At: now, Uncharged: true})
+	}
 	if err := rec.Flush(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	if n, err := s.RequestsToday(context.Background(), u.ID); err != nil || n != 7 {
-		t.Fatalf("today %d, %v; want 7", n, err)
+	if n, err := s.RequestsToday(context.Background(), u.ID); err != nil || n != 8 {
+		t.Fatalf("today %d, %v; want 8 (the 4 uncharged refusals left out)", n, err)
+	}
+	days, err := s.UsageDays(context.Background(), u.ID, 1)
+	if err != nil || len(days) != 1 || days[0].RequestCount != 12 || days[0].ErrorCount != 9 {
+		t.Fatalf("the report of today %+v, %v; want 12 requests, 9 errors (the refusals included)", days, err)
 	}
 }
