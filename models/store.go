@@ -240,12 +240,21 @@ func (s *Store) DB() *gorm.DB { return s.db }
 
 // tx runs fn in one transaction. On SQLite a transaction that found the write lock taken by
 // another process for longer than the busy timeout is tried again, until ctx's deadline (or for
-// busyRetry without one): it began with BEGIN IMMEDIATE, so fn had not run.
+// busyRetry without one): it began with BEGIN IMMEDIATE, so fn had not run. On MySQL a
+// transaction InnoDB chose as a deadlock's victim (rolled back whole) is run again, up to
+// deadlockRetries times, as InnoDB's manual advises: two writes of one account that lock its rows
+// in different orders (a bulk sleep_all and one instance's status, an admin's change and the
+// customer's) otherwise answered 503. fn only reads and writes through tx, so running it again is
+// safe (an audit of every tx closure: none adds to what it captured).
 func (s *Store) tx(ctx context.Context, fn func(tx *gorm.DB) error) error {
 	var deadline time.Time
 	wait := 10 * time.Millisecond
-	for {
+	for deadlocks := 0; ; {
 		err := endedWithItsContext(ctx, s.db.WithContext(ctx).Transaction(fn))
+		if s.mysql && isDeadlock(err) && deadlocks < deadlockRetries && ctx.Err() == nil {
+			deadlocks++
+			continue
+		}
 		if err == nil || s.mysql || !isBusy(err) {
 			return err
 		}

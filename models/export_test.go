@@ -1,0 +1,10 @@
+package models
+
+import (
+	"context"
+
+	"gorm.io/gorm"
+)
+
+// Tx is Store.tx, for the external tests that need a transaction as the store runs it.
+func (s *Store) Tx(ctx context.Context, fn func(tx *gorm.DB) error) error { return s.tx(ctx, fn) }
