@@ -157,7 +157,8 @@ func TestExpiredKeysArePurged(t *testing.T) {
 	}
 }
 
-// Point 10: answers that carry a key are never stored by a cache; others are not marked.
+// Point 10: answers that carry a key are never stored by a cache; other reads are kept by the
+// browser's only, revalidated (TestReadAnswersArePrivate), not no-store.
 func TestSecretAnswersAreNeverCached(t *testing.T) {
 	env := testenv.New(t, testenv.Options{})
 	acct := env.NewAccount("free")
@@ -171,7 +172,7 @@ func TestSecretAnswersAreNeverCached(t *testing.T) {
 		}
 	}
 	res := env.Get(map[string]string{"mode": "profile", "action": "view", "api_key": acct.Key})
-	if res.Header.Get("Cache-Control") != "" || res.Header.Get("Pragma") != "" {
+	if res.Header.Get("Cache-Control") != "private, no-cache" || res.Header.Get("Pragma") != "" {
 		t.Errorf("profile view: Cache-Control %q Pragma %q", res.Header.Get("Cache-Control"), res.Header.Get("Pragma"))
 	}
 }
