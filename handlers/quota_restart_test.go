@@ -17,21 +17,7 @@ import (
 // before, none more during the outage (the fallback goes on from Redis's count), none more after
 // Redis came back empty (the lost count is seeded from the usage in the database).
 func TestDailyQuotaSurvivesARedisRestart(t *testing.T) {
-	backend := testenv.RedisBackends(t)[0] // miniredis: the one a test may stop and restart
-	store := testenv.NewStore(t)
-	failover, err := ratelimit.NewFailoverWith(backend.Limiter(t), ratelimit.NewMemory(ratelimit.MemoryOptions{}),
-		ratelimit.FailoverOptions{Mode: ratelimit.ModeLocal, Log: testenv.Logger(t), Seed: handlers.UsageToday(store)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	// No ratelimit.Refusals in front, unlike production: it would remember the day's refusal
-	// until midnight, and no request would reach Redis after its restart.
-	env := testenv.New(t, testenv.Options{Store: store, Limiter: failover})
-	name, perDay, perMinute := "fifty", int64(50), int64(10_000)
-	if _, err := store.CreatePlan(context.Background(), planInput(name, perDay, perMinute)); err != nil {
-		t.Fatal(err)
-	}
-	acct := env.NewAccount(name)
+	env, backend, failover, acct, _ := redisRestartRig(t)
 	send := func(n int) (ok int) {
 		for range n {
 			res := env.Get(map[string]string{"mode": "profile", "action": "view", "api_key": acct.Key})
@@ -117,19 +103,8 @@ func TestDailyQuotaSurvivesAGatewayRestartWithoutRedis(t *testing.T) {
 // through the usage that seeds a day Redis has lost. A hostile pass found a leaked allowlisted key,
 // used from elsewhere 200 times for free, locking the account out after a Redis restart.
 func TestAllowlistRefusalsDoNotSeedTheDailyQuota(t *testing.T) {
-	backend := testenv.RedisBackends(t)[0] // miniredis: the one a test may stop and restart
-	store := testenv.NewStore(t)
-	failover, err := ratelimit.NewFailoverWith(backend.Limiter(t), ratelimit.NewMemory(ratelimit.MemoryOptions{}),
-		ratelimit.FailoverOptions{Mode: ratelimit.ModeLocal, Log: testenv.Logger(t), Seed: handlers.UsageToday(store)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	env := testenv.New(t, testenv.Options{Store: store, Limiter: failover})
-	name, perDay, perMinute := "fifty", int64(50), int64(10_000)
-	if _, err := store.CreatePlan(context.Background(), planInput(name, perDay, perMinute)); err != nil {
-		t.Fatal(err)
-	}
-	acct := env.NewAccount(name)
+	env, backend, _, acct, perDay := redisRestartRig(t)
+	store := env.Store
 	locked := newKeyOf(t, env, acct.Key, map[string]any{"allowed_ips": "198.51.100.7"}) // 1 request of the day
 	view := func(remote string) int {
 		return env.DoFrom(remote, http.MethodGet, "/api?mode=profile&action=view", nil, http.Header{"X-Api-Key": {locked}}).Code
@@ -159,6 +134,27 @@ func TestAllowlistRefusalsDoNotSeedTheDailyQuota(t *testing.T) {
 	if err != nil || len(days) != 1 || days[0].ErrorCount < 200 {
 		t.Fatalf("today's report %+v, %v: want the 200 refusals among its errors", days, err)
 	}
+}
+
+// redisRestartRig is a gateway whose limiter is miniredis (the Redis a test may stop and restart)
+// behind a local-mode failover seeded from the database, and an account on a plan of 50 a day.
+// No ratelimit.Refusals in front, unlike production: it would remember the day's refusal until
+// midnight, and no request would reach Redis after its restart.
+func redisRestartRig(t *testing.T) (*testenv.Env, *testenv.RedisBackend, *ratelimit.Failover, *testenv.Account, int64) {
+	t.Helper()
+	backend := testenv.RedisBackends(t)[0]
+	store := testenv.NewStore(t)
+	failover, err := ratelimit.NewFailoverWith(backend.Limiter(t), ratelimit.NewMemory(ratelimit.MemoryOptions{}),
+		ratelimit.FailoverOptions{Mode: ratelimit.ModeLocal, Log: testenv.Logger(t), Seed: handlers.UsageToday(store)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	env := testenv.New(t, testenv.Options{Store: store, Limiter: failover})
+	name, perDay, perMinute := "fifty", int64(50), int64(10_000)
+	if _, err := store.CreatePlan(context.Background(), planInput(name, perDay, perMinute)); err != nil {
+		t.Fatal(err)
+	}
+	return env, backend, failover, env.NewAccount(name), perDay
 }
 
 // planInput is a plan with these request limits and the defaults for the rest.
