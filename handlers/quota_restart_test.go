@@ -18,19 +18,7 @@ import (
 // Redis came back empty (the lost count is seeded from the usage in the database).
 func TestDailyQuotaSurvivesARedisRestart(t *testing.T) {
 	env, backend, failover, acct, _ := redisRestartRig(t)
-	send := func(n int) (ok int) {
-		for range n {
-			res := env.Get(map[string]string{"mode": "profile", "action": "view", "api_key": acct.Key})
-			switch res.Code {
-			case http.StatusOK:
-				ok++
-			case http.StatusTooManyRequests:
-			default:
-				t.Fatalf("%d %s", res.Code, res.Body)
-			}
-		}
-		return ok
-	}
+	send := func(n int) int { return sendViews(t, env, acct.Key, n) }
 
 	dayKey := backend.Prefix + "{u:" + strconv.FormatInt(acct.User.ID, 10) + "}:d"
 
@@ -77,19 +65,7 @@ func TestDailyQuotaSurvivesAGatewayRestartWithoutRedis(t *testing.T) {
 		t.Fatal(err)
 	}
 	acct := first.NewAccount(name)
-	send := func(env *testenv.Env, n int) (ok int) {
-		for range n {
-			res := env.Get(map[string]string{"mode": "profile", "action": "view", "api_key": acct.Key})
-			switch res.Code {
-			case http.StatusOK:
-				ok++
-			case http.StatusTooManyRequests:
-			default:
-				t.Fatalf("%d %s", res.Code, res.Body)
-			}
-		}
-		return ok
-	}
+	send := func(env *testenv.Env, n int) int { return sendViews(t, env, acct.Key, n) }
 	before := send(first, 3)
 	first.FlushUsage()
 	restarted := embedded() // the same database, a new process
@@ -134,6 +110,23 @@ func TestAllowlistRefusalsDoNotSeedTheDailyQuota(t *testing.T) {
 	if err != nil || len(days) != 1 || days[0].ErrorCount < 200 {
 		t.Fatalf("today's report %+v, %v: want the 200 refusals among its errors", days, err)
 	}
+}
+
+// sendViews sends n profile views with key and returns how many were allowed; any answer but 200
+// and 429 fails the test.
+func sendViews(t *testing.T, env *testenv.Env, key string, n int) (ok int) {
+	t.Helper()
+	for range n {
+		res := env.Get(map[string]string{"mode": "profile", "action": "view", "api_key": key})
+		switch res.Code {
+		case http.StatusOK:
+			ok++
+		case http.StatusTooManyRequests:
+		default:
+			t.Fatalf("%d %s", res.Code, res.Body)
+		}
+	}
+	return ok
 }
 
 // redisRestartRig is a gateway whose limiter is miniredis (the Redis a test may stop and restart)

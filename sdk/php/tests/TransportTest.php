@@ -221,12 +221,9 @@ final class TransportTest extends TestCase
         }
     }
 
-    public function testAWriteIsRetriedWithTheSameIdempotencyKey(): void
+    private function assertRetriedWithTheSameIdempotencyKey(array $firstAnswer): void
     {
-        self::$gw->script([
-            FakeGateway::fail(503, 'Service temporarily unavailable', 'unavailable', ['Retry-After' => '0']),
-            FakeGateway::ok(['org_id' => 3], 'ok', ['Idempotent-Replayed' => 'true']),
-        ]);
+        self::$gw->script([$firstAnswer, FakeGateway::ok(['org_id' => 3], 'ok', ['Idempotent-Replayed' => 'true'])]);
         $client = $this->client();
         $this->assertSame(3, $client->orgs->new(title: 'Acme')->org_id);
         $keys = array_map(static fn (array $r) => $r['headers']['idempotency-key'] ?? null, self::$gw->requests());
@@ -236,20 +233,15 @@ final class TransportTest extends TestCase
         $this->assertTrue($client->lastResponse()->replayed);
     }
 
+    public function testAWriteIsRetriedWithTheSameIdempotencyKey(): void
+    {
+        $this->assertRetriedWithTheSameIdempotencyKey(FakeGateway::fail(503, 'Service temporarily unavailable', 'unavailable', ['Retry-After' => '0']));
+    }
+
     public function testAWriteWhoseFirstAttemptStillRunsIsRetriedUntilItsAnswer(): void
     {
         // 409 with Retry-After: the gateway still runs an earlier attempt with this Idempotency-Key.
-        self::$gw->script([
-            FakeGateway::fail(409, 'A request with this Idempotency-Key is in progress', 'conflict', ['Retry-After' => '0']),
-            FakeGateway::ok(['org_id' => 3], 'ok', ['Idempotent-Replayed' => 'true']),
-        ]);
-        $client = $this->client();
-        $this->assertSame(3, $client->orgs->new(title: 'Acme')->org_id);
-        $keys = array_map(static fn (array $r) => $r['headers']['idempotency-key'] ?? null, self::$gw->requests());
-        $this->assertCount(2, $keys);
-        $this->assertNotNull($keys[0]);
-        $this->assertSame($keys[0], $keys[1]);
-        $this->assertTrue($client->lastResponse()->replayed);
+        $this->assertRetriedWithTheSameIdempotencyKey(FakeGateway::fail(409, 'A request with this Idempotency-Key is in progress', 'conflict', ['Retry-After' => '0']));
     }
 
     public function testAConflictWithoutRetryAfterIsNotRetried(): void

@@ -154,10 +154,8 @@ class RetryTest(unittest.TestCase):
         self.assertEqual(len(gw.requests), 1)
         self.assertEqual(ctx.exception.retry_after, 30.0)
 
-    def test_a_write_is_retried_with_the_same_idempotency_key(self):
-        script = [fail(503, "Service temporarily unavailable", "unavailable", {"Retry-After": "0"}),
-                  ok({"org_id": 3}, headers={"Idempotent-Replayed": "true"})]
-        with FakeGateway(script) as gw:
+    def assert_retried_with_the_same_idempotency_key(self, first_answer):
+        with FakeGateway([first_answer, ok({"org_id": 3}, headers={"Idempotent-Replayed": "true"})]) as gw:
             c = Client("sp_test", base_url=gw.base_url)
             self.assertEqual(c.orgs.new(title="Acme"), {"org_id": 3})
         keys = [r.headers.get("idempotency-key") for r in gw.requests]
@@ -166,18 +164,14 @@ class RetryTest(unittest.TestCase):
         self.assertEqual(keys[0], keys[1])
         self.assertTrue(c.last_response.replayed)
 
+    def test_a_write_is_retried_with_the_same_idempotency_key(self):
+        self.assert_retried_with_the_same_idempotency_key(
+            fail(503, "Service temporarily unavailable", "unavailable", {"Retry-After": "0"}))
+
     def test_a_write_whose_first_attempt_still_runs_is_retried_until_its_answer(self):
         # 409 with Retry-After: the gateway still runs an earlier attempt with this Idempotency-Key.
-        script = [fail(409, "A request with this Idempotency-Key is in progress", "conflict", {"Retry-After": "0"}),
-                  ok({"org_id": 3}, headers={"Idempotent-Replayed": "true"})]
-        with FakeGateway(script) as gw:
-            c = Client("sp_test", base_url=gw.base_url)
-            self.assertEqual(c.orgs.new(title="Acme"), {"org_id": 3})
-        keys = [r.headers.get("idempotency-key") for r in gw.requests]
-        self.assertEqual(len(keys), 2)
-        self.assertIsNotNone(keys[0])
-        self.assertEqual(keys[0], keys[1])
-        self.assertTrue(c.last_response.replayed)
+        self.assert_retried_with_the_same_idempotency_key(
+            fail(409, "A request with this Idempotency-Key is in progress", "conflict", {"Retry-After": "0"}))
 
     def test_a_conflict_without_retry_after_is_not_retried(self):
         with FakeGateway([fail(409, "An organization with this title already exists", "conflict"), ok({"org_id": 3})]) as gw:

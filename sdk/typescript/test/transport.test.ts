@@ -191,37 +191,24 @@ test("no retry when Retry-After exceeds the wait budget", () =>
     assert.equal(gw.requests.length, 1);
   }));
 
-test("a write is retried with the same Idempotency-Key", () =>
-  withGateway(
-    [fail(503, "Service temporarily unavailable", "unavailable", { "Retry-After": "0" }), ok({ org_id: 3 }, "ok", { "Idempotent-Replayed": "true" })],
-    async (gw) => {
-      const client = new Client({ apiKey: "sp_test", baseUrl: gw.baseUrl });
-      assert.deepEqual(await client.orgs.new({ title: "Acme" }), { org_id: 3 });
-      const keys = gw.requests.map((r) => r.headers["idempotency-key"]);
-      assert.equal(keys.length, 2);
-      assert.ok(keys[0]);
-      assert.equal(keys[0], keys[1]);
-      assert.equal(client.lastResponse?.replayed, true);
-    },
-  ));
+function retriedWithTheSameIdempotencyKey(firstAnswer: Answer) {
+  return withGateway([firstAnswer, ok({ org_id: 3 }, "ok", { "Idempotent-Replayed": "true" })], async (gw) => {
+    const client = new Client({ apiKey: "sp_test", baseUrl: gw.baseUrl });
+    assert.deepEqual(await client.orgs.new({ title: "Acme" }), { org_id: 3 });
+    const keys = gw.requests.map((r) => r.headers["idempotency-key"]);
+    assert.equal(keys.length, 2);
+    assert.ok(keys[0]);
+    assert.equal(keys[0], keys[1]);
+    assert.equal(client.lastResponse?.replayed, true);
+  });
+}
 
+test("a write is retried with the same Idempotency-Key", () =>
+  retriedWithTheSameIdempotencyKey(fail(503, "Service temporarily unavailable", "unavailable", { "Retry-After": "0" })));
+
+// 409 with Retry-After: the gateway still runs an earlier attempt with this Idempotency-Key.
 test("a write whose first attempt still runs is retried until its answer", () =>
-  // 409 with Retry-After: the gateway still runs an earlier attempt with this Idempotency-Key.
-  withGateway(
-    [
-      fail(409, "A request with this Idempotency-Key is in progress", "conflict", { "Retry-After": "0" }),
-      ok({ org_id: 3 }, "ok", { "Idempotent-Replayed": "true" }),
-    ],
-    async (gw) => {
-      const client = new Client({ apiKey: "sp_test", baseUrl: gw.baseUrl });
-      assert.deepEqual(await client.orgs.new({ title: "Acme" }), { org_id: 3 });
-      const keys = gw.requests.map((r) => r.headers["idempotency-key"]);
-      assert.equal(keys.length, 2);
-      assert.ok(keys[0]);
-      assert.equal(keys[0], keys[1]);
-      assert.equal(client.lastResponse?.replayed, true);
-    },
-  ));
+  retriedWithTheSameIdempotencyKey(fail(409, "A request with this Idempotency-Key is in progress", "conflict", { "Retry-After": "0" })));
 
 test("a conflict without Retry-After is not retried", () =>
   withGateway([fail(409, "An organization with this title already exists", "conflict"), ok({ org_id: 3 })], async (gw) => {
