@@ -56,7 +56,7 @@ type UsageDaySummary struct {
 	EndpointsLo         int64  `gorm:"not null"` // the set of endpoints called: bit n-1 for endpoint number n ≤ 63
 	EndpointsHi         int64  `gorm:"not null"` // … bit n-64 for number 64 ≤ n ≤ 126
 	// UnchargedCount is how many of RequestCount were refused before the rate limiter (a key used
-	// from outside its allowlist; migration 9): RequestsToday leaves them out.
+	// from outside its allowlist; migration 21): RequestsToday leaves them out.
 	UnchargedCount int64 `gorm:"not null;default:0"`
 }
 
