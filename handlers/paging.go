@@ -86,7 +86,7 @@ func pageLinkBase(r *http.Request, publicURL string, action *Action, raw Params)
 	}
 	// The request's path: /api, /api/ or the path form /api/{mode}/{action}, which the router
 	// matched (a path that begins with // would read as another host).
-	path := r.URL.Path
+	path := r.URL.EscapedPath() // escaped: nothing of it can close the <…> of a link
 	if !strings.HasPrefix(path, "/api") {
 		path = "/api"
 	}
