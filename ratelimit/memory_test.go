@@ -116,3 +116,20 @@ func TestMemorySeedsADayItDoesNotKnow(t *testing.T) {
 		t.Fatal("the seed was asked for limits without a daily quota")
 	}
 }
+
+// A seed is today's count when it was read: if the day turns while the database answers (the
+// first request of an account after a restart, just before midnight, on a slow database), the
+// count read is yesterday's and must not become the new day's. (A hostile pass: the account was
+// refused for the whole new day with yesterday's 5 of 5.)
+func TestMemorySeedReadBeforeMidnightIsNotTheNewDays(t *testing.T) {
+	beforeMidnight := time.Date(2025, 3, 10, 23, 59, 59, 900_000_000, time.UTC)
+	clock := &fakeClock{t: beforeMidnight}
+	m := NewMemory(MemoryOptions{Now: clock.Now, Seed: func(context.Context, string) (int64, error) {
+		clock.Set(beforeMidnight.Add(200 * time.Millisecond)) // the query ends after midnight
+		return 5, nil                                         // yesterday's day, used up
+	}})
+	d := allow(t, m, "acct", Limits{PerMinute: 100, PerDay: 5})
+	if !d.Allowed || d.Day.Remaining != 4 {
+		t.Fatalf("first request of a new day, seeded with the day before's count: %+v; want allowed with 4 left", d)
+	}
+}
