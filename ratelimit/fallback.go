@@ -261,8 +261,9 @@ func (f *Failover) fallback(ctx context.Context, key string, limits Limits, char
 	}
 	if f.seed != nil && limits.PerDay > 0 && !f.local.knows(key) {
 		// A caller Redis never decided for here: start from the database's count of today.
+		day := f.local.now().UnixMicro() / dayMicros
 		if n, err := f.seed(ctx, key); err == nil {
-			f.local.seedDay(key, n)
+			f.local.seedDay(key, n, day)
 		} else {
 			f.log.Warn("rate limiter: today's usage not read from the database; the fallback counts from zero", "err", err)
 		}

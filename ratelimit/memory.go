@@ -109,8 +109,9 @@ func (m *Memory) seedFromDatabase(ctx context.Context, key string, limits Limits
 	if m.dbSeed == nil || limits.PerDay <= 0 || m.knows(key) {
 		return
 	}
+	day := m.now().UnixMicro() / dayMicros // the day the count is read for
 	if n, err := m.dbSeed(ctx, key); err == nil {
-		m.seedDay(key, n)
+		m.seedDay(key, n, day)
 	}
 }
 
@@ -210,9 +211,10 @@ func (m *Memory) usedToday(key string) (int64, bool) {
 	return e.used, true
 }
 
-// seedDay starts key's daily count at used, unless key has a state here already (a seed read
-// from the database must not overwrite what was counted meanwhile).
-func (m *Memory) seedDay(key string, used int64) {
+// seedDay starts key's daily count at used, the count of day (days since the epoch, when the
+// seed was read: a count read before midnight is not the new day's), unless key has a state here
+// already (a seed read from the database must not overwrite what was counted meanwhile).
+func (m *Memory) seedDay(key string, used, day int64) {
 	now := m.now().UnixMicro()
 	sh := &m.shards[maphash.String(m.seed, key)%uint64(len(m.shards))]
 	sh.mu.Lock()
@@ -223,5 +225,5 @@ func (m *Memory) seedDay(key string, used int64) {
 	if len(sh.m) >= m.perShard {
 		sh.evict(now)
 	}
-	sh.m[key] = memEntry{state: state{day: now / dayMicros, used: used}, fullAt: now, last: now}
+	sh.m[key] = memEntry{state: state{day: day, used: used}, fullAt: now, last: now}
 }
