@@ -118,3 +118,26 @@ func TestClientGoneIsRecordedAs499(t *testing.T) {
 		t.Fatalf("the cancelled request was recorded as %+v, want one request with status 499", rows)
 	}
 }
+
+// A key anywhere in a path segment stays out of the access log, not only a segment that is the
+// key: a client that appends "&api_key=…" to a path-form URL that has no query yet (or ";", or
+// "api_key=" alone) sends it inside the action's segment. (A hostile pass found these logged.)
+func TestRequestLogsCutKeysInsideAPathSegment(t *testing.T) {
+	var sink lockedBuffer
+	env := testenv.New(t, testenv.Options{Deps: func(d *handlers.Deps) {
+		d.Log = slog.New(slog.NewJSONHandler(&sink, nil))
+	}})
+	acct := env.NewAccount("free")
+	for _, path := range []string{
+		"/api/profile/view&api_key=" + acct.Key,
+		"/api/profile/view;api_key=" + acct.Key,
+		"/api/api_key=" + acct.Key,
+		"/api/profile/view%26api_key=" + acct.Key,
+		"/api/auth/spal_0123456789abcdefghijABCDEFGHIJ", // an autologin token, as secret for its minute
+	} {
+		env.Do(http.MethodGet, path, nil, nil)
+	}
+	if logs := sink.String(); strings.Contains(logs, acct.Key[3:20]) || strings.Contains(logs, "0123456789abcdefghij") {
+		t.Fatalf("a key is in the logs:\n%s", logs)
+	}
+}
