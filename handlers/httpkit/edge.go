@@ -129,17 +129,21 @@ func (edge Edge) accessLog(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
-// loggedPath is a request's path as the access log shows it: a segment that could be an API key
-// (sp_…: a client that put its key where the path form wants a mode or an action) is cut to its
-// prefix, so that a mis-built URL does not write a key into the logs.
+// loggedPath is a request's path as the access log shows it: from where a segment holds what
+// could be an API key (sp_…) or an autologin token (spal_…) — a client that put its key where the
+// path form wants a mode or an action, or appended "&api_key=…" to a URL without a query — the
+// segment is cut to that prefix, so that a mis-built URL does not write a secret into the logs.
 func loggedPath(path string) string {
-	if !strings.Contains(path, "sp_") {
+	if !strings.Contains(path, "sp_") && !strings.Contains(path, "spal_") {
 		return path
 	}
 	segments := strings.Split(path, "/")
 	for i, s := range segments {
-		if strings.HasPrefix(s, "sp_") && len(s) > len("sp_") {
-			segments[i] = "sp_…"
+		for _, prefix := range []string{"spal_", "sp_"} {
+			if at := strings.Index(s, prefix); at >= 0 && len(s) > at+len(prefix) {
+				segments[i] = s[:at] + prefix + "…"
+				break
+			}
 		}
 	}
 	return strings.Join(segments, "/")
