@@ -2,6 +2,8 @@ package models_test
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -10,6 +12,7 @@ import (
 	"gorm.io/gorm"
 
 	"sharepanel/internal/testenv"
+	"sharepanel/models"
 )
 
 // Two transactions that lock the same two rows in opposite orders deadlock; InnoDB rolls one back
@@ -64,5 +67,70 @@ func TestDeadlockVictimIsRunAgain(t *testing.T) {
 	}
 	if len(rows) != 2 || rows[0].N != 2 || rows[1].N != 2 || runs.Load() != 3 {
 		t.Fatalf("rows %+v after %d runs, want both rows written by both transactions once (n=2) and one run again", rows, runs.Load())
+	}
+}
+
+// A victim run again answers what its last run did, not its first: sleep_all, rolled back as a
+// deadlock's victim by a transaction that put the same instances to sleep itself, finds nothing
+// left to do when run again, and must say so (0), not report the first run's count. (A hostile
+// pass, through the API on MariaDB: "2 instances put to sleep successfully" for a call that
+// changed nothing; before deadlocks were run again it was a 503.) MariaDB only.
+func TestDeadlockVictimAnswersItsLastRun(t *testing.T) {
+	s := testenv.NewStore(t)
+	db := s.DB()
+	if db.Dialector.Name() != "mysql" {
+		t.Skip("deadlocks are MySQL's (set SHAREPANEL_TEST_MYSQL_URL)")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	acct := newUser(t, s, "pro")
+	for i := range 2 {
+		if _, err := s.CreateInstance(ctx, acct.ID, models.NewInstance{Name: "x", Path: fmt.Sprintf("deadlock-%d", i), Type: "SMS"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// The other transaction has written more, so InnoDB rolls back the store's.
+	if err := db.Exec("CREATE TABLE deadlock_weight (n INT NOT NULL) ENGINE=InnoDB").Error; err != nil {
+		t.Fatal(err)
+	}
+	values := strings.TrimSuffix(strings.Repeat("(1),", 5000), ",")
+	holds := make(chan struct{})
+	other := make(chan error, 1)
+	go func() {
+		other <- db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+			if err := tx.Exec("INSERT INTO deadlock_weight (n) VALUES " + values).Error; err != nil {
+				return err
+			}
+			if err := tx.Exec("SELECT user_id FROM account_totals WHERE user_id = ? FOR UPDATE", acct.ID).Error; err != nil {
+				return err
+			}
+			close(holds)
+			// Once sleep_all holds the instances and waits for the totals row, ask for the instances.
+			for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+				var waiting int64
+				if err := db.Raw("SELECT COUNT(*) FROM information_schema.processlist WHERE db = DATABASE() AND info LIKE 'INSERT INTO `account_totals`%'").
+					Scan(&waiting).Error; err != nil {
+					return err
+				}
+				if waiting > 0 || time.Now().After(deadline) {
+					break
+				}
+			}
+			if err := tx.Exec("UPDATE instances SET status = 'sleep' WHERE user_id = ? AND status = 'active'", acct.ID).Error; err != nil {
+				return err
+			}
+			return tx.Exec("UPDATE account_totals SET instances_active = instances_active - 2, instances_sleep = instances_sleep + 2 WHERE user_id = ?", acct.ID).Error
+		})
+	}()
+	<-holds
+	n, err := s.SleepAllInstances(ctx, acct.ID)
+	if err := <-other; err != nil {
+		t.Fatalf("the other transaction: %v", err)
+	}
+	if err != nil {
+		t.Fatalf("sleep_all: %v", err)
+	}
+	if n != 0 {
+		t.Fatalf("sleep_all reported %d instances put to sleep; the other transaction had put both to sleep, so its last run did nothing (want 0)", n)
 	}
 }
