@@ -124,6 +124,7 @@ func (s *Store) UpdateInstanceStatus(ctx context.Context, userID, instanceID int
 func (s *Store) DeleteDeadInstances(ctx context.Context, userID int64) (int64, error) {
 	var n int64
 	err := s.tx(ctx, func(tx *gorm.DB) error {
+		n = 0 // a deadlock's victim is run again: answer what the last run did
 		res := tx.Where("user_id = ? AND status = ?", userID, StatusDead).Delete(&Instance{})
 		if res.Error != nil || res.RowsAffected == 0 {
 			return res.Error
@@ -155,6 +156,7 @@ func (s *Store) SleepAllInstances(ctx context.Context, userID int64) (int64, err
 func (s *Store) moveInstances(ctx context.Context, userID int64, from, to, action string) (int64, error) {
 	var n int64
 	err := s.tx(ctx, func(tx *gorm.DB) error {
+		n = 0 // a deadlock's victim is run again: answer what the last run did
 		res := tx.Model(&Instance{}).Where("user_id = ? AND status = ?", userID, from).Update("status", to)
 		if res.Error != nil || res.RowsAffected == 0 {
 			return res.Error
