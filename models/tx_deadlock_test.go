@@ -70,26 +70,58 @@ func TestDeadlockVictimIsRunAgain(t *testing.T) {
 	}
 }
 
-// A victim run again answers what its last run did, not its first: sleep_all, rolled back as a
-// deadlock's victim by a transaction that put the same instances to sleep itself, finds nothing
-// left to do when run again, and must say so (0), not report the first run's count. (A hostile
-// pass, through the API on MariaDB: "2 instances put to sleep successfully" for a call that
-// changed nothing; before deadlocks were run again it was a 503.) MariaDB only.
+// A victim run again answers what its last run did, not its first: sleep_all (or mark_all_read),
+// rolled back as a deadlock's victim by a transaction that made the same change itself, finds
+// nothing left to do when run again, and must say so (0), not report the first run's count. (A
+// hostile pass, through the API on MariaDB: "2 instances put to sleep successfully" for a call
+// that changed nothing; before deadlocks were run again it was a 503.) MariaDB only.
 func TestDeadlockVictimAnswersItsLastRun(t *testing.T) {
-	s := testenv.NewStore(t)
-	db := s.DB()
-	if db.Dialector.Name() != "mysql" {
+	if !testenv.IsMySQL() {
 		t.Skip("deadlocks are MySQL's (set SHAREPANEL_TEST_MYSQL_URL)")
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-	acct := newUser(t, s, "pro")
-	for i := range 2 {
-		if _, err := s.CreateInstance(ctx, acct.ID, models.NewInstance{Name: "x", Path: fmt.Sprintf("deadlock-%d", i), Type: "SMS"}); err != nil {
-			t.Fatal(err)
+	t.Run("sleep_all", func(t *testing.T) {
+		s := testenv.NewStore(t)
+		acct := newUser(t, s, "pro")
+		for i := range 2 {
+			if _, err := s.CreateInstance(ctx, acct.ID, models.NewInstance{Name: "x", Path: fmt.Sprintf("deadlock-%d", i), Type: "SMS"}); err != nil {
+				t.Fatal(err)
+			}
 		}
-	}
-	// The other transaction has written more, so InnoDB rolls back the store's.
+		n := loseADeadlockToTheSameChange(t, ctx, s, acct.ID,
+			"UPDATE instances SET status = 'sleep' WHERE user_id = ? AND status = 'active'",
+			"UPDATE account_totals SET instances_active = instances_active - 2, instances_sleep = instances_sleep + 2 WHERE user_id = ?",
+			func() (int64, error) { return s.SleepAllInstances(ctx, acct.ID) })
+		if n != 0 {
+			t.Fatalf("sleep_all reported %d instances put to sleep; the other transaction had put both to sleep, so its last run did nothing (want 0)", n)
+		}
+	})
+	t.Run("mark_all_read", func(t *testing.T) {
+		s := testenv.NewStore(t)
+		acct := newUser(t, s, "pro")
+		for range 2 {
+			if _, err := s.CreateNotification(ctx, acct.ID, models.NewNotification{Title: "x"}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		n := loseADeadlockToTheSameChange(t, ctx, s, acct.ID,
+			"UPDATE notifications SET is_read = 1 WHERE user_id = ? AND is_read = 0",
+			"UPDATE account_totals SET notifications_unread = 0 WHERE user_id = ?",
+			func() (int64, error) { return s.MarkAllNotificationsRead(ctx, acct.ID) })
+		if n != 0 {
+			t.Fatalf("mark_all_read reported %d notifications marked; the other transaction had marked both, so its last run did nothing (want 0)", n)
+		}
+	})
+}
+
+// loseADeadlockToTheSameChange runs call (a store write that changes rows of userID, then its
+// account_totals row) against another transaction that holds that totals row first, then makes
+// call's change itself (change, then totals) once call waits for the row: a deadlock, whose
+// victim is call's transaction (the other has written more). It returns call's count.
+func loseADeadlockToTheSameChange(t *testing.T, ctx context.Context, s *models.Store, userID int64, change, totals string, call func() (int64, error)) int64 {
+	t.Helper()
+	db := s.DB()
 	if err := db.Exec("CREATE TABLE deadlock_weight (n INT NOT NULL) ENGINE=InnoDB").Error; err != nil {
 		t.Fatal(err)
 	}
@@ -101,11 +133,11 @@ func TestDeadlockVictimAnswersItsLastRun(t *testing.T) {
 			if err := tx.Exec("INSERT INTO deadlock_weight (n) VALUES " + values).Error; err != nil {
 				return err
 			}
-			if err := tx.Exec("SELECT user_id FROM account_totals WHERE user_id = ? FOR UPDATE", acct.ID).Error; err != nil {
+			if err := tx.Exec("SELECT user_id FROM account_totals WHERE user_id = ? FOR UPDATE", userID).Error; err != nil {
 				return err
 			}
 			close(holds)
-			// Once sleep_all holds the instances and waits for the totals row, ask for the instances.
+			// Once call holds its rows and waits for the totals row, ask for its rows.
 			for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
 				var waiting int64
 				if err := db.Raw("SELECT COUNT(*) FROM information_schema.processlist WHERE db = DATABASE() AND info LIKE 'INSERT INTO `account_totals`%'").
@@ -116,21 +148,19 @@ func TestDeadlockVictimAnswersItsLastRun(t *testing.T) {
 					break
 				}
 			}
-			if err := tx.Exec("UPDATE instances SET status = 'sleep' WHERE user_id = ? AND status = 'active'", acct.ID).Error; err != nil {
+			if err := tx.Exec(change, userID).Error; err != nil {
 				return err
 			}
-			return tx.Exec("UPDATE account_totals SET instances_active = instances_active - 2, instances_sleep = instances_sleep + 2 WHERE user_id = ?", acct.ID).Error
+			return tx.Exec(totals, userID).Error
 		})
 	}()
 	<-holds
-	n, err := s.SleepAllInstances(ctx, acct.ID)
+	n, err := call()
 	if err := <-other; err != nil {
 		t.Fatalf("the other transaction: %v", err)
 	}
 	if err != nil {
-		t.Fatalf("sleep_all: %v", err)
+		t.Fatalf("the store's write: %v", err)
 	}
-	if n != 0 {
-		t.Fatalf("sleep_all reported %d instances put to sleep; the other transaction had put both to sleep, so its last run did nothing (want 0)", n)
-	}
+	return n
 }
