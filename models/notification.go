@@ -211,6 +211,7 @@ func (s *Store) MarkNotificationRead(ctx context.Context, userID, notificationID
 func (s *Store) MarkAllNotificationsRead(ctx context.Context, userID int64) (int64, error) {
 	var n int64
 	err := s.tx(ctx, func(tx *gorm.DB) error {
+		n = 0 // a deadlock's victim is run again: answer what the last run did
 		var unread []Notification
 		err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).Select("id", "created_at").
 			Where("user_id = ? AND is_read = ?", userID, false).Find(&unread).Error
