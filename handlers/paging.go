@@ -40,7 +40,7 @@ func writePaging(call *Call, publicURL string, action *Action, raw Params, p wir
 	if p.Total >= 0 {
 		h.Set("X-Total-Count", strconv.FormatInt(p.Total, 10))
 	}
-	base := pageLinkBase(call.Request(), publicURL, action, raw)
+	base := pageLinkBase(call.Request(), publicURL, action, raw, call.params)
 	link := func(rel string, offset int64) string {
 		q := base + "limit=" + strconv.Itoa(p.Limit) + "&offset=" + strconv.FormatInt(offset, 10)
 		return "<" + q + `>; rel="` + rel + `"`
@@ -59,8 +59,10 @@ func writePaging(call *Call, publicURL string, action *Action, raw Params, p wir
 }
 
 // pageLinkBase is the URL of the request without limit, offset and api_key, ending where they
-// are appended ("…?mode=billing&action=invoices&").
-func pageLinkBase(r *http.Request, publicURL string, action *Action, raw Params) string {
+// are appended ("…?mode=billing&action=invoices&"). The action's own parameters are taken as
+// checked (checked): the check trims an enum, a flag or a number, so the raw value may be any
+// length.
+func pageLinkBase(r *http.Request, publicURL string, action *Action, raw, checked Params) string {
 	declared := map[string]bool{}
 	for _, p := range action.Params {
 		declared[p.Name] = true // checked against the action's rules: bounded
@@ -70,7 +72,11 @@ func pageLinkBase(r *http.Request, publicURL string, action *Action, raw Params)
 	for name, v := range raw {
 		switch {
 		case name == "api_key" || name == "limit" || name == "offset":
-		case declared[name], isSelector(name) && len(v) <= maxSelectorLen:
+		case declared[name]:
+			if c, ok := checked[name]; ok {
+				q.Set(name, c)
+			}
+		case isSelector(name) && len(v) <= maxSelectorLen:
 			q.Set(name, v)
 		default:
 			extras = append(extras, name)
