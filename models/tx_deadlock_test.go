@@ -164,3 +164,65 @@ func loseADeadlockToTheSameChange(t *testing.T, ctx context.Context, s *models.S
 	}
 	return n
 }
+
+// A restore run again as a deadlock's victim reports each link it could not restore once: its
+// result's Skipped is filled by the run, and a run again must start it afresh. MariaDB only.
+func TestDeadlockVictimRestoreReportsEachSkipOnce(t *testing.T) {
+	if !testenv.IsMySQL() {
+		t.Skip("deadlocks are MySQL's (set SHAREPANEL_TEST_MYSQL_URL)")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	s := testenv.NewStore(t)
+	db := s.DB()
+	u := newUser(t, s, "pro")
+	b, err := s.ExportAccount(ctx, u.Username)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.Memberships = append(b.Memberships, models.BackupMembership{OrgPath: "someone-elses", PermissionLevel: 1})
+	if err := s.DeleteAccount(ctx, u.Username); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Exec("CREATE TABLE deadlock_weight (n INT NOT NULL) ENGINE=InnoDB").Error; err != nil {
+		t.Fatal(err)
+	}
+	values := strings.TrimSuffix(strings.Repeat("(1),", 5000), ",")
+	holds := make(chan struct{})
+	other := make(chan error, 1)
+	go func() {
+		// Holds the restored account's totals row, then asks for its users row: a deadlock with the
+		// restore (users row, then totals), whose victim is the restore (the other has written more).
+		other <- db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+			if err := tx.Exec("INSERT INTO deadlock_weight (n) VALUES " + values).Error; err != nil {
+				return err
+			}
+			if err := tx.Exec("INSERT INTO account_totals (user_id) VALUES (?)", u.ID).Error; err != nil {
+				return err
+			}
+			close(holds)
+			for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+				var waiting int64
+				if err := db.Raw("SELECT COUNT(*) FROM information_schema.processlist WHERE db = DATABASE() AND info LIKE 'INSERT INTO `account_totals`%'").
+					Scan(&waiting).Error; err != nil {
+					return err
+				}
+				if waiting > 0 || time.Now().After(deadline) {
+					break
+				}
+			}
+			return tx.Exec("SELECT id FROM users WHERE id = ? FOR UPDATE", u.ID).Error
+		})
+	}()
+	<-holds
+	res, err := s.RestoreAccount(ctx, b, models.RestoreOptions{})
+	if err := <-other; err != nil {
+		t.Fatalf("the other transaction: %v", err)
+	}
+	if err != nil {
+		t.Fatalf("restore: %v", err)
+	}
+	if len(res.Skipped) != 1 {
+		t.Fatalf("skipped %q, want the one membership once", res.Skipped)
+	}
+}
