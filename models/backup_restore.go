@@ -57,7 +57,8 @@ func (s *Store) RestoreAccount(ctx context.Context, b *Backup, opts RestoreOptio
 	}
 	r := &restorer{b: b, res: &RestoreResult{Username: acct.Username, Skipped: []string{}}, orgByPath: map[string]int64{}}
 	err := s.tx(ctx, func(tx *gorm.DB) error {
-		r.tx = tx
+		// A deadlock's victim is run again: what a run fills in starts afresh.
+		r.tx, r.res.Skipped, r.orgByPath = tx, []string{}, map[string]int64{}
 		steps := []func(BackupAccount) error{r.account, r.organizations, r.memberships, r.instances, r.rows}
 		for _, step := range steps {
 			if err := step(acct); err != nil {
