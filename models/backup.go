@@ -89,11 +89,13 @@ type BackupInstance struct {
 
 // ExportAccount reads one account's backup in one transaction, so that the document is consistent.
 func (s *Store) ExportAccount(ctx context.Context, username string) (*Backup, error) {
-	b := &Backup{Format: BackupFormat, Version: BackupVersion, CreatedAt: wire.Now(),
-		Organizations: []BackupOrganization{}, Memberships: []BackupMembership{}, Instances: []BackupInstance{},
-		Invoices: []Invoice{}, Transactions: []Transaction{}, Purchases: []Purchase{}, Notifications: []Notification{},
-		Activity: []Activity{}}
+	var b *Backup
 	err := s.tx(ctx, func(tx *gorm.DB) error {
+		// Made here: a run again (a deadlock's victim) must not add to what a run before it read.
+		b = &Backup{Format: BackupFormat, Version: BackupVersion, CreatedAt: wire.Now(),
+			Organizations: []BackupOrganization{}, Memberships: []BackupMembership{}, Instances: []BackupInstance{},
+			Invoices: []Invoice{}, Transactions: []Transaction{}, Purchases: []Purchase{}, Notifications: []Notification{},
+			Activity: []Activity{}}
 		var u User
 		if err := tx.Preload("Plan").Where("username = ?", normalizeUsername(username)).First(&u).Error; err != nil {
 			return notFound(err, "User not found")

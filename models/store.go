@@ -244,8 +244,9 @@ func (s *Store) DB() *gorm.DB { return s.db }
 // transaction InnoDB chose as a deadlock's victim (rolled back whole) is run again, up to
 // deadlockRetries times, as InnoDB's manual advises: two writes of one account that lock its rows
 // in different orders (a bulk sleep_all and one instance's status, an admin's change and the
-// customer's) otherwise answered 503. fn only reads and writes through tx, so running it again is
-// safe (an audit of every tx closure: none adds to what it captured).
+// customer's) otherwise answered 503. So fn must be safe to run again: what it fills in outside
+// the transaction (a count, a list, a backup) starts afresh at its top. A row it creates from a
+// captured pointer keeps the id the rolled-back run was given, which InnoDB never hands out again.
 func (s *Store) tx(ctx context.Context, fn func(tx *gorm.DB) error) error {
 	var deadline time.Time
 	wait := 10 * time.Millisecond
