@@ -121,39 +121,13 @@ func TestDeadlockVictimAnswersItsLastRun(t *testing.T) {
 // victim is call's transaction (the other has written more). It returns call's count.
 func loseADeadlockToTheSameChange(t *testing.T, ctx context.Context, s *models.Store, userID int64, change, totals string, call func() (int64, error)) int64 {
 	t.Helper()
-	db := s.DB()
-	if err := db.Exec("CREATE TABLE deadlock_weight (n INT NOT NULL) ENGINE=InnoDB").Error; err != nil {
-		t.Fatal(err)
-	}
-	values := strings.TrimSuffix(strings.Repeat("(1),", 5000), ",")
-	holds := make(chan struct{})
-	other := make(chan error, 1)
-	go func() {
-		other <- db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-			if err := tx.Exec("INSERT INTO deadlock_weight (n) VALUES " + values).Error; err != nil {
-				return err
-			}
-			if err := tx.Exec("SELECT user_id FROM account_totals WHERE user_id = ? FOR UPDATE", userID).Error; err != nil {
-				return err
-			}
-			close(holds)
-			// Once call holds its rows and waits for the totals row, ask for its rows.
-			for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
-				var waiting int64
-				if err := db.Raw("SELECT COUNT(*) FROM information_schema.processlist WHERE db = DATABASE() AND info LIKE 'INSERT INTO `account_totals`%'").
-					Scan(&waiting).Error; err != nil {
-					return err
-				}
-				if waiting > 0 || time.Now().After(deadline) {
-					break
-				}
-			}
+	holds, other := heavierTransaction(t, ctx, s.DB(), "SELECT user_id FROM account_totals WHERE user_id = ? FOR UPDATE", userID,
+		func(tx *gorm.DB) error {
 			if err := tx.Exec(change, userID).Error; err != nil {
 				return err
 			}
 			return tx.Exec(totals, userID).Error
 		})
-	}()
 	<-holds
 	n, err := call()
 	if err := <-other; err != nil {
@@ -184,36 +158,10 @@ func TestDeadlockVictimRestoreReportsEachSkipOnce(t *testing.T) {
 	if err := s.DeleteAccount(ctx, u.Username); err != nil {
 		t.Fatal(err)
 	}
-	if err := db.Exec("CREATE TABLE deadlock_weight (n INT NOT NULL) ENGINE=InnoDB").Error; err != nil {
-		t.Fatal(err)
-	}
-	values := strings.TrimSuffix(strings.Repeat("(1),", 5000), ",")
-	holds := make(chan struct{})
-	other := make(chan error, 1)
-	go func() {
-		// Holds the restored account's totals row, then asks for its users row: a deadlock with the
-		// restore (users row, then totals), whose victim is the restore (the other has written more).
-		other <- db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-			if err := tx.Exec("INSERT INTO deadlock_weight (n) VALUES " + values).Error; err != nil {
-				return err
-			}
-			if err := tx.Exec("INSERT INTO account_totals (user_id) VALUES (?)", u.ID).Error; err != nil {
-				return err
-			}
-			close(holds)
-			for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
-				var waiting int64
-				if err := db.Raw("SELECT COUNT(*) FROM information_schema.processlist WHERE db = DATABASE() AND info LIKE 'INSERT INTO `account_totals`%'").
-					Scan(&waiting).Error; err != nil {
-					return err
-				}
-				if waiting > 0 || time.Now().After(deadline) {
-					break
-				}
-			}
-			return tx.Exec("SELECT id FROM users WHERE id = ? FOR UPDATE", u.ID).Error
-		})
-	}()
+	// Holds the restored account's totals row, then asks for its users row: a deadlock with the
+	// restore (users row, then totals), whose victim is the restore (the other has written more).
+	holds, other := heavierTransaction(t, ctx, db, "INSERT INTO account_totals (user_id) VALUES (?)", u.ID,
+		func(tx *gorm.DB) error { return tx.Exec("SELECT id FROM users WHERE id = ? FOR UPDATE", u.ID).Error })
 	<-holds
 	res, err := s.RestoreAccount(ctx, b, models.RestoreOptions{})
 	if err := <-other; err != nil {
@@ -225,4 +173,41 @@ func TestDeadlockVictimRestoreReportsEachSkipOnce(t *testing.T) {
 	if len(res.Skipped) != 1 {
 		t.Fatalf("skipped %q, want the one membership once", res.Skipped)
 	}
+}
+
+// heavierTransaction runs, in a transaction of its own, 5,000 inserted rows (so that InnoDB picks
+// the other side of a deadlock as its victim: it has written less), then hold (a statement that
+// takes the account's totals row); it closes holds, waits until a store transaction waits for that
+// row (MariaDB's process list), then runs then. The transaction's end comes on done.
+func heavierTransaction(t *testing.T, ctx context.Context, db *gorm.DB, hold string, userID int64, then func(tx *gorm.DB) error) (holds <-chan struct{}, done <-chan error) {
+	t.Helper()
+	if err := db.Exec("CREATE TABLE deadlock_weight (n INT NOT NULL) ENGINE=InnoDB").Error; err != nil {
+		t.Fatal(err)
+	}
+	values := strings.TrimSuffix(strings.Repeat("(1),", 5000), ",")
+	held := make(chan struct{})
+	ended := make(chan error, 1)
+	go func() {
+		ended <- db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+			if err := tx.Exec("INSERT INTO deadlock_weight (n) VALUES " + values).Error; err != nil {
+				return err
+			}
+			if err := tx.Exec(hold, userID).Error; err != nil {
+				return err
+			}
+			close(held)
+			for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+				var waiting int64
+				if err := db.Raw("SELECT COUNT(*) FROM information_schema.processlist WHERE db = DATABASE() AND info LIKE 'INSERT INTO `account_totals`%'").
+					Scan(&waiting).Error; err != nil {
+					return err
+				}
+				if waiting > 0 || time.Now().After(deadline) {
+					break
+				}
+			}
+			return then(tx)
+		})
+	}()
+	return held, ended
 }
