@@ -259,14 +259,9 @@ func (f *Failover) fallback(ctx context.Context, key string, limits Limits, char
 		}
 		return Decision{}, fmt.Errorf("%w: %w", ErrUnavailable, cause)
 	}
-	if f.seed != nil && limits.PerDay > 0 && !f.local.knows(key) {
-		// A caller Redis never decided for here: start from the database's count of today.
-		day := f.local.now().UnixMicro() / dayMicros
-		if n, err := f.seed(ctx, key); err == nil {
-			f.local.seedDay(key, n, day)
-		} else {
-			f.log.Warn("rate limiter: today's usage not read from the database; the fallback counts from zero", "err", err)
-		}
+	// A caller Redis never decided for here: start from the database's count of today.
+	if err := f.local.seedUnknown(ctx, key, limits, f.seed); err != nil {
+		f.log.Warn("rate limiter: today's usage not read from the database; the fallback counts from zero", "err", err)
 	}
 	d, err := f.local.decide(key, limits, charge)
 	if err == nil && charge && d.Allowed && limits.PerDay > 0 {

@@ -94,25 +94,31 @@ func NewMemory(opts MemoryOptions) *Memory {
 
 // Allow implements Limiter.
 func (m *Memory) Allow(ctx context.Context, key string, limits Limits) (Decision, error) {
-	m.seedFromDatabase(ctx, key, limits)
+	_ = m.seedUnknown(ctx, key, limits, m.dbSeed) // a seed that fails: the caller counts from zero
 	return m.decide(key, limits, true)
 }
 
 // Peek implements Checker.
 func (m *Memory) Peek(ctx context.Context, key string, limits Limits) (Decision, error) {
-	m.seedFromDatabase(ctx, key, limits)
+	_ = m.seedUnknown(ctx, key, limits, m.dbSeed)
 	return m.decide(key, limits, false)
 }
 
-// seedFromDatabase starts the day of a caller this process does not know from MemoryOptions.Seed.
-func (m *Memory) seedFromDatabase(ctx context.Context, key string, limits Limits) {
-	if m.dbSeed == nil || limits.PerDay <= 0 || m.knows(key) {
-		return
+// seedUnknown starts the day of a caller this process does not know, for limits with a daily
+// quota, from seed (today's count in the database: MemoryOptions.Seed, or the Failover's); the
+// count is the day's it was read for, so one read just before midnight is not the new day's. It
+// returns the seed's error; the caller then counts from zero.
+func (m *Memory) seedUnknown(ctx context.Context, key string, limits Limits, seed func(context.Context, string) (int64, error)) error {
+	if seed == nil || limits.PerDay <= 0 || m.knows(key) {
+		return nil
 	}
-	day := m.now().UnixMicro() / dayMicros // the day the count is read for
-	if n, err := m.dbSeed(ctx, key); err == nil {
-		m.seedDay(key, n, day)
+	day := m.now().UnixMicro() / dayMicros
+	n, err := seed(ctx, key)
+	if err != nil {
+		return err
 	}
+	m.seedDay(key, n, day)
+	return nil
 }
 
 // Len reports how many callers are remembered.
