@@ -405,15 +405,14 @@ func (r *UsageRecorder) write(ctx context.Context, b *usageBatch) error {
 	// Endpoint numbers are given outside the batch's transaction: a number, once cached, must exist.
 	numbers, err := r.store.endpoints.number(r.store.db.WithContext(ctx), r.log, names)
 	if err == nil {
-		err = retryDeadlock(func() error {
-			return r.store.tx(ctx, func(tx *gorm.DB) error {
-				ran = true
-				fnErr = tx.Create(&UsageBatch{ID: b.id, CreatedAt: now}).Error
-				if fnErr == nil {
-					fnErr = writeUsage(tx, rows, numbers, now)
-				}
-				return fnErr
-			})
+		// Store.tx runs it again when it loses a deadlock (replicas upserting the same summary rows).
+		err = r.store.tx(ctx, func(tx *gorm.DB) error {
+			ran = true
+			fnErr = tx.Create(&UsageBatch{ID: b.id, CreatedAt: now}).Error
+			if fnErr == nil {
+				fnErr = writeUsage(tx, rows, numbers, now)
+			}
+			return fnErr
 		})
 	}
 	written := err == nil

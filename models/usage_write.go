@@ -180,12 +180,12 @@ func sameRollupRow(a, b usageGroup) bool {
 	return a == b
 }
 
-// deadlockRetries is how many times a usage transaction that lost a deadlock (MySQL: replicas
-// upserting the same summary rows at once) is run again at once, before the batch is left to the
-// next flush.
+// deadlockRetries is how many times a transaction that lost a deadlock (MySQL) is run again at
+// once: by Store.tx, and by retryDeadlock for the transactions made outside it.
 const deadlockRetries = 3
 
-// retryDeadlock runs fn, again when it lost a deadlock.
+// retryDeadlock runs fn, again when it lost a deadlock: for transactions not made by Store.tx
+// (the drain of api_usage, which migration 3 runs on its own connection).
 func retryDeadlock(fn func() error) error {
 	for attempt := 0; ; attempt++ {
 		err := fn()
