@@ -85,12 +85,12 @@ type usageGroup struct {
 	endpoint      string
 	day           int64
 	status        int
-	uncharged     bool // UsageRecord.Uncharged: kept apart until the day's summary counts them
 }
 
 // usageTotals are a group's requests so far.
 type usageTotals struct {
 	count, micros int64
+	uncharged     int64 // of count, those refused before the limiter (UsageRecord.Uncharged)
 	last          time.Time
 }
 
@@ -98,6 +98,7 @@ type usageTotals struct {
 func (t *usageTotals) add(o usageTotals) {
 	t.count += o.count
 	t.micros += o.micros
+	t.uncharged += o.uncharged
 	if o.last.After(t.last) {
 		t.last = o.last
 	}
@@ -178,7 +179,7 @@ func (s *Store) NewUsageRecorder(log *slog.Logger, interval time.Duration, maxGr
 // Record counts one request into its group. It never blocks on the database.
 func (r *UsageRecorder) Record(rec UsageRecord) {
 	at := rec.At.UTC()
-	g := usageGroup{userID: rec.UserID, keyID: rec.KeyID, endpoint: rec.Endpoint, day: at.Unix() / 86400, status: rec.Status, uncharged: rec.Uncharged}
+	g := usageGroup{userID: rec.UserID, keyID: rec.KeyID, endpoint: rec.Endpoint, day: at.Unix() / 86400, status: rec.Status}
 	micros := rec.Duration.Microseconds()
 	r.mu.Lock() // every request takes it: only a map update under it
 	t := r.groups[g]
@@ -194,6 +195,9 @@ func (r *UsageRecorder) Record(rec UsageRecord) {
 	}
 	t.count++
 	t.micros += micros
+	if rec.Uncharged {
+		t.uncharged++
+	}
 	if at.After(t.last) {
 		t.last = at
 	}

@@ -43,7 +43,7 @@ type spoolGroup struct {
 	Endpoint  string    `json:"endpoint"`
 	Day       int64     `json:"day"` // days since 1970-01-01, UTC
 	Status    int       `json:"status"`
-	Uncharged bool      `json:"uncharged,omitempty"` // refused before the limiter (UsageRecord.Uncharged)
+	Uncharged int64     `json:"uncharged,omitempty"` // of count, refused before the limiter (UsageRecord.Uncharged)
 	Count     int64     `json:"count"`
 	Micros    int64     `json:"micros"`
 	Last      time.Time `json:"last"`
@@ -61,7 +61,7 @@ func (r *UsageRecorder) spool() (string, int, error) {
 		sb := spoolBatch{ID: id}
 		for g, t := range groups {
 			sb.Groups = append(sb.Groups, spoolGroup{UserID: g.userID, KeyID: g.keyID, Endpoint: g.endpoint, Day: g.day,
-				Status: g.status, Uncharged: g.uncharged, Count: t.count, Micros: t.micros, Last: t.last})
+				Status: g.status, Uncharged: t.uncharged, Count: t.count, Micros: t.micros, Last: t.last})
 			n += int(t.count)
 		}
 		doc.Batches = append(doc.Batches, sb)
@@ -181,8 +181,8 @@ func readSpool(path string) ([]*usageBatch, error) {
 			if g.Count <= 0 || g.Endpoint == "" || g.UserID <= 0 {
 				return nil, fmt.Errorf("batch %s: bad group %+v", sb.ID, g)
 			}
-			t := &usageTotals{count: g.Count, micros: g.Micros, last: g.Last}
-			key := usageGroup{userID: g.UserID, keyID: g.KeyID, endpoint: g.Endpoint, day: g.Day, status: g.Status, uncharged: g.Uncharged}
+			t := &usageTotals{count: g.Count, micros: g.Micros, uncharged: g.Uncharged, last: g.Last}
+			key := usageGroup{userID: g.UserID, keyID: g.KeyID, endpoint: g.Endpoint, day: g.Day, status: g.Status}
 			if w := b.groups[key]; w != nil {
 				w.add(*t)
 			} else {

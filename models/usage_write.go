@@ -88,22 +88,11 @@ func writeUsage(tx *gorm.DB, rows []usageRow, numbers map[string]int64, now time
 	}
 	days := map[dayKey]*UsageDaySummary{}
 	keyDays := map[keyDayKey]*UsageKeyDay{}
-	for i, r := range rows {
+	for _, r := range rows {
 		day := dayOf(r.g.day)
 		last := wire.DateTime(r.t.last.UTC().Truncate(time.Second))
-		// A group's charged and uncharged requests (rows sorted by group: side by side) are one row
-		// of the rollup, which does not tell them apart: one statement must not upsert a row twice.
-		if i > 0 && sameRollupRow(rows[i-1].g, r.g) {
-			p := &rollup[len(rollup)-1]
-			p.RequestCount += r.t.count
-			p.TotalDurationMicros += r.t.micros
-			if last.Time().After(p.LastAt.Time()) {
-				p.LastAt = last
-			}
-		} else {
-			rollup = append(rollup, UsageRollup{UserID: r.g.userID, Day: day, KeyID: r.g.keyID, Endpoint: r.g.endpoint, StatusCode: r.g.status,
-				RequestCount: r.t.count, TotalDurationMicros: r.t.micros, LastAt: last, CreatedAt: created})
-		}
+		rollup = append(rollup, UsageRollup{UserID: r.g.userID, Day: day, KeyID: r.g.keyID, Endpoint: r.g.endpoint, StatusCode: r.g.status,
+			RequestCount: r.t.count, TotalDurationMicros: r.t.micros, LastAt: last, CreatedAt: created})
 		ok, failed := r.t.count, int64(0)
 		if r.g.status >= 400 {
 			ok, failed = 0, r.t.count
@@ -115,9 +104,7 @@ func writeUsage(tx *gorm.DB, rows []usageRow, numbers map[string]int64, now time
 			days[dayKey{r.g.userID, r.g.day}] = d
 		}
 		d.RequestCount += r.t.count
-		if r.g.uncharged {
-			d.UnchargedCount += r.t.count
-		}
+		d.UnchargedCount += r.t.uncharged
 		d.SuccessCount += ok
 		d.ErrorCount += failed
 		d.TotalDurationMicros += r.t.micros
@@ -154,7 +141,7 @@ func writeUsage(tx *gorm.DB, rows []usageRow, numbers map[string]int64, now time
 	// uncharged_count only when the batch has uncharged requests: migration 3 moves the old usage
 	// through here before migration 21 has added the column (and the old usage has none).
 	dayCounts, daysTx := counts, tx.Omit("uncharged_count")
-	if slices.ContainsFunc(rows, func(r usageRow) bool { return r.g.uncharged }) {
+	if slices.ContainsFunc(rows, func(r usageRow) bool { return r.t.uncharged > 0 }) {
 		dayCounts, daysTx = append(slices.Clip(counts), "uncharged_count"), tx
 	}
 	err = daysTx.Clauses(clause.OnConflict{Columns: columns("user_id", "day"), DoUpdates: upsertSet(mysql, dayCounts, sets, nil)}).
@@ -171,13 +158,6 @@ func writeUsage(tx *gorm.DB, rows []usageRow, numbers map[string]int64, now time
 	})
 	return tx.Clauses(clause.OnConflict{Columns: columns("user_id", "key_id", "day"), DoUpdates: upsertSet(mysql, counts, sets, []string{"last_at"})}).
 		Create(&keySums).Error
-}
-
-// sameRollupRow tells whether two groups are one row of api_usage_rollup (which has no uncharged
-// flag).
-func sameRollupRow(a, b usageGroup) bool {
-	a.uncharged, b.uncharged = false, false
-	return a == b
 }
 
 // deadlockRetries is how many times a transaction that lost a deadlock (MySQL) is run again at
