@@ -87,7 +87,7 @@ func (s *Store) CreateOrg(ctx context.Context, userID int64, in NewOrg) (int64, 
 			}
 			return logActivity(tx, userID, "organization_created", "organization", org.ID, map[string]any{"org_name": title})
 		})
-		if attempt < createAttempts && (errors.Is(err, errPathRace) || isDeadlock(err)) {
+		if attempt < createAttempts && errors.Is(err, errPathRace) { // deadlocks: Store.tx runs it again
 			continue
 		}
 		if err != nil {
