@@ -102,6 +102,18 @@ func (a *Action) FilterParams() []Param {
 	return out
 }
 
+// quotedParams returns the names of the action's parameters, and of the required ones, each
+// written as a string literal of the target language by quote: the ACTIONS table of every SDK.
+func (a *Action) quotedParams(quote func(string) string) (params, required []string) {
+	for _, p := range a.Params {
+		params = append(params, quote(p.Name))
+		if p.Required {
+			required = append(required, quote(p.Name))
+		}
+	}
+	return params, required
+}
+
 // Method is the action's method name in snake case ("update_status"); single-action modes are
 // called by the mode's name, except auth, which logs in.
 func (a *Action) Method() string {

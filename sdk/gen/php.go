@@ -603,13 +603,7 @@ func phpMeta(api *API) []byte {
 			if m.Single() {
 				prop = ""
 			}
-			var params, required []string
-			for _, p := range a.Params {
-				params = append(params, phpQuote(p.Name))
-				if p.Required {
-					required = append(required, phpQuote(p.Name))
-				}
-			}
+			params, required := a.quotedParams(phpQuote)
 			result, iter := "null", "null"
 			if a.Result != nil {
 				result = phpQuote(a.Result.Descriptor())

@@ -576,13 +576,7 @@ func pyMeta(api *API) []byte {
 			if m.Single() {
 				ns = `""`
 			}
-			var params, required []string
-			for _, p := range a.Params {
-				params = append(params, pyString(p.Name))
-				if p.Required {
-					required = append(required, pyString(p.Name))
-				}
-			}
+			params, required := a.quotedParams(pyString)
 			result, iter := "None", "None"
 			if a.Result != nil {
 				result = pyString(a.Result.Descriptor())

@@ -427,13 +427,7 @@ func tsMeta(api *API) []byte {
 			if m.Single() {
 				prop = ""
 			}
-			var params, required []string
-			for _, p := range a.Params {
-				params = append(params, tsString(p.Name))
-				if p.Required {
-					required = append(required, tsString(p.Name))
-				}
-			}
+			params, required := a.quotedParams(tsString)
 			result, iter := "null", "null"
 			if a.Result != nil {
 				result = tsString(a.Result.Descriptor())
