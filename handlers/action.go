@@ -41,9 +41,12 @@ type Action struct {
 
 // Paged reports whether the action lists in pages (it takes offset): its answers carry the paging
 // headers.
-func (a *Action) Paged() bool {
+func (a *Action) Paged() bool { return a.Takes(offsetParam.Name) }
+
+// Takes reports whether name is one of the action's parameters.
+func (a *Action) Takes(name string) bool {
 	for _, p := range a.Params {
-		if p.Name == offsetParam.Name {
+		if p.Name == name {
 			return true
 		}
 	}

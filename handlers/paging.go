@@ -63,16 +63,12 @@ func writePaging(call *Call, publicURL string, action *Action, raw Params, p wir
 // checked (checked): the check trims an enum, a flag or a number, so the raw value may be any
 // length.
 func pageLinkBase(r *http.Request, publicURL string, action *Action, raw, checked Params) string {
-	declared := map[string]bool{}
-	for _, p := range action.Params {
-		declared[p.Name] = true // checked against the action's rules: bounded
-	}
 	q := url.Values{}
 	var extras []string
 	for name, v := range raw {
 		switch {
 		case name == "api_key" || name == "limit" || name == "offset":
-		case declared[name]:
+		case action.Takes(name): // as checked against the action's rules: bounded
 			if c, ok := checked[name]; ok {
 				q.Set(name, c)
 			}
