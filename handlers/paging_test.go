@@ -198,7 +198,8 @@ func TestPageLinks(t *testing.T) {
 // A deep page is exactly what LIMIT/OFFSET over the whole sorted list gives, whether it is read
 // from the start of the list or found through the days (from offset 500 on): every list, at
 // offsets all around the seek's threshold and the days' boundaries, over rows spread unevenly on
-// 60 days, several in the same second, with some deleted and some changed.
+// 300 days (more than the seek reads in one statement, so that it reads on), several in the same
+// second, with some deleted and some changed.
 func TestDeepPagesAreExact(t *testing.T) {
 	env := testenv.New(t, testenv.Options{})
 	ctx := context.Background()
@@ -206,11 +207,12 @@ func TestDeepPagesAreExact(t *testing.T) {
 	other := env.NewAccount("enterprise")
 	db := env.Store.DB()
 	rng := rand.New(rand.NewPCG(3, 5))
-	base := time.Now().UTC().Truncate(24*time.Hour).AddDate(0, 0, -60)
+	const days = 300
+	base := time.Now().UTC().Truncate(24*time.Hour).AddDate(0, 0, -days)
 	when := func() wire.DateTime {
-		day := rng.IntN(60)
+		day := rng.IntN(days)
 		if rng.IntN(3) == 0 {
-			day = 59 - rng.IntN(3) // busier recent days
+			day = days - 1 - rng.IntN(3) // busier recent days
 		}
 		return wire.DateTime(base.AddDate(0, 0, day).Add(time.Duration(rng.IntN(4)*21600+rng.IntN(3)) * time.Second))
 	}

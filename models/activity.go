@@ -59,13 +59,8 @@ func logActivity(tx *gorm.DB, userID int64, action, resourceType string, resourc
 // ListActivity returns a page of the account's activity, newest first (by time, then id: entries
 // are written as things happen, so ids follow time), and how many entries there are.
 func (s *Store) ListActivity(ctx context.Context, userID int64, page wire.Page) ([]Activity, int64, error) {
-	db := s.db.WithContext(ctx)
-	t, err := totalsOf(db, userID)
-	if err != nil {
-		return nil, 0, err
-	}
 	var out []Activity
-	err = fetchPage(db, listQuery{table: "activity_logs", index: "idx_activity_logs_user_time", column: "created_at", list: listActivity, userID: userID, total: t.Activity}, page, &out,
-		func(a *Activity) (wire.DateTime, int64) { return a.CreatedAt, a.ID })
-	return out, t.Activity, err
+	q := listQuery{table: "activity_logs", index: "idx_activity_logs_user_time", column: "created_at", list: listActivity, userID: userID, count: "activity", total: -1}
+	total, err := fetchPage(s.db.WithContext(ctx), q, page, &out, func(a *Activity) (wire.DateTime, int64) { return a.CreatedAt, a.ID })
+	return out, total, err
 }

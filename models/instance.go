@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"slices"
 	"strings"
 
 	"gorm.io/gorm"
@@ -54,17 +55,19 @@ func (s *Store) ListInstances(ctx context.Context, userID int64, f InstanceFilte
 		conds, q.args, q.index = append(conds, "status = ?"), append(q.args, f.Status), "idx_instances_user_status_time"
 	}
 	q.where = strings.Join(conds, " AND ")
-	if f.Type == "" || f.Type == "all" {
-		t, err := totalsOf(db, userID)
-		if err != nil {
+	switch {
+	case f.Type != "" && f.Type != "all":
+		if err := db.Model(&Instance{}).Where("user_id = ?", userID).Where(q.where, q.args...).Count(&q.total).Error; err != nil {
 			return nil, 0, err
 		}
-		q.total = map[string]int64{"": t.Instances(), StatusActive: t.InstancesActive, StatusSleep: t.InstancesSleep, StatusDead: t.InstancesDead}[f.Status]
-	} else if err := db.Model(&Instance{}).Where("user_id = ?", userID).Where(q.where, q.args...).Count(&q.total).Error; err != nil {
-		return nil, 0, err
+	case f.Status == "":
+		q.count, q.total = "instances_active + instances_sleep + instances_dead", -1
+	case slices.Contains([]string{StatusActive, StatusSleep, StatusDead}, f.Status):
+		q.count, q.total = "instances_"+f.Status, -1 // a column of the totals, so only a known status
 	}
 	var rows []Instance
-	if err := fetchPage(db, q, page, &rows, func(in *Instance) (wire.DateTime, int64) { return in.CreatedAt, in.ID }); err != nil {
+	total, err := fetchPage(db, q, page, &rows, func(in *Instance) (wire.DateTime, int64) { return in.CreatedAt, in.ID })
+	if err != nil {
 		return nil, 0, err
 	}
 	out := make([]InstanceListItem, len(rows))
@@ -72,7 +75,7 @@ func (s *Store) ListInstances(ctx context.Context, userID int64, f InstanceFilte
 		out[i] = InstanceListItem{ID: in.ID, InstanceName: in.InstanceName, InstancePath: in.InstancePath, CreatedAt: in.CreatedAt,
 			Status: in.Status, InstanceType: in.InstanceType, Type: in.Type}
 	}
-	return out, q.total, nil
+	return out, total, nil
 }
 
 // InstanceOf returns one of userID's instances.

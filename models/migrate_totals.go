@@ -39,3 +39,24 @@ func totalsStep(s migrationStep) error {
 	}
 	return s.exec(spendingDaysSQL(s.mysql, ""))
 }
+
+// migrateListDaysOlder is migration 22: list_days.older (the list's rows on earlier days) and the
+// index a deep page's seek reads, filled from n. Each part is skipped once done, so a run that
+// stopped halfway is completed by running it again.
+func migrateListDaysOlder(s migrationStep) error {
+	if !s.db.Migrator().HasColumn(&ListDay{}, "older") {
+		typ := "integer"
+		if s.mysql {
+			typ = "bigint"
+		}
+		if err := s.exec("ALTER TABLE list_days ADD COLUMN older " + typ + " NOT NULL DEFAULT 0"); err != nil {
+			return err
+		}
+	}
+	if !s.db.Migrator().HasIndex(&ListDay{}, "idx_list_days_older") {
+		if err := s.exec("CREATE INDEX idx_list_days_older ON list_days (user_id, list, older)"); err != nil {
+			return err
+		}
+	}
+	return s.exec(settleOlderSQL(s.mysql, "1 = 1"))
+}

@@ -142,9 +142,21 @@ func (s *Store) NotifyAll(ctx context.Context, in NewNotification) (int64, error
 			onConflict("user_id", "notifications", "notifications_unread")).Error; err != nil {
 			return err
 		}
+		day := utcDay(now.Time())
 		for _, list := range []string{listNotifications, listUnread} {
-			if err := tx.Exec(`INSERT INTO list_days (user_id, list, day, n) SELECT id, ?, ?, 1 FROM users`+onConflict("user_id, list, day", "n"),
-				list, utcDay(now.Time())).Error; err != nil {
+			// As applyListDays does it, for every account at once: a new day takes its older from the
+			// days before it, and the days after it (none but where a clock ran ahead) count the new row.
+			err := tx.Exec(`INSERT INTO list_days (user_id, list, day, n, older)
+				SELECT u.id, ?, ?, 1, (SELECT COALESCE(SUM(e.n), 0) FROM list_days e WHERE e.user_id = u.id AND e.list = ? AND e.day < ?) FROM users u`+
+				onConflict("user_id, list, day", "n"), list, day, list, day).Error
+			if err != nil {
+				return err
+			}
+			later := "UPDATE list_days SET older = older + 1 WHERE list = ? AND day > ?"
+			if mysql { // through the primary key, account by account: no lock on the other lists' rows
+				later = "UPDATE users u JOIN list_days d ON d.user_id = u.id AND d.list = ? AND d.day > ? SET d.older = d.older + 1"
+			}
+			if err := tx.Exec(later, list, day).Error; err != nil {
 				return err
 			}
 		}
@@ -156,19 +168,14 @@ func (s *Store) NotifyAll(ctx context.Context, in NewNotification) (int64, error
 // ListNotifications returns a page of the account's notifications, newest first, and how many
 // there are; only the unread ones when unreadOnly.
 func (s *Store) ListNotifications(ctx context.Context, userID int64, unreadOnly bool, page wire.Page) ([]Notification, int64, error) {
-	db := s.db.WithContext(ctx)
-	t, err := totalsOf(db, userID)
-	if err != nil {
-		return nil, 0, err
-	}
-	q := listQuery{table: "notifications", index: "idx_notifications_user_time", column: "created_at", list: listNotifications, userID: userID, total: t.Notifications}
+	q := listQuery{table: "notifications", index: "idx_notifications_user_time", column: "created_at", list: listNotifications, userID: userID, count: "notifications", total: -1}
 	if unreadOnly {
-		q.where, q.args, q.list, q.total = "is_read = ?", []any{false}, listUnread, t.NotificationsUnread
+		q.where, q.args, q.list, q.count = "is_read = ?", []any{false}, listUnread, "notifications_unread"
 		q.index = "idx_notifications_user_unread"
 	}
 	var out []Notification
-	err = fetchPage(db, q, page, &out, func(n *Notification) (wire.DateTime, int64) { return n.CreatedAt, n.ID })
-	return out, q.total, err
+	total, err := fetchPage(s.db.WithContext(ctx), q, page, &out, func(n *Notification) (wire.DateTime, int64) { return n.CreatedAt, n.ID })
+	return out, total, err
 }
 
 // CountUnreadNotifications counts the account's unread notifications (kept in its totals).

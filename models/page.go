@@ -2,7 +2,11 @@ package models
 
 import (
 	"cmp"
+	"database/sql"
+	"errors"
 	"slices"
+	"strings"
+	"sync"
 	"time"
 
 	"gorm.io/gorm"
@@ -17,9 +21,10 @@ import (
 //     column, id: migration 5) in a derived table, and only the page's rows are read whole, by
 //     primary key, in the same statement; they are put in order here (so that no query sorts);
 //   - a seek under the offset: from seekFrom rows on, list_days (the list's rows per UTC day of
-//     its sort column, kept by every change: totals.go) says on which day the offset falls and how
-//     many rows come before that day, so the index is entered at that day's end and walked for at
-//     most one day's rows, not for the whole offset.
+//     its sort column and on the days before it, kept by every change: totals.go) says, in one
+//     indexed read, on which day the offset falls and how many rows come before that day, so the
+//     index is entered at that day's end and walked for at most one day's rows, not for the whole
+//     offset.
 //
 // The answer is exactly what LIMIT/OFFSET over the whole sorted list gives.
 
@@ -36,41 +41,120 @@ type listQuery struct {
 	userID int64
 	where  string // the filter beyond the account, "" for none
 	args   []any
-	total  int64 // the list's length (its totals), -1 when not known
+	// The list's length: count is the SQL of it over the account's row of account_totals (e.g.
+	// "transactions"), read with the page; or total, when the caller knows it (-1: not known).
+	count string
+	total int64
 }
 
-// fetchPage reads one page of q into out; key returns a row's place in the list's order (its
-// sort column and id).
-func fetchPage[T any](db *gorm.DB, q listQuery, page wire.Page, out *[]T, key func(*T) (wire.DateTime, int64)) error {
+// fetchPage reads one page of q into out and returns the list's length (-1 when not known); key
+// returns a row's place in the list's order (its sort column and id).
+//
+// A first page is one statement (its length comes with its rows); a deep one two: its day and the
+// length (seekDay), then the page.
+func fetchPage[T any](db *gorm.DB, q listQuery, page wire.Page, out *[]T, key func(*T) (wire.DateTime, int64)) (int64, error) {
 	*out = []T{}
-	offset := int64(page.Offset)
-	if q.total >= 0 && offset >= q.total {
-		return nil // past the end: nothing to read
-	}
-	ids := db.Table(q.table+indexHint(db, q.index)).Select("id").Where("user_id = ?", q.userID)
-	if q.where != "" {
-		ids = ids.Where(q.where, q.args...)
-	}
-	if q.list != "" && offset >= seekFrom {
-		before, skipped, found, err := seekDay(db, q.userID, q.list, offset, q.total)
+	offset, total := int64(page.Offset), q.total
+	var before time.Time
+	if q.list != "" && (q.count != "" || total >= 0) && offset >= seekFrom {
+		var skipped int64
+		var found bool
+		var err error
+		before, skipped, total, found, err = seekDay(db, q, offset)
 		if err != nil || !found {
-			return err
+			return total, err
 		}
-		ids = ids.Where(q.column+" < ?", wire.DateTime(before))
 		offset -= skipped
 	}
-	ids = ids.Order(q.column + " DESC, id DESC").Limit(page.Limit).Offset(int(offset))
-	// One statement: the page's ids in the derived table, its rows joined by primary key. The rows
-	// come back in no particular order and are put in the list's here, so that no query sorts.
-	if err := db.Table(q.table+" AS t").Select("t.*").Joins("JOIN (?) AS p ON p.id = t.id", ids).Find(out).Error; err != nil {
-		return err
+	withLength := q.count != "" && total < 0
+	rows, err := db.Raw(pageSQL(db, q, withLength, !before.IsZero()), pageArgs(q, withLength, before, page.Limit, offset)...).Rows()
+	if err != nil {
+		return 0, err
 	}
+	defer rows.Close()
+	var length sql.NullInt64 // the length read with the page (NULL: no totals row yet, so 0)
+	var extra []any
+	if withLength {
+		extra = []any{&length}
+	}
+	if err := scanAll(db, rows, out, extra...); err != nil {
+		return 0, err
+	}
+	if withLength {
+		total = length.Int64
+		if len(*out) == 0 {
+			// No row brought the length: the list is empty, or the offset past its end.
+			if total, err = listLength(db, q); err != nil {
+				return 0, err
+			}
+		}
+	}
+	// The rows come back in no particular order and are put in the list's here, so that no query sorts.
 	slices.SortFunc(*out, func(a, b T) int {
 		ta, ia := key(&a)
 		tb, ib := key(&b)
 		return cmp.Or(tb.Time().Compare(ta.Time()), cmp.Compare(ib, ia))
 	})
-	return nil
+	return total, nil
+}
+
+// pageSQL is the statement of a page of q: the page's ids in a derived table, read from the list's
+// index alone, its rows joined by primary key; with the list's length as the last column when
+// withLength; with a bound on the sort column when seeking. The text depends only on the query's
+// shape, so each shape is built once (and prepared once on MySQL).
+func pageSQL(db *gorm.DB, q listQuery, withLength, seeking bool) string {
+	shape := pageShape{q.table, q.index, q.column, q.where, q.count, withLength, seeking, isMySQL(db)}
+	if s, ok := pageSQLs.Load(shape); ok {
+		return s.(string)
+	}
+	var b strings.Builder
+	b.WriteString("SELECT t.*")
+	if withLength {
+		b.WriteString(", (SELECT " + q.count + " FROM account_totals WHERE user_id = ?) AS list_length")
+	}
+	b.WriteString(" FROM " + q.table + " AS t JOIN (SELECT id FROM " + q.table + indexHint(db, q.index) + " WHERE user_id = ?")
+	if q.where != "" {
+		b.WriteString(" AND (" + q.where + ")")
+	}
+	if seeking {
+		b.WriteString(" AND " + q.column + " < ?")
+	}
+	b.WriteString(" ORDER BY " + q.column + " DESC, id DESC LIMIT ? OFFSET ?) AS p ON p.id = t.id")
+	s, _ := pageSQLs.LoadOrStore(shape, b.String())
+	return s.(string)
+}
+
+// pageShape is what a page's statement depends on.
+type pageShape struct {
+	table, index, column, where, count string
+	withLength, seeking, mysql         bool
+}
+
+// pageSQLs are the page statements built so far: a few per list.
+var pageSQLs sync.Map // pageShape → string
+
+// pageArgs are the arguments of pageSQL's statement, in its order.
+func pageArgs(q listQuery, withLength bool, before time.Time, limit int, offset int64) []any {
+	args := make([]any, 0, 5+len(q.args))
+	if withLength {
+		args = append(args, q.userID)
+	}
+	args = append(args, q.userID)
+	args = append(args, q.args...)
+	if !before.IsZero() {
+		args = append(args, wire.DateTime(before))
+	}
+	return append(args, limit, offset)
+}
+
+// listLength reads q's length from the account's totals (0 when it has none yet).
+func listLength(db *gorm.DB, q listQuery) (int64, error) {
+	var n sql.NullInt64
+	err := db.Raw("SELECT "+q.count+" FROM account_totals WHERE user_id = ?", q.userID).Row().Scan(&n)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
+	return n.Int64, err
 }
 
 // indexHint makes MariaDB read a page through the list's own index. It needs telling: once another
@@ -85,44 +169,48 @@ func indexHint(db *gorm.DB, index string) string {
 	return " FORCE INDEX (" + index + ")"
 }
 
-// seekDay finds the day of list's row at offset (newest first): it returns the start of the next
-// day (the rows before it, in the list's order, begin with that day's) and how many rows of the
-// list are on later days. found is false when the list is shorter than offset. The days are read
-// from the nearer end of the list: from the oldest when offset is past the middle of total (the
-// list's length, kept with the days in the same transactions; -1 when not known).
-func seekDay(db *gorm.DB, userID int64, list string, offset, total int64) (before time.Time, skipped int64, found bool, err error) {
-	fromOldest := total >= 0 && offset >= total/2
-	order := "day DESC"
-	if fromOldest {
-		order = "day"
+// seekDay finds, in one statement, the day of q's row at offset (newest first) and the list's
+// length: that row is the (length-1-offset)th from the oldest, so it is on the last day with rows
+// whose older (the rows on earlier days) is not past that, which the index on (user, list, older)
+// finds in one read. It returns the start of the next day (the rows before it, in the list's
+// order, begin with that day's), how many rows of the list are on later days, and the length;
+// found is false when the list is no longer than offset (the length is still read, in the
+// statement's second part: a page past the end costs one statement, as before the seek).
+func seekDay(db *gorm.DB, q listQuery, offset int64) (before time.Time, skipped, total int64, found bool, err error) {
+	length, lengthArgs := "SELECT ? AS total", []any{q.total}
+	if q.count != "" {
+		length, lengthArgs = "SELECT "+q.count+" AS total FROM account_totals WHERE user_id = ?", []any{q.userID}
 	}
-	rows, err := db.Model(&ListDay{}).Select("day", "n").Where("user_id = ? AND list = ? AND n <> 0", userID, list).
-		Order(order).Rows()
+	hint := ""
+	if isMySQL(db) {
+		hint = " FORCE INDEX (idx_list_days_older)"
+	}
+	args := append(append(slices.Clone(lengthArgs), q.userID, q.list, offset), lengthArgs...)
+	rows, err := db.Raw("SELECT * FROM (SELECT d.day, d.n, d.older, t.total FROM ("+length+") AS t JOIN list_days d"+hint+
+		" ON d.user_id = ? AND d.list = ? AND d.n <> 0 AND d.older <= t.total - 1 - ? ORDER BY d.older DESC LIMIT 1) AS s"+
+		" UNION ALL SELECT NULL, NULL, NULL, total FROM ("+length+") AS t", args...).Rows()
 	if err != nil {
-		return time.Time{}, 0, false, err
+		return time.Time{}, 0, 0, false, err
 	}
 	defer rows.Close()
-	var seen int64 // rows on the days read so far
-	for rows.Next() {
-		var day string
-		var n int64
-		if err := rows.Scan(&day, &n); err != nil {
-			return time.Time{}, 0, false, unavailable(err)
+	var day string
+	var n, older int64
+	for rows.Next() { // the day's row, if any, then the length's (none without a totals row)
+		var d sql.NullString
+		var dn, dolder sql.NullInt64
+		if err := rows.Scan(&d, &dn, &dolder, &total); err != nil {
+			return time.Time{}, 0, 0, false, unavailable(err)
 		}
-		seen += n
-		switch {
-		case !fromOldest && seen > offset:
-			skipped = seen - n
-		case fromOldest && seen > total-1-offset: // the row is the (total-1-offset)th from the oldest
-			skipped = total - seen
-		default:
-			continue
+		if d.Valid {
+			day, n, older = d.String, dn.Int64, dolder.Int64
 		}
-		d, err := time.Parse("2006-01-02", day)
-		if err != nil {
-			return time.Time{}, 0, false, err
-		}
-		return d.AddDate(0, 0, 1), skipped, true, nil
 	}
-	return time.Time{}, 0, false, unavailable(rows.Err())
+	if err := rows.Err(); err != nil || day == "" {
+		return time.Time{}, 0, total, false, unavailable(err)
+	}
+	d, err := time.Parse("2006-01-02", day)
+	if err != nil {
+		return time.Time{}, 0, 0, false, err
+	}
+	return d.AddDate(0, 0, 1), total - older - n, total, true, nil
 }

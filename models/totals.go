@@ -1,9 +1,12 @@
 package models
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"iter"
 	"slices"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -73,12 +76,16 @@ func (t AccountTotals) Instances() int64 {
 	return t.InstancesActive + t.InstancesSleep + t.InstancesDead
 }
 
-// ListDay is how many rows of one of an account's lists fall on one UTC day.
+// ListDay is how many rows of one of an account's lists fall on one UTC day, and how many on the
+// days before it: a deep page finds its day with one read of the index on (user, list, older).
 type ListDay struct {
-	UserID int64  `gorm:"primaryKey;autoIncrement:false"`
-	List   string `gorm:"primaryKey;size:32"`
+	UserID int64  `gorm:"primaryKey;autoIncrement:false;index:idx_list_days_older,priority:1"`
+	List   string `gorm:"primaryKey;size:32;index:idx_list_days_older,priority:2"`
 	Day    string `gorm:"primaryKey;size:10"` // YYYY-MM-DD of the list's sort key, UTC
 	N      int64  `gorm:"column:n;not null"`
+	// Older is the list's rows on earlier days (migration 22): every change of a day's n adds to
+	// the later days' (applyListDays).
+	Older int64 `gorm:"not null;default:0;index:idx_list_days_older,priority:3"`
 }
 
 // TableName names the per-day list counts.
@@ -168,13 +175,8 @@ func (t *tally) apply(tx *gorm.DB) error {
 			days = append(days, ListDay{UserID: t.userID, List: k[0], Day: k[1], N: d})
 		}
 	}
-	if len(days) > 0 {
-		slices.SortFunc(days, func(a, b ListDay) int { return compareStrings(a.List+" "+a.Day, b.List+" "+b.Day) })
-		err := tx.Clauses(clause.OnConflict{Columns: columns("user_id", "list", "day"), DoUpdates: upsertSet(mysql, []string{"n"}, nil, nil)}).
-			Create(&days).Error
-		if err != nil {
-			return err
-		}
+	if err := applyListDays(tx, t.userID, days); err != nil {
+		return err
 	}
 	var spending []SpendingDayTotal
 	for day, s := range t.spending {
@@ -190,6 +192,92 @@ func (t *tally) apply(tx *gorm.DB) error {
 	}
 	t.totals, t.days, t.spending = map[string]int64{}, map[[2]string]int64{}, map[string][2]int64{}
 	return nil
+}
+
+// applyListDays adds each day's n to the account's list_days, in two statements whatever their
+// number: an upsert whose new rows take their older from the days before them (read before this
+// change), then an update that adds every change to the older of the later days of its list.
+func applyListDays(tx *gorm.DB, userID int64, days []ListDay) error {
+	if len(days) == 0 {
+		return nil
+	}
+	slices.SortFunc(days, func(a, b ListDay) int { return cmp.Or(compareStrings(a.List, b.List), compareStrings(a.Day, b.Day)) })
+	mysql := isMySQL(tx)
+	for chunk := range slices.Chunk(days, 300) { // within any database's placeholder limit
+		var values strings.Builder
+		args := []any{userID, userID}
+		for i, d := range chunk {
+			if i == 0 {
+				values.WriteString("SELECT ? AS new_list, ? AS new_day, ? AS new_n")
+			} else {
+				values.WriteString(" UNION ALL SELECT ?, ?, ?")
+			}
+			args = append(args, d.List, d.Day, d.N)
+		}
+		upsert := " ON DUPLICATE KEY UPDATE n = list_days.n + VALUES(n)"
+		if !mysql {
+			upsert = " WHERE true ON CONFLICT (user_id, list, day) DO UPDATE SET n = list_days.n + excluded.n"
+		}
+		err := tx.Exec(`INSERT INTO list_days (user_id, list, day, n, older)
+			SELECT ?, v.new_list, v.new_day, v.new_n, (SELECT COALESCE(SUM(e.n), 0) FROM list_days e WHERE e.user_id = ? AND e.list = v.new_list AND e.day < v.new_day)
+			FROM (`+values.String()+`) AS v`+upsert, args...).Error
+		if err != nil {
+			return err
+		}
+	}
+	// older += the changes on earlier days: per list, a CASE from the latest change down, so that a
+	// day takes the sum of the changes before it.
+	var set, where strings.Builder
+	var setArgs, whereArgs []any
+	for list, changes := range groupByList(days) {
+		if where.Len() > 0 {
+			where.WriteString(" OR ")
+		}
+		where.WriteString("(list = ? AND day > ?)")
+		whereArgs = append(whereArgs, list, changes[0].Day)
+		set.WriteString(" WHEN ? THEN CASE")
+		setArgs = append(setArgs, list)
+		var before int64 // the sum of the changes up to and including changes[i]
+		sums := make([]int64, len(changes))
+		for i, c := range changes {
+			before += c.N
+			sums[i] = before
+		}
+		for i := len(changes) - 1; i >= 0; i-- {
+			set.WriteString(" WHEN day > ? THEN ?")
+			setArgs = append(setArgs, changes[i].Day, sums[i])
+		}
+		set.WriteString(" ELSE 0 END")
+	}
+	return tx.Exec("UPDATE list_days SET older = older + CASE list"+set.String()+" ELSE 0 END WHERE user_id = ? AND ("+where.String()+")",
+		append(append(setArgs, userID), whereArgs...)...).Error
+}
+
+// groupByList splits days (sorted by list and day) into each list's.
+func groupByList(days []ListDay) iter.Seq2[string, []ListDay] {
+	return func(yield func(string, []ListDay) bool) {
+		for start := 0; start < len(days); {
+			end := start + 1
+			for end < len(days) && days[end].List == days[start].List {
+				end++
+			}
+			if !yield(days[start].List, days[start:end]) {
+				return
+			}
+			start = end
+		}
+	}
+}
+
+// settleOlderSQL is the statement that sets older on every list_days row of the accounts the
+// condition on user_id selects (e.g. "user_id = ?"), from n: after list_days was filled from the
+// rows (a recount, migrations 4 and 22).
+func settleOlderSQL(mysql bool, cond string) string {
+	running := "SELECT user_id, list, day, SUM(n) OVER (PARTITION BY user_id, list ORDER BY day) - n AS o FROM list_days WHERE " + cond
+	if mysql {
+		return "UPDATE list_days d JOIN (" + running + ") AS x ON x.user_id = d.user_id AND x.list = d.list AND x.day = d.day SET d.older = x.o"
+	}
+	return "UPDATE list_days SET older = x.o FROM (" + running + ") AS x WHERE x.user_id = list_days.user_id AND x.list = list_days.list AND x.day = list_days.day"
 }
 
 // addAssignments is the SQL of upsert assignments that add the incoming values of cols.
@@ -318,6 +406,9 @@ func recount(tx *gorm.DB, userID int64) error {
 		if err := tx.Exec(q, userID).Error; err != nil {
 			return err
 		}
+	}
+	if err := tx.Exec(settleOlderSQL(mysql, "user_id = ?"), userID).Error; err != nil {
+		return err
 	}
 	return tx.Exec(spendingDaysSQL(mysql, "AND user_id = ?"), userID).Error
 }

@@ -14,7 +14,7 @@ import (
 )
 
 // Every write path that changes a counted row keeps the account's totals (account_totals), its
-// per-day list counts (list_days) and its per-day spending (spending_days) exactly as a recount
+// per-day list counts (list_days, with the rows on the days before each) and its per-day spending (spending_days) exactly as a recount
 // from the rows gives them. A deterministic mix of 500 changes to four accounts, through the admin
 // API (invoices created in each status, paid, made overdue; instances created, changed, deleted;
 // balance credits and debits; notifications to one account and to all; backups exported, the
@@ -181,7 +181,7 @@ func keptTotals(t *testing.T, s *models.Store) string {
 		t.Fatal(err)
 	}
 	for _, r := range days {
-		fmt.Fprintf(&b, "list_days %d %s %s %d\n", r.UserID, r.List, r.Day, r.N)
+		fmt.Fprintf(&b, "list_days %d %s %s %d older %d\n", r.UserID, r.List, r.Day, r.N, r.Older)
 	}
 	var spending []models.SpendingDayTotal
 	if err := s.DB().Where("invoice_count <> 0").Order("user_id, day").Find(&spending).Error; err != nil {
