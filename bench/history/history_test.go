@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"maps"
 	"net/http"
 	"os"
 	"slices"
@@ -122,6 +123,29 @@ func TestEvaluateFlagsTheIssueTargets(t *testing.T) {
 	}
 	if r := rows[2]; r.year.ratio50 != 13 || r.demo.ratio50 != 4 || r.growth50 != 3.25 {
 		t.Errorf("slow endpoint: ratios %.2f and %.2f, growth %.2f; want 4, 13, 3.25", r.demo.ratio50, r.year.ratio50, r.growth50)
+	}
+}
+
+// Every deep page of the table is paired with its own list's first page, whichever way the first
+// page is written (no parameters, or offset=0), and nothing else is.
+func TestDeepPagesArePairedWithTheirFirstPages(t *testing.T) {
+	var rows []row
+	for _, e := range endpoints {
+		rows = append(rows, row{ep: e})
+	}
+	got := map[string]string{}
+	for _, p := range deepPages(rows) {
+		got[p[0].ep.Label()] = p[1].ep.Label()
+	}
+	want := map[string]string{
+		"billing invoices offset=16000":     "billing invoices",
+		"billing transactions offset=40000": "billing transactions",
+		"billing purchases offset=8000":     "billing purchases",
+		"analytics activity offset=150000":  "analytics activity offset=0",
+		"notifications list offset=40000":   "notifications list",
+	}
+	if !maps.Equal(got, want) {
+		t.Errorf("pairs %v, want %v", got, want)
 	}
 }
 

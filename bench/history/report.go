@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"net/url"
 	"strings"
 	"time"
 )
@@ -123,6 +124,44 @@ func writeReport(w io.Writer, info runInfo, rows []row) {
 	fmt.Fprintf(w, "\n%d of %d endpoints meet the targets (one-year p50 ≤ %g× and p99 ≤ %g× profile view's, growth of the p50 ratio ≤ %g×).\n",
 		met, len(rows), maxP50Ratio, maxP99Ratio, maxGrowth)
 	fmt.Fprintln(w, "× is the endpoint's latency ÷ profile view's on the same account in the same run; growth is the one-year ratio ÷ the demo ratio.")
+	writeDeepPages(w, rows)
+}
+
+// writeDeepPages compares each deep page with its list's first page on the one-year account: the
+// growth rule compares a deep page with the demo account's, which is empty there (its lists are
+// shorter than the offsets), so this is where "a page costs the same at offset 150,000 as at 0"
+// shows.
+func writeDeepPages(w io.Writer, rows []row) {
+	pairs := deepPages(rows)
+	if len(pairs) == 0 {
+		return
+	}
+	fmt.Fprintln(w, "\nDeep pages against their list's first page, one-year account (same page size, 50 rows):")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "| deep page | p50 ms | first page p50 ms | deep ÷ first |")
+	fmt.Fprintln(w, "|---|---:|---:|---:|")
+	for _, p := range pairs {
+		fmt.Fprintf(w, "| %s | %s | %s | %.2f |\n", p[0].ep.Label(), ms(p[0].year.p50), ms(p[1].year.p50), ratio(p[0].year.p50, p[1].year.p50))
+	}
+}
+
+// deepPages pairs each row of a page at a nonzero offset with the row of the same list's first
+// page (the same mode and action, without parameters or with offset=0).
+func deepPages(rows []row) [][2]row {
+	var out [][2]row
+	for _, deep := range rows {
+		q, _ := url.ParseQuery(deep.ep.Params)
+		if off := q.Get("offset"); off == "" || off == "0" {
+			continue
+		}
+		for _, first := range rows {
+			if first.ep.Mode == deep.ep.Mode && first.ep.Action == deep.ep.Action && (first.ep.Params == "" || first.ep.Params == "offset=0") {
+				out = append(out, [2]row{deep, first})
+				break
+			}
+		}
+	}
+	return out
 }
 
 // ms formats a latency in milliseconds, with the precision that matters at its size.
