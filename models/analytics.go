@@ -30,13 +30,16 @@ func (s *Store) SpendingDays(ctx context.Context, userID int64, period int) ([]S
 	}
 	defer rows.Close()
 	out := make([]SpendingDay, 0, min(period, 64))
+	var c cells // as UsageDays scans
+	dest := c.dest(3)
 	for rows.Next() {
-		var d SpendingDay
-		var cents int64
-		if err := rows.Scan(&d.Date, &d.InvoiceCount, &cents); err != nil {
+		if err := rows.Scan(dest...); err != nil {
 			return nil, unavailable(err)
 		}
-		d.TotalSpent = wire.Money(cents)
+		d := SpendingDay{Date: c.text(0), InvoiceCount: c.int(1), TotalSpent: wire.Money(c.int(2))}
+		if c.err != nil {
+			return nil, c.err
+		}
 		out = append(out, d)
 	}
 	return out, unavailable(rows.Err())

@@ -4,6 +4,7 @@ import (
 	"database/sql"
 	"fmt"
 	"reflect"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -67,3 +68,71 @@ var (
 	scanFields sync.Map // type and columns → [][]int
 	schemas    sync.Map // gorm's schema cache for fieldsOf
 )
+
+// cells are one row's values as the driver hands them (database/sql's fast path: no conversion
+// through reflection), read by column: an integer comes as int64 from both drivers, a DECIMAL as
+// text from MySQL and a float from SQLite, a string as text. The first value that does not read
+// as asked is kept in err (and reads as zero).
+type cells struct {
+	v   []any
+	err error
+}
+
+// dest makes room for n columns and returns the pointers to scan into.
+func (c *cells) dest(n int) []any {
+	c.v = make([]any, n)
+	d := make([]any, n)
+	for i := range c.v {
+		d[i] = &c.v[i]
+	}
+	return d
+}
+
+func (c *cells) text(i int) string {
+	switch x := c.v[i].(type) {
+	case []byte:
+		return string(x)
+	case string:
+		return x
+	}
+	c.fail(i)
+	return ""
+}
+
+func (c *cells) int(i int) int64 {
+	switch x := c.v[i].(type) {
+	case int64:
+		return x
+	case nil:
+		return 0
+	case []byte:
+		if n, err := strconv.ParseInt(string(x), 10, 64); err == nil {
+			return n
+		}
+	}
+	c.fail(i)
+	return 0
+}
+
+func (c *cells) float(i int) float64 {
+	switch x := c.v[i].(type) {
+	case float64:
+		return x
+	case int64:
+		return float64(x)
+	case nil:
+		return 0
+	case []byte:
+		if f, err := strconv.ParseFloat(string(x), 64); err == nil {
+			return f
+		}
+	}
+	c.fail(i)
+	return 0
+}
+
+func (c *cells) fail(i int) {
+	if c.err == nil {
+		c.err = fmt.Errorf("models: column %d: cannot read %T", i, c.v[i])
+	}
+}

@@ -225,20 +225,25 @@ func (s *Store) KeyUsageOf(ctx context.Context, userID, keyID int64) (*KeyUsage,
 // newest first; days without requests are left out. One summary row per day.
 func (s *Store) UsageDays(ctx context.Context, userID int64, period int) ([]UsageDay, error) {
 	since := time.Now().UTC().AddDate(0, 0, -(period - 1)).Format("2006-01-02")
-	// Scanned by hand: a year is 365 rows, and reflection would cost more than the query.
+	// Scanned by hand, each value as the driver hands it (cells): a year is 365 rows, and
+	// database/sql's conversion through reflection cost a sixth of the request.
 	rows, err := s.db.WithContext(ctx).Raw(usageDaysSQL, userID, since).Rows()
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
 	out := make([]UsageDay, 0, min(period, 64))
+	var c cells
+	dest := c.dest(7)
 	for rows.Next() {
-		var d UsageDay
-		var lo, hi int64
-		if err := rows.Scan(&d.Date, &d.RequestCount, &d.SuccessCount, &d.ErrorCount, &d.AvgResponseTime, &lo, &hi); err != nil {
+		if err := rows.Scan(dest...); err != nil {
 			return nil, unavailable(err)
 		}
-		d.UniqueEndpoints, d.AvgResponseTime = endpointCount(lo, hi), roundSeconds(d.AvgResponseTime)
+		d := UsageDay{Date: c.text(0), RequestCount: c.int(1), SuccessCount: c.int(2), ErrorCount: c.int(3),
+			AvgResponseTime: roundSeconds(c.float(4)), UniqueEndpoints: endpointCount(c.int(5), c.int(6))}
+		if c.err != nil {
+			return nil, c.err
+		}
 		out = append(out, d)
 	}
 	return out, unavailable(rows.Err())
