@@ -32,3 +32,15 @@ func TestProfileView(t *testing.T) {
 		}
 	}
 }
+
+// Sending the same profile update again is a success, not "User not found": MySQL counts the rows
+// an UPDATE changed, and a repeat within the same second (updated_at included) changes none. A
+// client that retries an update it got no answer to sends exactly that.
+func TestProfileUpdateRepeated(t *testing.T) {
+	env := testenv.New(t, testenv.Options{})
+	acct := env.NewAccount("pro")
+	for range 5 { // five in a row: some surely within one second
+		env.Post(map[string]any{"mode": "profile", "action": "update", "api_key": acct.Key, "bio": "Same again"}).
+			Expect(t, http.StatusOK, "Profile updated successfully")
+	}
+}

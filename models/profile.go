@@ -74,11 +74,18 @@ func (s *Store) UpdateProfile(ctx context.Context, userID int64, in ProfileUpdat
 		return wire.Errorf(wire.EINVALID, "No fields to update. Send at least one of: bio, pfp, first_name, last_name, phone, address")
 	}
 	changes["updated_at"] = wire.Now()
-	res := s.db.WithContext(ctx).Model(&User{}).Where("id = ?", userID).Updates(changes)
-	if res.Error != nil {
+	db := s.db.WithContext(ctx)
+	res := db.Model(&User{}).Where("id = ?", userID).Updates(changes)
+	if res.Error != nil || res.RowsAffected > 0 {
 		return res.Error
 	}
-	if res.RowsAffected == 0 {
+	// MySQL counts the rows an UPDATE changed: the same values again within the same second
+	// (updated_at too) change none. Only a missing account is "User not found".
+	var n int64
+	if err := db.Model(&User{}).Where("id = ?", userID).Count(&n).Error; err != nil {
+		return err
+	}
+	if n == 0 {
 		return wire.Errorf(wire.ENOTFOUND, "User not found")
 	}
 	return nil
