@@ -145,9 +145,10 @@ func (s *Store) NotifyAll(ctx context.Context, in NewNotification) (int64, error
 		day := utcDay(now.Time())
 		for _, list := range []string{listNotifications, listUnread} {
 			// As applyListDays does it, for every account at once: a new day takes its older from the
-			// days before it, and the days after it (none but where a clock ran ahead) count the new row.
+			// day before it, and the days after it (none but where a clock ran ahead) count the new row.
 			err := tx.Exec(`INSERT INTO list_days (user_id, list, day, n, older)
-				SELECT u.id, ?, ?, 1, (SELECT COALESCE(SUM(e.n), 0) FROM list_days e WHERE e.user_id = u.id AND e.list = ? AND e.day < ?) FROM users u`+
+				SELECT u.id, ?, ?, 1, COALESCE((SELECT e.older + e.n FROM list_days e WHERE e.user_id = u.id AND e.list = ? AND e.day < ?
+					ORDER BY e.day DESC LIMIT 1), 0) FROM users u`+
 				onConflict("user_id, list, day", "n"), list, day, list, day).Error
 			if err != nil {
 				return err
