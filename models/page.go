@@ -19,7 +19,8 @@ import (
 //
 //   - a deferred join: the page's ids are read from the list's index alone (user, filter, sort
 //     column, id: migration 5) in a derived table, and only the page's rows are read whole, by
-//     primary key, in the same statement; they are put in order here (so that no query sorts);
+//     primary key, in the same statement; they are put in order here (so that no query sorts).
+//     A statement that skips at most directUpTo rows reads the page through the index directly;
 //   - a seek under the offset: from seekFrom rows on, list_days (the list's rows per UTC day of
 //     its sort column and on the days before it, kept by every change: totals.go) says, in one
 //     indexed read, on which day the offset falls and how many rows come before that day, so the
@@ -67,7 +68,8 @@ func fetchPage[T any](db *gorm.DB, q listQuery, page wire.Page, out *[]T, key fu
 		offset -= skipped
 	}
 	withLength := q.count != "" && total < 0
-	rows, err := db.Raw(pageSQL(db, q, withLength, !before.IsZero()), pageArgs(q, withLength, before, page.Limit, offset)...).Rows()
+	stmt := pageSQL(db, q, withLength, !before.IsZero(), offset <= directUpTo)
+	rows, err := db.Raw(stmt, pageArgs(q, withLength, before, page.Limit, offset)...).Rows()
 	if err != nil {
 		return 0, err
 	}
@@ -98,12 +100,14 @@ func fetchPage[T any](db *gorm.DB, q listQuery, page wire.Page, out *[]T, key fu
 	return total, nil
 }
 
-// pageSQL is the statement of a page of q: the page's ids in a derived table, read from the list's
-// index alone, its rows joined by primary key; with the list's length as the last column when
-// withLength; with a bound on the sort column when seeking. The text depends only on the query's
-// shape, so each shape is built once (and prepared once on MySQL).
-func pageSQL(db *gorm.DB, q listQuery, withLength, seeking bool) string {
-	shape := pageShape{q.table, q.index, q.column, q.where, q.count, withLength, seeking, isMySQL(db)}
+// pageSQL is the statement of a page of q: with a bound on the sort column when seeking, with the
+// list's length as the last column when withLength. When the statement skips few rows (direct),
+// it reads the page through the list's index; else the page's ids are read from the index alone in
+// a derived table and only the page's rows joined by primary key, so that the skipped rows are
+// never read whole. The text depends only on the query's shape, so each shape is built once (and
+// prepared once on MySQL).
+func pageSQL(db *gorm.DB, q listQuery, withLength, seeking, direct bool) string {
+	shape := pageShape{q.table, q.index, q.column, q.where, q.count, withLength, seeking, direct, isMySQL(db)}
 	if s, ok := pageSQLs.Load(shape); ok {
 		return s.(string)
 	}
@@ -112,22 +116,34 @@ func pageSQL(db *gorm.DB, q listQuery, withLength, seeking bool) string {
 	if withLength {
 		b.WriteString(", (SELECT " + q.count + " FROM account_totals WHERE user_id = ?) AS list_length")
 	}
-	b.WriteString(" FROM " + q.table + " AS t JOIN (SELECT id FROM " + q.table + indexHint(db, q.index) + " WHERE user_id = ?")
+	if direct {
+		b.WriteString(" FROM " + q.table + " AS t" + indexHint(db, q.index) + " WHERE user_id = ?")
+	} else {
+		b.WriteString(" FROM " + q.table + " AS t JOIN (SELECT id FROM " + q.table + indexHint(db, q.index) + " WHERE user_id = ?")
+	}
 	if q.where != "" {
 		b.WriteString(" AND (" + q.where + ")")
 	}
 	if seeking {
 		b.WriteString(" AND " + q.column + " < ?")
 	}
-	b.WriteString(" ORDER BY " + q.column + " DESC, id DESC LIMIT ? OFFSET ?) AS p ON p.id = t.id")
+	b.WriteString(" ORDER BY " + q.column + " DESC, id DESC LIMIT ? OFFSET ?")
+	if !direct {
+		b.WriteString(") AS p ON p.id = t.id")
+	}
 	s, _ := pageSQLs.LoadOrStore(shape, b.String())
 	return s.(string)
 }
 
+// directUpTo is the most rows a page's statement skips by reading them whole (pageSQL): up to
+// it, that costs less than the derived table (MariaDB 10.11: 0.15 ms against 0.19 ms for a first
+// page of 50 transactions; 0.24 ms against 0.22 ms past 100 rows).
+const directUpTo = 50
+
 // pageShape is what a page's statement depends on.
 type pageShape struct {
 	table, index, column, where, count string
-	withLength, seeking, mysql         bool
+	withLength, seeking, direct, mysql bool
 }
 
 // pageSQLs are the page statements built so far: a few per list.

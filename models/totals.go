@@ -175,6 +175,11 @@ func (t *tally) apply(tx *gorm.DB) error {
 			days = append(days, ListDay{UserID: t.userID, List: k[0], Day: k[1], N: d})
 		}
 	}
+	if len(days) > 0 && len(cols) == 0 { // days moved, totals did not: lock the row all the same
+		if err := lockTotals(tx, t.userID); err != nil {
+			return err
+		}
+	}
 	if err := applyListDays(tx, t.userID, days); err != nil {
 		return err
 	}
@@ -194,11 +199,22 @@ func (t *tally) apply(tx *gorm.DB) error {
 	return nil
 }
 
+// lockTotals takes the lock of the account's totals row (making the row if it has none), which
+// every change of its totals and days takes first.
+func lockTotals(tx *gorm.DB, userID int64) error {
+	return tx.Clauses(clause.OnConflict{Columns: columns("user_id"), DoUpdates: clause.Assignments(map[string]any{"activity": gorm.Expr("activity")})}).
+		Create(&AccountTotals{UserID: userID}).Error
+}
+
 // applyListDays adds each day's n to the account's list_days, in two statements whatever their
 // number: an upsert whose new rows take their older from the day before them (its older and n, as
 // they were before this change: one read of the primary key), then an update that adds every change
 // to the older of the later days of its list (none, for rows dated today). Together they cost a
 // write transaction about 0.2 ms more than the upsert alone did (MariaDB, a year of days).
+//
+// The transaction holds the lock of the account's totals row already (tally.apply, recount, and
+// NotifyAll take it first), so two changes of one account's days never interleave: each reads the
+// days as the last one left them, at any isolation level.
 func applyListDays(tx *gorm.DB, userID int64, days []ListDay) error {
 	if len(days) == 0 {
 		return nil
@@ -358,8 +374,7 @@ func (s *Store) RecountAll(ctx context.Context) (int, error) {
 func recount(tx *gorm.DB, userID int64) error {
 	mysql := isMySQL(tx)
 	// The lock first: the row exists from here on, and changes wait for this transaction.
-	lock := tx.Clauses(clause.OnConflict{Columns: columns("user_id"), DoUpdates: clause.Assignments(map[string]any{"activity": gorm.Expr("activity")})})
-	if err := lock.Create(&AccountTotals{UserID: userID}).Error; err != nil {
+	if err := lockTotals(tx, userID); err != nil {
 		return err
 	}
 	t := AccountTotals{UserID: userID}
