@@ -96,7 +96,7 @@ func TestListQueriesUseTheirIndexes(t *testing.T) {
 	if err := db.CreateInBatches(members, 500).Error; err != nil {
 		t.Fatal(err)
 	}
-	if err := db.Exec("ANALYZE TABLE users, notifications, invoices, transactions, purchases, activity_logs, instances, org_members, organizations, api_keys, list_days, account_totals").Error; err != nil {
+	if err := db.Exec("ANALYZE TABLE users, notifications, invoices, transactions, purchases, activity_logs, instances, org_members, organizations, api_keys, list_hours, account_totals").Error; err != nil {
 		t.Fatal(err)
 	}
 	var orgID int64
@@ -105,7 +105,7 @@ func TestListQueriesUseTheirIndexes(t *testing.T) {
 	}
 
 	sqlLog := testenv.LogSQL(t, env.Store)
-	const maxRows = 400 // a page of 50 (or 100) and a day's rows (20 here), with room
+	const maxRows = 400 // a page of 50 (or 100) and an hour's rows (at most 20 here), with room
 	for _, c := range []struct {
 		params []string
 		index  string // the index the page is read through
@@ -152,8 +152,8 @@ func TestListQueriesUseTheirIndexes(t *testing.T) {
 					t.Errorf("%v sorts or uses a temporary table (%s on %s):\n%s", c.params, r.extra, r.table, q)
 				case r.typ == "ALL" && !strings.HasPrefix(r.table, "<derived") || r.typ == "index" && r.rRows > maxRows:
 					t.Errorf("%v scans %s whole (type %s, key %q):\n%s", c.params, r.table, r.typ, r.key, q)
-				case (r.table == "list_days" || r.table == "d") && r.rRows > 2:
-					t.Errorf("%v reads %.0f days (key %q) to find its page's day, not one:\n%s", c.params, r.rRows, r.key, q)
+				case (r.table == "list_hours" || r.table == "h") && r.rRows > 2:
+					t.Errorf("%v reads %.0f hours (key %q) to find its page's hour, not one:\n%s", c.params, r.rRows, r.key, q)
 				case !c.search && r.rRows > maxRows:
 					t.Errorf("%v reads %.0f rows of %s (key %q), more than a page and a day:\n%s", c.params, r.rRows, r.table, r.key, q)
 				}

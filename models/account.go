@@ -254,7 +254,7 @@ func (s *Store) DeleteAccount(ctx context.Context, username string) error {
 		}
 		for _, model := range []any{&AutologinToken{}, &APIKey{}, &APIUsage{}, &UsageRollup{}, &UsageDaySummary{}, &UsageKeyDay{},
 			&OrgMember{}, &Instance{}, &Transaction{}, &Purchase{}, &Invoice{}, &Notification{}, &Activity{},
-			&AccountTotals{}, &ListDay{}, &SpendingDayTotal{}, &IdempotencyKey{}} {
+			&AccountTotals{}, &ListDay{}, &ListHour{}, &SpendingDayTotal{}, &IdempotencyKey{}} {
 			if err := tx.Where("user_id = ?", u.ID).Delete(model).Error; err != nil {
 				return err
 			}

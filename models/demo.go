@@ -151,7 +151,7 @@ func wipeAccounts(tx *gorm.DB, userIDs ...int64) error {
 		}
 	}
 	for _, model := range []any{&OrgMember{}, &Instance{}, &Invoice{}, &Transaction{}, &Purchase{}, &Notification{}, &Activity{}, &APIUsage{}, &UsageRollup{},
-		&UsageDaySummary{}, &UsageKeyDay{}, &APIKey{}, &AccountTotals{}, &ListDay{}, &SpendingDayTotal{}, &IdempotencyKey{}} {
+		&UsageDaySummary{}, &UsageKeyDay{}, &APIKey{}, &AccountTotals{}, &ListDay{}, &ListHour{}, &SpendingDayTotal{}, &IdempotencyKey{}} {
 		if err := tx.Where("user_id IN ?", userIDs).Delete(model).Error; err != nil {
 			return err
 		}

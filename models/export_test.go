@@ -9,7 +9,7 @@ import (
 // Tx is Store.tx, for the external tests that need a transaction as the store runs it.
 func (s *Store) Tx(ctx context.Context, fn func(tx *gorm.DB) error) error { return s.tx(ctx, fn) }
 
-// ApplyListDays is applyListDays, for the test that holds list_days.older to its definition.
-func ApplyListDays(tx *gorm.DB, userID int64, days []ListDay) error {
-	return applyListDays(tx, userID, days)
+// ApplyListHours is applyListHours, for the test that holds list_hours.older to its definition.
+func ApplyListHours(tx *gorm.DB, userID int64, hours []ListHour) error {
+	return applyListHours(tx, userID, hours)
 }

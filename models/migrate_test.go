@@ -134,7 +134,7 @@ func TestUpgradeKeepsEveryRow(t *testing.T) {
 			if _, err := s.RecountAll(ctx); err != nil {
 				t.Fatal(err)
 			}
-			if got := totalsSnapshot(t, s); got != kept || strings.Count(kept, "list_days") < 10 {
+			if got := totalsSnapshot(t, s); got != kept || strings.Count(kept, "list_hours") < 10 {
 				t.Errorf("totals after upgrade:\n%s\nrecounted:\n%s", kept, got)
 			}
 
@@ -253,7 +253,7 @@ func totalsSnapshot(t *testing.T, s *models.Store) string {
 	var b strings.Builder
 	for _, q := range []string{
 		"SELECT * FROM account_totals ORDER BY user_id",
-		"SELECT * FROM list_days WHERE n <> 0 ORDER BY user_id, list, day",
+		"SELECT * FROM list_hours WHERE n <> 0 ORDER BY user_id, list, hour",
 		"SELECT * FROM spending_days ORDER BY user_id, day",
 	} {
 		var rows []map[string]any

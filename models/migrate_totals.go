@@ -32,7 +32,7 @@ func totalsStep(s migrationStep) error {
 	if err != nil {
 		return err
 	}
-	for _, q := range listDaysSQL(s.mysql, "") {
+	for _, q := range listCountsSQL(s.mysql, "list_days", "") {
 		if err := s.exec(q); err != nil {
 			return err
 		}
@@ -40,21 +40,22 @@ func totalsStep(s migrationStep) error {
 	return s.exec(spendingDaysSQL(s.mysql, ""))
 }
 
-// migrateListDaysOlder is migration 22: list_days.older (the list's rows on earlier days) and the
-// index a deep page's seek reads, filled from n. Each part is skipped once done, so a run that
-// stopped halfway is completed by running it again.
-func migrateListDaysOlder(s migrationStep) error {
-	if !s.db.Migrator().HasColumn(&ListDay{}, "older") {
-		typ := "integer"
-		if s.mysql {
-			typ = "bigint"
-		}
-		if err := s.exec("ALTER TABLE list_days ADD COLUMN older " + typ + " NOT NULL DEFAULT 0"); err != nil {
-			return err
-		}
+// listHoursStep is migration 22: list_hours (migrations/0022_list_hours.*.sql), the lists' rows per
+// UTC hour and before it, which replace list_days for deep pages, filled from every account's rows
+// and settled (older), set-based. It empties the table first, so a run that stopped halfway is
+// completed by running it again. list_days stays for the replicas of earlier versions.
+//
+// Those replicas do not keep list_hours: once the last of them is gone, `sharepanel recount` takes in
+// what they changed meanwhile (docs/DEPLOY.md); until then a deep page may be off by their changes.
+func listHoursStep(s migrationStep) error {
+	if err := sqlFile("0022_list_hours")(s); err != nil {
+		return err
 	}
-	if !s.db.Migrator().HasIndex(&ListDay{}, "idx_list_days_older") {
-		if err := s.exec("CREATE INDEX idx_list_days_older ON list_days (user_id, list, older)"); err != nil {
+	if err := s.exec("DELETE FROM list_hours"); err != nil {
+		return err
+	}
+	for _, q := range listCountsSQL(s.mysql, "list_hours", "") {
+		if err := s.exec(q); err != nil {
 			return err
 		}
 	}

@@ -23,7 +23,7 @@ var migrations = []migration{
 	{Version: 8, Name: "usage batches written once", Up: sqlFile("0008_usage_batches")},
 	{Version: 20, Name: "api_keys.source: login keys are capped apart", Up: migrateKeySources},
 	{Version: 21, Name: "api_usage_days.uncharged_count: requests refused before the limiter, left out of the day it seeds", Up: migrateUnchargedUsage},
-	{Version: 22, Name: "list_days.older: a deep page finds its day in one read", Up: migrateListDaysOlder},
+	{Version: 22, Name: "list_hours: a deep page finds its hour in one read", Up: listHoursStep},
 }
 
 // migration is one numbered step.

@@ -142,22 +142,22 @@ func (s *Store) NotifyAll(ctx context.Context, in NewNotification) (int64, error
 			onConflict("user_id", "notifications", "notifications_unread")).Error; err != nil {
 			return err
 		}
-		day := utcDay(now.Time())
+		hour := utcHour(now.Time())
 		for _, list := range []string{listNotifications, listUnread} {
-			// As applyListDays does it, for every account at once: a new day takes its older from the
-			// day before it, and the days after it (none but where a clock ran ahead) count the new row.
-			err := tx.Exec(`INSERT INTO list_days (user_id, list, day, n, older)
-				SELECT u.id, ?, ?, 1, COALESCE((SELECT e.older + e.n FROM list_days e WHERE e.user_id = u.id AND e.list = ? AND e.day < ?
-					ORDER BY e.day DESC LIMIT 1), 0) FROM users u`+
-				onConflict("user_id, list, day", "n"), list, day, list, day).Error
+			// As applyListHours does it, for every account at once: a new hour takes its older from the
+			// hour before it, and the hours after it (none but where a clock ran ahead) count the new row.
+			err := tx.Exec(`INSERT INTO list_hours (user_id, list, hour, n, older)
+				SELECT u.id, ?, ?, 1, COALESCE((SELECT e.older + e.n FROM list_hours e WHERE e.user_id = u.id AND e.list = ? AND e.hour < ?
+					ORDER BY e.hour DESC LIMIT 1), 0) FROM users u`+
+				onConflict("user_id, list, hour", "n"), list, hour, list, hour).Error
 			if err != nil {
 				return err
 			}
-			later := "UPDATE list_days SET older = older + 1 WHERE list = ? AND day > ?"
+			later := "UPDATE list_hours SET older = older + 1 WHERE list = ? AND hour > ?"
 			if mysql { // through the primary key, account by account: no lock on the other lists' rows
-				later = "UPDATE users u JOIN list_days d ON d.user_id = u.id AND d.list = ? AND d.day > ? SET d.older = d.older + 1"
+				later = "UPDATE users u JOIN list_hours d ON d.user_id = u.id AND d.list = ? AND d.hour > ? SET d.older = d.older + 1"
 			}
-			if err := tx.Exec(later, list, day).Error; err != nil {
+			if err := tx.Exec(later, list, hour).Error; err != nil {
 				return err
 			}
 		}

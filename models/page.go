@@ -21,15 +21,15 @@ import (
 //     column, id: migration 5) in a derived table, and only the page's rows are read whole, by
 //     primary key, in the same statement; they are put in order here (so that no query sorts).
 //     A statement that skips at most directUpTo rows reads the page through the index directly;
-//   - a seek under the offset: from seekFrom rows on, list_days (the list's rows per UTC day of
-//     its sort column and on the days before it, kept by every change: totals.go) says, in one
-//     indexed read, on which day the offset falls and how many rows come before that day, so the
-//     index is entered at that day's end and walked for at most one day's rows, not for the whole
-//     offset.
+//   - a seek under the offset: from seekFrom rows on, list_hours (the list's rows per UTC hour of
+//     its sort column and in the hours before it, kept by every change: totals.go) says, in one
+//     indexed read, in which hour the offset falls and how many rows come before that hour, so
+//     the index is entered at that hour's end and walked for at most one hour's rows, not for the
+//     whole offset.
 //
 // The answer is exactly what LIMIT/OFFSET over the whole sorted list gives.
 
-// seekFrom is the offset from which a page is looked for through list_days: below it, walking the
+// seekFrom is the offset from which a page is looked for through list_hours: below it, walking the
 // index from the start costs less than reading the days.
 const seekFrom = 500
 
@@ -38,7 +38,7 @@ type listQuery struct {
 	table  string // "notifications"
 	index  string // the index that matches its filter and sort
 	column string // the sort column: created_at, or date for transactions
-	list   string // its list in list_days
+	list   string // its list in list_hours
 	userID int64
 	where  string // the filter beyond the account, "" for none
 	args   []any
@@ -51,8 +51,8 @@ type listQuery struct {
 // fetchPage reads one page of q into out and returns the list's length (-1 when not known); key
 // returns a row's place in the list's order (its sort column and id).
 //
-// A first page is one statement (its length comes with its rows); a deep one two: its day and the
-// length (seekDay), then the page.
+// A first page is one statement (its length comes with its rows); a deep one two: its hour and the
+// length (seekHour), then the page.
 func fetchPage[T any](db *gorm.DB, q listQuery, page wire.Page, out *[]T, key func(*T) (wire.DateTime, int64)) (int64, error) {
 	*out = []T{}
 	offset, total := int64(page.Offset), q.total
@@ -61,7 +61,7 @@ func fetchPage[T any](db *gorm.DB, q listQuery, page wire.Page, out *[]T, key fu
 		var skipped int64
 		var found bool
 		var err error
-		before, skipped, total, found, err = seekDay(db, q, offset)
+		before, skipped, total, found, err = seekHour(db, q, offset)
 		if err != nil || !found {
 			return total, err
 		}
@@ -185,48 +185,48 @@ func indexHint(db *gorm.DB, index string) string {
 	return " FORCE INDEX (" + index + ")"
 }
 
-// seekDay finds, in one statement, the day of q's row at offset (newest first) and the list's
-// length: that row is the (length-1-offset)th from the oldest, so it is on the last day with rows
-// whose older (the rows on earlier days) is not past that, which the index on (user, list, older)
-// finds in one read. It returns the start of the next day (the rows before it, in the list's
-// order, begin with that day's), how many rows of the list are on later days, and the length;
+// seekHour finds, in one statement, the hour of q's row at offset (newest first) and the list's
+// length: that row is the (length-1-offset)th from the oldest, so it is in the last hour with rows
+// whose older (the rows in earlier hours) is not past that, which the index on (user, list, older)
+// finds in one read. It returns the start of the next hour (the rows before it, in the list's
+// order, begin with that hour's), how many rows of the list are in later hours, and the length;
 // found is false when the list is no longer than offset (the length is still read, in the
-// statement's second part: a page past the end costs one statement, as before the seek).
-func seekDay(db *gorm.DB, q listQuery, offset int64) (before time.Time, skipped, total int64, found bool, err error) {
+// statement's second part: a page past the end is one statement).
+func seekHour(db *gorm.DB, q listQuery, offset int64) (before time.Time, skipped, total int64, found bool, err error) {
 	length, lengthArgs := "SELECT ? AS total", []any{q.total}
 	if q.count != "" {
 		length, lengthArgs = "SELECT "+q.count+" AS total FROM account_totals WHERE user_id = ?", []any{q.userID}
 	}
 	hint := ""
 	if isMySQL(db) {
-		hint = " FORCE INDEX (idx_list_days_older)"
+		hint = " FORCE INDEX (idx_list_hours_older)"
 	}
 	args := append(append(slices.Clone(lengthArgs), q.userID, q.list, offset), lengthArgs...)
-	rows, err := db.Raw("SELECT * FROM (SELECT d.day, d.n, d.older, t.total FROM ("+length+") AS t JOIN list_days d"+hint+
-		" ON d.user_id = ? AND d.list = ? AND d.n <> 0 AND d.older <= t.total - 1 - ? ORDER BY d.older DESC LIMIT 1) AS s"+
+	rows, err := db.Raw("SELECT * FROM (SELECT h.hour, h.n, h.older, t.total FROM ("+length+") AS t JOIN list_hours h"+hint+
+		" ON h.user_id = ? AND h.list = ? AND h.n <> 0 AND h.older <= t.total - 1 - ? ORDER BY h.older DESC LIMIT 1) AS s"+
 		" UNION ALL SELECT NULL, NULL, NULL, total FROM ("+length+") AS t", args...).Rows()
 	if err != nil {
 		return time.Time{}, 0, 0, false, err
 	}
 	defer rows.Close()
-	var day string
+	var hour string
 	var n, older int64
-	for rows.Next() { // the day's row, if any, then the length's (none without a totals row)
-		var d sql.NullString
-		var dn, dolder sql.NullInt64
-		if err := rows.Scan(&d, &dn, &dolder, &total); err != nil {
+	for rows.Next() { // the hour's row, if any, then the length's (none without a totals row)
+		var h sql.NullString
+		var hn, holder sql.NullInt64
+		if err := rows.Scan(&h, &hn, &holder, &total); err != nil {
 			return time.Time{}, 0, 0, false, unavailable(err)
 		}
-		if d.Valid {
-			day, n, older = d.String, dn.Int64, dolder.Int64
+		if h.Valid {
+			hour, n, older = h.String, hn.Int64, holder.Int64
 		}
 	}
-	if err := rows.Err(); err != nil || day == "" {
+	if err := rows.Err(); err != nil || hour == "" {
 		return time.Time{}, 0, total, false, unavailable(err)
 	}
-	d, err := time.Parse("2006-01-02", day)
+	start, err := time.Parse(hourLayout, hour)
 	if err != nil {
 		return time.Time{}, 0, 0, false, err
 	}
-	return d.AddDate(0, 0, 1), total - older - n, total, true, nil
+	return start.Add(time.Hour), total - older - n, total, true, nil
 }

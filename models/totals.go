@@ -21,8 +21,9 @@ import (
 //   - account_totals: one row per account — invoices by status and what the paid ones add up to,
 //     instances by status, and how many transactions, purchases, notifications (and unread ones)
 //     and activity entries it has;
-//   - list_days: per account, list and UTC day of the list's sort key, how many rows the list has
-//     on that day, so that a deep page is found by summing days instead of walking rows (page.go);
+//   - list_hours: per account, list and UTC hour of the list's sort key, how many rows the list has
+//     in that hour and before it, so that a deep page finds its hour in one read instead of walking
+//     rows (page.go);
 //   - spending_days: per account and UTC day of paid_at, the paid invoices and their amount
 //     (analytics spending).
 //
@@ -33,7 +34,7 @@ import (
 // know their deltas row by row (restoring an account, the demo, a migration) recount instead
 // (Recount), which is exact even while the account is being changed.
 
-// Lists counted per day in list_days.
+// Lists counted per hour in list_hours.
 const (
 	listActivity      = "activity"
 	listNotifications = "notifications"
@@ -76,19 +77,33 @@ func (t AccountTotals) Instances() int64 {
 	return t.InstancesActive + t.InstancesSleep + t.InstancesDead
 }
 
-// ListDay is how many rows of one of an account's lists fall on one UTC day, and how many on the
-// days before it: a deep page finds its day with one read of the index on (user, list, older).
-type ListDay struct {
-	UserID int64  `gorm:"primaryKey;autoIncrement:false;index:idx_list_days_older,priority:1"`
-	List   string `gorm:"primaryKey;size:32;index:idx_list_days_older,priority:2"`
-	Day    string `gorm:"primaryKey;size:10"` // YYYY-MM-DD of the list's sort key, UTC
+// ListHour is how many rows of one of an account's lists fall in one UTC hour, and how many before
+// it: a deep page finds its hour with one read of the index on (user, list, older), and walks at
+// most that hour's rows (page.go). Hours, not days: a busy list has a few hundred rows a day.
+type ListHour struct {
+	UserID int64  `gorm:"primaryKey;autoIncrement:false;index:idx_list_hours_older,priority:1"`
+	List   string `gorm:"primaryKey;size:32;index:idx_list_hours_older,priority:2"`
+	Hour   string `gorm:"primaryKey;size:13"` // YYYY-MM-DD HH of the list's sort key, UTC
 	N      int64  `gorm:"column:n;not null"`
-	// Older is the list's rows on earlier days (migration 22): every change of a day's n adds to
-	// the later days' (applyListDays).
-	Older int64 `gorm:"not null;default:0;index:idx_list_days_older,priority:3"`
+	// Older is the list's rows in earlier hours: every change of an hour's n adds to the later
+	// hours' (applyListHours).
+	Older int64 `gorm:"not null;default:0;index:idx_list_hours_older,priority:3"`
 }
 
-// TableName names the per-day list counts.
+// TableName names the per-hour list counts.
+func (ListHour) TableName() string { return "list_hours" }
+
+// ListDay is a row of list_days, the per-day list counts of the versions before migration 22
+// (list_hours replaced them). Nothing reads it; it stays while replicas of those versions may still
+// write it during a rolling upgrade, and goes with its account.
+type ListDay struct {
+	UserID int64  `gorm:"primaryKey;autoIncrement:false"`
+	List   string `gorm:"primaryKey;size:32"`
+	Day    string `gorm:"primaryKey;size:10"`
+	N      int64  `gorm:"column:n;not null"`
+}
+
+// TableName names the per-day list counts of earlier versions.
 func (ListDay) TableName() string { return "list_days" }
 
 // SpendingDayTotal is what an account paid on one UTC day.
@@ -105,28 +120,34 @@ func (SpendingDayTotal) TableName() string { return "spending_days" }
 // utcDay is the UTC date of t as the tables store days.
 func utcDay(t time.Time) string { return t.UTC().Format("2006-01-02") }
 
+// hourLayout is how list_hours stores an hour.
+const hourLayout = "2006-01-02 15"
+
+// utcHour is the UTC hour of t as list_hours stores it.
+func utcHour(t time.Time) string { return t.UTC().Format(hourLayout) }
+
 // tally is how one transaction moves one account's totals.
 type tally struct {
 	userID   int64
-	totals   map[string]int64 // account_totals column → delta
-	days     map[[2]string]int64
+	totals   map[string]int64    // account_totals column → delta
+	hours    map[[2]string]int64 // list, hour → delta
 	spending map[string][2]int64 // day → invoices, cents
 }
 
 func newTally(userID int64) *tally {
-	return &tally{userID: userID, totals: map[string]int64{}, days: map[[2]string]int64{}, spending: map[string][2]int64{}}
+	return &tally{userID: userID, totals: map[string]int64{}, hours: map[[2]string]int64{}, spending: map[string][2]int64{}}
 }
 
-// row counts d rows of list on the day of at, and adds d to column.
+// row counts d rows of list in the hour of at, and adds d to column.
 func (t *tally) row(column, list string, at time.Time, d int64) {
 	t.totals[column] += d
-	t.days[[2]string{list, utcDay(at)}] += d
+	t.hours[[2]string{list, utcHour(at)}] += d
 }
 
 // invoice counts d invoices of status created at.
 func (t *tally) invoice(status string, created time.Time, d int64) {
 	t.row("invoices_"+status, listInvoices, created, d)
-	t.days[[2]string{listInvoiceStatus(status), utcDay(created)}] += d
+	t.hours[[2]string{listInvoiceStatus(status), utcHour(created)}] += d
 }
 
 // paid counts a payment of amount at paidAt.
@@ -169,18 +190,18 @@ func (t *tally) apply(tx *gorm.DB) error {
 			return err
 		}
 	}
-	var days []ListDay
-	for k, d := range t.days {
+	var hours []ListHour
+	for k, d := range t.hours {
 		if d != 0 {
-			days = append(days, ListDay{UserID: t.userID, List: k[0], Day: k[1], N: d})
+			hours = append(hours, ListHour{UserID: t.userID, List: k[0], Hour: k[1], N: d})
 		}
 	}
-	if len(days) > 0 && len(cols) == 0 { // days moved, totals did not: lock the row all the same
+	if len(hours) > 0 && len(cols) == 0 { // rows moved, totals did not: lock the row all the same
 		if err := lockTotals(tx, t.userID); err != nil {
 			return err
 		}
 	}
-	if err := applyListDays(tx, t.userID, days); err != nil {
+	if err := applyListHours(tx, t.userID, hours); err != nil {
 		return err
 	}
 	var spending []SpendingDayTotal
@@ -195,7 +216,7 @@ func (t *tally) apply(tx *gorm.DB) error {
 			return err
 		}
 	}
-	t.totals, t.days, t.spending = map[string]int64{}, map[[2]string]int64{}, map[string][2]int64{}
+	t.totals, t.hours, t.spending = map[string]int64{}, map[[2]string]int64{}, map[string][2]int64{}
 	return nil
 }
 
@@ -206,81 +227,81 @@ func lockTotals(tx *gorm.DB, userID int64) error {
 		Create(&AccountTotals{UserID: userID}).Error
 }
 
-// applyListDays adds each day's n to the account's list_days, in two statements whatever their
-// number: an upsert whose new rows take their older from the day before them (its older and n, as
+// applyListHours adds each hour's n to the account's list_hours, in two statements whatever their
+// number: an upsert whose new rows take their older from the hour before them (its older and n, as
 // they were before this change: one read of the primary key), then an update that adds every change
-// to the older of the later days of its list (none, for rows dated today). Together they cost a
-// write transaction about 0.2 ms more than the upsert alone did (MariaDB, a year of days).
+// to the older of the later hours of its list (none, for rows dated now). Together they cost a
+// write transaction about 0.2 ms more than the upsert alone did (MariaDB, a year of rows).
 //
 // The transaction holds the lock of the account's totals row already (tally.apply, recount, and
-// NotifyAll take it first), so two changes of one account's days never interleave: each reads the
-// days as the last one left them, at any isolation level.
-func applyListDays(tx *gorm.DB, userID int64, days []ListDay) error {
-	if len(days) == 0 {
+// NotifyAll take it first), so two changes of one account's hours never interleave: each reads the
+// hours as the last one left them, at any isolation level.
+func applyListHours(tx *gorm.DB, userID int64, hours []ListHour) error {
+	if len(hours) == 0 {
 		return nil
 	}
-	slices.SortFunc(days, func(a, b ListDay) int { return cmp.Or(compareStrings(a.List, b.List), compareStrings(a.Day, b.Day)) })
+	slices.SortFunc(hours, func(a, b ListHour) int { return cmp.Or(compareStrings(a.List, b.List), compareStrings(a.Hour, b.Hour)) })
 	mysql := isMySQL(tx)
-	for chunk := range slices.Chunk(days, 300) { // within any database's placeholder limit
+	for chunk := range slices.Chunk(hours, 300) { // within any database's placeholder limit
 		var values strings.Builder
 		args := []any{userID, userID}
-		for i, d := range chunk {
+		for i, h := range chunk {
 			if i == 0 {
-				values.WriteString("SELECT ? AS new_list, ? AS new_day, ? AS new_n")
+				values.WriteString("SELECT ? AS new_list, ? AS new_hour, ? AS new_n")
 			} else {
 				values.WriteString(" UNION ALL SELECT ?, ?, ?")
 			}
-			args = append(args, d.List, d.Day, d.N)
+			args = append(args, h.List, h.Hour, h.N)
 		}
-		upsert := " ON DUPLICATE KEY UPDATE n = list_days.n + VALUES(n)"
+		upsert := " ON DUPLICATE KEY UPDATE n = list_hours.n + VALUES(n)"
 		if !mysql {
-			upsert = " WHERE true ON CONFLICT (user_id, list, day) DO UPDATE SET n = list_days.n + excluded.n"
+			upsert = " WHERE true ON CONFLICT (user_id, list, hour) DO UPDATE SET n = list_hours.n + excluded.n"
 		}
-		err := tx.Exec(`INSERT INTO list_days (user_id, list, day, n, older)
-			SELECT ?, v.new_list, v.new_day, v.new_n, COALESCE((SELECT e.older + e.n FROM list_days e
-				WHERE e.user_id = ? AND e.list = v.new_list AND e.day < v.new_day ORDER BY e.day DESC LIMIT 1), 0)
+		err := tx.Exec(`INSERT INTO list_hours (user_id, list, hour, n, older)
+			SELECT ?, v.new_list, v.new_hour, v.new_n, COALESCE((SELECT e.older + e.n FROM list_hours e
+				WHERE e.user_id = ? AND e.list = v.new_list AND e.hour < v.new_hour ORDER BY e.hour DESC LIMIT 1), 0)
 			FROM (`+values.String()+`) AS v`+upsert, args...).Error
 		if err != nil {
 			return err
 		}
 	}
-	// older += the changes on earlier days: per list, a CASE from the latest change down, so that a
-	// day takes the sum of the changes before it.
+	// older += the changes in earlier hours: per list, a CASE from the latest change down, so that an
+	// hour takes the sum of the changes before it.
 	var set, where strings.Builder
 	var setArgs, whereArgs []any
-	for list, changes := range groupByList(days) {
+	for list, changes := range groupByList(hours) {
 		if where.Len() > 0 {
 			where.WriteString(" OR ")
 		}
-		where.WriteString("(list = ? AND day > ?)")
-		whereArgs = append(whereArgs, list, changes[0].Day)
+		where.WriteString("(list = ? AND hour > ?)")
+		whereArgs = append(whereArgs, list, changes[0].Hour)
 		set.WriteString(" WHEN ? THEN CASE")
 		setArgs = append(setArgs, list)
-		var before int64 // the sum of the changes up to and including changes[i]
-		sums := make([]int64, len(changes))
+		sums := make([]int64, len(changes)) // sums[i]: the changes up to and including changes[i]
+		var sum int64
 		for i, c := range changes {
-			before += c.N
-			sums[i] = before
+			sum += c.N
+			sums[i] = sum
 		}
 		for i := len(changes) - 1; i >= 0; i-- {
-			set.WriteString(" WHEN day > ? THEN ?")
-			setArgs = append(setArgs, changes[i].Day, sums[i])
+			set.WriteString(" WHEN hour > ? THEN ?")
+			setArgs = append(setArgs, changes[i].Hour, sums[i])
 		}
 		set.WriteString(" ELSE 0 END")
 	}
-	return tx.Exec("UPDATE list_days SET older = older + CASE list"+set.String()+" ELSE 0 END WHERE user_id = ? AND ("+where.String()+")",
+	return tx.Exec("UPDATE list_hours SET older = older + CASE list"+set.String()+" ELSE 0 END WHERE user_id = ? AND ("+where.String()+")",
 		append(append(setArgs, userID), whereArgs...)...).Error
 }
 
-// groupByList splits days (sorted by list and day) into each list's.
-func groupByList(days []ListDay) iter.Seq2[string, []ListDay] {
-	return func(yield func(string, []ListDay) bool) {
-		for start := 0; start < len(days); {
+// groupByList splits hours (sorted by list and hour) into each list's.
+func groupByList(hours []ListHour) iter.Seq2[string, []ListHour] {
+	return func(yield func(string, []ListHour) bool) {
+		for start := 0; start < len(hours); {
 			end := start + 1
-			for end < len(days) && days[end].List == days[start].List {
+			for end < len(hours) && hours[end].List == hours[start].List {
 				end++
 			}
-			if !yield(days[start].List, days[start:end]) {
+			if !yield(hours[start].List, hours[start:end]) {
 				return
 			}
 			start = end
@@ -288,15 +309,15 @@ func groupByList(days []ListDay) iter.Seq2[string, []ListDay] {
 	}
 }
 
-// settleOlderSQL is the statement that sets older on every list_days row of the accounts the
-// condition on user_id selects (e.g. "user_id = ?"), from n: after list_days was filled from the
-// rows (a recount, migrations 4 and 22).
+// settleOlderSQL is the statement that sets older on every list_hours row of the accounts the
+// condition on user_id selects (e.g. "user_id = ?"), from n: after list_hours was filled from the
+// rows (a recount, migration 22).
 func settleOlderSQL(mysql bool, cond string) string {
-	running := "SELECT user_id, list, day, SUM(n) OVER (PARTITION BY user_id, list ORDER BY day) - n AS o FROM list_days WHERE " + cond
+	running := "SELECT user_id, list, hour, SUM(n) OVER (PARTITION BY user_id, list ORDER BY hour) - n AS o FROM list_hours WHERE " + cond
 	if mysql {
-		return "UPDATE list_days d JOIN (" + running + ") AS x ON x.user_id = d.user_id AND x.list = d.list AND x.day = d.day SET d.older = x.o"
+		return "UPDATE list_hours d JOIN (" + running + ") AS x ON x.user_id = d.user_id AND x.list = d.list AND x.hour = d.hour SET d.older = x.o"
 	}
-	return "UPDATE list_days SET older = x.o FROM (" + running + ") AS x WHERE x.user_id = list_days.user_id AND x.list = list_days.list AND x.day = list_days.day"
+	return "UPDATE list_hours SET older = x.o FROM (" + running + ") AS x WHERE x.user_id = list_hours.user_id AND x.list = list_hours.list AND x.hour = list_hours.hour"
 }
 
 // addAssignments is the SQL of upsert assignments that add the incoming values of cols.
@@ -336,6 +357,15 @@ func dayExpr(mysql bool, column string) string {
 		return "DATE_FORMAT(" + column + ", '%Y-%m-%d')"
 	}
 	return "substr(" + column + ", 1, 10)"
+}
+
+// hourExpr is the SQL of the UTC hour (YYYY-MM-DD HH, as utcHour) of a date-time column: on
+// SQLite the stored text has the date, then a space or a T, then the hour.
+func hourExpr(mysql bool, column string) string {
+	if mysql {
+		return "DATE_FORMAT(" + column + ", '%Y-%m-%d %H')"
+	}
+	return "substr(" + column + ", 1, 10) || ' ' || substr(" + column + ", 12, 2)"
 }
 
 // centsExpr is the SQL of a sum of DECIMAL(12,2) amounts in integer cents.
@@ -415,12 +445,12 @@ func recount(tx *gorm.DB, userID int64) error {
 	if err := tx.Save(&t).Error; err != nil {
 		return err
 	}
-	for _, model := range []any{&ListDay{}, &SpendingDayTotal{}} {
+	for _, model := range []any{&ListHour{}, &SpendingDayTotal{}} {
 		if err := tx.Where("user_id = ?", userID).Delete(model).Error; err != nil {
 			return err
 		}
 	}
-	for _, q := range listDaysSQL(mysql, "WHERE user_id = ?") {
+	for _, q := range listCountsSQL(mysql, "list_hours", "WHERE user_id = ?") {
 		if err := tx.Exec(q, userID).Error; err != nil {
 			return err
 		}
@@ -431,10 +461,15 @@ func recount(tx *gorm.DB, userID int64) error {
 	return tx.Exec(spendingDaysSQL(mysql, "AND user_id = ?"), userID).Error
 }
 
-// listDaysSQL are the statements that fill list_days from the lists' rows (of the accounts the
-// where clause selects, with one placeholder for each statement's argument).
-func listDaysSQL(mysql bool, where string) []string {
-	fill := func(list, table, column, extra string) string {
+// listCountsSQL are the statements that fill table (list_hours, or migration 4's list_days) from
+// the lists' rows (of the accounts the where clause selects, with one placeholder for each
+// statement's argument).
+func listCountsSQL(mysql bool, table, where string) []string {
+	bucket, key := hourExpr, "hour"
+	if table == "list_days" {
+		bucket, key = dayExpr, "day"
+	}
+	fill := func(list, from, column, extra string) string {
 		cond := where
 		if extra != "" {
 			if cond == "" {
@@ -443,9 +478,9 @@ func listDaysSQL(mysql bool, where string) []string {
 				cond += " AND " + extra
 			}
 		}
-		day := dayExpr(mysql, column)
-		return fmt.Sprintf("INSERT INTO list_days (user_id, list, day, n) SELECT user_id, '%s', %s, COUNT(*) FROM %s %s GROUP BY user_id, %s",
-			list, day, table, cond, day)
+		b := bucket(mysql, column)
+		return fmt.Sprintf("INSERT INTO %s (user_id, list, %s, n) SELECT user_id, '%s', %s, COUNT(*) FROM %s %s GROUP BY user_id, %s",
+			table, key, list, b, from, cond, b)
 	}
 	out := []string{
 		fill(listActivity, "activity_logs", "created_at", ""),

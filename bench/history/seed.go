@@ -417,7 +417,7 @@ func (s *seeder) usage(ctx context.Context) error {
 		GROUP BY g.user_id, g.key_id, g.day`, s.userID)
 }
 
-// totals: account_totals, list_days, spending_days (models/totals.go), for the account and the
+// totals: account_totals, list_hours, spending_days (models/totals.go), for the account and the
 // members: the gateway's own recount (Store.Recount) makes them from the rows seeded above, as it
 // does for a restored account.
 func (s *seeder) totals(ctx context.Context) error {
@@ -449,5 +449,5 @@ func (s *seeder) totals(ctx context.Context) error {
 // grew over a year would have them.
 func (s *seeder) analyze(ctx context.Context) error {
 	return s.exec(ctx, "ANALYZE", "ANALYZE TABLE users, api_keys, organizations, org_members, instances, invoices, transactions, purchases, notifications, "+
-		"activity_logs, api_usage_rollup, api_usage_days, api_usage_key_days, account_totals, list_days, spending_days")
+		"activity_logs, api_usage_rollup, api_usage_days, api_usage_key_days, account_totals, list_hours, spending_days")
 }

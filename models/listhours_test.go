@@ -13,18 +13,18 @@ import (
 	"sharepanel/models"
 )
 
-// list_days.older is, on every row, the list's rows on the days before it, whatever the changes
-// (issue 11: a deep page's seek reads it): changes on any day, new days before, between and after
-// the existing ones, several days and lists in one transaction, counts going back to zero; another
+// list_hours.older is, on every row, the list's rows in the hours before it, whatever the changes
+// (issue 11: a deep page's seek reads it): changes in any hour, new hours before, between and after
+// the existing ones, several hours and lists in one transaction, counts going back to zero; another
 // account's rows untouched. A model of the counts in Go says what every row must hold.
-func TestListDaysOlderFollowsEveryChange(t *testing.T) {
+func TestListHoursOlderFollowsEveryChange(t *testing.T) {
 	ctx := context.Background()
 	s := testenv.NewStore(t)
 	acct, other := billingUser(t, s, "days@example.com"), billingUser(t, s, "other-days@example.com")
 	rng := rand.New(rand.NewPCG(13, 17))
 	lists := []string{"activity", "notifications.unread"}
 	base := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	counts := map[int64]map[string][]int64{} // account → list → n per day (0-59)
+	counts := map[int64]map[string][]int64{} // account → list → n per hour (0-59)
 	for _, id := range []int64{acct.ID, other.ID} {
 		counts[id] = map[string][]int64{}
 		for _, l := range lists {
@@ -36,11 +36,11 @@ func TestListDaysOlderFollowsEveryChange(t *testing.T) {
 		if step%5 == 0 {
 			id = other.ID
 		}
-		var days []models.ListDay
+		var hours []models.ListHour
 		seen := map[[2]string]bool{}
 		for range 1 + rng.IntN(4) {
 			l, d := lists[rng.IntN(len(lists))], rng.IntN(60)
-			key := [2]string{l, base.AddDate(0, 0, d).Format("2006-01-02")}
+			key := [2]string{l, base.Add(time.Duration(d) * time.Hour).Format("2006-01-02 15")}
 			if seen[key] {
 				continue
 			}
@@ -50,15 +50,15 @@ func TestListDaysOlderFollowsEveryChange(t *testing.T) {
 				delta = -1 - rng.Int64N(n) // down, to zero at most
 			}
 			counts[id][l][d] += delta
-			days = append(days, models.ListDay{UserID: id, List: l, Day: key[1], N: delta})
+			hours = append(hours, models.ListHour{UserID: id, List: l, Hour: key[1], N: delta})
 		}
-		if err := s.Tx(ctx, func(tx *gorm.DB) error { return models.ApplyListDays(tx, id, days) }); err != nil {
+		if err := s.Tx(ctx, func(tx *gorm.DB) error { return models.ApplyListHours(tx, id, hours) }); err != nil {
 			t.Fatal(err)
 		}
 	}
 	for _, id := range []int64{acct.ID, other.ID} {
-		var rows []models.ListDay
-		if err := s.DB().Where("user_id = ?", id).Order("list, day").Find(&rows).Error; err != nil {
+		var rows []models.ListHour
+		if err := s.DB().Where("user_id = ?", id).Order("list, hour").Find(&rows).Error; err != nil {
 			t.Fatal(err)
 		}
 		want := map[string]string{}
@@ -66,7 +66,7 @@ func TestListDaysOlderFollowsEveryChange(t *testing.T) {
 			var older int64
 			for d, n := range counts[id][l] {
 				if n != 0 {
-					want[l+" "+base.AddDate(0, 0, d).Format("2006-01-02")] = fmt.Sprintf("n %d older %d", n, older)
+					want[l+" "+base.Add(time.Duration(d)*time.Hour).Format("2006-01-02 15")] = fmt.Sprintf("n %d older %d", n, older)
 				}
 				older += n
 			}
@@ -74,11 +74,11 @@ func TestListDaysOlderFollowsEveryChange(t *testing.T) {
 		got := map[string]string{}
 		for _, r := range rows {
 			if r.N != 0 {
-				got[r.List+" "+r.Day] = fmt.Sprintf("n %d older %d", r.N, r.Older)
+				got[r.List+" "+r.Hour] = fmt.Sprintf("n %d older %d", r.N, r.Older)
 			}
 		}
 		if len(got) != len(want) || len(want) < 40 {
-			t.Fatalf("account %d: %d days with rows, want %d (and at least 40)", id, len(got), len(want))
+			t.Fatalf("account %d: %d hours with rows, want %d (and at least 40)", id, len(got), len(want))
 		}
 		for k, w := range want {
 			if got[k] != w {
