@@ -390,3 +390,53 @@ func TestPageLinksCarryDeclaredParametersAsChecked(t *testing.T) {
 		t.Fatalf("rel=first status %q, want pending", v.Get("status"))
 	}
 }
+
+// A list reads what gorm's Find read: NULL in a column the schema lets be NULL (a notification's
+// message, an activity entry's details, written by an earlier version or by hand) as the field's
+// zero, and a column this version does not know (one a later version added, while this one still
+// serves during a rolling upgrade) not at all. Both used to fail the whole page.
+func TestListsReadNullsAndColumnsTheyDoNotKnow(t *testing.T) {
+	env := testenv.New(t, testenv.Options{})
+	acct := env.NewAccount("pro")
+	db := env.Store.DB()
+	now := wire.Now()
+	for _, q := range []string{
+		"INSERT INTO notifications (user_id, title, message, type, is_read, link, created_at) VALUES (?, 'Hand-made', NULL, 'info', ?, '', ?)",
+		"INSERT INTO activity_logs (user_id, action, resource_type, details, ip_address, created_at) VALUES (?, 'by_hand', '', NULL, '', ?)",
+		"ALTER TABLE notifications ADD COLUMN priority integer NOT NULL DEFAULT 0",
+		"ALTER TABLE activity_logs ADD COLUMN origin varchar(16) NOT NULL DEFAULT 'later'",
+	} {
+		args := []any{acct.User.ID, false, now}
+		switch {
+		case strings.HasPrefix(q, "ALTER"):
+			args = nil
+		case strings.Contains(q, "activity_logs"):
+			args = []any{acct.User.ID, now}
+		}
+		if err := db.Exec(q, args...).Error; err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := env.Store.Recount(context.Background(), acct.User.ID); err != nil { // written behind the totals' back
+		t.Fatal(err)
+	}
+	res := callAs(env, acct, "mode", "notifications", "action", "list")
+	res.Expect(t, http.StatusOK, "Notifications retrieved successfully")
+	if items := res.DataList(t); len(items) != 1 || items[0]["message"] != "" || items[0]["title"] != "Hand-made" || items[0]["priority"] != nil {
+		t.Errorf("notifications: %v, want the hand-made one with message \"\" and no priority", items)
+	}
+	res = callAs(env, acct, "mode", "analytics", "action", "activity")
+	res.Expect(t, http.StatusOK, "Activity logs retrieved successfully")
+	found := false
+	for _, item := range res.DataList(t) {
+		if item["action"] == "by_hand" {
+			found = true
+			if d, ok := item["details"].(map[string]any); !ok || len(d) != 0 || item["origin"] != nil {
+				t.Errorf("activity entry %v: want details {} and no origin", item)
+			}
+		}
+	}
+	if !found {
+		t.Errorf("activity: %s, want the entry made by hand", res.Body)
+	}
+}

@@ -15,8 +15,9 @@ import (
 
 // list_hours.older is, on every row, the list's rows in the hours before it, whatever the changes
 // (issue 11: a deep page's seek reads it): changes in any hour, new hours before, between and after
-// the existing ones, several hours and lists in one transaction, counts going back to zero; another
-// account's rows untouched. A model of the counts in Go says what every row must hold.
+// the existing ones, several hours and lists in one transaction, counts going back to zero, and one
+// transaction over every hour of both lists (more than a statement takes: applied in chunks);
+// another account's rows untouched. A model of the counts in Go says what every row must hold.
 func TestListHoursOlderFollowsEveryChange(t *testing.T) {
 	ctx := context.Background()
 	s := testenv.NewStore(t)
@@ -24,11 +25,12 @@ func TestListHoursOlderFollowsEveryChange(t *testing.T) {
 	rng := rand.New(rand.NewPCG(13, 17))
 	lists := []string{"activity", "notifications.unread"}
 	base := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	counts := map[int64]map[string][]int64{} // account → list → n per hour (0-59)
+	const hoursSpan = 400
+	counts := map[int64]map[string][]int64{} // account → list → n per hour
 	for _, id := range []int64{acct.ID, other.ID} {
 		counts[id] = map[string][]int64{}
 		for _, l := range lists {
-			counts[id][l] = make([]int64, 60)
+			counts[id][l] = make([]int64, hoursSpan)
 		}
 	}
 	for step := range 120 {
@@ -39,7 +41,7 @@ func TestListHoursOlderFollowsEveryChange(t *testing.T) {
 		var hours []models.ListHour
 		seen := map[[2]string]bool{}
 		for range 1 + rng.IntN(4) {
-			l, d := lists[rng.IntN(len(lists))], rng.IntN(60)
+			l, d := lists[rng.IntN(len(lists))], rng.IntN(hoursSpan)
 			key := [2]string{l, base.Add(time.Duration(d) * time.Hour).Format("2006-01-02 15")}
 			if seen[key] {
 				continue
@@ -55,6 +57,18 @@ func TestListHoursOlderFollowsEveryChange(t *testing.T) {
 		if err := s.Tx(ctx, func(tx *gorm.DB) error { return models.ApplyListHours(tx, id, hours) }); err != nil {
 			t.Fatal(err)
 		}
+	}
+	// Every hour of both lists at once, most of them new: 800 changes, in chunks, where a new hour
+	// of a later chunk follows hours an earlier chunk changed.
+	var all []models.ListHour
+	for _, l := range lists {
+		for d := range hoursSpan {
+			counts[acct.ID][l][d]++
+			all = append(all, models.ListHour{UserID: acct.ID, List: l, Hour: base.Add(time.Duration(d) * time.Hour).Format("2006-01-02 15"), N: 1})
+		}
+	}
+	if err := s.Tx(ctx, func(tx *gorm.DB) error { return models.ApplyListHours(tx, acct.ID, all) }); err != nil {
+		t.Fatal(err)
 	}
 	for _, id := range []int64{acct.ID, other.ID} {
 		var rows []models.ListHour
@@ -85,5 +99,39 @@ func TestListHoursOlderFollowsEveryChange(t *testing.T) {
 				t.Errorf("account %d, %s: %s, want %s", id, k, got[k], w)
 			}
 		}
+	}
+}
+
+// A notification to every account counts in each account's hours as a change does: the new hour
+// takes the rows before it, and an hour after it (a row another replica dated ahead of this one's
+// clock) counts it among its older.
+func TestNotifyAllKeepsListHours(t *testing.T) {
+	ctx := context.Background()
+	s := testenv.NewStore(t)
+	acct := billingUser(t, s, "everyone@example.com")
+	now := time.Now().UTC()
+	hour := func(d time.Duration) string { return now.Add(d).Format("2006-01-02 15") }
+	earlier := []models.ListHour{
+		{UserID: acct.ID, List: "notifications", Hour: hour(-3 * time.Hour), N: 4},
+		{UserID: acct.ID, List: "notifications", Hour: hour(2 * time.Hour), N: 1},
+	}
+	if err := s.Tx(ctx, func(tx *gorm.DB) error { return models.ApplyListHours(tx, acct.ID, earlier) }); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.NotifyAll(ctx, models.NewNotification{Title: "To everyone"}); err != nil {
+		t.Fatal(err)
+	}
+	var rows []models.ListHour
+	if err := s.DB().Where("user_id = ? AND list = ?", acct.ID, "notifications").Order("hour").Find(&rows).Error; err != nil {
+		t.Fatal(err)
+	}
+	got := fmt.Sprint(rows)
+	want := fmt.Sprint([]models.ListHour{
+		{UserID: acct.ID, List: "notifications", Hour: hour(-3 * time.Hour), N: 4, Older: 0},
+		{UserID: acct.ID, List: "notifications", Hour: hour(0), N: 1, Older: 4},
+		{UserID: acct.ID, List: "notifications", Hour: hour(2 * time.Hour), N: 1, Older: 5},
+	})
+	if got != want {
+		t.Errorf("hours after NotifyAll:\n%s\nwant\n%s", got, want)
 	}
 }

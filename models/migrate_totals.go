@@ -42,8 +42,10 @@ func totalsStep(s migrationStep) error {
 
 // listHoursStep is migration 22: list_hours (migrations/0022_list_hours.*.sql), the lists' rows per
 // UTC hour and before it, which replace list_days for deep pages, filled from every account's rows
-// and settled (older), set-based. It empties the table first, so a run that stopped halfway is
-// completed by running it again. list_days stays for the replicas of earlier versions.
+// and settled (older), set-based, listHoursBatch accounts at a time (on MySQL each statement
+// commits by itself: no statement reads or locks the whole history at once). It empties the table
+// first, so a run that stopped halfway is completed by running it again. list_days stays for the
+// replicas of earlier versions.
 //
 // Those replicas do not keep list_hours: once the last of them is gone, `sharepanel recount` takes in
 // what they changed meanwhile (docs/DEPLOY.md); until then a deep page may be off by their changes.
@@ -54,10 +56,23 @@ func listHoursStep(s migrationStep) error {
 	if err := s.exec("DELETE FROM list_hours"); err != nil {
 		return err
 	}
-	for _, q := range listCountsSQL(s.mysql, "list_hours", "") {
-		if err := s.exec(q); err != nil {
+	var last int64
+	if err := s.db.Raw("SELECT COALESCE(MAX(id), 0) FROM users").Row().Scan(&last); err != nil {
+		return err
+	}
+	for from := int64(0); from <= last; from += listHoursBatch {
+		to := from + listHoursBatch - 1
+		for _, q := range listCountsSQL(s.mysql, "list_hours", "WHERE user_id BETWEEN ? AND ?") {
+			if err := s.exec(q, from, to); err != nil {
+				return err
+			}
+		}
+		if err := s.exec(settleOlderSQL(s.mysql, "user_id BETWEEN ? AND ?"), from, to); err != nil {
 			return err
 		}
 	}
-	return s.exec(settleOlderSQL(s.mysql, "1 = 1"))
+	return nil
 }
+
+// listHoursBatch is how many account ids migration 22 fills at a time.
+const listHoursBatch = 500

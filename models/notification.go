@@ -153,11 +153,9 @@ func (s *Store) NotifyAll(ctx context.Context, in NewNotification) (int64, error
 			if err != nil {
 				return err
 			}
-			later := "UPDATE list_hours SET older = older + 1 WHERE list = ? AND hour > ?"
-			if mysql { // through the primary key, account by account: no lock on the other lists' rows
-				later = "UPDATE users u JOIN list_hours d ON d.user_id = u.id AND d.list = ? AND d.hour > ? SET d.older = d.older + 1"
-			}
-			if err := tx.Exec(later, list, hour).Error; err != nil {
+			// Through the index on (list, hour): the hours after now are none or a few, whatever the
+			// history (without it, MariaDB read and locked every hour of every account).
+			if err := tx.Exec("UPDATE list_hours SET older = older + 1 WHERE list = ? AND hour > ?", list, hour).Error; err != nil {
 				return err
 			}
 		}

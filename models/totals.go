@@ -82,8 +82,8 @@ func (t AccountTotals) Instances() int64 {
 // most that hour's rows (page.go). Hours, not days: a busy list has a few hundred rows a day.
 type ListHour struct {
 	UserID int64  `gorm:"primaryKey;autoIncrement:false;index:idx_list_hours_older,priority:1"`
-	List   string `gorm:"primaryKey;size:32;index:idx_list_hours_older,priority:2"`
-	Hour   string `gorm:"primaryKey;size:13"` // YYYY-MM-DD HH of the list's sort key, UTC
+	List   string `gorm:"primaryKey;size:32;index:idx_list_hours_older,priority:2;index:idx_list_hours_list_hour,priority:1"`
+	Hour   string `gorm:"primaryKey;size:13;index:idx_list_hours_list_hour,priority:2"` // YYYY-MM-DD HH of the list's sort key, UTC
 	N      int64  `gorm:"column:n;not null"`
 	// Older is the list's rows in earlier hours: every change of an hour's n adds to the later
 	// hours' (applyListHours).
@@ -237,36 +237,46 @@ func lockTotals(tx *gorm.DB, userID int64) error {
 // NotifyAll take it first), so two changes of one account's hours never interleave: each reads the
 // hours as the last one left them, at any isolation level.
 func applyListHours(tx *gorm.DB, userID int64, hours []ListHour) error {
-	if len(hours) == 0 {
-		return nil
-	}
 	slices.SortFunc(hours, func(a, b ListHour) int { return cmp.Or(compareStrings(a.List, b.List), compareStrings(a.Hour, b.Hour)) })
-	mysql := isMySQL(tx)
-	for chunk := range slices.Chunk(hours, 300) { // within any database's placeholder limit
-		var values strings.Builder
-		args := []any{userID, userID}
-		for i, h := range chunk {
-			if i == 0 {
-				values.WriteString("SELECT ? AS new_list, ? AS new_hour, ? AS new_n")
-			} else {
-				values.WriteString(" UNION ALL SELECT ?, ?, ?")
-			}
-			args = append(args, h.List, h.Hour, h.N)
+	// A chunk is applied whole, update included, before the next one reads the hours: within any
+	// database's placeholder limit, and each chunk a change of its own.
+	for chunk := range slices.Chunk(hours, 300) {
+		if err := upsertListHours(tx, userID, chunk); err != nil {
+			return err
 		}
-		upsert := " ON DUPLICATE KEY UPDATE n = list_hours.n + VALUES(n)"
-		if !mysql {
-			upsert = " WHERE true ON CONFLICT (user_id, list, hour) DO UPDATE SET n = list_hours.n + excluded.n"
-		}
-		err := tx.Exec(`INSERT INTO list_hours (user_id, list, hour, n, older)
-			SELECT ?, v.new_list, v.new_hour, v.new_n, COALESCE((SELECT e.older + e.n FROM list_hours e
-				WHERE e.user_id = ? AND e.list = v.new_list AND e.hour < v.new_hour ORDER BY e.hour DESC LIMIT 1), 0)
-			FROM (`+values.String()+`) AS v`+upsert, args...).Error
-		if err != nil {
+		if err := addToLaterHours(tx, userID, chunk); err != nil {
 			return err
 		}
 	}
-	// older += the changes in earlier hours: per list, a CASE from the latest change down, so that an
-	// hour takes the sum of the changes before it.
+	return nil
+}
+
+// upsertListHours adds each hour's n; a new hour takes its older from the hour before it.
+func upsertListHours(tx *gorm.DB, userID int64, hours []ListHour) error {
+	var values strings.Builder
+	args := []any{userID, userID}
+	for i, h := range hours {
+		if i == 0 {
+			values.WriteString("SELECT ? AS new_list, ? AS new_hour, ? AS new_n")
+		} else {
+			values.WriteString(" UNION ALL SELECT ?, ?, ?")
+		}
+		args = append(args, h.List, h.Hour, h.N)
+	}
+	upsert := " ON DUPLICATE KEY UPDATE n = list_hours.n + VALUES(n)"
+	if !isMySQL(tx) {
+		upsert = " WHERE true ON CONFLICT (user_id, list, hour) DO UPDATE SET n = list_hours.n + excluded.n"
+	}
+	return tx.Exec(`INSERT INTO list_hours (user_id, list, hour, n, older)
+		SELECT ?, v.new_list, v.new_hour, v.new_n, COALESCE((SELECT e.older + e.n FROM list_hours e
+			WHERE e.user_id = ? AND e.list = v.new_list AND e.hour < v.new_hour ORDER BY e.hour DESC LIMIT 1), 0)
+		FROM (`+values.String()+`) AS v`+upsert, args...).Error
+}
+
+// addToLaterHours adds every change of hours (sorted by list and hour) to the older of the later
+// hours of its list: per list, a CASE from the latest change down, so that an hour takes the sum
+// of the changes before it.
+func addToLaterHours(tx *gorm.DB, userID int64, hours []ListHour) error {
 	var set, where strings.Builder
 	var setArgs, whereArgs []any
 	for list, changes := range groupByList(hours) {

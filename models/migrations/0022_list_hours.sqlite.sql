@@ -4,3 +4,4 @@
 -- (models/migrate_totals.go) fills it from the rows.
 CREATE TABLE IF NOT EXISTS `list_hours` (`user_id` integer NOT NULL,`list` text NOT NULL,`hour` text NOT NULL,`n` integer NOT NULL,`older` integer NOT NULL DEFAULT 0,PRIMARY KEY (`user_id`,`list`,`hour`));
 CREATE INDEX IF NOT EXISTS `idx_list_hours_older` ON `list_hours`(`user_id`,`list`,`older`);
+CREATE INDEX IF NOT EXISTS `idx_list_hours_list_hour` ON `list_hours`(`list`,`hour`);
