@@ -254,10 +254,13 @@ func (s *Store) DeleteAccount(ctx context.Context, username string) error {
 		}
 		for _, model := range []any{&AutologinToken{}, &APIKey{}, &APIUsage{}, &UsageRollup{}, &UsageDaySummary{}, &UsageKeyDay{},
 			&OrgMember{}, &Instance{}, &Transaction{}, &Purchase{}, &Invoice{}, &Notification{}, &Activity{},
-			&AccountTotals{}, &ListDay{}, &ListHour{}, &SpendingDayTotal{}, &IdempotencyKey{}} {
+			&AccountTotals{}, &ListDay{}, &ListHour{}, &SpendingDayTotal{}, &IdempotencyKey{}, &ReportVersion{}} {
 			if err := tx.Where("user_id = ?", u.ID).Delete(model).Error; err != nil {
 				return err
 			}
+		}
+		if err := bumpReportEpoch(tx); err != nil { // no replica serves its kept reports to its id's next account
+			return err
 		}
 		return tx.Delete(&User{}, u.ID).Error
 	})

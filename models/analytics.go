@@ -2,7 +2,10 @@ package models
 
 import (
 	"context"
+	"database/sql"
 	"time"
+
+	"gorm.io/gorm"
 
 	"sharepanel/wire"
 )
@@ -23,24 +26,22 @@ func (s *Store) AnalyticsOverviewOf(ctx context.Context, userID int64) (*Analyti
 // left out. One row per day, kept by the payments themselves (spending_days), in integer cents.
 func (s *Store) SpendingDays(ctx context.Context, userID int64, period int) ([]SpendingDay, error) {
 	since := time.Now().UTC().AddDate(0, 0, -(period - 1)).Format("2006-01-02")
-	rows, err := s.db.WithContext(ctx).Raw(`SELECT day, invoice_count, spent_cents FROM spending_days
-		WHERE user_id = ? AND day >= ? AND invoice_count > 0 ORDER BY day DESC`, userID, since).Rows()
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := make([]SpendingDay, 0, min(period, 64))
-	var c cells // as UsageDays scans
-	dest := c.dest(3)
-	for rows.Next() {
-		if err := rows.Scan(dest...); err != nil {
-			return nil, unavailable(err)
-		}
-		d := SpendingDay{Date: c.text(0), InvoiceCount: c.int(1), TotalSpent: wire.Money(c.int(2))}
-		if c.err != nil {
-			return nil, c.err
-		}
-		out = append(out, d)
-	}
-	return out, unavailable(rows.Err())
+	return dayReport(ctx, s, spendingReport, userID, period, since, // as UsageDays reads its days
+		func(db *gorm.DB, from string, versioned bool) (*sql.Rows, error) {
+			if versioned {
+				return db.Raw(spendingReportSQL[1], userID, userID, from).Rows()
+			}
+			return db.Raw(spendingReportSQL[0], userID, from).Rows()
+		},
+		func(c *cells) SpendingDay {
+			return SpendingDay{Date: c.text(2), InvoiceCount: c.int(3), TotalSpent: wire.Money(c.int(4))}
+		},
+		func(d *SpendingDay) string { return d.Date })
 }
+
+// spendingReportSQL reads an account's days of payments from a date on, newest first: [0] plainly,
+// [1] with the report epoch and the account's report version (reportSQL).
+var spendingReportSQL = func() [2]string {
+	cols, cond := "d.day, d.invoice_count, d.spent_cents", "d.user_id = ? AND d.day >= ? AND d.invoice_count > 0"
+	return [2]string{reportSQL(cols, "spending_days", cond, false), reportSQL(cols, "spending_days", cond, true)}
+}()

@@ -156,5 +156,5 @@ func wipeAccounts(tx *gorm.DB, userIDs ...int64) error {
 			return err
 		}
 	}
-	return nil
+	return bumpReports(tx, userIDs...) // its usage and payments are made again, back to past days
 }

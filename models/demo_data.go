@@ -287,7 +287,7 @@ func (d *demoSeed) usage(key *APIKey) error {
 		rows = append(rows, usageRow{g, *t})
 	}
 	sortUsage(rows)
-	if err := writeUsage(d.tx, rows, d.endpoints, d.now); err != nil {
+	if _, err := writeUsage(d.tx, rows, d.endpoints, d.now); err != nil { // the reset adds to the report versions
 		return fmt.Errorf("demo usage: %w", err)
 	}
 	return d.tx.Model(key).Update("last_used_at", wire.DateTime(newest)).Error

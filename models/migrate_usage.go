@@ -18,6 +18,6 @@ func usageRollupStep(s migrationStep) error {
 	// A registry of its own: on SQLite the numbers are given in the step's transaction, which the
 	// store's cache must not remember if it rolls back.
 	var reg endpointRegistry
-	_, err := drainLegacyUsage(s.db, &reg, slog.New(slog.NewTextHandler(io.Discard, nil)), 20_000)
+	_, err := drainLegacyUsage(s.db, &reg, slog.New(slog.NewTextHandler(io.Discard, nil)), 20_000, false)
 	return err
 }

@@ -24,6 +24,7 @@ var migrations = []migration{
 	{Version: 20, Name: "api_keys.source: login keys are capped apart", Up: migrateKeySources},
 	{Version: 21, Name: "api_usage_days.uncharged_count: requests refused before the limiter, left out of the day it seeds", Up: migrateUnchargedUsage},
 	{Version: 22, Name: "list_hours: a deep page finds its hour in one read", Up: listHoursStep},
+	{Version: 23, Name: "report_versions: replicas keep the past days of day reports", Up: sqlFile("0023_report_versions")},
 }
 
 // migration is one numbered step.

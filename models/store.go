@@ -46,6 +46,7 @@ type Store struct {
 
 	settings  settingsCache    // runtime settings (setting.go)
 	endpoints endpointRegistry // endpoint numbers of the usage summaries (usage_write.go)
+	reports   reportCache      // the past days of day reports this replica read (reports.go)
 }
 
 // Options tune how Open talks to the database. Zero values take the defaults.

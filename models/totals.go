@@ -215,6 +215,11 @@ func (t *tally) apply(tx *gorm.DB) error {
 		if err != nil {
 			return err
 		}
+		if spending[0].Day < utcDay(time.Now()) { // a payment dated before today: kept reports are out of date
+			if err := bumpReports(tx, t.userID); err != nil {
+				return err
+			}
+		}
 	}
 	t.totals, t.hours, t.spending = map[string]int64{}, map[[2]string]int64{}, map[string][2]int64{}
 	return nil
@@ -466,6 +471,9 @@ func recount(tx *gorm.DB, userID int64) error {
 		}
 	}
 	if err := tx.Exec(settleOlderSQL(mysql, "user_id = ?"), userID).Error; err != nil {
+		return err
+	}
+	if err := bumpReports(tx, userID); err != nil { // spending_days is made again
 		return err
 	}
 	return tx.Exec(spendingDaysSQL(mysql, "AND user_id = ?"), userID).Error

@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"math"
 	"math/bits"
@@ -226,32 +227,31 @@ func (s *Store) KeyUsageOf(ctx context.Context, userID, keyID int64) (*KeyUsage,
 func (s *Store) UsageDays(ctx context.Context, userID int64, period int) ([]UsageDay, error) {
 	since := time.Now().UTC().AddDate(0, 0, -(period - 1)).Format("2006-01-02")
 	// Scanned by hand, each value as the driver hands it (cells): a year is 365 rows, and
-	// database/sql's conversion through reflection cost a sixth of the request.
-	rows, err := s.db.WithContext(ctx).Raw(usageDaysSQL, userID, since).Rows()
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := make([]UsageDay, 0, min(period, 64))
-	var c cells
-	dest := c.dest(7)
-	for rows.Next() {
-		if err := rows.Scan(dest...); err != nil {
-			return nil, unavailable(err)
-		}
-		d := UsageDay{Date: c.text(0), RequestCount: c.int(1), SuccessCount: c.int(2), ErrorCount: c.int(3),
-			AvgResponseTime: roundSeconds(c.float(4)), UniqueEndpoints: endpointCount(c.int(5), c.int(6))}
-		if c.err != nil {
-			return nil, c.err
-		}
-		out = append(out, d)
-	}
-	return out, unavailable(rows.Err())
+	// database/sql's conversion through reflection cost a sixth of the request. The days before
+	// yesterday come from the replica's kept rows while the account's report version stands
+	// (reports.go).
+	return dayReport(ctx, s, usageReport, userID, period, since,
+		func(db *gorm.DB, from string, versioned bool) (*sql.Rows, error) {
+			if versioned {
+				return db.Raw(usageDaysSQL[1], userID, userID, from).Rows()
+			}
+			return db.Raw(usageDaysSQL[0], userID, from).Rows()
+		},
+		func(c *cells) UsageDay {
+			return UsageDay{Date: c.text(2), RequestCount: c.int(3), SuccessCount: c.int(4), ErrorCount: c.int(5),
+				AvgResponseTime: roundSeconds(c.float(6)), UniqueEndpoints: endpointCount(c.int(7), c.int(8))}
+		},
+		func(d *UsageDay) string { return d.Date })
 }
 
-// usageDaysSQL reads an account's days from a date on, newest first.
-var usageDaysSQL = "SELECT day, request_count, success_count, error_count, " + fmt.Sprintf(meanSeconds, "total_duration_micros", "request_count") +
-	" AS avg_response_time, endpoints_lo, endpoints_hi FROM api_usage_days WHERE user_id = ? AND day >= ? ORDER BY day DESC"
+// usageDaysSQL reads an account's days from a date on, newest first: [0] plainly, [1] with the
+// report epoch and the account's report version (reportSQL).
+var usageDaysSQL = func() [2]string {
+	cols := "d.day, d.request_count, d.success_count, d.error_count, " +
+		fmt.Sprintf(meanSeconds, "d.total_duration_micros", "d.request_count") + " AS avg_response_time, d.endpoints_lo, d.endpoints_hi"
+	cond := "d.user_id = ? AND d.day >= ?"
+	return [2]string{reportSQL(cols, "api_usage_days", cond, false), reportSQL(cols, "api_usage_days", cond, true)}
+}()
 
 // roundSeconds keeps response times to the microsecond they were measured in.
 func roundSeconds(s float64) float64 { return math.Round(s*1e6) / 1e6 }

@@ -413,8 +413,12 @@ func (r *UsageRecorder) write(ctx context.Context, b *usageBatch) error {
 		err = r.store.tx(ctx, func(tx *gorm.DB) error {
 			ran = true
 			fnErr = tx.Create(&UsageBatch{ID: b.id, CreatedAt: now}).Error
+			var past []int64
 			if fnErr == nil {
-				fnErr = writeUsage(tx, rows, numbers, now)
+				past, fnErr = writeUsage(tx, rows, numbers, now)
+			}
+			if fnErr == nil { // a late request of a day before today: the replicas' kept reports are out of date
+				fnErr = bumpReports(tx, past...)
 			}
 			return fnErr
 		})

@@ -72,9 +72,10 @@ func columns(names ...string) []clause.Column {
 	return out
 }
 
-// writeUsage upserts rows (already sorted by group) into the rollup and the summaries, in tx.
-// numbers holds the endpoint numbers of every endpoint of rows.
-func writeUsage(tx *gorm.DB, rows []usageRow, numbers map[string]int64, now time.Time) error {
+// writeUsage upserts rows (already sorted by group) into the rollup and the summaries, in tx, and
+// returns the accounts it wrote a day before today for (whose report versions the caller adds to,
+// reports.go). numbers holds the endpoint numbers of every endpoint of rows.
+func writeUsage(tx *gorm.DB, rows []usageRow, numbers map[string]int64, now time.Time) (past []int64, err error) {
 	mysql := isMySQL(tx)
 	created := wire.DateTime(now.UTC().Truncate(time.Second))
 	rollup := make([]UsageRollup, 0, len(rows))
@@ -88,8 +89,12 @@ func writeUsage(tx *gorm.DB, rows []usageRow, numbers map[string]int64, now time
 	}
 	days := map[dayKey]*UsageDaySummary{}
 	keyDays := map[keyDayKey]*UsageKeyDay{}
+	today := now.UTC().Unix() / 86400
 	for _, r := range rows {
 		day := dayOf(r.g.day)
+		if r.g.day < today && !slices.Contains(past, r.g.userID) {
+			past = append(past, r.g.userID)
+		}
 		last := wire.DateTime(r.t.last.UTC().Truncate(time.Second))
 		rollup = append(rollup, UsageRollup{UserID: r.g.userID, Day: day, KeyID: r.g.keyID, Endpoint: r.g.endpoint, StatusCode: r.g.status,
 			RequestCount: r.t.count, TotalDurationMicros: r.t.micros, LastAt: last, CreatedAt: created})
@@ -123,11 +128,11 @@ func writeUsage(tx *gorm.DB, rows []usageRow, numbers map[string]int64, now time
 			k.LastAt = last
 		}
 	}
-	err := tx.Clauses(clause.OnConflict{Columns: columns("user_id", "day", "key_id", "endpoint", "status_code"),
+	err = tx.Clauses(clause.OnConflict{Columns: columns("user_id", "day", "key_id", "endpoint", "status_code"),
 		DoUpdates: upsertSet(mysql, []string{"request_count", "total_duration_micros"}, nil, []string{"last_at"})}).
 		Create(&rollup).Error
 	if err != nil {
-		return err
+		return nil, err
 	}
 	daySums := make([]UsageDaySummary, 0, len(days))
 	for _, d := range days {
@@ -147,7 +152,7 @@ func writeUsage(tx *gorm.DB, rows []usageRow, numbers map[string]int64, now time
 	err = daysTx.Clauses(clause.OnConflict{Columns: columns("user_id", "day"), DoUpdates: upsertSet(mysql, dayCounts, sets, nil)}).
 		Create(&daySums).Error
 	if err != nil {
-		return err
+		return nil, err
 	}
 	keySums := make([]UsageKeyDay, 0, len(keyDays))
 	for _, k := range keyDays {
@@ -156,7 +161,7 @@ func writeUsage(tx *gorm.DB, rows []usageRow, numbers map[string]int64, now time
 	slices.SortFunc(keySums, func(a, b UsageKeyDay) int {
 		return cmp.Or(cmp.Compare(a.UserID, b.UserID), cmp.Compare(a.KeyID, b.KeyID), cmp.Compare(a.Day, b.Day))
 	})
-	return tx.Clauses(clause.OnConflict{Columns: columns("user_id", "key_id", "day"), DoUpdates: upsertSet(mysql, counts, sets, []string{"last_at"})}).
+	return past, tx.Clauses(clause.OnConflict{Columns: columns("user_id", "key_id", "day"), DoUpdates: upsertSet(mysql, counts, sets, []string{"last_at"})}).
 		Create(&keySums).Error
 }
 
@@ -275,11 +280,12 @@ var errNewEndpoint = errors.New("usage: an endpoint without a number")
 // drainLegacyUsage moves the rows of api_usage (written by earlier versions) into the rollup and
 // the summaries, batch by batch, each batch one transaction that reads its rows locked, writes
 // them and deletes them: a row is moved once, by one replica, or not at all. It returns how many
-// requests it moved. db is the pool, or a migration's transaction on SQLite.
-func drainLegacyUsage(db *gorm.DB, reg *endpointRegistry, log *slog.Logger, batch int) (int64, error) {
+// requests it moved. db is the pool, or a migration's transaction on SQLite. bump adds to the report
+// versions of the accounts given past days (not in migration 3, which runs before there are any).
+func drainLegacyUsage(db *gorm.DB, reg *endpointRegistry, log *slog.Logger, batch int, bump bool) (int64, error) {
 	var moved int64
 	for {
-		n, rows, err := drainLegacyBatch(db, reg, log, batch)
+		n, rows, err := drainLegacyBatch(db, reg, log, batch, bump)
 		if errors.Is(err, errNewEndpoint) {
 			var names []string
 			if err := db.Model(&APIUsage{}).Distinct("endpoint").Pluck("endpoint", &names).Error; err != nil {
@@ -298,8 +304,8 @@ func drainLegacyUsage(db *gorm.DB, reg *endpointRegistry, log *slog.Logger, batc
 }
 
 // drainLegacyBatch moves the oldest batch rows of api_usage; it returns the requests and rows moved.
-func drainLegacyBatch(db *gorm.DB, reg *endpointRegistry, log *slog.Logger, batch int) (requests int64, rows int, err error) {
-	err = retryDeadlock(func() error { requests, rows = 0, 0; return drainLegacyTx(db, reg, batch, &requests, &rows) })
+func drainLegacyBatch(db *gorm.DB, reg *endpointRegistry, log *slog.Logger, batch int, bump bool) (requests int64, rows int, err error) {
+	err = retryDeadlock(func() error { requests, rows = 0, 0; return drainLegacyTx(db, reg, batch, bump, &requests, &rows) })
 	if err != nil {
 		return 0, 0, err
 	}
@@ -307,7 +313,7 @@ func drainLegacyBatch(db *gorm.DB, reg *endpointRegistry, log *slog.Logger, batc
 }
 
 // drainLegacyTx is one drain transaction; it sets the requests and rows it moved.
-func drainLegacyTx(db *gorm.DB, reg *endpointRegistry, batch int, requests *int64, rows *int) error {
+func drainLegacyTx(db *gorm.DB, reg *endpointRegistry, batch int, bump bool, requests *int64, rows *int) error {
 	return db.Transaction(func(tx *gorm.DB) error {
 		var legacy []APIUsage
 		if err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).Order("id").Limit(batch).Find(&legacy).Error; err != nil {
@@ -354,7 +360,11 @@ func drainLegacyTx(db *gorm.DB, reg *endpointRegistry, batch int, requests *int6
 		}
 		sortUsage(out)
 		for i := 0; i < len(out); i += usageBatchRows {
-			if err := writeUsage(tx, out[i:min(i+usageBatchRows, len(out))], numbers, time.Now()); err != nil {
+			past, err := writeUsage(tx, out[i:min(i+usageBatchRows, len(out))], numbers, time.Now())
+			if err == nil && bump {
+				err = bumpReports(tx, past...)
+			}
+			if err != nil {
 				return err
 			}
 		}
@@ -378,5 +388,5 @@ func (s *Store) drainLegacy(ctx context.Context) (int64, error) {
 	if err := s.db.WithContext(ctx).Model(&APIUsage{}).Limit(1).Pluck("id", &one).Error; err != nil || len(one) == 0 {
 		return 0, err
 	}
-	return drainLegacyUsage(s.db.WithContext(ctx), &s.endpoints, s.log, legacyDrainBatch)
+	return drainLegacyUsage(s.db.WithContext(ctx), &s.endpoints, s.log, legacyDrainBatch, true)
 }
