@@ -13,3 +13,6 @@ func (s *Store) Tx(ctx context.Context, fn func(tx *gorm.DB) error) error { retu
 func ApplyListHours(tx *gorm.DB, userID int64, hours []ListHour) error {
 	return applyListHours(tx, userID, hours)
 }
+
+// DrainLegacy is Store.drainLegacy: what the flush runs to move an older replica's usage.
+func (s *Store) DrainLegacy(ctx context.Context) (int64, error) { return s.drainLegacy(ctx) }

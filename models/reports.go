@@ -66,7 +66,8 @@ const keepFrom = 31
 const reportTTL = 10 * time.Minute
 
 // maxKeptReportDays is how many day rows the cache keeps, all accounts and reports together (a year
-// of usage days is about 25 KB): about 25 MB.
+// of usage days is about 25 KB): about 25 MB. An entry counts one more than its rows, so that
+// entries without rows (accounts with no past days) are bounded too.
 const maxKeptReportDays = 360_000
 
 // reportKind is which report a kept entry is of.
@@ -104,7 +105,8 @@ func (c *reportCache) get(k reportKey) any {
 	return c.entries[k]
 }
 
-func (c *reportCache) put(k reportKey, v any, rows int) {
+func (c *reportCache) put(k reportKey, v any) {
+	rows := keptRows(v)
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.entries == nil {
@@ -125,14 +127,15 @@ func (c *reportCache) put(k reportKey, v any, rows int) {
 	c.days += rows
 }
 
+// keptRows is what an entry counts toward maxKeptReportDays: its rows, and one.
 func keptRows(e any) int {
 	switch r := e.(type) {
 	case *keptReport[UsageDay]:
-		return len(r.rows)
+		return 1 + len(r.rows)
 	case *keptReport[SpendingDay]:
-		return len(r.rows)
+		return 1 + len(r.rows)
 	}
-	return 0
+	return 1
 }
 
 // dayReport reads the rows of an account's report over period days, from the day since on, newest
@@ -177,7 +180,7 @@ func dayReport[T any](ctx context.Context, s *Store, kind reportKind, userID int
 		}
 	}
 	past := slices.DeleteFunc(slices.Clone(rows), func(r T) bool { return dayOf(&r) >= yesterday })
-	s.reports.put(key, &keptReport[T]{version: version, since: since, before: yesterday, read: now, rows: past}, len(past))
+	s.reports.put(key, &keptReport[T]{version: version, since: since, before: yesterday, read: now, rows: past})
 	return rows, nil
 }
 
@@ -203,6 +206,9 @@ func readReport[T any](db *gorm.DB, from string, query func(db *gorm.DB, from st
 			return version, nil, unavailable(err)
 		}
 		version = [2]int64{c.int(0), c.int(1)}
+		if c.err != nil {
+			return version, nil, c.err
+		}
 		if c.v[2] == nil { // the version's row alone: no day from `from` on
 			continue
 		}

@@ -2,16 +2,23 @@ package models
 
 import "testing"
 
-// However many accounts read long reports, a replica keeps at most maxKeptReportDays days: past it,
-// whichever entries come first go, and the count of kept days stays exact.
+// However many accounts read long reports, a replica keeps at most maxKeptReportDays days, an entry
+// counting one more than its rows (accounts with no past days too): past it, whichever entries come
+// first go, and the count stays exact.
 func TestReportCacheStaysBounded(t *testing.T) {
 	var c reportCache
 	year := make([]UsageDay, 366)
 	for id := range int64(3 * maxKeptReportDays / len(year)) {
-		c.put(reportKey{usageReport, id}, &keptReport[UsageDay]{rows: year}, len(year))
+		c.put(reportKey{usageReport, id}, &keptReport[UsageDay]{rows: year})
 		if c.days > maxKeptReportDays {
 			t.Fatalf("after account %d: %d days kept, more than %d", id, c.days, maxKeptReportDays)
 		}
+	}
+	for id := range int64(maxKeptReportDays + 1000) { // no rows at all
+		c.put(reportKey{spendingReport, id}, &keptReport[SpendingDay]{})
+	}
+	if len(c.entries) > maxKeptReportDays || c.days > maxKeptReportDays {
+		t.Fatalf("after %d entries without rows: %d entries, %d counted; want at most %d", maxKeptReportDays+1000, len(c.entries), c.days, maxKeptReportDays)
 	}
 	inEntries := func() int {
 		n := 0
@@ -20,10 +27,10 @@ func TestReportCacheStaysBounded(t *testing.T) {
 		}
 		return n
 	}
-	if kept := inEntries(); kept != c.days || kept < maxKeptReportDays-len(year) {
+	if kept := inEntries(); kept != c.days || kept < maxKeptReportDays-len(year)-1 {
 		t.Fatalf("%d days in the entries, %d counted; want them equal and near %d", kept, c.days, maxKeptReportDays)
 	}
-	c.put(reportKey{usageReport, 0}, &keptReport[UsageDay]{rows: year[:10]}, 10) // replacing an entry counts it once
+	c.put(reportKey{spendingReport, 0}, &keptReport[SpendingDay]{rows: make([]SpendingDay, 10)}) // replacing an entry counts it once
 	if kept := inEntries(); kept != c.days {
 		t.Fatalf("after a replacement: %d days in the entries, %d counted", kept, c.days)
 	}

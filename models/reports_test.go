@@ -123,3 +123,24 @@ func TestKeptReportsDoNotOutliveTheirAccount(t *testing.T) {
 		t.Fatalf("the next account (id %d) reads %s: the deleted account's usage", first.ID, report)
 	}
 }
+
+// Usage an older replica wrote to api_usage during a rolling upgrade, of a past day, reaches a
+// report this replica already keeps once the flush's drain moves it (the drain adds to the version).
+func TestKeptReportsSeeTheLegacyDrain(t *testing.T) {
+	ctx := context.Background()
+	s := testenv.NewStore(t)
+	u := billingUser(t, s, "drain@example.com")
+	if _, n := usageReport(t, s, u.ID); n != 0 { // read, and kept
+		t.Fatalf("%d requests, want 0", n)
+	}
+	day := time.Now().UTC().AddDate(0, 0, -5).Format("2006-01-02")
+	if err := s.DB().Create(&models.APIUsage{UserID: u.ID, KeyID: 1, Endpoint: "profile.view", StatusCode: 200, Day: day, RequestCount: 2}).Error; err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.DrainLegacy(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if report, n := usageReport(t, s, u.ID); n != 2 {
+		t.Fatalf("after the drain: %s (%d requests), want 2", report, n)
+	}
+}
