@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 )
 
 // Tx is Store.tx, for the external tests that need a transaction as the store runs it.
@@ -16,3 +17,10 @@ func ApplyListHours(tx *gorm.DB, userID int64, hours []ListHour) error {
 
 // DrainLegacy is Store.drainLegacy: what the flush runs to move an older replica's usage.
 func (s *Store) DrainLegacy(ctx context.Context) (int64, error) { return s.drainLegacy(ctx) }
+
+// UpsertListHoursOnly is the plain upsert of the hours' counts, without older: what a write
+// transaction paid before list_hours.older, for BenchmarkListHoursOfAWrite.
+func UpsertListHoursOnly(tx *gorm.DB, hours []ListHour) error {
+	return tx.Clauses(clause.OnConflict{Columns: columns("user_id", "list", "hour"), DoUpdates: upsertSet(isMySQL(tx), []string{"n"}, nil, nil)}).
+		Create(&hours).Error
+}

@@ -135,3 +135,51 @@ func TestNotifyAllKeepsListHours(t *testing.T) {
 		t.Errorf("hours after NotifyAll:\n%s\nwant\n%s", got, want)
 	}
 }
+
+// What list_hours.older costs a write transaction that adds a row dated now to a list with a year
+// of hours: applyListHours (an upsert whose new hour reads the previous one, and the update of the
+// later hours) against the plain upsert of the count alone. Each transaction is rolled back.
+//
+//	go test ./models -run '^$' -bench ListHoursOfAWrite -benchtime 2000x
+//	SHAREPANEL_TEST_MYSQL_URL=mysql://… go test ./models -run '^$' -bench ListHoursOfAWrite -benchtime 2000x
+func BenchmarkListHoursOfAWrite(b *testing.B) {
+	ctx := context.Background()
+	s := testenv.NewStore(b)
+	u, err := s.CreateAccount(ctx, models.NewAccount{Email: "bench@example.com", Password: "password-1234", PlanName: "pro"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	now := time.Now().UTC()
+	var year []models.ListHour
+	for h := 1; h <= 365*24; h++ {
+		year = append(year, models.ListHour{UserID: u.ID, List: "activity", Hour: now.Add(-time.Duration(h) * time.Hour).Format("2006-01-02 15"), N: 23})
+	}
+	if err := s.Tx(ctx, func(tx *gorm.DB) error { return models.ApplyListHours(tx, u.ID, year) }); err != nil {
+		b.Fatal(err)
+	}
+	errRollback := fmt.Errorf("rolled back")
+	one := func() []models.ListHour {
+		return []models.ListHour{{UserID: u.ID, List: "activity", Hour: now.Format("2006-01-02 15"), N: 1}}
+	}
+	for _, c := range []struct {
+		name  string
+		apply func(tx *gorm.DB) error
+	}{
+		{"older", func(tx *gorm.DB) error { return models.ApplyListHours(tx, u.ID, one()) }},
+		{"count-only", func(tx *gorm.DB) error { return models.UpsertListHoursOnly(tx, one()) }},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			for b.Loop() {
+				err := s.Tx(ctx, func(tx *gorm.DB) error {
+					if err := c.apply(tx); err != nil {
+						return err
+					}
+					return errRollback
+				})
+				if err != errRollback {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
