@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"sync"
 	"testing"
 	"time"
 
@@ -11,6 +12,7 @@ import (
 
 	"sharepanel/internal/testenv"
 	"sharepanel/models"
+	"sharepanel/wire"
 )
 
 // list_hours.older is, on every row, the list's rows in the hours before it, whatever the changes
@@ -181,5 +183,76 @@ func BenchmarkListHoursOfAWrite(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// Concurrent changes of the same account's notifications (created, read one by one and all at once,
+// deleted, sent to everyone) leave list_hours exactly as a recount makes it, older included: the
+// account's totals row lock puts them one after the other. Changes that lose a MySQL deadlock
+// more often than Store.tx runs them again are refused whole (an error, nothing written) and
+// allowed here; everything that returned nil must be counted.
+func TestListHoursStayExactUnderConcurrentChanges(t *testing.T) {
+	ctx := context.Background()
+	s := testenv.NewStore(t)
+	users := []*models.User{billingUser(t, s, "busy@example.com"), billingUser(t, s, "busy-too@example.com")}
+	// Two days of notifications first, so that reading and deleting old ones changes past hours
+	// (and the older of every later hour) while new ones are made in the current one.
+	for _, u := range users {
+		var old []models.Notification
+		for i := range 200 {
+			old = append(old, models.Notification{UserID: u.ID, Title: "old", Type: "info",
+				CreatedAt: wire.DateTime(time.Now().UTC().Add(-time.Duration(i*14) * time.Minute).Truncate(time.Second))})
+		}
+		if err := s.DB().CreateInBatches(old, 100).Error; err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Recount(ctx, u.ID); err != nil { // written behind the totals' back
+			t.Fatal(err)
+		}
+	}
+	var wg sync.WaitGroup
+	for w := range 6 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			rng := rand.New(rand.NewPCG(uint64(w), 99))
+			for i := range 40 {
+				u := users[rng.IntN(len(users))]
+				var ids []int64
+				s.DB().Model(&models.Notification{}).Where("user_id = ?", u.ID).Pluck("id", &ids)
+				switch {
+				case rng.IntN(10) == 0:
+					_, _ = s.NotifyAll(ctx, models.NewNotification{Title: fmt.Sprintf("all %d-%d", w, i)})
+				case rng.IntN(8) == 0:
+					_, _ = s.MarkAllNotificationsRead(ctx, u.ID)
+				case len(ids) > 0 && rng.IntN(3) == 0:
+					_ = s.MarkNotificationRead(ctx, u.ID, ids[rng.IntN(len(ids))])
+				case len(ids) > 0 && rng.IntN(3) == 0:
+					_ = s.DeleteNotification(ctx, u.ID, ids[rng.IntN(len(ids))])
+				default:
+					_, _ = s.CreateNotification(ctx, u.ID, models.NewNotification{Title: fmt.Sprintf("n %d-%d", w, i)})
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	hours := func() string {
+		var rows []models.ListHour
+		if err := s.DB().Where("n <> 0").Order("user_id, list, hour").Find(&rows).Error; err != nil {
+			t.Fatal(err)
+		}
+		if len(rows) < 50 {
+			t.Fatalf("only %d hours with rows", len(rows))
+		}
+		return fmt.Sprint(rows)
+	}
+	kept := hours()
+	for _, u := range users {
+		if err := s.Recount(ctx, u.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if recounted := hours(); kept != recounted {
+		t.Fatalf("list_hours after concurrent changes:\n%s\nrecounted:\n%s", kept, recounted)
 	}
 }
