@@ -92,8 +92,8 @@ func writeUsage(tx *gorm.DB, rows []usageRow, numbers map[string]int64, now time
 	today := now.UTC().Unix() / 86400
 	for _, r := range rows {
 		day := dayOf(r.g.day)
-		if r.g.day < today && !slices.Contains(past, r.g.userID) {
-			past = append(past, r.g.userID)
+		if r.g.day < today {
+			past = append(past, r.g.userID) // repeats included: bumpReports takes each account once
 		}
 		last := wire.DateTime(r.t.last.UTC().Truncate(time.Second))
 		rollup = append(rollup, UsageRollup{UserID: r.g.userID, Day: day, KeyID: r.g.keyID, Endpoint: r.g.endpoint, StatusCode: r.g.status,
