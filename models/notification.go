@@ -146,9 +146,7 @@ func (s *Store) NotifyAll(ctx context.Context, in NewNotification) (int64, error
 		for _, list := range []string{listNotifications, listUnread} {
 			// As applyListHours does it, for every account at once: a new hour takes its older from the
 			// hour before it, and the hours after it (none but where a clock ran ahead) count the new row.
-			err := tx.Exec(`INSERT INTO list_hours (user_id, list, hour, n, older)
-				SELECT u.id, ?, ?, 1, COALESCE((SELECT e.older + e.n FROM list_hours e WHERE e.user_id = u.id AND e.list = ? AND e.hour < ?
-					ORDER BY e.hour DESC LIMIT 1), 0) FROM users u`+
+			err := tx.Exec("INSERT INTO list_hours (user_id, list, hour, n, older) SELECT u.id, ?, ?, 1, "+olderThanSQL("u.id")+" FROM users u"+
 				onConflict("user_id, list, hour", "n"), list, hour, list, hour).Error
 			if err != nil {
 				return err

@@ -226,7 +226,7 @@ func (t *tally) apply(tx *gorm.DB) error {
 }
 
 // lockTotals takes the lock of the account's totals row (making the row if it has none), which
-// every change of its totals and days takes first.
+// every change of its totals and list hours takes first.
 func lockTotals(tx *gorm.DB, userID int64) error {
 	return tx.Clauses(clause.OnConflict{Columns: columns("user_id"), DoUpdates: clause.Assignments(map[string]any{"activity": gorm.Expr("activity")})}).
 		Create(&AccountTotals{UserID: userID}).Error
@@ -264,8 +264,7 @@ func upsertListHours(tx *gorm.DB, userID int64, hours []ListHour) error {
 			if rows.Len() > 0 {
 				rows.WriteString(" UNION ALL ")
 			}
-			rows.WriteString(`SELECT ? AS new_user, ? AS new_list, ? AS new_hour, ? AS new_n, COALESCE((SELECT e.older + e.n FROM list_hours e
-				WHERE e.user_id = ? AND e.list = ? AND e.hour < ? ORDER BY e.hour DESC LIMIT 1), 0) + ? AS new_older`)
+			rows.WriteString("SELECT ? AS new_user, ? AS new_list, ? AS new_hour, ? AS new_n, " + olderThanSQL("?") + " + ? AS new_older")
 			args = append(args, userID, list, c.Hour, c.N, userID, list, c.Hour, before)
 			before += c.N
 		}
@@ -295,6 +294,14 @@ func upsertListHours(tx *gorm.DB, userID int64, hours []ListHour) error {
 	// The rows are read whole before any is written (a statement that reads the table it writes).
 	return tx.Exec("INSERT INTO list_hours (user_id, list, hour, n, older) SELECT new_user, new_list, new_hour, new_n, new_older FROM ("+
 		rows.String()+") AS x WHERE true"+upsert, args...).Error
+}
+
+// olderThanSQL is the SQL of the rows of a list in the hours before a new hour, as list_hours has
+// them: the previous hour's older and n, one read of the primary key. Its placeholders are the list
+// and the new hour, after the account, which user is the SQL of ("?", or a column).
+func olderThanSQL(user string) string {
+	return "COALESCE((SELECT e.older + e.n FROM list_hours e WHERE e.user_id = " + user +
+		" AND e.list = ? AND e.hour < ? ORDER BY e.hour DESC LIMIT 1), 0)"
 }
 
 // groupByList splits hours (sorted by list and hour) into each list's.
@@ -469,8 +476,8 @@ func recount(tx *gorm.DB, userID int64) error {
 }
 
 // listCountsSQL are the statements that fill table (list_hours, or migration 4's list_days) from
-// the lists' rows (of the accounts the where clause selects, with one placeholder for each
-// statement's argument).
+// the lists' rows (of the accounts the where clause selects; each statement takes the arguments of
+// its placeholders).
 func listCountsSQL(mysql bool, table, where string) []string {
 	bucket, key := hourExpr, "hour"
 	if table == "list_days" {
