@@ -166,13 +166,13 @@ func dayReport[T any](ctx context.Context, s *Store, kind reportKind, userID int
 		return nil, err
 	}
 	if kept != nil && kept.version == version {
-		out := rows
-		for _, r := range kept.rows {
-			if dayOf(&r) >= since && dayOf(&r) < from {
-				out = append(out, r)
+		for _, r := range kept.rows { // all before from, newest first
+			if dayOf(&r) < since {
+				break
 			}
+			rows = append(rows, r)
 		}
-		return out, nil
+		return rows, nil
 	}
 	if kept != nil { // changed since it was read: all of it again
 		if version, rows, err = readReport(s.db.WithContext(ctx), since, query, true, row); err != nil {
