@@ -86,74 +86,101 @@ func targetsOf(db *gorm.DB, t reflect.Type, cols []string) ([]target, error) {
 type orZero struct{ field reflect.Value }
 
 func (z *orZero) Scan(src any) error {
-	f := z.field
-	switch v := src.(type) {
-	case nil:
+	f, ok := z.field, false
+	switch {
+	case src == nil:
 		f.SetZero()
 		return nil
-	case []byte:
-		return z.text(string(v))
-	case string:
-		return z.text(v)
-	case int64:
-		switch {
-		case f.CanInt():
-			f.SetInt(v)
-			return nil
-		case f.CanFloat():
-			f.SetFloat(float64(v))
-			return nil
-		case f.Kind() == reflect.Bool:
-			f.SetBool(v != 0)
-			return nil
-		}
-	case float64:
-		if f.CanFloat() {
-			f.SetFloat(v)
-			return nil
-		}
-	case bool:
-		if f.Kind() == reflect.Bool {
-			f.SetBool(v)
-			return nil
-		}
+	case f.Kind() == reflect.String:
+		var v string
+		v, ok = valueText(src)
+		f.SetString(v)
+	case f.CanInt():
+		var v int64
+		v, ok = valueInt(src)
+		f.SetInt(v)
+	case f.CanFloat():
+		var v float64
+		v, ok = valueFloat(src)
+		f.SetFloat(v)
+	case f.Kind() == reflect.Bool:
+		var v bool
+		v, ok = valueBool(src)
+		f.SetBool(v)
 	}
-	return fmt.Errorf("models: cannot scan %T into %s", src, f.Type())
+	if !ok {
+		return fmt.Errorf("models: cannot scan %T into %s", src, f.Type())
+	}
+	return nil
 }
 
-func (z *orZero) text(s string) error {
-	f := z.field
-	var err error
-	switch {
-	case f.Kind() == reflect.String:
-		f.SetString(s)
-	case f.CanInt():
-		var n int64
-		n, err = strconv.ParseInt(s, 10, 64)
-		f.SetInt(n)
-	case f.CanFloat():
-		var x float64
-		x, err = strconv.ParseFloat(s, 64)
-		f.SetFloat(x)
-	case f.Kind() == reflect.Bool:
-		var b bool
-		b, err = strconv.ParseBool(s)
-		f.SetBool(b)
-	default:
-		err = fmt.Errorf("models: cannot scan text into %s", f.Type())
+// valueText, valueInt, valueFloat and valueBool read a value as either driver hands it (an integer
+// as int64, a DECIMAL as text from MySQL and a float from SQLite, a string as text, NULL as nil,
+// which reads as zero but for text); ok is false when it does not read as asked.
+func valueText(v any) (string, bool) {
+	switch x := v.(type) {
+	case []byte:
+		return string(x), true
+	case string:
+		return x, true
 	}
-	return err
+	return "", false
+}
+
+func valueInt(v any) (int64, bool) {
+	switch x := v.(type) {
+	case int64:
+		return x, true
+	case nil:
+		return 0, true
+	}
+	if s, ok := valueText(v); ok {
+		n, err := strconv.ParseInt(s, 10, 64)
+		return n, err == nil
+	}
+	return 0, false
+}
+
+func valueFloat(v any) (float64, bool) {
+	switch x := v.(type) {
+	case float64:
+		return x, true
+	case int64:
+		return float64(x), true
+	case nil:
+		return 0, true
+	}
+	if s, ok := valueText(v); ok {
+		f, err := strconv.ParseFloat(s, 64)
+		return f, err == nil
+	}
+	return 0, false
+}
+
+func valueBool(v any) (bool, bool) {
+	switch x := v.(type) {
+	case bool:
+		return x, true
+	case int64:
+		return x != 0, true
+	case nil:
+		return false, true
+	}
+	if s, ok := valueText(v); ok {
+		b, err := strconv.ParseBool(s)
+		return b, err == nil
+	}
+	return false, false
 }
 
 var (
 	scanTargets sync.Map // type and columns → []target
-	schemas     sync.Map // gorm's schema cache for fieldsOf
+	schemas     sync.Map // gorm's schema cache for targetsOf
 )
 
 // cells are one row's values as the driver hands them (database/sql's fast path: no conversion
-// through reflection), read by column: an integer comes as int64 from both drivers, a DECIMAL as
-// text from MySQL and a float from SQLite, a string as text. The first value that does not read
-// as asked is kept in err (and reads as zero).
+// through reflection), read by column as valueInt and the others read them. The first value that
+// does not read as asked is kept in err (and reads as zero).
 type cells struct {
 	v   []any
 	err error
@@ -169,47 +196,19 @@ func (c *cells) dest(n int) []any {
 	return d
 }
 
-func (c *cells) text(i int) string {
-	switch x := c.v[i].(type) {
-	case []byte:
-		return string(x)
-	case string:
-		return x
-	}
-	c.fail(i)
-	return ""
-}
+func (c *cells) text(i int) string { return read(c, i, valueText) }
 
-func (c *cells) int(i int) int64 {
-	switch x := c.v[i].(type) {
-	case int64:
-		return x
-	case nil:
-		return 0
-	case []byte:
-		if n, err := strconv.ParseInt(string(x), 10, 64); err == nil {
-			return n
-		}
-	}
-	c.fail(i)
-	return 0
-}
+func (c *cells) int(i int) int64 { return read(c, i, valueInt) }
 
-func (c *cells) float(i int) float64 {
-	switch x := c.v[i].(type) {
-	case float64:
-		return x
-	case int64:
-		return float64(x)
-	case nil:
-		return 0
-	case []byte:
-		if f, err := strconv.ParseFloat(string(x), 64); err == nil {
-			return f
-		}
+func (c *cells) float(i int) float64 { return read(c, i, valueFloat) }
+
+// read reads column i with as, and keeps the first failure in c.err.
+func read[T any](c *cells, i int, as func(any) (T, bool)) T {
+	v, ok := as(c.v[i])
+	if !ok {
+		c.fail(i)
 	}
-	c.fail(i)
-	return 0
+	return v
 }
 
 func (c *cells) fail(i int) {
