@@ -61,6 +61,6 @@ func logActivity(tx *gorm.DB, userID int64, action, resourceType string, resourc
 func (s *Store) ListActivity(ctx context.Context, userID int64, page wire.Page) ([]Activity, int64, error) {
 	var out []Activity
 	q := listQuery{table: "activity_logs", index: "idx_activity_logs_user_time", column: "created_at", list: listActivity, userID: userID, count: "activity", total: -1}
-	total, err := fetchPage(s.db.WithContext(ctx), q, page, &out, func(a *Activity) (wire.DateTime, int64) { return a.CreatedAt, a.ID })
+	total, err := fetchPage(s.db.WithContext(ctx), &s.seeks, q, page, &out, func(a *Activity) (wire.DateTime, int64) { return a.CreatedAt, a.ID })
 	return out, total, err
 }

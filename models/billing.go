@@ -81,7 +81,7 @@ func (s *Store) ListInvoices(ctx context.Context, userID int64, status string, p
 		q.count = "invoices_" + status
 	}
 	var out []Invoice
-	total, err := fetchPage(s.db.WithContext(ctx), q, page, &out, func(i *Invoice) (wire.DateTime, int64) { return i.CreatedAt, i.ID })
+	total, err := fetchPage(s.db.WithContext(ctx), &s.seeks, q, page, &out, func(i *Invoice) (wire.DateTime, int64) { return i.CreatedAt, i.ID })
 	return out, total, err
 }
 
@@ -100,7 +100,7 @@ func (s *Store) InvoiceOf(ctx context.Context, userID, invoiceID int64) (*Invoic
 func (s *Store) ListTransactions(ctx context.Context, userID int64, page wire.Page) ([]Transaction, int64, error) {
 	var out []Transaction
 	q := listQuery{table: "transactions", index: "idx_transactions_user_date", column: "date", list: listTransactions, userID: userID, count: "transactions", total: -1}
-	total, err := fetchPage(s.db.WithContext(ctx), q, page, &out, func(r *Transaction) (wire.DateTime, int64) { return r.Date, r.ID })
+	total, err := fetchPage(s.db.WithContext(ctx), &s.seeks, q, page, &out, func(r *Transaction) (wire.DateTime, int64) { return r.Date, r.ID })
 	return out, total, err
 }
 
@@ -108,7 +108,7 @@ func (s *Store) ListTransactions(ctx context.Context, userID int64, page wire.Pa
 func (s *Store) ListPurchases(ctx context.Context, userID int64, page wire.Page) ([]Purchase, int64, error) {
 	var out []Purchase
 	q := listQuery{table: "purchases", index: "idx_purchases_user_time", column: "created_at", list: listPurchases, userID: userID, count: "purchases", total: -1}
-	total, err := fetchPage(s.db.WithContext(ctx), q, page, &out, func(p *Purchase) (wire.DateTime, int64) { return p.CreatedAt, p.ID })
+	total, err := fetchPage(s.db.WithContext(ctx), &s.seeks, q, page, &out, func(p *Purchase) (wire.DateTime, int64) { return p.CreatedAt, p.ID })
 	return out, total, err
 }
 

@@ -66,7 +66,7 @@ func (s *Store) ListInstances(ctx context.Context, userID int64, f InstanceFilte
 		q.count, q.total = "instances_"+f.Status, -1 // a column of the totals, so only a known status
 	}
 	var rows []Instance
-	total, err := fetchPage(db, q, page, &rows, func(in *Instance) (wire.DateTime, int64) { return in.CreatedAt, in.ID })
+	total, err := fetchPage(db, nil, q, page, &rows, func(in *Instance) (wire.DateTime, int64) { return in.CreatedAt, in.ID })
 	if err != nil {
 		return nil, 0, err
 	}

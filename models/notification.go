@@ -171,7 +171,7 @@ func (s *Store) ListNotifications(ctx context.Context, userID int64, unreadOnly 
 		q.index = "idx_notifications_user_unread"
 	}
 	var out []Notification
-	total, err := fetchPage(s.db.WithContext(ctx), q, page, &out, func(n *Notification) (wire.DateTime, int64) { return n.CreatedAt, n.ID })
+	total, err := fetchPage(s.db.WithContext(ctx), &s.seeks, q, page, &out, func(n *Notification) (wire.DateTime, int64) { return n.CreatedAt, n.ID })
 	return out, total, err
 }
 

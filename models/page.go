@@ -7,7 +7,6 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"time"
 
 	"gorm.io/gorm"
 
@@ -25,7 +24,8 @@ import (
 //     its sort column and in the hours before it, kept by every change: totals.go) says, in one
 //     indexed read, in which hour the offset falls and how many rows come before that hour, so
 //     the index is entered at that hour's end and walked for at most one hour's rows, not for the
-//     whole offset.
+//     whole offset. The replica keeps what a seek read, checked by each page that uses it
+//     (seeks.go), so that a deep page it has seen before, or the next ones, is one statement too.
 //
 // The answer is exactly what LIMIT/OFFSET over the whole sorted list gives.
 
@@ -49,47 +49,102 @@ type listQuery struct {
 }
 
 // fetchPage reads one page of q into out and returns the list's length (-1 when not known); key
-// returns a row's place in the list's order (its sort column and id).
+// returns a row's place in the list's order (its sort column and id). seeks is the replica's kept
+// seeks (nil for a list without list_hours).
 //
-// A first page is one statement (its length comes with its rows); a deep one two: its hour and the
-// length (seekHour), then the page.
-func fetchPage[T any](db *gorm.DB, q listQuery, page wire.Page, out *[]T, key func(*T) (wire.DateTime, int64)) (int64, error) {
-	*out = []T{}
-	offset, total := int64(page.Offset), q.total
-	var before time.Time
+// A first page is one statement (its length comes with its rows); so is a deep one whose seek the
+// replica kept (seeks.go), and a deep one it did not two: its hours and the length, then the page.
+func fetchPage[T any](db *gorm.DB, seeks *seekCache, q listQuery, page wire.Page, out *[]T, key func(*T) (wire.DateTime, int64)) (int64, error) {
+	offset := int64(page.Offset)
 	if q.list != "" && offset >= seekFrom {
-		var skipped int64
-		var found bool
-		var err error
-		before, skipped, total, found, err = seekHour(db, q, offset)
-		if err != nil || !found {
-			return total, err
-		}
-		offset -= skipped
+		return fetchDeepPage(db, seeks, q, page, out, key)
 	}
-	withLength := q.count != "" && total < 0
-	stmt := pageSQL(db, q, withLength, !before.IsZero(), offset <= directUpTo)
-	rows, err := db.Raw(stmt, pageArgs(q, withLength, before, page.Limit, offset)...).Rows()
-	if err != nil {
-		return 0, err
-	}
-	defer rows.Close()
+	withLength := q.count != "" && q.total < 0
 	var length sql.NullInt64 // the length read with the page (NULL: no totals row yet, so 0)
 	var extra []any
 	if withLength {
 		extra = []any{&length}
 	}
-	if err := scanAll(db, rows, out, extra...); err != nil {
+	stmt := pageSQL(db, q, pageShape{withLength: withLength, direct: offset <= directUpTo})
+	if err := readPage(db, stmt, pageArgs(q, withLength, nil, page.Limit, offset), out, key, extra...); err != nil {
 		return 0, err
 	}
-	if withLength {
-		total = length.Int64
-		if len(*out) == 0 {
-			// No row brought the length: the list is empty, or the offset past its end.
-			if total, err = listLength(db, q); err != nil {
+	if !withLength {
+		return q.total, nil
+	}
+	if len(*out) == 0 { // no row brought the length: the list is empty, or the offset past its end
+		return listLength(db, q)
+	}
+	return length.Int64, nil
+}
+
+// fetchDeepPage reads a page of q from seekFrom rows on: from the hour that holds its offset, which
+// the replica's kept seek of the list gives or a new seek finds, checked by the page's statement
+// itself (seeks.go).
+func fetchDeepPage[T any](db *gorm.DB, seeks *seekCache, q listQuery, page wire.Page, out *[]T, key func(*T) (wire.DateTime, int64)) (int64, error) {
+	offset := int64(page.Offset)
+	k := seekKey{q.userID, q.list}
+	kept := seeks.get(k)
+	for tries := 1; ; tries++ {
+		fresh := kept == nil
+		if fresh {
+			var err error
+			if kept, err = seekHours(db, q, offset); err != nil {
 				return 0, err
 			}
 		}
+		h, later, ok := kept.locate(offset)
+		if !ok {
+			if fresh { // the list is no longer than offset
+				*out = []T{}
+				return kept.length, nil
+			}
+			kept = nil // the kept hours do not reach this far
+			continue
+		}
+		var length, upTo sql.NullInt64 // the list's length and the hour's rows before its end, now
+		stmt := pageSQL(db, q, pageShape{withLength: true, deep: true, direct: offset-later <= directUpTo})
+		if err := readPage(db, stmt, pageArgs(q, true, &h, page.Limit, offset-later), out, key, &length, &upTo); err != nil {
+			return 0, err
+		}
+		if len(*out) > 0 && length.Valid && upTo.Valid && length.Int64-upTo.Int64 == later {
+			if fresh {
+				seeks.put(k, kept, true)
+			}
+			return length.Int64, nil
+		}
+		seeks.drop(k, kept)
+		switch {
+		case fresh && tries >= maxPageTries:
+			// The list keeps changing under the page (each try read it anew): this page is what this
+			// request's own seek found, as a page read between two changes is.
+			return max(length.Int64, kept.length), nil
+		case tries < maxPageTries-1 && len(*out) > 0 && upTo.Valid && upTo.Int64 == h.upTo:
+			// Only rows after the hour changed (a list growing at its head): the kept hours hold,
+			// at the length now.
+			kept = &keptSeek{length: length.Int64, hours: kept.hours}
+			seeks.put(k, kept, false)
+		default:
+			kept = nil
+		}
+	}
+}
+
+// maxPageTries is how many times a deep page is read while its list changes under it before one
+// read from the request's own seek is served unchecked (the last try is always from a new seek).
+const maxPageTries = 3
+
+// readPage runs a page's statement and scans its rows into out, in the list's order, and the
+// columns after the rows' into extra (from the last row).
+func readPage[T any](db *gorm.DB, stmt string, args []any, out *[]T, key func(*T) (wire.DateTime, int64), extra ...any) error {
+	*out = []T{}
+	rows, err := db.Raw(stmt, args...).Rows()
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	if err := scanAll(db, rows, out, extra...); err != nil {
+		return err
 	}
 	// The rows come back in no particular order and are put in the list's here, so that no query sorts.
 	slices.SortFunc(*out, func(a, b T) int {
@@ -97,26 +152,30 @@ func fetchPage[T any](db *gorm.DB, q listQuery, page wire.Page, out *[]T, key fu
 		tb, ib := key(&b)
 		return cmp.Or(tb.Time().Compare(ta.Time()), cmp.Compare(ib, ia))
 	})
-	return total, nil
+	return nil
 }
 
-// pageSQL is the statement of a page of q: with a bound on the sort column when seeking, with the
-// list's length as the last column when withLength. When the statement skips few rows (direct),
-// it reads the page through the list's index; else the page's ids are read from the index alone in
-// a derived table and only the page's rows joined by primary key, so that the skipped rows are
-// never read whole. The text depends only on the query's shape, so each shape is built once (and
-// prepared once on MySQL).
-func pageSQL(db *gorm.DB, q listQuery, withLength, seeking, direct bool) string {
-	shape := pageShape{q.table, q.index, q.column, q.where, q.count, withLength, seeking, direct, isMySQL(db)}
+// pageSQL is the statement of a page of q, of the given shape: with the list's length as a column
+// after the rows' when withLength; when deep, also the rows before the end of an hour as a column
+// after it, and only the list's rows before that hour's end. When the statement skips few rows
+// (direct), it reads the page through the list's index; else the page's ids are read from the
+// index alone in a derived table and only the page's rows joined by primary key, so that the
+// skipped rows are never read whole. The text depends only on the query's shape, so each shape is
+// built once (and prepared once on MySQL).
+func pageSQL(db *gorm.DB, q listQuery, shape pageShape) string {
+	shape.table, shape.index, shape.column, shape.where, shape.count, shape.mysql = q.table, q.index, q.column, q.where, q.count, isMySQL(db)
 	if s, ok := pageSQLs.Load(shape); ok {
 		return s.(string)
 	}
 	var b strings.Builder
 	b.WriteString("SELECT t.*")
-	if withLength {
+	if shape.withLength {
 		b.WriteString(", (SELECT " + q.count + " FROM account_totals WHERE user_id = ?) AS list_length")
 	}
-	if direct {
+	if shape.deep {
+		b.WriteString(", (SELECT older + n FROM list_hours WHERE user_id = ? AND list = ? AND hour = ?) AS rows_up_to")
+	}
+	if shape.direct {
 		b.WriteString(" FROM " + q.table + " AS t" + indexHint(db, q.index) + " WHERE user_id = ?")
 	} else {
 		b.WriteString(" FROM " + q.table + " AS t JOIN (SELECT id FROM " + q.table + indexHint(db, q.index) + " WHERE user_id = ?")
@@ -124,11 +183,11 @@ func pageSQL(db *gorm.DB, q listQuery, withLength, seeking, direct bool) string 
 	if q.where != "" {
 		b.WriteString(" AND (" + q.where + ")")
 	}
-	if seeking {
+	if shape.deep {
 		b.WriteString(" AND " + q.column + " < ?")
 	}
 	b.WriteString(" ORDER BY " + q.column + " DESC, id DESC LIMIT ? OFFSET ?")
-	if !direct {
+	if !shape.direct {
 		b.WriteString(") AS p ON p.id = t.id")
 	}
 	s, _ := pageSQLs.LoadOrStore(shape, b.String())
@@ -140,25 +199,30 @@ func pageSQL(db *gorm.DB, q listQuery, withLength, seeking, direct bool) string 
 // page of 50 transactions; 0.24 ms against 0.22 ms past 100 rows).
 const directUpTo = 50
 
-// pageShape is what a page's statement depends on.
+// pageShape is what a page's statement depends on: the list's (filled in by pageSQL) and the page's.
 type pageShape struct {
 	table, index, column, where, count string
-	withLength, seeking, direct, mysql bool
+	mysql                              bool
+	withLength, deep, direct           bool
 }
 
 // pageSQLs are the page statements built so far: a few per list.
 var pageSQLs sync.Map // pageShape → string
 
-// pageArgs are the arguments of pageSQL's statement, in its order.
-func pageArgs(q listQuery, withLength bool, before time.Time, limit int, offset int64) []any {
-	args := make([]any, 0, 5+len(q.args))
+// pageArgs are the arguments of pageSQL's statement, in its order; hour is the deep page's (nil for
+// none).
+func pageArgs(q listQuery, withLength bool, hour *keptHour, limit int, offset int64) []any {
+	args := make([]any, 0, 8+len(q.args))
 	if withLength {
 		args = append(args, q.userID)
 	}
+	if hour != nil {
+		args = append(args, q.userID, q.list, hour.hour)
+	}
 	args = append(args, q.userID)
 	args = append(args, q.args...)
-	if !before.IsZero() {
-		args = append(args, wire.DateTime(before))
+	if hour != nil {
+		args = append(args, wire.DateTime(hour.end))
 	}
 	return append(args, limit, offset)
 }
@@ -183,47 +247,4 @@ func indexHint(db *gorm.DB, index string) string {
 		return ""
 	}
 	return " FORCE INDEX (" + index + ")"
-}
-
-// seekHour finds, in one statement, the hour of q's row at offset (newest first) and the list's
-// length: that row is the (length-1-offset)th from the oldest, so it is in the last hour with rows
-// whose older (the rows in earlier hours) is not past that, which the index on (user, list, older)
-// finds in one read. It returns the start of the next hour (the rows before it, in the list's
-// order, begin with that hour's), how many rows of the list are in later hours, and the length;
-// found is false when the list is no longer than offset (the length is still read, in the
-// statement's second part: a page past the end is one statement).
-func seekHour(db *gorm.DB, q listQuery, offset int64) (before time.Time, skipped, total int64, found bool, err error) {
-	length := "SELECT " + q.count + " AS total FROM account_totals WHERE user_id = ?"
-	hint := ""
-	if isMySQL(db) {
-		hint = " FORCE INDEX (idx_list_hours_older)"
-	}
-	args := []any{q.userID, q.userID, q.list, offset, q.userID}
-	rows, err := db.Raw("SELECT * FROM (SELECT h.hour, h.n, h.older, t.total FROM ("+length+") AS t JOIN list_hours h"+hint+
-		" ON h.user_id = ? AND h.list = ? AND h.n <> 0 AND h.older <= t.total - 1 - ? ORDER BY h.older DESC LIMIT 1) AS s"+
-		" UNION ALL SELECT NULL, NULL, NULL, total FROM ("+length+") AS t", args...).Rows()
-	if err != nil {
-		return time.Time{}, 0, 0, false, err
-	}
-	defer rows.Close()
-	var hour string
-	var n, older int64
-	for rows.Next() { // the hour's row, if any, then the length's (none without a totals row)
-		var h sql.NullString
-		var hn, holder sql.NullInt64
-		if err := rows.Scan(&h, &hn, &holder, &total); err != nil {
-			return time.Time{}, 0, 0, false, unavailable(err)
-		}
-		if h.Valid {
-			hour, n, older = h.String, hn.Int64, holder.Int64
-		}
-	}
-	if err := rows.Err(); err != nil || hour == "" {
-		return time.Time{}, 0, total, false, unavailable(err)
-	}
-	start, err := time.Parse(hourLayout, hour)
-	if err != nil {
-		return time.Time{}, 0, 0, false, err
-	}
-	return start.Add(time.Hour), total - older - n, total, true, nil
 }

@@ -47,6 +47,7 @@ type Store struct {
 	settings  settingsCache    // runtime settings (setting.go)
 	endpoints endpointRegistry // endpoint numbers of the usage summaries (usage_write.go)
 	reports   reportCache      // the past days of day reports this replica read (reports.go)
+	seeks     seekCache        // the deep-page seeks this replica read (seeks.go)
 }
 
 // Options tune how Open talks to the database. Zero values take the defaults.
