@@ -134,7 +134,7 @@ func TestListQueriesUseTheirIndexes(t *testing.T) {
 		{params: []string{"mode", "orgs", "action", "list", "offset", "100"}, index: "idx_org_members_user_org"},
 		{params: []string{"mode", "orgs", "action", "members", "org_id", strconv.FormatInt(orgID, 10)}, index: "idx_org_members_org_id"},
 		{params: []string{"mode", "api_keys", "action", "list"}, index: "idx_api_keys_user_id"},
-		{params: []string{"mode", "search", "query", "site 1"}, index: "idx_instances_user_id", search: true},
+		{params: []string{"mode", "search", "query", "site 1"}, index: "idx_instances_user_search", search: true},
 		{params: []string{"mode", "search", "query", "org", "type", "organizations"}, index: "idx_org_members_user_org", search: true},
 	} {
 		sqlLog.Reset()

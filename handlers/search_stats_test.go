@@ -109,6 +109,44 @@ func TestSearch(t *testing.T) {
 	orgsPost(env, acct.Key, map[string]any{"mode": "search", "query": "alpha"}).Expect(t, 200, "Search completed successfully")
 }
 
+// Search finds an organization by its title and path as they are now, for every member: a rename
+// (title, then path) is found at once under the new name and no longer under the old, by the
+// member who made it and by one who did not (search matches copies of them kept on each
+// membership, migration 24).
+func TestSearchFollowsOrganizationChanges(t *testing.T) {
+	env := testenv.New(t, testenv.Options{})
+	admin := env.NewAccount("enterprise")
+	member := env.NewAccount("enterprise")
+	org := orgsCreate(t, env, admin.Key, map[string]any{"title": "Gamma Works", "path": "gamma-works"})
+	env.SeedMember(org, member.User.ID, false, models.PermissionMember)
+	find := func(query string) string {
+		t.Helper()
+		a := strings.Join(searchNames(t, env, admin.Key, map[string]string{"query": query, "type": "organizations"}), ",")
+		m := strings.Join(searchNames(t, env, member.Key, map[string]string{"query": query, "type": "organizations"}), ",")
+		if a != m {
+			t.Fatalf("%q: the admin finds %q, the member %q", query, a, m)
+		}
+		return a
+	}
+	if got := find("GAMMA"); got != "organization:Gamma Works" {
+		t.Fatalf("before the rename: %q", got)
+	}
+	orgsPost(env, admin.Key, map[string]any{"mode": "orgs", "action": "update", "org_id": org, "title": "Delta Force"}).
+		Expect(t, http.StatusOK, "Organization updated successfully")
+	for query, want := range map[string]string{"delta": "organization:Delta Force", "works": "organization:Delta Force" /* its path */, "gamma w": ""} {
+		if got := find(query); got != want {
+			t.Errorf("after the title changed, %q: %q, want %q", query, got, want)
+		}
+	}
+	orgsPost(env, admin.Key, map[string]any{"mode": "orgs", "action": "update", "org_id": org, "path": "epsilon"}).
+		Expect(t, http.StatusOK, "Organization updated successfully")
+	for query, want := range map[string]string{"EPSILON": "organization:Delta Force", "works": "", "force": "organization:Delta Force"} {
+		if got := find(query); got != want {
+			t.Errorf("after the path changed, %q: %q, want %q", query, got, want)
+		}
+	}
+}
+
 // Search pages like every list: its hits are one list, organizations first, then instances, each
 // by ID; a page may start among either, or straddle them. Nothing is counted (no X-Total-Count);
 // a next link says that more follow.

@@ -194,6 +194,14 @@ func apiView(t *testing.T, env *testenv.Env, f fixture, fromAPI bool) map[string
 		count("stats asleep instances", "SELECT COUNT(*) FROM instances WHERE user_id = ? AND status = 'sleep'", demoID)
 		count("stats dead instances", "SELECT COUNT(*) FROM instances WHERE user_id = ? AND status = 'dead'", demoID)
 		count("unread", "SELECT COUNT(*) FROM notifications WHERE user_id = ? AND is_read = 0", demoID)
+		// Search (migration 24 copies the names it matches): what it finds of a letter most names have.
+		count("search orgs", "SELECT COUNT(*) FROM org_members m JOIN organizations o ON o.id = m.organization_id"+
+			" WHERE m.user_id = ? AND (LOWER(o.title) LIKE '%"+searchLetter+"%' OR LOWER(o.path) LIKE '%"+searchLetter+"%')", demoID)
+		count("search instances", "SELECT COUNT(*) FROM instances WHERE user_id = ?"+
+			" AND (LOWER(instance_name) LIKE '%"+searchLetter+"%' OR LOWER(instance_path) LIKE '%"+searchLetter+"%')", demoID)
+		if out["search orgs"] == 0 || out["search instances"] == 0 {
+			t.Fatalf("the fixture has no organization or instance with %q: the search check would prove nothing", searchLetter)
+		}
 		for id, n := range f.Expect.KeyRequests {
 			out["usage key "+id] = n
 		}
@@ -242,10 +250,15 @@ func apiView(t *testing.T, env *testenv.Env, f fixture, fromAPI bool) map[string
 	}
 	out["stats spent cents"] = int64(math.Round(stats["total_spent"].(float64) * 100))
 	out["unread"] = int64(get(f.Expect.DemoKey, "mode", "notifications", "action", "unread_count").DataMap(t)["count"].(float64))
+	list("search orgs", "mode", "search", "query", strings.ToUpper(searchLetter), "type", "organizations")
+	list("search instances", "mode", "search", "query", searchLetter, "type", "instances")
 	out["demo key"] = int64(get(f.Expect.DemoKey, "mode", "profile", "action", "view").Code)
 	out["member key"] = int64(get(f.Expect.MemberKey, "mode", "profile", "action", "view").Code)
 	return out
 }
+
+// searchLetter is what the upgrade test searches for.
+const searchLetter = "e"
 
 // totalsSnapshot is every row of the kept totals, as text.
 func totalsSnapshot(t *testing.T, s *models.Store) string {

@@ -25,6 +25,7 @@ var migrations = []migration{
 	{Version: 21, Name: "api_usage_days.uncharged_count: requests refused before the limiter, left out of the day it seeds", Up: migrateUnchargedUsage},
 	{Version: 22, Name: "list_hours: a deep page finds its hour in one read", Up: listHoursStep},
 	{Version: 23, Name: "report_versions: replicas keep the past days of day reports", Up: sqlFile("0023_report_versions")},
+	{Version: 24, Name: "search copies: names lowercased on write, in indexes that hold them", Up: searchCopiesStep},
 }
 
 // migration is one numbered step.

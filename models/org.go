@@ -2,6 +2,8 @@ package models
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
@@ -21,13 +23,34 @@ type Organization struct {
 }
 
 // OrgMember is a user's membership of an organization. PermissionLevel: 3 admin, 2 manager, 1 member.
+// SearchTitle and SearchPath are the organization's title and path lowercased by the database,
+// which search matches (migration 24): filled by BeforeCreate, kept by UpdateOrg.
 type OrgMember struct {
 	ID              int64         `gorm:"primaryKey;index:idx_org_members_org_id,priority:2"`
-	OrganizationID  int64         `gorm:"not null;uniqueIndex:idx_org_member;index:idx_org_members_user_org,priority:2;index:idx_org_members_org_id,priority:1"`
-	UserID          int64         `gorm:"not null;uniqueIndex:idx_org_member;index:idx_org_members_user_org,priority:1"`
+	OrganizationID  int64         `gorm:"not null;uniqueIndex:idx_org_member;index:idx_org_members_user_org_search,priority:2;index:idx_org_members_org_id,priority:1"`
+	UserID          int64         `gorm:"not null;uniqueIndex:idx_org_member;index:idx_org_members_user_org_search,priority:1"`
 	IsAdmin         wire.Flag     `gorm:"not null;default:false"`
 	PermissionLevel int           `gorm:"not null;default:1"`
 	CreatedAt       wire.DateTime `gorm:"not null"`
+	SearchTitle     string        `gorm:"size:255;not null;default:'';index:idx_org_members_user_org_search,priority:3" json:"-"`
+	SearchPath      string        `gorm:"size:64;not null;default:'';index:idx_org_members_user_org_search,priority:4" json:"-"`
+}
+
+// BeforeCreate copies the organization's title and path, lowercased, into the membership, in the
+// statement's transaction, whichever way the membership is made (none for an organization that is
+// not there).
+func (m *OrgMember) BeforeCreate(tx *gorm.DB) error {
+	err := tx.Session(&gorm.Session{NewDB: true}).Raw("SELECT LOWER(title), LOWER(path) FROM organizations WHERE id = ?", m.OrganizationID).
+		Row().Scan(&m.SearchTitle, &m.SearchPath)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil
+	}
+	return unavailable(err)
+}
+
+// copyOrgToMembers writes the organization's title and path again into its memberships' copies.
+func copyOrgToMembers(tx *gorm.DB, orgID int64) error {
+	return tx.Exec("UPDATE org_members SET search_title = "+orgCopy("title")+", search_path = "+orgCopy("path")+" WHERE organization_id = ?", orgID).Error
 }
 
 // Permission levels of a membership.

@@ -205,6 +205,11 @@ func (s *Store) UpdateOrg(ctx context.Context, userID, orgID int64, in OrgUpdate
 			}
 			return err
 		}
+		if changes["title"] != nil || changes["path"] != nil {
+			if err := copyOrgToMembers(tx, orgID); err != nil {
+				return err
+			}
+		}
 		name := org.Title
 		if t, ok := changes["title"].(string); ok {
 			name = t

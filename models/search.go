@@ -27,15 +27,13 @@ func containsPattern(query string) string {
 	return "%" + r.Replace(strings.ToLower(query)) + "%"
 }
 
-// likeLower is the condition "the lowercased column contains the pattern". On MySQL the comparison
-// is made binary: its default collation would also ignore accents (cafe would match café), which
-// SQLite does not. Case folding is guaranteed for ASCII letters on both databases; SQLite's LOWER
-// leaves other letters as they are.
-func (s *Store) likeLower(column string) string {
-	if s.mysql {
-		return "LOWER(" + column + ") COLLATE utf8mb4_bin LIKE ? ESCAPE '" + likeEscape + "'"
-	}
-	return "LOWER(" + column + ") LIKE ? ESCAPE '" + likeEscape + "'"
+// likeAny is the condition "either of the columns contains the pattern". The columns are the
+// lowercased copies of migration 24 (LOWER by the database on write); on MySQL they compare
+// binary: its default collation would also ignore accents (cafe would match café), which SQLite
+// does not. Case folding is guaranteed for ASCII letters on both databases; SQLite's LOWER leaves
+// other letters as they are.
+func likeAny(a, b string) string {
+	return "(" + a + " LIKE ? ESCAPE '" + likeEscape + "' OR " + b + " LIKE ? ESCAPE '" + likeEscape + "')"
 }
 
 // Search finds query, case-insensitively and as a literal substring (surrounding spaces ignored), in
@@ -56,8 +54,8 @@ func (s *Store) Search(ctx context.Context, userID int64, query, scope string, p
 	tx := s.db.WithContext(ctx)
 	err := func() error {
 		orgs := func() *gorm.DB {
-			return tx.Table("org_members AS m").Joins("JOIN organizations o ON o.id = m.organization_id").Where("m.user_id = ?", userID).
-				Where("("+s.likeLower("o.title")+" OR "+s.likeLower("o.path")+")", pattern, pattern)
+			return tx.Table("org_members AS m"+indexHint(tx, "idx_org_members_user_org_search")).Joins("JOIN organizations o ON o.id = m.organization_id").
+				Where("m.user_id = ?", userID).Where(likeAny("m.search_title", "m.search_path"), pattern, pattern)
 		}
 		offset := int64(page.Offset) // into the instances, once past the organizations
 		if scope == SearchOrganizations || scope == SearchAll {
@@ -88,10 +86,10 @@ func (s *Store) Search(ctx context.Context, userID int64, query, scope string, p
 		}
 		want := page.Limit - len(out)
 		var insts []SearchResult
-		err := tx.Model(&Instance{}).
+		err := tx.Table("instances"+indexHint(tx, "idx_instances_user_search")).
 			Select("id, instance_name AS name, instance_path AS path, created_at, status").
 			Where("user_id = ?", userID).
-			Where("("+s.likeLower("instance_name")+" OR "+s.likeLower("instance_path")+")", pattern, pattern).
+			Where(likeAny("search_name", "search_path"), pattern, pattern).
 			Order("id").Limit(want + 1).Offset(int(offset)).Scan(&insts).Error
 		if err != nil {
 			return err

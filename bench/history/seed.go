@@ -228,19 +228,20 @@ func (s *seeder) organizations(ctx context.Context) error {
 		FROM seq_1_to_%d`, s.spread(n), n), s.userID, s.userID)
 }
 
-// orgMembers: org_members (organization_id, user_id, is_admin, permission_level, created_at),
-// organizations (id, admin_id, created_at), users (id, username). The account is the admin of
+// orgMembers: org_members (organization_id, user_id, is_admin, permission_level, created_at,
+// search_title, search_path), organizations (id, title, path, admin_id, created_at), users (id,
+// username). The account is the admin of
 // each of its organizations; each also has one to four of the members (distinct ones: no more
 // than there are), the first a manager, the others plain members.
 func (s *seeder) orgMembers(ctx context.Context) error {
-	err := s.exec(ctx, "org_members", `INSERT INTO org_members (organization_id, user_id, is_admin, permission_level, created_at)
-		SELECT id, admin_id, 1, 3, created_at FROM organizations WHERE admin_id = ? ORDER BY id`, s.userID)
+	err := s.exec(ctx, "org_members", `INSERT INTO org_members (organization_id, user_id, is_admin, permission_level, created_at, search_title, search_path)
+		SELECT id, admin_id, 1, 3, created_at, LOWER(title), LOWER(path) FROM organizations WHERE admin_id = ? ORDER BY id`, s.userID)
 	if err != nil {
 		return err
 	}
-	return s.exec(ctx, "org_members", fmt.Sprintf(`INSERT INTO org_members (organization_id, user_id, is_admin, permission_level, created_at)
-		SELECT o.id, m.id, 0, IF(j.seq = 0, 2, 1), o.created_at + INTERVAL (j.seq + 1) HOUR
-		FROM (SELECT id, created_at, ROW_NUMBER() OVER (ORDER BY id) - 1 AS r FROM organizations WHERE admin_id = ?) o
+	return s.exec(ctx, "org_members", fmt.Sprintf(`INSERT INTO org_members (organization_id, user_id, is_admin, permission_level, created_at, search_title, search_path)
+		SELECT o.id, m.id, 0, IF(j.seq = 0, 2, 1), o.created_at + INTERVAL (j.seq + 1) HOUR, LOWER(o.title), LOWER(o.path)
+		FROM (SELECT id, title, path, created_at, ROW_NUMBER() OVER (ORDER BY id) - 1 AS r FROM organizations WHERE admin_id = ?) o
 		JOIN seq_0_to_3 j ON j.seq <= o.r %% %d
 		JOIN (SELECT id, ROW_NUMBER() OVER (ORDER BY id) - 1 AS k FROM users WHERE username LIKE 'history-member-%%') m
 			ON m.k = (o.r * 3 + j.seq) %% %d
