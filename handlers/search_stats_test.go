@@ -145,6 +145,17 @@ func TestSearchFollowsOrganizationChanges(t *testing.T) {
 			t.Errorf("after the path changed, %q: %q, want %q", query, got, want)
 		}
 	}
+	// Renamed behind the copies' back (as a replica of an earlier version does): a recount of each
+	// member takes it in.
+	if err := env.Store.DB().Exec("UPDATE organizations SET title = 'Zeta Labs' WHERE id = ?", org).Error; err != nil {
+		t.Fatal(err)
+	}
+	if err := env.Store.Recount(context.Background(), admin.User.ID, member.User.ID); err != nil {
+		t.Fatal(err)
+	}
+	if got := find("zeta"); got != "organization:Zeta Labs" {
+		t.Errorf("after a rename behind its back and a recount: %q", got)
+	}
 }
 
 // Search pages like every list: its hits are one list, organizations first, then instances, each

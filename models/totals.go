@@ -387,8 +387,8 @@ func centsExpr(mysql bool, sum string) string {
 	return "CAST(ROUND(" + sum + " * 100) AS INTEGER)"
 }
 
-// Recount recomputes the totals, list days and spending days of the given accounts from their
-// rows, each account in a transaction of its own. It is exact while the accounts are being
+// Recount recomputes the totals, list hours and spending days of the given accounts from their
+// rows, and search's copies of their organizations' names, each account in a transaction of its own. It is exact while the accounts are being
 // changed: it first takes the lock of the account's totals row, which every change needs to add
 // its deltas, so changes committed before are in the count and changes after add to it.
 func (s *Store) Recount(ctx context.Context, userIDs ...int64) error {
@@ -472,7 +472,12 @@ func recount(tx *gorm.DB, userID int64) error {
 	if err := bumpReports(tx, userID); err != nil { // spending_days is made again
 		return err
 	}
-	return tx.Exec(spendingDaysSQL(mysql, "AND user_id = ?"), userID).Error
+	if err := tx.Exec(spendingDaysSQL(mysql, "AND user_id = ?"), userID).Error; err != nil {
+		return err
+	}
+	// Search's copies of the account's organizations (migration 24), which a replica of an earlier
+	// version does not keep.
+	return tx.Exec("UPDATE org_members SET search_title = "+orgCopy("title")+", search_path = "+orgCopy("path")+" WHERE user_id = ?", userID).Error
 }
 
 // listCountsSQL are the statements that fill table (list_hours, or migration 4's list_days) from
