@@ -6,8 +6,7 @@ package models
 // every query that used them uses the new one. Each change checks first, so on MySQL a run that
 // stopped halfway is completed by running it again.
 func listIndexesStep(s migrationStep) error {
-	m := s.db.Migrator()
-	for _, ix := range []struct{ table, name, columns string }{
+	err := createIndexes(s, []newIndex{
 		{"notifications", "idx_notifications_user_time", "`user_id`,`created_at`,`id`"},
 		{"notifications", "idx_notifications_user_unread", "`user_id`,`is_read`,`created_at`,`id`"},
 		{"invoices", "idx_invoices_user_time", "`user_id`,`created_at`,`id`"},
@@ -21,26 +20,43 @@ func listIndexesStep(s migrationStep) error {
 		{"instances", "idx_instances_user_itype", "`user_id`,`instance_type`"},
 		{"org_members", "idx_org_members_user_org", "`user_id`,`organization_id`"},
 		{"org_members", "idx_org_members_org_id", "`organization_id`,`id`"},
-	} {
-		if m.HasIndex(ix.table, ix.name) {
-			continue
-		}
-		if err := s.exec("CREATE INDEX `" + ix.name + "` ON `" + ix.table + "`(" + ix.columns + ")"); err != nil {
-			return err
-		}
+	})
+	if err != nil {
+		return err
 	}
-	for _, ix := range []struct{ table, name string }{
+	return dropIndexes(s, [][2]string{
 		{"notifications", "idx_notification_user_read"},
 		{"invoices", "idx_invoices_user_id"},
 		{"transactions", "idx_transactions_user_id"},
 		{"purchases", "idx_purchases_user_id"},
 		{"activity_logs", "idx_activity_logs_user_id"},
 		{"org_members", "idx_org_members_user_id"},
-	} {
-		if !m.HasIndex(ix.table, ix.name) {
+	})
+}
+
+// newIndex is an index a migration makes: its table, name and columns (SQL).
+type newIndex struct{ table, name, columns string }
+
+// createIndexes makes each index that is not there yet.
+func createIndexes(s migrationStep, indexes []newIndex) error {
+	for _, ix := range indexes {
+		if s.db.Migrator().HasIndex(ix.table, ix.name) {
 			continue
 		}
-		if err := m.DropIndex(ix.table, ix.name); err != nil {
+		if err := s.exec("CREATE INDEX `" + ix.name + "` ON `" + ix.table + "`(" + ix.columns + ")"); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// dropIndexes drops each index (table, name) that is still there.
+func dropIndexes(s migrationStep, indexes [][2]string) error {
+	for _, ix := range indexes {
+		if !s.db.Migrator().HasIndex(ix[0], ix[1]) {
+			continue
+		}
+		if err := s.db.Migrator().DropIndex(ix[0], ix[1]); err != nil {
 			return err
 		}
 	}

@@ -50,29 +50,14 @@ func searchCopiesStep(s migrationStep) error {
 	if err := s.exec("UPDATE org_members SET search_title = " + orgCopy("title") + ", search_path = " + orgCopy("path")); err != nil {
 		return err
 	}
-	for _, ix := range []struct{ table, name, columns string }{
+	err := createIndexes(s, []newIndex{
 		{"instances", "idx_instances_user_search", "`user_id`,`id`,`search_name`,`search_path`"},
 		{"org_members", "idx_org_members_user_org_search", "`user_id`,`organization_id`,`search_title`,`search_path`"},
-	} {
-		if m.HasIndex(ix.table, ix.name) {
-			continue
-		}
-		if err := s.exec("CREATE INDEX `" + ix.name + "` ON `" + ix.table + "`(" + ix.columns + ")"); err != nil {
-			return err
-		}
+	})
+	if err != nil {
+		return err
 	}
-	for _, ix := range []struct{ table, name string }{
-		{"instances", "idx_instances_user_id"},
-		{"org_members", "idx_org_members_user_org"},
-	} {
-		if !m.HasIndex(ix.table, ix.name) {
-			continue
-		}
-		if err := m.DropIndex(ix.table, ix.name); err != nil {
-			return err
-		}
-	}
-	return nil
+	return dropIndexes(s, [][2]string{{"instances", "idx_instances_user_id"}, {"org_members", "idx_org_members_user_org"}})
 }
 
 // orgCopy is the SQL of an org_members row's copy of its organization's column, lowercased (empty for

@@ -26,18 +26,24 @@ func usageReport(t *testing.T, s *models.Store, userID int64) (string, int64) {
 	return fmt.Sprint(days), n
 }
 
+// twoReplicas opens two Stores on one new, migrated database: two replicas of the gateway.
+func twoReplicas(t *testing.T) (a, b *models.Store) {
+	t.Helper()
+	url := testenv.EmptyDatabase(t)
+	a = testenv.OpenStore(t, url)
+	if _, err := a.Migrate(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return a, testenv.OpenStore(t, url)
+}
+
 // A replica keeps the past days of a report it read (reports.go), and never serves them once a
 // change to one of those days has committed, whichever replica made it: a late request of five
 // days ago flushed by another replica, a paid invoice dated back that a recount takes in. The
 // other replica's store is a second Store on the same database.
 func TestKeptReportsSeeEveryChangeToAPastDay(t *testing.T) {
 	ctx := context.Background()
-	url := testenv.EmptyDatabase(t)
-	a := testenv.OpenStore(t, url)
-	if _, err := a.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	b := testenv.OpenStore(t, url)
+	a, b := twoReplicas(t)
 	u := billingUser(t, a, "kept@example.com")
 	now := time.Now().UTC()
 	fiveDaysAgo := now.AddDate(0, 0, -5)

@@ -22,12 +22,7 @@ import (
 // statement (the kept seek is used), and so is the next page of a client paging on.
 func TestKeptSeeksNeverServeAWrongPage(t *testing.T) {
 	ctx := context.Background()
-	url := testenv.EmptyDatabase(t)
-	a := testenv.OpenStore(t, url)
-	if _, err := a.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	b := testenv.OpenStore(t, url)
+	a, b := twoReplicas(t)
 	u := billingUser(t, a, "seeks@example.com")
 	db := b.DB()
 	rng := rand.New(rand.NewPCG(7, 11))
