@@ -59,6 +59,14 @@ func fetchPage[T any](db *gorm.DB, seeks *seekCache, q listQuery, page wire.Page
 	if q.list != "" && offset >= seekFrom {
 		return fetchDeepPage(db, seeks, q, page, out, key)
 	}
+	return fetchOffsetPage(db, q, page, out, key)
+}
+
+// fetchOffsetPage reads the page by its offset alone, in one statement: its length comes with its
+// rows (all read in one state of the list, so the page is exact), and the statement walks the
+// list's index up to the offset.
+func fetchOffsetPage[T any](db *gorm.DB, q listQuery, page wire.Page, out *[]T, key func(*T) (wire.DateTime, int64)) (int64, error) {
+	offset := int64(page.Offset)
 	withLength := q.count != "" && q.total < 0
 	var length sql.NullInt64 // the length read with the page (NULL: no totals row yet, so 0)
 	var extra []any
@@ -116,9 +124,11 @@ func fetchDeepPage[T any](db *gorm.DB, seeks *seekCache, q listQuery, page wire.
 		seeks.drop(k, kept)
 		switch {
 		case fresh && tries >= maxPageTries:
-			// The list keeps changing under the page (each try read it anew): this page is what this
-			// request's own seek found, as a page read between two changes is.
-			return max(length.Int64, kept.length), nil
+			// The list keeps changing under the page (each try read it anew). A page whose check
+			// failed is no page of the list (its seek and its rows were read in different states:
+			// its OFFSET counts from the wrong row), so this one is read by its offset alone: exact,
+			// at the cost of walking the list's index to it.
+			return fetchOffsetPage(db, q, page, out, key)
 		case tries < maxPageTries-1 && len(*out) > 0 && upTo.Valid && upTo.Int64 == h.upTo:
 			// Only rows after the hour changed (a list growing at its head): the kept hours hold,
 			// at the length now.
@@ -130,8 +140,8 @@ func fetchDeepPage[T any](db *gorm.DB, seeks *seekCache, q listQuery, page wire.
 	}
 }
 
-// maxPageTries is how many times a deep page is read while its list changes under it before one
-// read from the request's own seek is served unchecked (the last try is always from a new seek).
+// maxPageTries is how many times a deep page is read from a seek while its list changes under it
+// (the last try is always from a new seek) before it is read by its offset alone.
 const maxPageTries = 3
 
 // readPage runs a page's statement and scans its rows into out, in the list's order, and the
