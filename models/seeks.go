@@ -135,9 +135,14 @@ func (c *seekCache) drop(k seekKey, v *keptSeek) {
 // its row at offset (newest first) on, seekRun at most. That row is the (length-1-offset)th from
 // the oldest, so it is in the last hour with rows whose older (the rows in earlier hours) is not
 // past that, which the index on (user, list, older) finds in one read; the hours after it in the
-// list's order are the next ones down that index. No hours when the list is no longer than offset
-// (the length is still read, in the statement's second part: a page past the end is one
-// statement).
+// list's order are the next ones down that index. An hour whose rows all went stays in list_hours,
+// with n = 0, until the account is recounted: such hours are read (skipping them in SQL would read
+// every one of them below the run: all of an unread list's history once every notification was
+// read) but not kept. The offset's hour comes first all the same: an empty hour has the older of
+// the next hour with rows after it, so the empty hours before the offset's share its older and are
+// earlier hours, and those after it have an older past the offset's row. No hours when the list is
+// no longer than offset (the length is still read, in the statement's second part: a page past the
+// end is one statement).
 func seekHours(db *gorm.DB, q listQuery, offset int64) (*keptSeek, error) {
 	length := "SELECT " + q.count + " AS total FROM account_totals WHERE user_id = ?"
 	hint := ""
@@ -146,7 +151,7 @@ func seekHours(db *gorm.DB, q listQuery, offset int64) (*keptSeek, error) {
 	}
 	args := []any{q.userID, q.userID, q.list, offset, q.userID}
 	rows, err := db.Raw("SELECT * FROM (SELECT h.hour, h.n, h.older, t.total FROM ("+length+") AS t JOIN list_hours h"+hint+
-		" ON h.user_id = ? AND h.list = ? AND h.n <> 0 AND h.older <= t.total - 1 - ? ORDER BY h.older DESC LIMIT "+strconv.Itoa(seekRun)+") AS s"+
+		" ON h.user_id = ? AND h.list = ? AND h.older <= t.total - 1 - ? ORDER BY h.older DESC, h.hour DESC LIMIT "+strconv.Itoa(seekRun)+") AS s"+
 		" UNION ALL SELECT NULL, NULL, NULL, total FROM ("+length+") AS t", args...).Rows()
 	if err != nil {
 		return nil, err
@@ -159,7 +164,7 @@ func seekHours(db *gorm.DB, q listQuery, offset int64) (*keptSeek, error) {
 		if err := rows.Scan(&hour, &n, &older, &kept.length); err != nil {
 			return nil, unavailable(err)
 		}
-		if !hour.Valid {
+		if !hour.Valid || n.Int64 == 0 {
 			continue
 		}
 		start, err := time.Parse(hourLayout, hour.String)
