@@ -146,17 +146,17 @@ func TestListQueriesUseTheirIndexes(t *testing.T) {
 			if !strings.HasPrefix(q, "SELECT") || strings.Contains(q, "FROM `plans`") {
 				continue // the plan cache's refresh: not the account's rows
 			}
-			for _, r := range analyze(t, env, q) {
-				used = used || strings.HasPrefix(r.key, c.index)
+			for _, r := range testenv.Analyze(t, env.Store, q) {
+				used = used || strings.HasPrefix(r.Key, c.index)
 				switch {
-				case strings.Contains(r.extra, "filesort") || strings.Contains(r.extra, "temporary"):
-					t.Errorf("%v sorts or uses a temporary table (%s on %s):\n%s", c.params, r.extra, r.table, q)
-				case r.typ == "ALL" && !strings.HasPrefix(r.table, "<derived") || r.typ == "index" && r.rRows > maxRows:
-					t.Errorf("%v scans %s whole (type %s, key %q):\n%s", c.params, r.table, r.typ, r.key, q)
-				case (r.table == "list_hours" || r.table == "h") && r.rRows > seekRun:
-					t.Errorf("%v reads %.0f hours (key %q) to find its page's hour, more than the seek's run:\n%s", c.params, r.rRows, r.key, q)
-				case !c.search && r.rRows > maxRows:
-					t.Errorf("%v reads %.0f rows of %s (key %q), more than a page and a day:\n%s", c.params, r.rRows, r.table, r.key, q)
+				case strings.Contains(r.Extra, "filesort") || strings.Contains(r.Extra, "temporary"):
+					t.Errorf("%v sorts or uses a temporary table (%s on %s):\n%s", c.params, r.Extra, r.Table, q)
+				case r.Type == "ALL" && !strings.HasPrefix(r.Table, "<derived") || r.Type == "index" && r.RRows > maxRows:
+					t.Errorf("%v scans %s whole (type %s, key %q):\n%s", c.params, r.Table, r.Type, r.Key, q)
+				case (r.Table == "list_hours" || r.Table == "h") && r.RRows > seekRun:
+					t.Errorf("%v reads %.0f hours (key %q) to find its page's hour, more than the seek's run:\n%s", c.params, r.RRows, r.Key, q)
+				case !c.search && r.RRows > maxRows:
+					t.Errorf("%v reads %.0f rows of %s (key %q), more than a page and a day:\n%s", c.params, r.RRows, r.Table, r.Key, q)
 				}
 			}
 		}
@@ -164,47 +164,4 @@ func TestListQueriesUseTheirIndexes(t *testing.T) {
 			t.Errorf("%v: no query used %s*: %q", c.params, c.index, sqlLog.ReadsWithArgs())
 		}
 	}
-}
-
-// analyzeRow is a table of a query's plan as MariaDB's ANALYZE reports it, with the rows it read.
-type analyzeRow struct {
-	table, typ, key, extra string
-	rRows                  float64
-}
-
-// analyze runs q under ANALYZE and returns its plan, table by table.
-func analyze(t *testing.T, env *testenv.Env, q string) []analyzeRow {
-	t.Helper()
-	rows, err := env.Store.DB().Raw("ANALYZE " + q).Rows()
-	if err != nil {
-		t.Fatalf("ANALYZE %s: %v", q, err)
-	}
-	defer rows.Close()
-	cols, err := rows.Columns()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out []analyzeRow
-	for rows.Next() {
-		vals := make([]any, len(cols))
-		ptrs := make([]any, len(cols))
-		for i := range vals {
-			ptrs[i] = &vals[i]
-		}
-		if err := rows.Scan(ptrs...); err != nil {
-			t.Fatal(err)
-		}
-		get := func(name string) string {
-			for i, c := range cols {
-				if c == name && vals[i] != nil {
-					return fmt.Sprintf("%s", vals[i])
-				}
-			}
-			return ""
-		}
-		r := analyzeRow{table: get("table"), typ: get("type"), key: get("key"), extra: get("Extra")}
-		r.rRows, _ = strconv.ParseFloat(get("r_rows"), 64)
-		out = append(out, r)
-	}
-	return out
 }

@@ -5,8 +5,11 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 	"time"
+
+	"gorm.io/gorm"
 
 	"sharepanel/internal/testenv"
 	"sharepanel/models"
@@ -105,5 +108,265 @@ func TestKeptSeeksNeverServeAWrongPage(t *testing.T) {
 		if n := log.ReadsMentioning("notifications"); n != 1 {
 			t.Errorf("offset %d with its seek kept: %d statements, want 1: %q", off, n, log.Reads())
 		}
+	}
+}
+
+// A deep page read while its list changes between each of its statements is still a page of the
+// list: what LIMIT/OFFSET gives over the list as it was at some moment of the request, with that
+// moment's length. Replica b changes the list (a notification at the head, then one of the rows
+// just before the page deleted) each time replica a is about to run a deep page's statement, so
+// that every check of a's page fails (its seek and its rows are read in different states); the
+// page a serves in the end must still be one of the states' pages.
+func TestDeepPageOfAListChangingBetweenItsStatements(t *testing.T) {
+	ctx := context.Background()
+	a, b := twoReplicas(t)
+	u := billingUser(t, a, "between@example.com")
+	db := b.DB()
+	// 800 notifications in one past hour, a second apart: the page at offset 600 is in it, and so is
+	// every row before the page.
+	hour := time.Now().UTC().Truncate(time.Hour).Add(-48 * time.Hour)
+	var notes []models.Notification
+	for i := range 800 {
+		notes = append(notes, models.Notification{UserID: u.ID, Title: "n", Type: "info", CreatedAt: wire.DateTime(hour.Add(time.Duration(i) * time.Second))})
+	}
+	if err := db.CreateInBatches(&notes, 200).Error; err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Recount(ctx, u.ID); err != nil {
+		t.Fatal(err)
+	}
+	const offset, limit = 600, 20
+	list := func() []int64 {
+		var ids []int64
+		if err := db.Raw("SELECT id FROM notifications WHERE user_id = ? ORDER BY created_at DESC, id DESC", u.ID).Scan(&ids).Error; err != nil {
+			t.Fatal(err)
+		}
+		return ids
+	}
+	states := [][]int64{list()} // the list after each change
+	change := func() {
+		if _, err := b.CreateNotification(ctx, u.ID, models.NewNotification{Title: "head"}); err != nil {
+			t.Fatal(err)
+		}
+		states = append(states, list())
+		before := states[len(states)-1][offset-5] // a row before the page, in the page's hour
+		if err := b.DeleteNotification(ctx, u.ID, before); err != nil {
+			t.Fatal(err)
+		}
+		states = append(states, list())
+	}
+	between := false
+	err := a.DB().Callback().Row().Before("gorm:row").Register("test:change_between", func(tx *gorm.DB) {
+		if between && strings.Contains(tx.Statement.SQL.String(), "rows_up_to") { // a deep page's rows, after its hour was found
+			change()
+		}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	between = true
+	got, total, err := a.ListNotifications(ctx, u.ID, false, wire.Page{Limit: limit, Offset: offset})
+	between = false
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := []int64{}
+	for _, n := range got {
+		ids = append(ids, n.ID)
+	}
+	for _, s := range states {
+		if slices.Equal(ids, s[offset:offset+limit]) && total == int64(len(s)) {
+			return
+		}
+	}
+	final := states[len(states)-1]
+	t.Fatalf("after %d changes: ids %v of %d, which is no state's page at offset %d; the last state's is %v of %d",
+		len(states)-1, ids, total, offset, final[offset:offset+limit], len(final))
+}
+
+// Deep pages stay exact, as LIMIT/OFFSET over the list in the state it had when the page's last
+// statement ran, when replica b changes the lists just before some of replica a's statements (its
+// seeks and its pages, with probability 0, 0.2, 0.5 or 0.9): notifications at the head, deleted,
+// read, added to past hours (behind the totals' back, recounted), invoices created, paid and marked
+// overdue. Pages of every seeking list and filter, at offsets from 500 on, the next page after the
+// last often (kept seeks), limits 1 to 500; past hours include rows exactly on the hour.
+func TestDeepPagesStayExactUnderWritesBetweenTheirStatements(t *testing.T) {
+	ctx := context.Background()
+	a, b := twoReplicas(t)
+	u := billingUser(t, a, "interleaved@example.com")
+	db := b.DB()
+	rng := rand.New(rand.NewPCG(7, 5))
+	start := time.Now().UTC().Truncate(time.Hour).Add(-200 * time.Hour)
+	statuses := []string{"pending", "paid", "overdue"}
+	past := func(n int) {
+		var notes []models.Notification
+		var invs []models.Invoice
+		for range n {
+			at := start.Add(time.Duration(rng.IntN(190*60)) * time.Minute) // by the minute: rows share their second
+			if rng.IntN(4) == 0 {
+				at = start.Add(time.Duration(rng.IntN(190)) * time.Hour) // on the hour exactly
+			}
+			notes = append(notes, models.Notification{UserID: u.ID, Title: "n", Type: "info", IsRead: wire.Flag(rng.IntN(3) == 0), CreatedAt: wire.DateTime(at)})
+			invs = append(invs, models.Invoice{UserID: u.ID, InvoiceNumber: fmt.Sprintf("INV-T-%d-%d", len(notes), rng.Uint64()), TotalAmount: 100, Status: statuses[rng.IntN(3)], CreatedAt: wire.DateTime(at)})
+		}
+		if err := db.CreateInBatches(&notes, 200).Error; err != nil {
+			t.Fatal(err)
+		}
+		if err := db.CreateInBatches(&invs, 200).Error; err != nil {
+			t.Fatal(err)
+		}
+		if err := b.Recount(ctx, u.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	past(1500)
+	anyID := func(table string) int64 {
+		var id int64
+		db.Raw("SELECT id FROM "+table+" WHERE user_id = ? ORDER BY id LIMIT 1 OFFSET ?", u.ID, rng.IntN(1200)).Scan(&id)
+		return id
+	}
+	write := func() { // errors (a row already deleted, an invoice already paid) change nothing
+		switch rng.IntN(7) {
+		case 0:
+			b.CreateNotification(ctx, u.ID, models.NewNotification{Title: "x"})
+		case 1:
+			b.DeleteNotification(ctx, u.ID, anyID("notifications"))
+		case 2:
+			b.MarkNotificationRead(ctx, u.ID, anyID("notifications"))
+		case 3:
+			past(1 + rng.IntN(3))
+		case 4:
+			b.CreateInvoice(ctx, u.ID, 100, statuses[rng.IntN(3)])
+		case 5:
+			b.MarkInvoicePaid(ctx, anyID("invoices"))
+		case 6:
+			b.MarkInvoiceOverdue(ctx, anyID("invoices"))
+		}
+	}
+	var p float64
+	err := a.DB().Callback().Row().Before("gorm:row").Register("test:zz", func(tx *gorm.DB) {
+		s := tx.Statement.SQL.String()
+		if (strings.Contains(s, "list_hours") || strings.Contains(s, "list_length")) && rng.Float64() < p {
+			for range 1 + rng.IntN(2) {
+				write()
+			}
+		}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	type lst struct {
+		name  string
+		table string
+		where string
+		args  []any
+		read  func(page wire.Page) ([]int64, int64, error)
+	}
+	idsOf := func(n int, id func(int) int64) []int64 {
+		out := []int64{}
+		for i := range n {
+			out = append(out, id(i))
+		}
+		return out
+	}
+	var lists []lst
+	lists = append(lists, lst{"notifications", "notifications", "", nil, func(pg wire.Page) ([]int64, int64, error) {
+		r, tot, err := a.ListNotifications(ctx, u.ID, false, pg)
+		return idsOf(len(r), func(i int) int64 { return r[i].ID }), tot, err
+	}}, lst{"unread", "notifications", " AND is_read = ?", []any{false}, func(pg wire.Page) ([]int64, int64, error) {
+		r, tot, err := a.ListNotifications(ctx, u.ID, true, pg)
+		return idsOf(len(r), func(i int) int64 { return r[i].ID }), tot, err
+	}})
+	for _, st := range append([]string{""}, statuses...) {
+		where, args := "", []any(nil)
+		if st != "" {
+			where, args = " AND status = ?", []any{st}
+		}
+		lists = append(lists, lst{"invoices " + st, "invoices", where, args, func(pg wire.Page) ([]int64, int64, error) {
+			r, tot, err := a.ListInvoices(ctx, u.ID, st, pg)
+			return idsOf(len(r), func(i int) int64 { return r[i].ID }), tot, err
+		}})
+	}
+	offs := map[string]int{}
+	for round := range 600 {
+		p = []float64{0, 0.2, 0.5, 0.9}[round%4]
+		l := lists[rng.IntN(len(lists))]
+		off, ok := offs[l.name]
+		if !ok || rng.IntN(3) == 0 {
+			off = 500 + rng.IntN(1200)
+		}
+		limit := []int{1, 7, 50, 500}[rng.IntN(4)]
+		got, total, err := l.read(wire.Page{Limit: limit, Offset: off})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var all []int64
+		db.Raw("SELECT id FROM "+l.table+" WHERE user_id = ?"+l.where+" ORDER BY created_at DESC, id DESC", append([]any{u.ID}, l.args...)...).Scan(&all)
+		want := all[min(off, len(all)):min(off+limit, len(all))]
+		if !slices.Equal(got, want) || total != int64(len(all)) {
+			t.Fatalf("round %d p %.1f %s offset %d limit %d: %v of %d, want %v of %d", round, p, l.name, off, limit, got, total, want, len(all))
+		}
+		offs[l.name] = off + limit
+	}
+}
+
+// A seek reads at most its run of hours (seekRun, 16) whatever hours the list has left empty:
+// list_hours keeps an hour whose rows all went (n = 0) until the account is recounted, and an
+// account that marked every notification read has its whole history of unread hours empty. Here
+// 3,000 hours of unread notifications were marked read, then 700 came in the current hour; a deep
+// page of the unread ones seeks in a list of one hour. MariaDB only: ANALYZE reports the rows each
+// table of the seek read.
+func TestASeekReadsItsRunOfHoursWhateverHoursAreEmpty(t *testing.T) {
+	if !testenv.IsMySQL() {
+		t.Skip("ANALYZE of the seek runs on MariaDB (SHAREPANEL_TEST_MYSQL_URL)")
+	}
+	ctx := context.Background()
+	s := testenv.NewStore(t)
+	u := billingUser(t, s, "empty-hours@example.com")
+	db := s.DB()
+	start := time.Now().UTC().Truncate(time.Hour).Add(-3000 * time.Hour)
+	var notes []models.Notification
+	for i := range 3000 {
+		notes = append(notes, models.Notification{UserID: u.ID, Title: "n", Type: "info", CreatedAt: wire.DateTime(start.Add(time.Duration(i) * time.Hour))})
+	}
+	if err := db.CreateInBatches(&notes, 500).Error; err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Recount(ctx, u.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.MarkAllNotificationsRead(ctx, u.ID); err != nil {
+		t.Fatal(err)
+	}
+	for range 700 {
+		if _, err := s.CreateNotification(ctx, u.ID, models.NewNotification{Title: "new"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := db.Exec("ANALYZE TABLE list_hours").Error; err != nil {
+		t.Fatal(err)
+	}
+	log := testenv.LogSQL(t, s)
+	if _, _, err := s.ListNotifications(ctx, u.ID, true, wire.Page{Limit: 10, Offset: 600}); err != nil {
+		t.Fatal(err)
+	}
+	seeks := 0
+	for _, q := range log.ReadsWithArgs() {
+		if !strings.Contains(q, "list_hours") || strings.Contains(q, "rows_up_to") {
+			continue // not the seek
+		}
+		seeks++
+		hours := 0.0
+		for _, r := range testenv.Analyze(t, s, q) {
+			if r.Table != "account_totals" && !strings.HasPrefix(r.Table, "<") {
+				hours += r.RRows
+			}
+		}
+		if hours > 17 { // the run, and the offset's hour found first
+			t.Errorf("the seek reads %.0f hours of list_hours, more than its run:\n%s", hours, q)
+		}
+	}
+	if seeks != 1 {
+		t.Fatalf("%d seeks, want 1: %q", seeks, log.Reads())
 	}
 }
