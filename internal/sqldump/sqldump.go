@@ -78,12 +78,16 @@ func (d Dumper) create(table string) (string, error) {
 	return autoIncrement.ReplaceAllString(row.CreateTable, ""), nil
 }
 
-// rows writes an INSERT per row, ordered by the first column (the primary key).
+// rows writes an INSERT per row, ordered by the first column (the primary key). Columns the
+// database generates (instances.search_name, search_path) are left out: loading the rows makes
+// them again, and MySQL refuses a value for one (error 1906). SQLite's table_info does not list
+// them; MySQL's information_schema does, with their expression (NULL or empty for other columns).
 func (d Dumper) rows(table string, w *strings.Builder) error {
 	var columns []string
 	q := "SELECT name FROM pragma_table_info(?) ORDER BY cid"
 	if d.MySQL {
-		q = "SELECT column_name FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = ? ORDER BY ordinal_position"
+		q = "SELECT column_name FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = ?" +
+			" AND COALESCE(generation_expression, '') = '' ORDER BY ordinal_position"
 	}
 	if err := d.DB.Raw(q, table).Scan(&columns).Error; err != nil {
 		return err
