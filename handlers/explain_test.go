@@ -130,12 +130,12 @@ func TestListQueriesUseTheirIndexes(t *testing.T) {
 		{params: []string{"mode", "instances", "action", "list", "status", "dead"}, index: "idx_instances_user_status_time"},
 		{params: []string{"mode", "instances", "action", "list", "type", "SMS"}, index: "idx_instances_user_type_time"},
 		{params: []string{"mode", "instances", "action", "list", "type", "SNCS", "status", "sleep", "offset", "10"}, index: "idx_instances_user_"},
-		{params: []string{"mode", "orgs", "action", "list"}, index: "idx_org_members_user_org"},
-		{params: []string{"mode", "orgs", "action", "list", "offset", "100"}, index: "idx_org_members_user_org"},
+		{params: []string{"mode", "orgs", "action", "list"}, index: "idx_org_members_user_org_search"},
+		{params: []string{"mode", "orgs", "action", "list", "offset", "100"}, index: "idx_org_members_user_org_search"},
 		{params: []string{"mode", "orgs", "action", "members", "org_id", strconv.FormatInt(orgID, 10)}, index: "idx_org_members_org_id"},
 		{params: []string{"mode", "api_keys", "action", "list"}, index: "idx_api_keys_user_id"},
 		{params: []string{"mode", "search", "query", "site 1"}, index: "idx_instances_user_search", search: true},
-		{params: []string{"mode", "search", "query", "org", "type", "organizations"}, index: "idx_org_members_user_org", search: true},
+		{params: []string{"mode", "search", "query", "org", "type", "organizations"}, index: "idx_org_members_user_org_search", search: true},
 	} {
 		sqlLog.Reset()
 		if res := callAs(env, acct, c.params...); res.Code != http.StatusOK || len(res.DataList(t)) == 0 {

@@ -38,9 +38,15 @@ type OrgMember struct {
 
 // BeforeCreate copies the organization's title and path, lowercased, into the membership, in the
 // statement's transaction, whichever way the membership is made (none for an organization that is
-// not there).
+// not there). On MySQL the read locks the organization's row (shared) until the transaction ends,
+// so that a rename cannot commit between it and the membership: the rename's rewrite of the
+// copies (UpdateOrg) would miss the new row.
 func (m *OrgMember) BeforeCreate(tx *gorm.DB) error {
-	err := tx.Session(&gorm.Session{NewDB: true}).Raw("SELECT LOWER(title), LOWER(path) FROM organizations WHERE id = ?", m.OrganizationID).
+	lock := ""
+	if isMySQL(tx) {
+		lock = " LOCK IN SHARE MODE"
+	}
+	err := tx.Session(&gorm.Session{NewDB: true}).Raw("SELECT LOWER(title), LOWER(path) FROM organizations WHERE id = ?"+lock, m.OrganizationID).
 		Row().Scan(&m.SearchTitle, &m.SearchPath)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil
