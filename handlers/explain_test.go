@@ -164,4 +164,19 @@ func TestListQueriesUseTheirIndexes(t *testing.T) {
 			t.Errorf("%v: no query used %s*: %q", c.params, c.index, sqlLog.ReadsWithArgs())
 		}
 	}
+
+	// stats instances counts the account's instance types from one index entry per type, not one per
+	// instance (600 here, of 2 types).
+	sqlLog.Reset()
+	callAs(env, acct, "mode", "stats", "type", "instances").Expect(t, http.StatusOK, "Instance statistics retrieved successfully")
+	for _, q := range sqlLog.ReadsWithArgs() {
+		if !strings.Contains(q, "instance_type") {
+			continue
+		}
+		for _, r := range testenv.Analyze(t, env.Store, q) {
+			if r.Table == "instances" && r.RRows > 10 {
+				t.Errorf("stats instances reads %.0f index entries of instances (key %q, %s) to count 2 types:\n%s", r.RRows, r.Key, r.Extra, q)
+			}
+		}
+	}
 }

