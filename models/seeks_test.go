@@ -370,3 +370,51 @@ func TestASeekReadsItsRunOfHoursWhateverHoursAreEmpty(t *testing.T) {
 		t.Fatalf("%d seeks, want 1: %q", seeks, log.Reads())
 	}
 }
+
+// What a deep page costs the store against a first page of the same list (a year of activity,
+// 60,000 entries, a page of 50): with its seek kept (the same deep page again), paging on from a
+// deep page (the next pages, each 50 rows further: the kept run serves most of them), and at a new
+// place each time (a seek per page, two statements).
+//
+//	go test ./models -run '^$' -bench DeepPage -benchtime 2000x
+//	SHAREPANEL_TEST_MYSQL_URL=mysql://… go test ./models -run '^$' -bench DeepPage -benchtime 2000x
+func BenchmarkDeepPage(b *testing.B) {
+	ctx := context.Background()
+	s := testenv.NewStore(b)
+	u, err := s.CreateAccount(ctx, models.NewAccount{Email: "deep@example.com", Password: "password-1234", PlanName: "pro"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	const n = 60_000
+	start := time.Now().UTC().Truncate(time.Hour).AddDate(-1, 0, 0)
+	acts := make([]models.Activity, n)
+	for i := range acts {
+		acts[i] = models.Activity{UserID: u.ID, Action: "x", CreatedAt: wire.DateTime(start.Add(time.Duration(i) * (365 * 24 * time.Hour / n)))}
+	}
+	if err := s.DB().CreateInBatches(&acts, 1000).Error; err != nil {
+		b.Fatal(err)
+	}
+	if err := s.Recount(ctx, u.ID); err != nil {
+		b.Fatal(err)
+	}
+	for _, c := range []struct {
+		name   string
+		offset func(i int) int
+	}{
+		{"first page", func(int) int { return 0 }},
+		{"kept seek", func(int) int { return 40_000 }},
+		{"paging on", func(i int) int { return 1_000 + 50*(i%1_000) }},
+		{"new place", func(i int) int { return 1_000 + (i*7_919)%(n-2_000) }},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			i := 0
+			for b.Loop() {
+				page, _, err := s.ListActivity(ctx, u.ID, wire.Page{Limit: 50, Offset: c.offset(i)})
+				if err != nil || len(page) != 50 {
+					b.Fatal(len(page), err)
+				}
+				i++
+			}
+		})
+	}
+}
