@@ -54,7 +54,7 @@ type listQuery struct {
 //
 // A first page is one statement (its length comes with its rows); so is a deep one whose seek the
 // replica kept (seeks.go), and a deep one it did not two: its hours and the length, then the page.
-func fetchPage[T any](db *gorm.DB, seeks *seekCache, q listQuery, page wire.Page, out *[]T, key func(*T) (wire.DateTime, int64)) (int64, error) {
+func fetchPage[T any](db *gorm.DB, seeks *keptCache[seekKey, *keptSeek], q listQuery, page wire.Page, out *[]T, key func(*T) (wire.DateTime, int64)) (int64, error) {
 	offset := int64(page.Offset)
 	if q.list != "" && offset >= seekFrom {
 		return fetchDeepPage(db, seeks, q, page, out, key)
@@ -89,10 +89,10 @@ func fetchOffsetPage[T any](db *gorm.DB, q listQuery, page wire.Page, out *[]T, 
 // fetchDeepPage reads a page of q from seekFrom rows on: from the hour that holds its offset, which
 // the replica's kept seek of the list gives or a new seek finds, checked by the page's statement
 // itself (seeks.go).
-func fetchDeepPage[T any](db *gorm.DB, seeks *seekCache, q listQuery, page wire.Page, out *[]T, key func(*T) (wire.DateTime, int64)) (int64, error) {
+func fetchDeepPage[T any](db *gorm.DB, seeks *keptCache[seekKey, *keptSeek], q listQuery, page wire.Page, out *[]T, key func(*T) (wire.DateTime, int64)) (int64, error) {
 	offset := int64(page.Offset)
 	k := seekKey{q.userID, q.list}
-	kept := seeks.get(k)
+	kept, _ := seeks.get(k)
 	for tries := 1; ; tries++ {
 		fresh := kept == nil
 		if fresh {
@@ -117,7 +117,7 @@ func fetchDeepPage[T any](db *gorm.DB, seeks *seekCache, q listQuery, page wire.
 		}
 		if len(*out) > 0 && length.Valid && upTo.Valid && length.Int64-upTo.Int64 == later {
 			if fresh {
-				seeks.put(k, kept, true)
+				seeks.put(k, kept, joinKept)
 			}
 			return length.Int64, nil
 		}
@@ -133,7 +133,7 @@ func fetchDeepPage[T any](db *gorm.DB, seeks *seekCache, q listQuery, page wire.
 			// Only rows after the hour changed (a list growing at its head): the kept hours hold,
 			// at the length now.
 			kept = &keptSeek{length: length.Int64, hours: kept.hours}
-			seeks.put(k, kept, false)
+			seeks.put(k, kept, nil)
 		default:
 			kept = nil
 		}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"slices"
-	"sync"
 	"time"
 
 	"gorm.io/gorm"
@@ -14,10 +13,10 @@ import (
 // Day reports over long periods (issue 11): analytics usage and analytics spending answer a row per
 // day, up to 366 of them, read from one summary row per day (api_usage_days, spending_days). The
 // days before yesterday hardly ever change, so a replica keeps the rows it read of an account's
-// past days (reportCache) and reads only yesterday and today again, with the account's report
-// version: every change to a day before the writer's today (a flush that brings a late request, a
-// payment dated back, a recount, the demo, an account deleted) adds to report_versions in its own
-// transaction, and a version the replica did not read with its rows sends it back to the database
+// past days (Store.reports, a keptCache) and reads only yesterday and today again, with the
+// account's report version: every change to a day before the writer's today (a flush that brings
+// a late request, a payment dated back, a recount, the demo, an account deleted) adds to
+// report_versions in its own transaction, and a version the replica did not read with its rows sends it back to the database
 // for all of them. So a kept row is never served once a change to its day has committed anywhere,
 // however many replicas there are. Deleting an account adds to the report epoch, which every kept
 // report is read with too: an account id used again (SQLite) never finds the kept rows of the
@@ -92,51 +91,11 @@ type keptReport[T any] struct {
 	rows          []T
 }
 
-// reportCache is a replica's kept reports. Entries are replaced whole, never changed.
-type reportCache struct {
-	mu      sync.Mutex
-	entries map[reportKey]any // *keptReport[UsageDay] or *keptReport[SpendingDay]
-	days    int               // rows kept, all entries together
-}
+// keptSize is what a kept report counts toward maxKeptReportDays: its rows, and one.
+func (r *keptReport[T]) keptSize() int { return 1 + len(r.rows) }
 
-func (c *reportCache) get(k reportKey) any {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.entries[k]
-}
-
-func (c *reportCache) put(k reportKey, v any) {
-	rows := keptRows(v)
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.entries == nil {
-		c.entries = map[reportKey]any{}
-	}
-	if old, ok := c.entries[k]; ok {
-		c.days -= keptRows(old)
-		delete(c.entries, k)
-	}
-	for key, e := range c.entries { // over the bound: drop whichever come first
-		if c.days+rows <= maxKeptReportDays {
-			break
-		}
-		c.days -= keptRows(e)
-		delete(c.entries, key)
-	}
-	c.entries[k] = v
-	c.days += rows
-}
-
-// keptRows is what an entry counts toward maxKeptReportDays: its rows, and one.
-func keptRows(e any) int {
-	switch r := e.(type) {
-	case *keptReport[UsageDay]:
-		return 1 + len(r.rows)
-	case *keptReport[SpendingDay]:
-		return 1 + len(r.rows)
-	}
-	return 1
-}
+// reportEntry is a kept report: *keptReport[UsageDay] or *keptReport[SpendingDay].
+type reportEntry interface{ keptSize() int }
 
 // dayReport reads the rows of an account's report over period days, from the day since on, newest
 // first: over more than keepFrom days, the days before yesterday from the replica's kept rows when
@@ -153,7 +112,8 @@ func dayReport[T any](ctx context.Context, s *Store, kind reportKind, userID int
 	now := time.Now().UTC()
 	yesterday := utcDay(now.AddDate(0, 0, -1))
 	key := reportKey{kind, userID}
-	kept, _ := s.reports.get(key).(*keptReport[T])
+	entry, _ := s.reports.get(key)
+	kept, _ := entry.(*keptReport[T])
 	if kept != nil && (kept.since > since || now.Sub(kept.read) > reportTTL || kept.before > yesterday) {
 		kept = nil
 	}
@@ -180,7 +140,7 @@ func dayReport[T any](ctx context.Context, s *Store, kind reportKind, userID int
 		}
 	}
 	past := slices.DeleteFunc(slices.Clone(rows), func(r T) bool { return dayOf(&r) >= yesterday })
-	s.reports.put(key, &keptReport[T]{version: version, since: since, before: yesterday, read: now, rows: past})
+	s.reports.put(key, &keptReport[T]{version: version, since: since, before: yesterday, read: now, rows: past}, nil)
 	return rows, nil
 }
 

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"slices"
 	"strconv"
-	"sync"
 	"time"
 
 	"gorm.io/gorm"
@@ -68,43 +67,16 @@ func (k *keptSeek) locate(offset int64) (keptHour, int64, bool) {
 	return keptHour{}, 0, false
 }
 
-// seekCache is a replica's kept seeks.
-type seekCache struct {
-	mu      sync.Mutex
-	entries map[seekKey]*keptSeek
-	hours   int // kept, all entries together
-}
+// keptSize is what a kept seek counts toward maxKeptSeekHours: its hours, and one.
+func (k *keptSeek) keptSize() int { return 1 + len(k.hours) }
 
-func (c *seekCache) get(k seekKey) *keptSeek {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.entries[k]
-}
-
-// put keeps v as k's seek. A fresh seek (joinKept) of a list whose kept one was read at the same
-// length is joined with it: its hours first, then the kept ones it does not have.
-func (c *seekCache) put(k seekKey, v *keptSeek, joinKept bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.entries == nil {
-		c.entries = map[seekKey]*keptSeek{}
+// joinKept is a fresh seek joined with the one kept before it when both were read at the same
+// length: its hours first, then the kept ones it does not have.
+func joinKept(fresh, kept *keptSeek) *keptSeek {
+	if kept.length != fresh.length {
+		return fresh
 	}
-	if old, ok := c.entries[k]; ok {
-		if joinKept && old.length == v.length {
-			v = &keptSeek{length: v.length, hours: joinHours(v.hours, old.hours)}
-		}
-		c.hours -= 1 + len(old.hours)
-		delete(c.entries, k)
-	}
-	for key, e := range c.entries { // over the bound: drop whichever come first
-		if c.hours+1+len(v.hours) <= maxKeptSeekHours {
-			break
-		}
-		c.hours -= 1 + len(e.hours)
-		delete(c.entries, key)
-	}
-	c.entries[k] = v
-	c.hours += 1 + len(v.hours)
+	return &keptSeek{length: fresh.length, hours: joinHours(fresh.hours, kept.hours)}
 }
 
 // joinHours is the hours of fresh, then those of kept that fresh does not have, maxSeekHours at most.
@@ -119,16 +91,6 @@ func joinHours(fresh, kept []keptHour) []keptHour {
 		}
 	}
 	return out
-}
-
-// drop forgets k's kept seek if it is still v (another request may have kept a newer one).
-func (c *seekCache) drop(k seekKey, v *keptSeek) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.entries[k] == v {
-		c.hours -= 1 + len(v.hours)
-		delete(c.entries, k)
-	}
 }
 
 // seekHours reads, in one statement, q's length and the hours of q's list from the one that holds

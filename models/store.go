@@ -44,10 +44,10 @@ type Store struct {
 	// Redis): see Invalidate.
 	Broadcast Broadcaster
 
-	settings  settingsCache    // runtime settings (setting.go)
-	endpoints endpointRegistry // endpoint numbers of the usage summaries (usage_write.go)
-	reports   reportCache      // the past days of day reports this replica read (reports.go)
-	seeks     seekCache        // the deep-page seeks this replica read (seeks.go)
+	settings  settingsCache                     // runtime settings (setting.go)
+	endpoints endpointRegistry                  // endpoint numbers of the usage summaries (usage_write.go)
+	reports   keptCache[reportKey, reportEntry] // the past days of day reports this replica read (reports.go)
+	seeks     keptCache[seekKey, *keptSeek]     // the deep-page seeks this replica read (seeks.go)
 }
 
 // Options tune how Open talks to the database. Zero values take the defaults.
@@ -118,7 +118,8 @@ func OpenWith(ctx context.Context, rawURL string, log *slog.Logger, opts Options
 	if err != nil {
 		return nil, err
 	}
-	s := &Store{db: db, log: log, mysql: d.mysql, PasswordCost: bcrypt.DefaultCost, DefaultCurrency: wire.DefaultCurrency}
+	s := &Store{db: db, log: log, mysql: d.mysql, PasswordCost: bcrypt.DefaultCost, DefaultCurrency: wire.DefaultCurrency,
+		reports: newKeptCache[reportKey, reportEntry](maxKeptReportDays), seeks: newKeptCache[seekKey, *keptSeek](maxKeptSeekHours)}
 	if d.mysql {
 		// A bounded pool whose connections retire well before the server's wait_timeout.
 		sqlDB.SetMaxOpenConns(64)
