@@ -16,8 +16,8 @@ import (
 // past days (Store.reports, a keptCache) and reads only yesterday and today again, with the
 // account's report version: every change to a day before the writer's today (a flush that brings
 // a late request, a payment dated back, a recount, the demo, an account deleted) adds to
-// report_versions in its own transaction, and a version the replica did not read with its rows sends it back to the database
-// for all of them. So a kept row is never served once a change to its day has committed anywhere,
+// report_versions in its own transaction, and a version the replica did not read with its rows
+// sends it back to the database for all of them. So a kept row is never served once a change to its day has committed anywhere,
 // however many replicas there are. Deleting an account adds to the report epoch, which every kept
 // report is read with too: an account id used again (SQLite) never finds the kept rows of the
 // account it had before. A kept report is also dropped after reportTTL, which bounds what a writer
