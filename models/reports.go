@@ -14,15 +14,15 @@ import (
 // day, up to 366 of them, read from one summary row per day (api_usage_days, spending_days). The
 // days before yesterday hardly ever change, so a replica keeps the rows it read of an account's
 // past days (Store.reports, a keptCache) and reads only yesterday and today again, with the
-// account's report version: every change to a day before the writer's today (a flush that brings
-// a late request, a payment dated back, a recount, the demo, an account deleted) adds to
+// account's report version: every change to a day before the writer's today (a flush that brings a
+// late request, a payment dated back, a recount, the demo, an account deleted) adds to
 // report_versions in its own transaction, and a version the replica did not read with its rows
-// sends it back to the database for all of them. So a kept row is never served once a change to its day has committed anywhere,
-// however many replicas there are. Deleting an account adds to the report epoch, which every kept
-// report is read with too: an account id used again (SQLite) never finds the kept rows of the
-// account it had before. A kept report is also dropped after reportTTL, which bounds what a writer
-// that does not know the versions (a replica of an earlier version during a rolling upgrade, SQL
-// by hand) could leave unseen.
+// sends it back to the database for all of them. So a kept row is never served once a change to its
+// day has committed anywhere, however many replicas there are. Deleting an account adds to the
+// report epoch, which every kept report is read with too: an account id used again (SQLite) never
+// finds the kept rows of the account it had before. A kept report is also dropped after reportTTL,
+// which bounds what a writer that does not know the versions (a replica of an earlier version
+// during a rolling upgrade, SQL by hand) could leave unseen.
 
 // ReportVersion is an account's report version: how many changes its past report days have had
 // (none without a row).
