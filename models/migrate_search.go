@@ -47,7 +47,7 @@ func searchCopiesStep(s migrationStep) error {
 			}
 		}
 	}
-	if err := s.exec("UPDATE org_members SET search_title = " + orgCopy("title") + ", search_path = " + orgCopy("path")); err != nil {
+	if err := s.exec(copyOrgNamesSQL + "1 = 1"); err != nil {
 		return err
 	}
 	err := createIndexes(s, []newIndex{
@@ -60,8 +60,10 @@ func searchCopiesStep(s migrationStep) error {
 	return dropIndexes(s, [][2]string{{"instances", "idx_instances_user_id"}, {"org_members", "idx_org_members_user_org"}})
 }
 
-// orgCopy is the SQL of an org_members row's copy of its organization's column, lowercased (empty for
-// a membership whose organization is gone).
-func orgCopy(column string) string {
-	return "COALESCE((SELECT LOWER(o." + column + ") FROM organizations o WHERE o.id = org_members.organization_id), '')"
-}
+// copyOrgNamesSQL writes the memberships' copies of their organization's title and path again,
+// lowercased (empty for a membership whose organization is gone), for the memberships the
+// condition that follows it selects.
+const copyOrgNamesSQL = "UPDATE org_members SET" +
+	" search_title = COALESCE((SELECT LOWER(o.title) FROM organizations o WHERE o.id = org_members.organization_id), '')," +
+	" search_path = COALESCE((SELECT LOWER(o.path) FROM organizations o WHERE o.id = org_members.organization_id), '')" +
+	" WHERE "

@@ -56,7 +56,7 @@ func (m *OrgMember) BeforeCreate(tx *gorm.DB) error {
 
 // copyOrgToMembers writes the organization's title and path again into its memberships' copies.
 func copyOrgToMembers(tx *gorm.DB, orgID int64) error {
-	return tx.Exec("UPDATE org_members SET search_title = "+orgCopy("title")+", search_path = "+orgCopy("path")+" WHERE organization_id = ?", orgID).Error
+	return tx.Exec(copyOrgNamesSQL+"organization_id = ?", orgID).Error
 }
 
 // Permission levels of a membership.

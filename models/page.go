@@ -180,7 +180,7 @@ func pageSQL(db *gorm.DB, q listQuery, shape pageShape) string {
 	var b strings.Builder
 	b.WriteString("SELECT t.*")
 	if shape.withLength {
-		b.WriteString(", (SELECT " + q.count + " FROM account_totals WHERE user_id = ?) AS list_length")
+		b.WriteString(", (" + q.lengthSQL() + ") AS list_length")
 	}
 	if shape.deep {
 		b.WriteString(", (SELECT older + n FROM list_hours WHERE user_id = ? AND list = ? AND hour = ?) AS rows_up_to")
@@ -237,10 +237,15 @@ func pageArgs(q listQuery, withLength bool, hour *keptHour, limit int, offset in
 	return append(args, limit, offset)
 }
 
+// lengthSQL is the SQL of q's length in the account's totals row (one placeholder: the account).
+func (q listQuery) lengthSQL() string {
+	return "SELECT " + q.count + " AS total FROM account_totals WHERE user_id = ?"
+}
+
 // listLength reads q's length from the account's totals (0 when it has none yet).
 func listLength(db *gorm.DB, q listQuery) (int64, error) {
 	var n sql.NullInt64
-	err := db.Raw("SELECT "+q.count+" FROM account_totals WHERE user_id = ?", q.userID).Row().Scan(&n)
+	err := db.Raw(q.lengthSQL(), q.userID).Row().Scan(&n)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, nil
 	}

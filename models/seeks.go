@@ -106,7 +106,7 @@ func joinHours(fresh, kept []keptHour) []keptHour {
 // no longer than offset (the length is still read, in the statement's second part: a page past the
 // end is one statement).
 func seekHours(db *gorm.DB, q listQuery, offset int64) (*keptSeek, error) {
-	length := "SELECT " + q.count + " AS total FROM account_totals WHERE user_id = ?"
+	length := q.lengthSQL()
 	hint := ""
 	if isMySQL(db) {
 		hint = " FORCE INDEX (idx_list_hours_older)"

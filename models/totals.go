@@ -388,9 +388,10 @@ func centsExpr(mysql bool, sum string) string {
 }
 
 // Recount recomputes the totals, list hours and spending days of the given accounts from their
-// rows, and search's copies of their organizations' names, each account in a transaction of its own. It is exact while the accounts are being
-// changed: it first takes the lock of the account's totals row, which every change needs to add
-// its deltas, so changes committed before are in the count and changes after add to it.
+// rows, and search's copies of their organizations' names, each account in a transaction of its
+// own. It is exact while the accounts are being changed: it first takes the lock of the account's
+// totals row, which every change needs to add its deltas, so changes committed before are in the
+// count and changes after add to it.
 func (s *Store) Recount(ctx context.Context, userIDs ...int64) error {
 	for _, id := range userIDs {
 		if err := retryDeadlock(func() error { return s.tx(ctx, func(tx *gorm.DB) error { return recount(tx, id) }) }); err != nil {
@@ -477,7 +478,7 @@ func recount(tx *gorm.DB, userID int64) error {
 	}
 	// Search's copies of the account's organizations (migration 24), which a replica of an earlier
 	// version does not keep.
-	return tx.Exec("UPDATE org_members SET search_title = "+orgCopy("title")+", search_path = "+orgCopy("path")+" WHERE user_id = ?", userID).Error
+	return tx.Exec(copyOrgNamesSQL+"user_id = ?", userID).Error
 }
 
 // listCountsSQL are the statements that fill table (list_hours, or migration 4's list_days) from
