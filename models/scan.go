@@ -128,17 +128,10 @@ func valueText(v any) (string, bool) {
 }
 
 func valueInt(v any) (int64, bool) {
-	switch x := v.(type) {
-	case int64:
+	if x, ok := v.(int64); ok {
 		return x, true
-	case nil:
-		return 0, true
 	}
-	if s, ok := valueText(v); ok {
-		n, err := strconv.ParseInt(s, 10, 64)
-		return n, err == nil
-	}
-	return 0, false
+	return fromText(v, func(s string) (int64, error) { return strconv.ParseInt(s, 10, 64) })
 }
 
 func valueFloat(v any) (float64, bool) {
@@ -147,30 +140,31 @@ func valueFloat(v any) (float64, bool) {
 		return x, true
 	case int64:
 		return float64(x), true
-	case nil:
-		return 0, true
 	}
-	if s, ok := valueText(v); ok {
-		f, err := strconv.ParseFloat(s, 64)
-		return f, err == nil
-	}
-	return 0, false
+	return fromText(v, func(s string) (float64, error) { return strconv.ParseFloat(s, 64) })
 }
 
 func valueBool(v any) (bool, bool) {
-	switch x := v.(type) {
-	case bool:
-		return x, true
-	case int64:
+	if x, ok := v.(int64); ok {
 		return x != 0, true
-	case nil:
-		return false, true
+	}
+	if x, ok := v.(bool); ok {
+		return x, true
+	}
+	return fromText(v, strconv.ParseBool)
+}
+
+// fromText reads a value that is not of a number's own type: NULL as zero, text with parse.
+func fromText[T any](v any, parse func(string) (T, error)) (T, bool) {
+	var zero T
+	if v == nil {
+		return zero, true
 	}
 	if s, ok := valueText(v); ok {
-		b, err := strconv.ParseBool(s)
-		return b, err == nil
+		x, err := parse(s)
+		return x, err == nil
 	}
-	return false, false
+	return zero, false
 }
 
 var (
