@@ -36,12 +36,7 @@ func TestKeptSeeksNeverServeAWrongPage(t *testing.T) {
 			at := start.Add(time.Duration(rng.IntN(290*3600)) * time.Second)
 			notes = append(notes, models.Notification{UserID: u.ID, Title: "n", Type: "info", IsRead: wire.Flag(rng.IntN(3) == 0), CreatedAt: wire.DateTime(at)})
 		}
-		if err := db.CreateInBatches(&notes, 500).Error; err != nil {
-			t.Fatal(err)
-		}
-		if err := b.Recount(ctx, u.ID); err != nil { // written behind the totals' back
-			t.Fatal(err)
-		}
+		writeBehindTotals(t, b, u.ID, &notes)
 	}
 	pastRows(3000)
 
@@ -129,12 +124,7 @@ func TestDeepPageOfAListChangingBetweenItsStatements(t *testing.T) {
 	for i := range 800 {
 		notes = append(notes, models.Notification{UserID: u.ID, Title: "n", Type: "info", CreatedAt: wire.DateTime(hour.Add(time.Duration(i) * time.Second))})
 	}
-	if err := db.CreateInBatches(&notes, 200).Error; err != nil {
-		t.Fatal(err)
-	}
-	if err := b.Recount(ctx, u.ID); err != nil {
-		t.Fatal(err)
-	}
+	writeBehindTotals(t, b, u.ID, &notes)
 	const offset, limit = 600, 20
 	list := func() []int64 {
 		var ids []int64
@@ -209,15 +199,7 @@ func TestDeepPagesStayExactUnderWritesBetweenTheirStatements(t *testing.T) {
 			notes = append(notes, models.Notification{UserID: u.ID, Title: "n", Type: "info", IsRead: wire.Flag(rng.IntN(3) == 0), CreatedAt: wire.DateTime(at)})
 			invs = append(invs, models.Invoice{UserID: u.ID, InvoiceNumber: fmt.Sprintf("INV-T-%d-%d", len(notes), rng.Uint64()), TotalAmount: 100, Status: statuses[rng.IntN(3)], CreatedAt: wire.DateTime(at)})
 		}
-		if err := db.CreateInBatches(&notes, 200).Error; err != nil {
-			t.Fatal(err)
-		}
-		if err := db.CreateInBatches(&invs, 200).Error; err != nil {
-			t.Fatal(err)
-		}
-		if err := b.Recount(ctx, u.ID); err != nil {
-			t.Fatal(err)
-		}
+		writeBehindTotals(t, b, u.ID, &notes, &invs)
 	}
 	past(1500)
 	anyID := func(table string) int64 {
@@ -329,12 +311,7 @@ func TestASeekReadsItsRunOfHoursWhateverHoursAreEmpty(t *testing.T) {
 	for i := range 3000 {
 		notes = append(notes, models.Notification{UserID: u.ID, Title: "n", Type: "info", CreatedAt: wire.DateTime(start.Add(time.Duration(i) * time.Hour))})
 	}
-	if err := db.CreateInBatches(&notes, 500).Error; err != nil {
-		t.Fatal(err)
-	}
-	if err := s.Recount(ctx, u.ID); err != nil {
-		t.Fatal(err)
-	}
+	writeBehindTotals(t, s, u.ID, &notes)
 	if _, err := s.MarkAllNotificationsRead(ctx, u.ID); err != nil {
 		t.Fatal(err)
 	}
@@ -391,12 +368,7 @@ func BenchmarkDeepPage(b *testing.B) {
 	for i := range acts {
 		acts[i] = models.Activity{UserID: u.ID, Action: "x", CreatedAt: wire.DateTime(start.Add(time.Duration(i) * (365 * 24 * time.Hour / n)))}
 	}
-	if err := s.DB().CreateInBatches(&acts, 1000).Error; err != nil {
-		b.Fatal(err)
-	}
-	if err := s.Recount(ctx, u.ID); err != nil {
-		b.Fatal(err)
-	}
+	writeBehindTotals(b, s, u.ID, &acts)
 	for _, c := range []struct {
 		name   string
 		offset func(i int) int
@@ -416,5 +388,19 @@ func BenchmarkDeepPage(b *testing.B) {
 				i++
 			}
 		})
+	}
+}
+
+// writeBehindTotals inserts rows (pointers to slices) as SQL by hand would, behind the kept totals'
+// back, then recounts the account, as such a writer must.
+func writeBehindTotals(t testing.TB, s *models.Store, userID int64, rows ...any) {
+	t.Helper()
+	for _, r := range rows {
+		if err := s.DB().CreateInBatches(r, 500).Error; err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.Recount(context.Background(), userID); err != nil {
+		t.Fatal(err)
 	}
 }
